@@ -1,0 +1,14 @@
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("gegevens/profiel/", views.profile, name="profile"),
+    path("account/opheffen/", views.close_account, name="close"),
+]
+
+public_urlpatterns = [
+    path("account-opgeheven/", views.closed, name="closed"),
+]

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts import services
+from accounts.forms import CloseAccountForm, ProfileForm
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    current = services.profile_for(request.user)
+    form = ProfileForm(request.POST or None, instance=current)
+    if request.method == "POST":
+        if form.is_valid():
+            services.profile_update(user=request.user, by=request.user, data=form.cleaned_data)
+            messages.success(request, _("Uw gegevens zijn opgeslagen."))
+            return redirect("accounts:profile")
+        messages.error(request, _("Niet opgeslagen: verbeter de gemarkeerde velden."))
+    status = HTTPStatus.BAD_REQUEST if form.errors else HTTPStatus.OK
+    return render(request, "accounts/profile.html", {"form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def close_account(request: HttpRequest) -> HttpResponse:
+    form = CloseAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.account_close(user=request.user, by=request.user, reason=form.cleaned_data["reason"])
+        logout(request)
+        return redirect("accounts:closed")
+    status = HTTPStatus.BAD_REQUEST if form.errors else HTTPStatus.OK
+    return render(request, "accounts/close.html", {"form": form}, status=status)
+
+
+def closed(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/closed.html")
+
+
+def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """axes' lockout page: HTTP 429 in the visitor's language."""
+    return render(request, "accounts/locked_out.html", {"minutes": 15}, status=HTTPStatus.TOO_MANY_REQUESTS)

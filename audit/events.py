@@ -1,0 +1,67 @@
+"""The fixed list of things the audit trail records. Nothing else can be recorded."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Action(models.TextChoices):
+    ACCOUNT_SIGNED_UP = "account.signed_up", _("Account aangemaakt")
+    ACCOUNT_EMAIL_CONFIRMED = "account.email_confirmed", _("E-mailadres bevestigd")
+    ACCOUNT_EMAIL_ADDED = "account.email_added", _("E-mailadres toegevoegd")
+    ACCOUNT_EMAIL_CHANGED = "account.email_changed", _("E-mailadres gewijzigd")
+    ACCOUNT_EMAIL_REMOVED = "account.email_removed", _("E-mailadres verwijderd")
+    ACCOUNT_CLOSED = "account.closed", _("Account opgeheven")
+    ACCOUNT_ERASED = "account.erased", _("Accountgegevens gewist")
+    AUTH_LOGIN = "auth.login", _("Ingelogd")
+    AUTH_LOGOUT = "auth.logout", _("Uitgelogd")
+    AUTH_LOGIN_FAILED = "auth.login_failed", _("Mislukte inlogpoging")
+    AUTH_LOCKED_OUT = "auth.locked_out", _("Tijdelijk geblokkeerd na mislukte inlogpogingen")
+    AUTH_PASSWORD_CHANGED = "auth.password_changed", _("Wachtwoord gewijzigd")
+    AUTH_PASSWORD_RESET = "auth.password_reset", _("Wachtwoord hersteld")
+    AUTH_MFA_ADDED = "auth.mfa_added", _("Tweestapsverificatie ingesteld")
+    AUTH_MFA_REMOVED = "auth.mfa_removed", _("Tweestapsverificatie verwijderd")
+    AUTH_MFA_USED = "auth.mfa_used", _("Tweestapsverificatie gebruikt")
+    AUTH_MFA_RECOVERY_CODES_GENERATED = "auth.mfa_recovery_codes_generated", _("Herstelcodes aangemaakt")
+    PROFILE_CHANGED = "profile.changed", _("Profiel gewijzigd")
+    SETTINGS_CHANGED = "settings.changed", _("Instellingen gewijzigd")
+    SUBSCRIPTION_CREATED = "subscription.created", _("Abonnement aangevraagd")
+    SUBSCRIPTION_ACTIVATED = "subscription.activated", _("Abonnement actief")
+    SUBSCRIPTION_CANCEL_REQUESTED = "subscription.cancel_requested", _("Abonnement opgezegd")
+    SUBSCRIPTION_CANCEL_UNDONE = "subscription.cancel_undone", _("Opzegging ingetrokken")
+    SUBSCRIPTION_CANCELED = "subscription.canceled", _("Abonnement beëindigd")
+    SUBSCRIPTION_SUSPENDED = "subscription.suspended", _("Abonnement opgeschort")
+    SUBSCRIPTION_ENDED = "subscription.ended", _("Abonnement afgelopen")
+    PAYMENT_CREATED = "payment.created", _("Betaling aangemaakt")
+    PAYMENT_STATUS_CHANGED = "payment.status_changed", _("Betaalstatus gewijzigd")
+    PAYMENT_PAID = "payment.paid", _("Betaling ontvangen")
+    PAYMENT_FAILED = "payment.failed", _("Betaling mislukt")
+    PAYMENT_REFUNDED = "payment.refunded", _("Betaling terugbetaald")
+    PAYMENT_CHARGED_BACK = "payment.charged_back", _("Betaling teruggeboekt")
+    MANDATE_CHANGED = "payment.mandate_changed", _("Machtiging gewijzigd")
+    INVOICE_ISSUED = "payment.invoice_issued", _("Factuur opgesteld")
+    PLAN_CHANGED = "subscription.plan_changed", _("Abonnementsvorm gewijzigd")
+    CONSENT_GIVEN = "consent.given", _("Cookietoestemming gegeven")
+    CONSENT_WITHDRAWN = "consent.withdrawn", _("Cookietoestemming ingetrokken")
+    MARKETING_OPTED_IN = "marketing.opted_in", _("Aangemeld voor reclame per e-mail")
+    MARKETING_OBJECTED = "marketing.objected", _("Bezwaar gemaakt tegen reclame per e-mail")
+    STATEMENT_PUBLISHED = "consent.statement_published", _("Privacyverklaring gepubliceerd")
+    STATEMENT_READ = "consent.statement_read", _("Privacyverklaring gelezen")
+    RETENTION_ENFORCED = "retention.enforced", _("Bewaartermijnen gehandhaafd")
+    RETENTION_HOLD_ADDED = "retention.hold_added", _("Bewaarplicht (legal hold) ingesteld")
+    RETENTION_HOLD_RELEASED = "retention.hold_released", _("Bewaarplicht (legal hold) opgeheven")
+    RETENTION_EXPORT_REQUESTED = "retention.export_requested", _("Gegevensexport aangevraagd")
+    RETENTION_EXPORT_DOWNLOADED = "retention.export_downloaded", _("Gegevensexport gedownload")
+    AUDIT_REDACTED = "retention.audit_redacted", _("Persoonsgegevens in logboek onleesbaar gemaakt")
+    ADMIN_VIEWED = "admin.viewed", _("Bekeken door medewerker")
+    ADMIN_ADDED = "admin.added", _("Toegevoegd door medewerker")
+    ADMIN_CHANGED = "admin.changed", _("Gewijzigd door medewerker")
+    ADMIN_DELETED = "admin.deleted", _("Verwijderd door medewerker")
+
+
+class ActorKind(models.TextChoices):
+    CUSTOMER = "customer", _("Klant")
+    STAFF = "staff", _("Medewerker")
+    SYSTEM = "system", _("Systeem")
+    ANONYMOUS = "anonymous", _("Anoniem")

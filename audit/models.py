@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from audit.events import Action, ActorKind
+
+
+class AuditEvent(models.Model):
+    """One thing that happened. Users are referred to by id, not by foreign key, so that
+    erasing an account never has to touch (and cannot silently rewrite) the evidence."""
+
+    occurred_at = models.DateTimeField(_("tijdstip"), db_index=True)
+    actor_kind = models.CharField(_("soort actor"), max_length=16, choices=ActorKind.choices)
+    actor_id = models.BigIntegerField(_("actor-id"), null=True, blank=True)
+    actor_label = models.CharField(_("actor"), max_length=200, blank=True)
+    subject_id = models.BigIntegerField(_("klant-id"), null=True, blank=True, db_index=True)
+    action = models.CharField(_("gebeurtenis"), max_length=64, choices=Action.choices)
+    target_type = models.CharField(_("soort object"), max_length=100, blank=True)
+    target_id = models.CharField(_("object-id"), max_length=64, blank=True)
+    changes = models.JSONField(_("wijzigingen"), default=dict, blank=True)
+    ip = models.GenericIPAddressField(_("IP-adres"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=500, blank=True)
+    request_id = models.CharField(_("request-id"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("auditgebeurtenis")
+        verbose_name_plural = _("auditgebeurtenissen")
+        ordering = ["-occurred_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.action}"

@@ -1,0 +1,14 @@
+"""The Celery app. Redis is the broker; without REDIS_URL (development only) tasks run
+in-process, eagerly."""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+
+app = Celery("portal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,52 @@
+"""One answer to "who is the client?" for allauth, axes and the audit trail.
+
+Behind ``TRUSTED_PROXY_COUNT`` proxies, each proxy appends the address it saw to
+X-Forwarded-For, so the client is the entry that many places from the right; anything to
+its left was written by the client and is not trusted. Without proxies the socket address
+is the answer and X-Forwarded-For is ignored.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def _clean(value: str | None) -> str | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.startswith("[") and "]" in value:
+        value = value[1 : value.index("]")]
+    elif value.count(":") == 1:  # IPv4 with a port
+        value = value.split(":", 1)[0]
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return None
+
+
+def resolve_client_ip(request: HttpRequest) -> str | None:
+    cached = getattr(request, "_portal_client_ip", False)
+    if cached is not False:
+        return cached
+    proxies = settings.TRUSTED_PROXY_COUNT
+    ip: str | None = None
+    if proxies > 0:
+        entries = [e for e in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if e.strip()]
+        if len(entries) >= proxies:
+            ip = _clean(entries[-proxies])
+    if ip is None:
+        # No proxy configured, or a request that did not pass through all of them: the
+        # socket address is the only thing nobody but the network can forge.
+        ip = _clean(request.META.get("REMOTE_ADDR"))
+    request._portal_client_ip = ip  # type: ignore[attr-defined]
+    return ip
+
+
+def axes_client_ip(request: HttpRequest) -> str:
+    # An unresolvable address still needs a key of its own so that it cannot clear or
+    # share someone else's counter; "unknown" groups only the unresolvable ones.
+    return resolve_client_ip(request) or "unknown"
