@@ -1,0 +1,32 @@
+"""Shared fixtures. Tests run on PostgreSQL and Redis (see `make test`); nothing here skips
+a test when a service is missing: it fails instead."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+
+pytest_plugins = ["portal.testing.fixtures"]
+
+
+def pytest_configure(config) -> None:
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if "postgresql" not in engine:
+        raise pytest.UsageError(f"The tests run on PostgreSQL (DATABASE_URL); got {engine}. Use `make test`.")
+    if not settings.REDIS_URL:
+        raise pytest.UsageError("The tests need Redis (REDIS_URL). Use `make test`.")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    """Every test starts with an empty cache (axes counters, allauth rate limits, sessions)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

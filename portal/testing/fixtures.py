@@ -1,0 +1,35 @@
+"""Fixtures shared by every app's tests (registered from the root conftest)."""
+
+from __future__ import annotations
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+
+PASSWORD = "Corr3ct-Horse-Battery"
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
+def make_user(db):
+    """Create a verified customer (or staff member) that can log in."""
+    counter = {"n": 0}
+
+    def make(username: str | None = None, *, email: str | None = None, staff: bool = False, password: str = PASSWORD):
+        counter["n"] += 1
+        username = username or f"klant{counter['n']}"
+        email = email or f"{username}@example.com"
+        user = get_user_model().objects.create_user(username=username, email=email, password=password, is_staff=staff)
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def customer(make_user):
+    return make_user("jansen", email="jansen@example.com")
