@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 
-pytest_plugins = ["portal.testing.fixtures"]
+pytest_plugins = ["portal.testing.fixtures", "portal.testing.browser", "portal.testing.celery_worker"]
 
 
 def pytest_configure(config) -> None:

@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -153,7 +154,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "portal")
 CELERY_TIMEZONE = "UTC"
 # Compliance jobs are code, reviewed like code: the schedule lives here, not in the admin.
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "audit-checkpoint-hourly": {"task": "audit.tasks.audit_checkpoint", "schedule": crontab(minute=7)},
+    "mollie-reconcile": {"task": "subscriptions.tasks.reconcile", "schedule": crontab(minute="*/15")},
+    "retention-enforce-daily": {"task": "retention.tasks.enforce_retention", "schedule": crontab(hour=3, minute=30)},
+}
 
 # --- Authentication ---------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

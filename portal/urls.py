@@ -30,6 +30,9 @@ urlpatterns = [
     path("portal/", include(portal_patterns)),
     path("portal/", include("accounts.urls")),
     path("cookies/", include("cookie_consent.urls")),
+    path("", include("audit.urls")),
+    path("", include("subscriptions.urls")),
+    path("", include("retention.urls")),
     path("admin/", admin.site.urls),
     *account_public_urls,
 ]

@@ -1,0 +1,1 @@
+"""Playwright fixtures: Debian's Chromium against the live server (filled in by the browser work)."""
