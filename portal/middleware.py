@@ -5,6 +5,7 @@ import uuid
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.http import urlencode
 
 from portal import request_context
 from portal.client_ip import resolve_client_ip
@@ -36,3 +37,37 @@ class RequestContextMiddleware:
             request_context.unbind(token)
         response["X-Request-ID"] = request_id
         return response
+
+
+class IdleTimeoutMiddleware:
+    """Ends a logged-in session after SESSION_COOKIE_AGE seconds without a request.
+
+    The cookie's own expiry is enforced by the browser and the session store by wall-clock
+    TTLs; this check is explicit, on the server, and uses the project's clock."""
+
+    KEY = "last_activity"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+        from django.contrib import messages
+        from django.contrib.auth import logout
+        from django.shortcuts import redirect
+        from django.utils import timezone
+        from django.utils.translation import gettext as _
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(timezone.now().timestamp())
+            last = request.session.get(self.KEY)
+            if isinstance(last, int) and now - last > settings.SESSION_COOKIE_AGE:
+                logout(request)
+                messages.info(request, _("U was een tijd niet actief en bent daarom uitgelogd. Log opnieuw in."))
+                target = settings.LOGIN_URL_PATH
+                if request.method == "GET":
+                    target = f"{target}?{urlencode({'next': request.get_full_path()})}"
+                return redirect(target)
+            request.session[self.KEY] = now
+        return self.get_response(request)

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "portal.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -173,6 +174,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
+LOGIN_URL_PATH = "/accounts/login/"
 LOGIN_REDIRECT_URL = "portal:dashboard"
 
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
