@@ -30,3 +30,16 @@ def _clean_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager_unless_a_worker_is_used(request):
+    """Tasks run in-process by default so a test sees their effect at once; tests that use
+    the real worker (the ``celery_worker_process`` fixture) send them through Redis."""
+    from portal.celery import app
+
+    eager = "celery_worker_process" not in request.fixturenames
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = eager
+    yield
+    app.conf.task_always_eager = previous

@@ -10,5 +10,5 @@ urlpatterns = [
 ]
 
 public_urlpatterns = [
-    path("account-opgeheven/", views.closed, name="closed"),
+    path("account-opgeheven/", views.closed, name="account_closed"),
 ]

@@ -36,7 +36,7 @@ def close_account(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.account_close(user=request.user, by=request.user, reason=form.cleaned_data["reason"])
         logout(request)
-        return redirect("accounts:closed")
+        return redirect("account_closed")
     status = HTTPStatus.BAD_REQUEST if form.errors else HTTPStatus.OK
     return render(request, "accounts/close.html", {"form": form}, status=status)
 
