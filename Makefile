@@ -35,7 +35,6 @@ run: $(VENV)/.installed
 # servers). pytest's "no tests collected" (exit 5) is a failure, not a pass.
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
-	$(BIN)/python scripts/check_messages.py
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} $(DEV_ENV) \
 		$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
 		if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$rc
@@ -52,8 +51,9 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Rebuild the translation catalogues (needs GNU gettext); the compiled .mo files are
-# committed so that run and test need no system tools.
+# Rebuild the English catalogue (makemessages needs GNU gettext's xgettext, for authors
+# only) and compile it in Python; the .po and .mo are committed, so run and test need no
+# system tools. English texts live in scripts/translations_en.py.
 messages: $(VENV)/.installed-dev
-	$(DEV_ENV) $(BIN)/python manage.py makemessages -l en -l nl --ignore=.venv --ignore=staticfiles
-	$(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv
+	$(DEV_ENV) $(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=staticfiles --ignore=bench --no-obsolete
+	$(BIN)/python scripts/fill_translations.py
