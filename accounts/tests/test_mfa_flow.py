@@ -1,0 +1,63 @@
+"""A customer sets up TOTP, then needs the code (or a recovery code) to log in."""
+
+from __future__ import annotations
+
+import time
+from http import HTTPStatus
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
+from django.test import Client
+
+from audit.models import AuditEvent
+
+LOGIN = "/accounts/login/"
+
+
+def current_code(secret: str, offset: int = 0) -> str:
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30 + offset))
+
+
+def activate_totp(client: Client, password: str) -> str:
+    client.post(LOGIN, {"login": "jansen", "password": password})
+    client.post("/accounts/reauthenticate/", {"password": password})
+    page = client.get("/accounts/2fa/totp/activate/")
+    assert page.status_code == HTTPStatus.OK
+    secret = client.session[SECRET_SESSION_KEY]
+    response = client.post("/accounts/2fa/totp/activate/", {"code": current_code(secret)})
+    assert response.status_code == HTTPStatus.FOUND
+    return secret
+
+
+@pytest.mark.django_db(transaction=True)  # allauth reports MFA changes on commit
+def test_activating_totp_then_logging_in_needs_the_code(customer, password):
+    secret = activate_totp(Client(), password)
+    assert Authenticator.objects.filter(user=customer, type="totp").exists()
+    assert Authenticator.objects.filter(user=customer, type="recovery_codes").exists()
+    assert AuditEvent.objects.filter(subject_id=customer.pk, action="auth.mfa_added").exists()
+
+    client = Client()
+    response = client.post(LOGIN, {"login": "jansen", "password": password})
+    assert response["Location"].startswith("/accounts/2fa/authenticate/")
+    assert "_auth_user_id" not in client.session
+    wrong = client.post("/accounts/2fa/authenticate/", {"code": "000000" if current_code(secret) != "000000" else "111111"})
+    assert wrong.status_code == HTTPStatus.OK
+    assert "_auth_user_id" not in client.session
+    ok = client.post("/accounts/2fa/authenticate/", {"code": current_code(secret)})
+    assert ok.status_code == HTTPStatus.FOUND
+    assert client.session["_auth_user_id"] == str(customer.pk)
+    assert AuditEvent.objects.filter(subject_id=customer.pk, action="auth.mfa_used").exists()
+
+
+@pytest.mark.django_db(transaction=True)  # allauth reports MFA changes on commit
+def test_a_recovery_code_works_once(customer, password):
+    activate_totp(Client(), password)
+    codes = Authenticator.objects.get(user=customer, type="recovery_codes").wrap().get_unused_codes()
+    first = Client()
+    first.post(LOGIN, {"login": "jansen", "password": password})
+    assert first.post("/accounts/2fa/authenticate/", {"code": codes[0]}).status_code == HTTPStatus.FOUND
+    again = Client()
+    again.post(LOGIN, {"login": "jansen", "password": password})
+    again.post("/accounts/2fa/authenticate/", {"code": codes[0]})
+    assert "_auth_user_id" not in again.session
