@@ -76,3 +76,13 @@ def test_customer_pages_need_a_login(client, path):
 def test_an_unknown_page_is_a_plain_404(client):
     response = client.get("/bestaat-niet/<script>")
     assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+@pytest.mark.django_db
+def test_logged_in_pages_are_not_cached_and_features_are_off(client, customer):
+    client.force_login(customer)
+    response = client.get("/portal/gegevens/profiel/")
+    assert response["Cache-Control"] == "no-store, private"
+    assert "camera=()" in response["Permissions-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
