@@ -7,7 +7,9 @@ from http import HTTPStatus
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 SIGNUP = "/accounts/signup/"
 GOOD = {"username": "bakker", "email": "bakker@example.com", "password1": "Lang-genoeg-wachtwoord-1", "password2": "Lang-genoeg-wachtwoord-1"}

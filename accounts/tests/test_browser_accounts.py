@@ -1,0 +1,252 @@
+"""What a person does with an account, in a real Chromium against the live server
+(issue 2 items 5, 6, 10 and 12).
+
+Every test here also checks, through the ``page`` fixture's teardown, that the pages it
+visited had no CSP violation in the console and made no request to a host other than the
+live server. Fields are found by their label and buttons by their role and name, so a
+missing label fails the test too.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.contrib.auth import get_user_model
+
+from accounts.models import Profile
+from portal.testing.browser import has_horizontal_scroll, log_in, mail_links
+
+pytestmark = pytest.mark.browser
+
+NEW_PASSWORD = "Kaasschaaf-Molen-2718"
+
+
+def _submit_and_get_response(page, button, path: str):
+    """Click a submit button and return the response of the POST it causes."""
+    with page.expect_response(lambda r: r.request.method == "POST" and r.url.split("?")[0].endswith(path)) as info:
+        button.click()
+    page.wait_for_load_state()
+    return info.value
+
+
+def _header_nav(page):
+    return page.get_by_role("navigation", name="Hoofdmenu")
+
+
+def _totp_code(secret: str, period: int = 30) -> str:
+    """The current code of an authenticator app, computed with allauth's own HOTP helper.
+    Waits for a fresh period when the current one is about to run out."""
+    if period - (time.time() % period) < 3:
+        time.sleep(period - (time.time() % period) + 0.2)
+    return format_hotp_value(hotp_value(secret, int(time.time()) // period))
+
+
+def test_sign_up_verify_log_in_edit_profile_and_log_out(page, browser_log, latest_mail):
+    # Sign up from the header link.
+    page.goto("/")
+    _header_nav(page).get_by_role("link", name="Registreren").click()
+    main = page.get_by_role("main")
+    main.get_by_label("Gebruikersnaam").fill("bakkerij_de_vries")
+    main.get_by_label("E-mailadres").fill("Anna.de.Vries@example.com")
+    main.get_by_label("Wachtwoord:", exact=True).fill(NEW_PASSWORD)
+    main.get_by_label("Wachtwoord (bevestigen)").fill(NEW_PASSWORD)
+    main.get_by_role("button", name="Registreren").click()
+    page.wait_for_load_state()
+
+    # Verification is mandatory: no session yet, a mail with a link instead.
+    assert "/accounts/confirm-email/" in page.url
+    assert main.get_by_role("heading", name="Verifieer je e-mailadres").is_visible()
+    user = get_user_model().objects.get(username="bakkerij_de_vries")
+    assert not user.emailaddress_set.get().verified
+    page.goto("/portal/")
+    assert "/accounts/login/" in page.url, "the portal must not open before the address is verified"
+
+    mail = latest_mail(to="anna.de.vries@example.com")
+    assert mail.subject.startswith("[Exact koppeling]")
+    links = mail_links(mail, "/accounts/confirm-email/")
+    assert len(links) == 1
+    page.goto(links[0])
+    main.get_by_role("button", name="Bevestigen").click()
+    page.wait_for_load_state()
+    assert user.emailaddress_set.get().verified
+
+    # Log in with the username (the e-mail address works as well, tested elsewhere).
+    log_in(page, "bakkerij_de_vries", NEW_PASSWORD)
+    assert page.url.endswith("/portal/")
+    assert _header_nav(page).get_by_role("button", name="Uitloggen").is_visible()
+
+    # Mijn gegevens → Profiel.
+    _header_nav(page).get_by_role("link", name="Mijn gegevens").click()
+    assert page.url.endswith("/portal/gegevens/profiel/")
+    assert main.get_by_role("heading", name="Profiel", level=1).is_visible()
+    address = main.get_by_role("group", name="Naam en adres")
+    address.get_by_label("Naam").fill("Anna de Vries")
+    address.get_by_label("Straat en huisnummer").fill("Stratumseind 12")
+    address.get_by_label("Postcode").fill("5611 er")
+    address.get_by_label("Plaats").fill("Eindhoven")
+    address.get_by_label("Land").select_option("NL")
+    address.get_by_label("Telefoonnummer").fill("040 123 4567")
+    company = main.get_by_role("group", name="Bedrijf")
+    company.get_by_label("Bedrijfsnaam").fill("Bakkerij De Vries")
+    company.get_by_label("KvK-nummer").fill("12345678")
+    company.get_by_label("Btw-identificatienummer").fill("NL004495445B01")
+    response = _submit_and_get_response(page, main.get_by_role("button", name="Opslaan"), "/portal/gegevens/profiel/")
+    assert response.status == 302
+    assert page.get_by_role("status").filter(has_text="Uw gegevens zijn opgeslagen.").is_visible()
+
+    profile = Profile.objects.get(user=user)
+    assert profile.full_name == "Anna de Vries"
+    assert profile.phone == "+31401234567"
+    assert profile.postal_code.replace(" ", "") == "5611ER"
+    assert (profile.kvk_number, profile.vat_id) == ("12345678", "NL004495445B01")
+    # And the person sees it again after a reload.
+    page.reload()
+    assert address.get_by_label("Naam").input_value() == "Anna de Vries"
+    assert address.get_by_label("Telefoonnummer").input_value() == "+31401234567"
+
+    # A wrong postal code: an inline Dutch error, nothing saved.
+    address.get_by_label("Postcode").fill("12345")
+    address.get_by_label("Naam").fill("Iemand Anders")
+    response = _submit_and_get_response(page, main.get_by_role("button", name="Opslaan"), "/portal/gegevens/profiel/")
+    assert response.status == 400
+    assert address.get_by_text("Vul een geldige Nederlandse postcode in").is_visible()
+    profile.refresh_from_db()
+    assert profile.full_name == "Anna de Vries"
+
+    # Log out with the POST button in the header.
+    response = _submit_and_get_response(page, _header_nav(page).get_by_role("button", name="Uitloggen"), "/accounts/logout/")
+    assert response.status == 302
+    assert _header_nav(page).get_by_role("link", name="Inloggen").is_visible()
+    page.goto("/portal/gegevens/profiel/")
+    assert "/accounts/login/" in page.url
+
+    assert browser_log.requests, "the browser log records requests"
+    browser_log.assert_clean()
+
+
+def test_five_wrong_passwords_lock_the_account_with_a_dutch_429_page(page, browser_log, make_user, password):
+    make_user("jansen", email="jansen@example.com")
+    main = page.get_by_role("main")
+    page.goto("/accounts/login/")
+    for attempt in range(1, 5):
+        main.get_by_label("Login").fill("jansen")
+        main.get_by_label("Wachtwoord").fill(f"fout-wachtwoord-{attempt}")
+        response = _submit_and_get_response(page, main.get_by_role("button", name="Aanmelden"), "/accounts/login/")
+        assert response.status == 200, f"attempt {attempt} is an ordinary failed login"
+        assert main.get_by_role("heading", name="Aanmelden").is_visible()
+
+    main.get_by_label("Login").fill("jansen")
+    main.get_by_label("Wachtwoord").fill("fout-wachtwoord-5")
+    response = _submit_and_get_response(page, main.get_by_role("button", name="Aanmelden"), "/accounts/login/")
+    assert response.status == 429
+    assert main.get_by_role("heading", name="Te veel mislukte inlogpogingen").is_visible()
+    assert "15 minuten" in main.inner_text()
+    assert page.locator("html").get_attribute("lang") == "nl"
+
+    # The right password is refused as well while the lock lasts.
+    page.goto("/accounts/login/")
+    main.get_by_label("Login").fill("jansen")
+    main.get_by_label("Wachtwoord").fill(password)
+    response = _submit_and_get_response(page, main.get_by_role("button", name="Aanmelden"), "/accounts/login/")
+    assert response.status == 429
+    assert main.get_by_role("heading", name="Te veel mislukte inlogpogingen").is_visible()
+    page.goto("/portal/")
+    assert "/accounts/login/" in page.url, "no session was started"
+    browser_log.assert_clean()
+
+
+def test_staff_must_set_up_totp_before_the_admin_opens(page, browser_log, make_user, password):
+    staff = make_user("beheerder", email="beheer@example.com", staff=True)
+    staff.is_superuser = True
+    staff.save(update_fields=["is_superuser"])
+    main = page.get_by_role("main")
+
+    # The admin sends a visitor to allauth's login, not to Django's own.
+    page.goto("/admin/")
+    assert "/accounts/login/" in page.url
+    main.get_by_label("Login").fill("beheerder")
+    main.get_by_label("Wachtwoord").fill(password)
+    main.get_by_role("button", name="Aanmelden").click()
+    page.wait_for_load_state()
+
+    # allauth asks for the password once more before a second factor is added.
+    assert "/accounts/reauthenticate/" in page.url
+    main.get_by_label("Wachtwoord").fill(password)
+    main.get_by_role("button", name="Bevestigen").click()
+    page.wait_for_load_state()
+
+    assert "/accounts/2fa/totp/activate/" in page.url
+    # Other pages, the admin included, keep sending the staff member back here.
+    page.goto("/admin/")
+    assert "/accounts/2fa/totp/activate/" in page.url
+    assert not Authenticator.objects.filter(user=staff).exists()
+
+    secret = main.get_by_label("Authenticator geheim").input_value()
+    assert re.fullmatch(r"[A-Z2-7]{16,}", secret)
+    main.get_by_label("Authenticator code").fill("000000" if _totp_code(secret) != "000000" else "111111")
+    main.get_by_role("button", name="Activeer").click()
+    page.wait_for_load_state()
+    assert "/accounts/2fa/totp/activate/" in page.url, "a wrong code does not activate"
+    assert not Authenticator.objects.filter(user=staff, type=Authenticator.Type.TOTP).exists()
+
+    main.get_by_label("Authenticator code").fill(_totp_code(secret))
+    main.get_by_role("button", name="Activeer").click()
+    page.wait_for_load_state()
+    assert Authenticator.objects.filter(user=staff, type=Authenticator.Type.TOTP).exists()
+
+    page.goto("/admin/")
+    assert page.url.endswith("/admin/")
+    assert page.get_by_role("link", name="Exact koppeling – beheer").is_visible()
+    assert page.get_by_role("link", name="Gebruikers").first.is_visible()
+
+    # From now on the admin login asks for the code after the password.
+    page.goto("/")
+    response = _submit_and_get_response(page, _header_nav(page).get_by_role("button", name="Uitloggen"), "/accounts/logout/")
+    assert response.status == 302
+    page.goto("/admin/")
+    main.get_by_label("Login").fill("beheerder")
+    main.get_by_label("Wachtwoord").fill(password)
+    main.get_by_role("button", name="Aanmelden").click()
+    page.wait_for_load_state()
+    assert "/accounts/2fa/authenticate/" in page.url
+    page.goto("/admin/")
+    assert "/accounts/login/" in page.url, "the password alone opens nothing"
+    browser_log.assert_clean()
+
+
+@pytest.mark.parametrize("path", ["/", "/accounts/login/", "/accounts/signup/", "/privacy/"])
+def test_public_pages_fit_a_375_px_phone(phone_page, browser_log, path):
+    phone_page.goto(path)
+    assert phone_page.viewport_size["width"] == 375
+    assert phone_page.evaluate("() => window.innerWidth") == 375
+    assert not has_horizontal_scroll(phone_page), f"{path} scrolls sideways at 375 px"
+    assert phone_page.get_by_role("main").is_visible()
+    browser_log.assert_clean()
+
+
+def test_the_profile_page_fits_a_375_px_phone(phone_page, browser_log, customer, password):
+    log_in(phone_page, "jansen", password)
+    phone_page.goto("/portal/gegevens/profiel/")
+    assert phone_page.get_by_role("heading", name="Profiel", level=1).is_visible()
+    assert not has_horizontal_scroll(phone_page)
+    browser_log.assert_clean()
+
+
+@pytest.mark.browser_allow_third_party
+@pytest.mark.browser_allow_errors
+def test_the_browser_log_notices_csp_violations_and_third_party_requests(page, browser_log):
+    """The checks above can fail: an inline script and a request to another host are seen."""
+    page.goto("/")
+    assert browser_log.problems() == []
+    page.evaluate("() => { const s = document.createElement('script'); s.textContent = 'window.x = 1'; document.head.appendChild(s); }")
+    page.evaluate("() => { const i = new Image(); i.src = 'https://www.googletagmanager.com/pixel.gif'; document.body.appendChild(i); }")
+    page.wait_for_function("() => document.images[0] && document.images[0].complete")
+    assert page.evaluate("() => window.x") is None, "the inline script was blocked by the CSP"
+    assert any("Content Security Policy" in message for message in browser_log.csp_violations)
+    assert browser_log.third_party_requests == ["https://www.googletagmanager.com/pixel.gif"]
+    problems = browser_log.problems()
+    assert len(problems) == 2
