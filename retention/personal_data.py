@@ -1,0 +1,91 @@
+"""Personal data kept by the retention app itself: the customer's data exports (ZIP files
+with everything we hold), deleted seven days after they were made."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from retention.models import DataExport
+from retention.registry import Category, EndAction, Explanation, LegalBasis, Period, register
+
+EXPORT_PERIOD = Period(days=7)
+
+
+def export_dir() -> Path:
+    return Path(settings.MEDIA_ROOT) / "data-exports"
+
+
+def _remove_files_after_commit(names: list[str]) -> None:
+    def remove() -> None:
+        for name in names:
+            (export_dir() / name).unlink(missing_ok=True)
+
+    if names:
+        transaction.on_commit(remove)
+
+
+def exports_due(now: datetime) -> QuerySet:
+    cutoff = EXPORT_PERIOD.cutoff(now)
+    # A request that never finished (the worker died) counts from when it was asked for.
+    return DataExport.objects.filter(Q(ready_at__lte=cutoff) | Q(ready_at__isnull=True, requested_at__lte=cutoff))
+
+
+def dispose_exports(ids: list[Any]) -> dict[str, int]:
+    rows = DataExport.objects.filter(pk__in=ids)
+    _remove_files_after_commit([n for n in rows.values_list("file_name", flat=True) if n])
+    deleted, _per_model = rows.delete()
+    return {"retention.DataExport": deleted}
+
+
+def erase_user_exports(user_ids: list[Any]) -> dict[str, int]:
+    rows = DataExport.objects.filter(user_id__in=user_ids)
+    _remove_files_after_commit([n for n in rows.values_list("file_name", flat=True) if n])
+    deleted, _per_model = rows.delete()
+    return {"retention.DataExport": deleted} if deleted else {}
+
+
+def export_exports(user) -> list[dict[str, Any]]:
+    return [
+        {"requested_at": e.requested_at.isoformat(), "status": e.status,
+         "ready_at": e.ready_at.isoformat() if e.ready_at else None}
+        for e in DataExport.objects.filter(user=user).order_by("requested_at")
+    ]
+
+
+def explain_exports(user, now: datetime) -> Explanation:
+    latest = DataExport.objects.filter(user=user, ready_at__isnull=False).order_by("-ready_at").first()
+    return Explanation(
+        category=EXPORTS,
+        held=DataExport.objects.filter(user=user).exists(),
+        removal_at=EXPORT_PERIOD.ends_at(latest.ready_at) if latest else None,
+        note=str(_("7 dagen nadat de export klaar is")),
+    )
+
+
+EXPORTS = Category(
+    name="data_exports",
+    verbose_name=_("Downloads van uw gegevens"),
+    purpose=_("U een kopie geven van alle gegevens die wij over u hebben."),
+    legal_basis=LegalBasis.LEGAL_OBLIGATION,
+    clock_start=_("het klaarzetten van de download"),
+    period=EXPORT_PERIOD,
+    end_action=EndAction.DELETE,
+    data=_("een ZIP-bestand met al uw gegevens"),
+    due=exports_due,
+    dispose=dispose_exports,
+    subject_field="user_id",
+    erase_users=erase_user_exports,
+    export=export_exports,
+    explain=explain_exports,
+    order=60,
+    app_label="retention",
+)
+
+register(EXPORTS)

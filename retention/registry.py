@@ -1,0 +1,195 @@
+"""The register of personal data.
+
+Every app that keeps personal data declares it in its own ``<app>/personal_data.py`` by
+calling :func:`register` with one :class:`Category` per kind of data. The register is
+collected when Django starts (like ``admin.py``) and drives everything else: enforcement,
+``manage.py retention``, "Mijn gegevens", the data export and the report.
+
+A category with a ``due`` builder is enforced on its own; a category that goes together
+with another one (for example the profile, erased with the account) names that category in
+``disposed_with`` and declares no ``due`` of its own.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.db import models
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext_lazy as _
+
+
+class LegalBasis(models.TextChoices):
+    CONTRACT = "contract", _("uitvoering van de overeenkomst")
+    LEGAL_OBLIGATION = "legal_obligation", _("wettelijke verplichting")
+    CONSENT = "consent", _("toestemming")
+    LEGITIMATE_INTEREST = "legitimate_interest", _("gerechtvaardigd belang")
+
+
+class EndAction(models.TextChoices):
+    DELETE = "delete", _("verwijderen")
+    ANONYMISE = "anonymise", _("anonimiseren")
+
+
+@dataclass(frozen=True)
+class Period:
+    """A retention period in calendar terms, counted on the Amsterdam wall clock.
+
+    ``ends_at(start)`` is when data whose clock started at ``start`` is due; ``cutoff(now)``
+    is its exact inverse: data is due at ``now`` if and only if its start is at or before
+    ``cutoff(now)``. The inverse lets the due query be a plain indexable ``start <= cutoff``.
+    """
+
+    years: int = 0
+    months: int = 0
+    days: int = 0
+    hours: int = 0
+
+    def _delta(self) -> relativedelta:
+        return relativedelta(years=self.years, months=self.months, days=self.days, hours=self.hours)
+
+    def ends_at(self, start: datetime) -> datetime:
+        local = timezone.localtime(start).replace(tzinfo=None)
+        return timezone.make_aware(local + self._delta())
+
+    def cutoff(self, now: datetime) -> datetime:
+        local_now = timezone.localtime(now).replace(tzinfo=None)
+        local = local_now - self._delta()
+        calendar_shift = self.years or self.months
+        if calendar_shift and self.days == 0 and self.hours == 0:
+            # Adding months clamps the day to the month's end (30 November + 3 months is
+            # 28 February), so on the last day of a month every later start in the same
+            # month of the earlier one is due as well.
+            last_now = calendar.monthrange(local_now.year, local_now.month)[1]
+            if local_now.day == last_now:
+                local = local.replace(day=calendar.monthrange(local.year, local.month)[1])
+        return timezone.make_aware(local)
+
+    def describe(self) -> str:
+        from django.utils.translation import ngettext
+
+        parts = []
+        if self.years:
+            parts.append(ngettext("%(n)d jaar", "%(n)d jaar", self.years) % {"n": self.years})
+        if self.months:
+            parts.append(ngettext("%(n)d maand", "%(n)d maanden", self.months) % {"n": self.months})
+        if self.days:
+            parts.append(ngettext("%(n)d dag", "%(n)d dagen", self.days) % {"n": self.days})
+        if self.hours:
+            parts.append(ngettext("%(n)d uur", "%(n)d uur", self.hours) % {"n": self.hours})
+        return ", ".join(parts) or str(_("direct"))
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """What one category holds about one customer and when it goes."""
+
+    category: Category
+    held: bool  # is there anything of this category about the customer now
+    removal_at: datetime | None = None  # None: not yet known (the clock has not started)
+    note: str = ""  # plain words, e.g. "drie maanden nadat u uw account opheft"
+    on_hold: bool = False
+
+
+@dataclass(frozen=True)
+class Category:
+    """One kind of personal data, declared once by the app that keeps it."""
+
+    name: str
+    verbose_name: Any  # lazy Dutch text
+    purpose: Any
+    legal_basis: LegalBasis
+    clock_start: Any  # the event that starts the clock, in words
+    period: Period | None  # None: the period is "as long as X" (see disposed_with / clock_start)
+    end_action: EndAction
+    data: Any = ""  # which fields, in words
+    # Set-based: the rows due at ``now`` (held customers not yet excluded). Returns a
+    # queryset; only its primary keys are read, in batches.
+    due: Callable[[datetime], QuerySet] | None = None
+    # Batch action on primary keys; returns affected row counts per table (label → n).
+    dispose: Callable[[list[Any]], dict[str, int]] | None = None
+    # Exclude the rows of customers under a legal hold; receives the queryset and a
+    # queryset of held user ids. Default: filter on ``subject_field``.
+    subject_field: str | None = None
+    exclude_held: Callable[[QuerySet, QuerySet], QuerySet] | None = None
+    export: Callable[[Any], Any] | None = None
+    explain: Callable[[Any, datetime], Explanation] | None = None
+    disposed_with: str | None = None
+    # Called (set-based, on a batch of user ids, inside the erasure's transaction) when
+    # accounts are erased: removes or redacts this category's rows of those customers.
+    erase_users: Callable[[list[int]], dict[str, int]] | None = None
+    order: int = 100
+    app_label: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def enforced(self) -> bool:
+        return self.due is not None and self.dispose is not None
+
+    def due_queryset(self, now: datetime, held_user_ids: QuerySet | None = None) -> QuerySet:
+        if self.due is None:
+            raise ValueError(f"category {self.name} has no due builder")
+        queryset = self.due(now)
+        if held_user_ids is not None:
+            if self.exclude_held is not None:
+                queryset = self.exclude_held(queryset, held_user_ids)
+            elif self.subject_field:
+                queryset = queryset.exclude(**{f"{self.subject_field}__in": held_user_ids})
+        return queryset
+
+    def held_queryset(self, now: datetime, held_user_ids: QuerySet) -> QuerySet:
+        """The rows that would be due but are kept because of a legal hold."""
+        due = self.due_queryset(now)
+        kept = self.due_queryset(now, held_user_ids)
+        return due.exclude(pk__in=kept.values("pk"))
+
+
+_registry: dict[str, Category] = {}
+_discovered = False
+
+
+def register(*categories: Category) -> None:
+    for category in categories:
+        if category.name in _registry and _registry[category.name] is not category:
+            raise ValueError(f"personal-data category {category.name!r} registered twice")
+        _registry[category.name] = category
+
+
+def autodiscover() -> None:
+    global _discovered
+    autodiscover_modules("personal_data")
+    _discovered = True
+
+
+def categories() -> list[Category]:
+    if not _discovered:
+        autodiscover()
+    return sorted(_registry.values(), key=lambda c: (c.order, c.name))
+
+
+def enforced_categories() -> list[Category]:
+    return [c for c in categories() if c.enforced]
+
+
+def get(name: str) -> Category:
+    if not _discovered:
+        autodiscover()
+    try:
+        return _registry[name]
+    except KeyError:
+        raise KeyError(name) from None
+
+
+def names() -> Iterable[str]:
+    return [c.name for c in categories()]
+
+
+def local_date(moment: datetime | None) -> date | None:
+    return timezone.localdate(moment) if moment is not None else None
