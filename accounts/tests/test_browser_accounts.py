@@ -118,7 +118,9 @@ def test_sign_up_verify_log_in_edit_profile_and_log_out(page, browser_log, lates
     assert profile.full_name == "Anna de Vries"
 
     # Log out with the POST button in the header.
-    response = _submit_and_get_response(page, _header_nav(page).get_by_role("button", name="Uitloggen"), "/accounts/logout/")
+    response = _submit_and_get_response(
+        page, _header_nav(page).get_by_role("button", name="Uitloggen"), "/accounts/logout/"
+    )
     assert response.status == 302
     assert _header_nav(page).get_by_role("link", name="Inloggen").is_visible()
     page.goto("/portal/gegevens/profiel/")
@@ -205,7 +207,9 @@ def test_staff_must_set_up_totp_before_the_admin_opens(page, browser_log, make_u
 
     # From now on the admin login asks for the code after the password.
     page.goto("/")
-    response = _submit_and_get_response(page, _header_nav(page).get_by_role("button", name="Uitloggen"), "/accounts/logout/")
+    response = _submit_and_get_response(
+        page, _header_nav(page).get_by_role("button", name="Uitloggen"), "/accounts/logout/"
+    )
     assert response.status == 302
     page.goto("/admin/")
     main.get_by_label("Login").fill("beheerder")
@@ -214,7 +218,15 @@ def test_staff_must_set_up_totp_before_the_admin_opens(page, browser_log, make_u
     page.wait_for_load_state()
     assert "/accounts/2fa/authenticate/" in page.url
     page.goto("/admin/")
-    assert "/accounts/login/" in page.url, "the password alone opens nothing"
+    assert "/accounts/" in page.url, "the password alone opens nothing"
+    assert not page.get_by_role("link", name="Exact koppeling – beheer").count()
+
+    main.get_by_label("Code").fill(_totp_code(secret))
+    main.get_by_role("button", name="Aanmelden").click()
+    page.wait_for_load_state()
+    page.goto("/admin/")
+    assert page.url.endswith("/admin/")
+    assert page.get_by_role("link", name="Exact koppeling – beheer").is_visible()
     browser_log.assert_clean()
 
 
@@ -242,8 +254,12 @@ def test_the_browser_log_notices_csp_violations_and_third_party_requests(page, b
     """The checks above can fail: an inline script and a request to another host are seen."""
     page.goto("/")
     assert browser_log.problems() == []
-    page.evaluate("() => { const s = document.createElement('script'); s.textContent = 'window.x = 1'; document.head.appendChild(s); }")
-    page.evaluate("() => { const i = new Image(); i.src = 'https://www.googletagmanager.com/pixel.gif'; document.body.appendChild(i); }")
+    page.evaluate(
+        "() => { const s = document.createElement('script'); s.textContent = 'window.x = 1'; document.head.appendChild(s); }"
+    )
+    page.evaluate(
+        "() => { const i = new Image(); i.src = 'https://www.googletagmanager.com/pixel.gif'; document.body.appendChild(i); }"
+    )
     page.wait_for_function("() => document.images[0] && document.images[0].complete")
     assert page.evaluate("() => window.x") is None, "the inline script was blocked by the CSP"
     assert any("Content Security Policy" in message for message in browser_log.csp_violations)

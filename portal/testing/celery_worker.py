@@ -190,7 +190,9 @@ def _celery_worker_session(django_db_setup, django_db_blocker) -> Iterator[Worke
             if app.control.ping(destination=[node], timeout=1.0):
                 break
             if time.monotonic() > deadline:
-                pytest.fail(f"The Celery worker did not answer within {READY_TIMEOUT_S}s.\n{worker._tail()}", pytrace=False)
+                pytest.fail(
+                    f"The Celery worker did not answer within {READY_TIMEOUT_S}s.\n{worker._tail()}", pytrace=False
+                )
         yield worker
     finally:
         _stop(process)
