@@ -15,7 +15,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -40,37 +40,46 @@ class EndAction(models.TextChoices):
 
 @dataclass(frozen=True)
 class Period:
-    """A retention period in calendar terms, counted on the Amsterdam wall clock.
+    """A retention period in calendar days, months and years on the Amsterdam calendar.
 
-    ``ends_at(start)`` is when data whose clock started at ``start`` is due; ``cutoff(now)``
-    is its exact inverse: data is due at ``now`` if and only if its start is at or before
-    ``cutoff(now)``. The inverse lets the due query be a plain indexable ``start <= cutoff``.
+    Data whose clock started on day D is kept for the whole of day D + period and goes
+    from the start of the day after (00:00 Amsterdam time): never early, at most a day
+    late (and the job runs daily anyway). Counting whole days keeps the rule monotone:
+    adding months clamps to the month's end (30 November + 3 months is 28 February), which
+    at time-of-day precision would let a later start expire earlier.
+
+    ``cutoff(now)`` is the exact inverse of ``ends_at``: data is due at ``now`` if and only
+    if its start is at or before ``cutoff(now)``, so the due query is a plain indexable
+    ``start <= cutoff``.
     """
 
     years: int = 0
     months: int = 0
     days: int = 0
-    hours: int = 0
 
     def _delta(self) -> relativedelta:
-        return relativedelta(years=self.years, months=self.months, days=self.days, hours=self.hours)
+        return relativedelta(years=self.years, months=self.months, days=self.days)
+
+    @staticmethod
+    def _midnight(day: date) -> datetime:
+        return timezone.make_aware(datetime.combine(day, time.min))
+
+    def last_day(self, start: datetime) -> date:
+        """The last (Amsterdam) day on which data started at ``start`` is still kept."""
+        return timezone.localdate(start) + self._delta()
 
     def ends_at(self, start: datetime) -> datetime:
-        local = timezone.localtime(start).replace(tzinfo=None)
-        return timezone.make_aware(local + self._delta())
+        return self._midnight(self.last_day(start) + timedelta(days=1))
 
     def cutoff(self, now: datetime) -> datetime:
-        local_now = timezone.localtime(now).replace(tzinfo=None)
-        local = local_now - self._delta()
-        calendar_shift = self.years or self.months
-        if calendar_shift and self.days == 0 and self.hours == 0:
-            # Adding months clamps the day to the month's end (30 November + 3 months is
-            # 28 February), so on the last day of a month every later start in the same
-            # month of the earlier one is due as well.
-            last_now = calendar.monthrange(local_now.year, local_now.month)[1]
-            if local_now.day == last_now:
-                local = local.replace(day=calendar.monthrange(local.year, local.month)[1])
-        return timezone.make_aware(local)
+        # Due when last_day(start) <= yesterday; last_day is monotone in the start day, so
+        # find the latest start day that qualifies.
+        yesterday = timezone.localdate(now) - timedelta(days=1)
+        latest = yesterday - self._delta()
+        if (self.years or self.months) and self.days == 0:
+            if yesterday.day == calendar.monthrange(yesterday.year, yesterday.month)[1]:
+                latest = latest.replace(day=calendar.monthrange(latest.year, latest.month)[1])
+        return self._midnight(latest + timedelta(days=1)) - timedelta(microseconds=1)
 
     def describe(self) -> str:
         from django.utils.translation import ngettext
@@ -82,8 +91,6 @@ class Period:
             parts.append(ngettext("%(n)d maand", "%(n)d maanden", self.months) % {"n": self.months})
         if self.days:
             parts.append(ngettext("%(n)d dag", "%(n)d dagen", self.days) % {"n": self.days})
-        if self.hours:
-            parts.append(ngettext("%(n)d uur", "%(n)d uur", self.hours) % {"n": self.hours})
         return ", ".join(parts) or str(_("direct"))
 
 

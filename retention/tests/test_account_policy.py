@@ -58,9 +58,9 @@ def test_an_account_closed_three_months_plus_a_day_ago_is_erased_with_everything
 @pytest.mark.django_db
 def test_the_three_months_are_calendar_months_ending_on_the_last_day_of_a_short_month(rich_customer):
     user = rich_customer(closed_at=ams(2026, 11, 30, 9, 0))
-    run(ams(2027, 2, 28, 8, 59))
+    run(ams(2027, 2, 28, 23, 59))  # kept for the whole of the last day
     assert User.objects.filter(pk=user.pk).exists()
-    run(ams(2027, 2, 28, 9, 0))
+    run(ams(2027, 3, 1, 0, 0))
     assert not User.objects.filter(pk=user.pk).exists()
 
 

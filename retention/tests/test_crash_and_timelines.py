@@ -1,0 +1,116 @@
+"""Enforcement is resumable and exact: a crash between batches followed by a rerun ends in
+the same state as one clean run; on random timelines nothing goes early, nothing due stays,
+and a second run removes nothing."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from accounts.personal_data import ACCOUNT_PERIOD
+from retention import registry, services
+from retention.models import RetentionRun
+from retention.tests.conftest import ams
+
+User = get_user_model()
+START = ams(2026, 1, 1, 0, 0)
+LATE = ams(2026, 9, 1, 12, 0)
+
+
+class Crash(Exception):
+    pass
+
+
+@pytest.mark.django_db
+def test_a_crash_between_batches_then_a_rerun_ends_in_the_same_state(rich_customer):
+    for n in range(7):
+        rich_customer(f"weg{n}", closed_at=START + timedelta(days=n))
+    rich_customer("blijft", closed_at=LATE - timedelta(days=5))
+
+    batches = {"n": 0}
+
+    def crash_after_two(category, size):
+        if category.name == "account":
+            batches["n"] += 1
+            if batches["n"] == 2:
+                raise Crash
+
+    with time_machine.travel(LATE, tick=False):
+        with pytest.raises(Crash):
+            services.enforce(batch_size=3, on_batch=crash_after_two)
+        assert User.objects.filter(username__startswith="weg").count() == 1  # two batches committed
+        assert RetentionRun.objects.get().status == "failed"
+        assert services.heartbeat().last_success_at is None
+        rerun = services.enforce(batch_size=3)
+    assert set(User.objects.values_list("username", flat=True)) == {"blijft"}
+    assert next(p for p in rerun.policies if p.policy == "account").disposed == 1
+    assert RetentionRun.objects.filter(status="succeeded").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_failed_run_is_not_a_heartbeat_and_readyz_reports_it(client, rich_customer, monkeypatch):
+    with time_machine.travel(START, tick=False):
+        services.heartbeat()  # installed now
+    with time_machine.travel(START + timedelta(hours=25), tick=False):
+        assert client.get("/readyz").status_code == 200  # fresh install: no run was due yet
+    with time_machine.travel(START + timedelta(hours=27), tick=False):
+        response = client.get("/readyz")
+        assert response.status_code == 503 and "retention" in response.json()["failed"]
+        services.enforce()
+        assert client.get("/readyz").status_code == 200
+    with time_machine.travel(START + timedelta(hours=27 + 27), tick=False):
+        assert client.get("/readyz").status_code == 503
+
+
+@pytest.mark.django_db
+def test_the_beat_task_runs_enforcement(rich_customer):
+    from retention.tasks import enforce_retention
+
+    rich_customer("weg", closed_at=START)
+    with time_machine.travel(LATE, tick=False):
+        outcome = enforce_retention.delay().get()
+    assert outcome["status"] == "succeeded"
+    assert not User.objects.filter(username="weg").exists()
+    assert RetentionRun.objects.get().trigger == "beat"
+
+
+@given(
+    closures=st.lists(st.one_of(st.none(), st.integers(min_value=0, max_value=400 * 24)), min_size=1, max_size=8),
+    runs=st.lists(st.integers(min_value=0, max_value=500 * 24), min_size=1, max_size=4),
+)
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@pytest.mark.django_db
+def test_random_timelines_nothing_early_nothing_left_nothing_twice(make_user, closures, runs):
+    User.objects.all().delete()
+    users = {}
+    for n, hours in enumerate(closures):
+        closed_at = START + timedelta(hours=hours) if hours is not None else None
+        users[f"k{n}"] = (make_user(f"k{n}").pk, closed_at)
+        if closed_at is not None:
+            User.objects.filter(username=f"k{n}").update(closed_at=closed_at, is_active=False)
+    for hours in sorted(runs):
+        at = START + timedelta(hours=hours)
+        with time_machine.travel(at, tick=False):
+            services.enforce(policy="account", batch_size=2)
+            left = set(User.objects.values_list("username", flat=True))
+            for name, (_pk, closed_at) in users.items():
+                due = closed_at is not None and ACCOUNT_PERIOD.ends_at(closed_at) <= at
+                assert (name not in left) == due, (name, closed_at, at)
+            assert services.enforce(policy="account").total == 0
+
+
+@given(st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2030, 12, 31)),  # noqa: DTZ001 (wall-clock)
+       st.integers(min_value=-5 * 24 * 60, max_value=5 * 24 * 60))
+@settings(max_examples=300, deadline=None)
+def test_the_cutoff_is_the_exact_inverse_of_the_period(local_start, minutes):
+    from django.utils import timezone
+
+    for period in (registry.Period(months=3), registry.Period(years=7), registry.Period(days=30)):
+        start = timezone.make_aware(local_start.replace(second=0, microsecond=0))
+        now = period.ends_at(start) + timedelta(minutes=minutes)
+        assert (start <= period.cutoff(now)) == (period.ends_at(start) <= now), (period, start, now)
