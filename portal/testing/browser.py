@@ -13,8 +13,9 @@ How to use (see also docs/testing.md)::
         browser_log.assert_clean()          # optional: teardown checks it anyway
 
 Fixtures
-  ``browser``        session-wide headless Chromium (/usr/bin/chromium, never downloaded; a
-                     missing binary FAILS the test). Override the path with CHROMIUM_PATH.
+  ``browser``        headless Chromium (/usr/bin/chromium, never downloaded; a missing binary
+                     FAILS the test). Override the path with CHROMIUM_PATH. Started on first
+                     use, shared by consecutive browser tests, closed before other tests.
   ``page``           a fresh browser context + page per test: base_url = live server, locale
                      nl-NL (Accept-Language), 1280x800. Using it pulls in ``live_server`` and
                      so ``transactional_db``: data you create in the test is seen by the server.
@@ -35,8 +36,9 @@ Fixtures
   ``has_horizontal_scroll(page)``       True when the document is wider than the viewport.
 
 The Playwright sync API keeps an asyncio loop running in the test thread, so Django would
-refuse ORM calls from the test body; the ``browser`` fixture sets DJANGO_ALLOW_ASYNC_UNSAFE
-for as long as the browser lives (the ORM is used synchronously from one thread anyway).
+refuse ORM calls from the test body; DJANGO_ALLOW_ASYNC_UNSAFE is set for as long as the
+browser lives (the ORM is used synchronously from one thread anyway). The browser (and so
+that loop) is closed before any test that does not use it.
 """
 
 from __future__ import annotations
@@ -146,26 +148,64 @@ def _chromium_executable() -> str:
     return CHROMIUM_PATH
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator:
-    executable = _chromium_executable()
-    from playwright.sync_api import sync_playwright
+class _Chromium:
+    """Starts Playwright and Chromium on first use and keeps them for the next browser
+    tests. Playwright's sync API keeps an asyncio loop running in the test thread, which
+    would break ``asyncio.run`` and Django's async-safety check in other tests, so the
+    browser is closed again before a test that does not use it (and at the end)."""
 
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    playwright = sync_playwright().start()
-    try:
-        chromium = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-    finally:
-        playwright.stop()
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    def __init__(self) -> None:
+        self.playwright = None
+        self.browser = None
+        self.previous_async_unsafe: str | None = None
+
+    def get(self):
+        if self.browser is None:
+            executable = _chromium_executable()
+            from playwright.sync_api import sync_playwright
+
+            self.previous_async_unsafe = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+            # The ORM is used from this one thread only; the running loop is Playwright's.
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+            self.playwright = sync_playwright().start()
+            try:
+                self.browser = self.playwright.chromium.launch(
+                    executable_path=executable, headless=True, args=CHROMIUM_ARGS
+                )
+            except Exception:
+                self.close()
+                raise
+        return self.browser
+
+    def close(self) -> None:
+        if self.browser is not None:
+            self.browser.close()
+            self.browser = None
+        if self.playwright is not None:
+            self.playwright.stop()
+            self.playwright = None
+            if self.previous_async_unsafe is None:
+                os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+            else:
+                os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = self.previous_async_unsafe
+
+
+_CHROMIUM = _Chromium()
+
+
+def pytest_runtest_setup(item) -> None:
+    if "browser" not in getattr(item, "fixturenames", ()):
+        _CHROMIUM.close()
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    _CHROMIUM.close()
+
+
+@pytest.fixture
+def browser():
+    """Headless Debian Chromium (started on first use, shared by consecutive browser tests)."""
+    return _CHROMIUM.get()
 
 
 @pytest.fixture
