@@ -188,3 +188,8 @@ EN.update({
     "Te veel verzoeken": "Too many requests",
     "U heeft dit te vaak in korte tijd geprobeerd. Wacht een paar minuten en probeer het opnieuw.": "You tried this too often in a short time. Wait a few minutes and try again.",
 })
+
+EN.update({
+    "Hieronder staan de soorten cookies die wij gebruiken en waarvoor. Noodzakelijke cookies zijn altijd aan; voor de andere vragen wij uw toestemming, en u kunt die hier altijd weer intrekken.": "Below are the kinds of cookies we use and what for. Necessary cookies are always on; for the others we ask your consent, and you can withdraw it here at any time.",
+    "Wij gebruiken alleen cookies die nodig zijn om het portaal te laten werken (inloggen, beveiliging en uw taalkeuze).": "We only use cookies that the portal needs to work (logging in, security and your language choice).",
+})

@@ -86,3 +86,10 @@ def test_logged_in_pages_are_not_cached_and_features_are_off(client, customer):
     assert "camera=()" in response["Permissions-Policy"]
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_the_cookie_settings_page_uses_the_portal_layout(client):
+    page = client.get("/cookies/").content.decode()
+    assert "<h1>Cookie-instellingen</h1>" in page
+    assert '<main id="main"' in page
