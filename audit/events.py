@@ -58,6 +58,11 @@ class Action(models.TextChoices):
     ADMIN_ADDED = "admin.added", _("Toegevoegd door medewerker")
     ADMIN_CHANGED = "admin.changed", _("Gewijzigd door medewerker")
     ADMIN_DELETED = "admin.deleted", _("Verwijderd door medewerker")
+    MOLLIE_CUSTOMER_CREATED = "payment.customer_created", _("Klant aangemaakt bij Mollie")
+    SUBSCRIPTION_NOT_STARTED = "subscription.not_started", _("Abonnement niet gestart (eerste betaling niet voltooid)")
+    SUBSCRIPTION_RENEWED = "subscription.renewed", _("Abonnement verlengd")
+    SUBSCRIPTION_SCHEDULED = "subscription.scheduled", _("Automatische incasso ingepland bij Mollie")
+    SUBSCRIPTION_UNSCHEDULED = "subscription.unscheduled", _("Automatische incasso gestopt bij Mollie")
 
 
 class ActorKind(models.TextChoices):

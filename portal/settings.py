@@ -299,7 +299,7 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
         "base-uri": [NONE],
         "frame-ancestors": [NONE],
-        "form-action": [SELF],
+        "form-action": [SELF, "https://www.mollie.com"],  # the subscribe form redirects to Mollie's checkout
     }
 }
 
@@ -321,7 +321,12 @@ PRODUCT_NAME = "Exact koppeling"
 AUDIT_SIGNING_KEY = env_str("AUDIT_SIGNING_KEY", required=PRODUCTION) or "dev-only-audit-key"
 AUDIT_CHECKPOINT_DIR = Path(env_str("AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints")))
 MOLLIE_API_KEY = env_str("MOLLIE_API_KEY")
+# Empty: api.mollie.com with a live/test key, or the project's sandbox (SITE_URL +
+# "/sandbox/mollie") in development and tests when MOLLIE_API_KEY is unset or a test key.
 MOLLIE_API_ENDPOINT = env_str("MOLLIE_API_ENDPOINT")
+MOLLIE_SANDBOX_API_KEY = "test_portalsandboxdevelopmentkey"
+MOLLIE_TIMEOUT = (env_int("MOLLIE_CONNECT_TIMEOUT", 2, minimum=1), env_int("MOLLIE_READ_TIMEOUT", 10, minimum=1))
+MOLLIE_RETRY_DELAYS = (0.3, 1.0)  # seconds before the 2nd and 3rd attempt of one call
 
 # --- Logging ----------------------------------------------------------------------------
 LOGGING = {

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class SubscriptionsConfig(AppConfig):
     name = "subscriptions"
     verbose_name = _("Abonnementen en betalingen")
+
+    def ready(self) -> None:
+        from accounts.services import CLOSE_HOOKS
+        from subscriptions.services import cancel_on_account_close
+
+        if cancel_on_account_close not in CLOSE_HOOKS:
+            CLOSE_HOOKS.append(cancel_on_account_close)

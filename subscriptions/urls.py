@@ -2,4 +2,25 @@
 
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import include, path
+
+from subscriptions import views, webhooks
+from subscriptions.sandbox.engine import enabled as sandbox_enabled
+
+app_name = "subscriptions"
+
+urlpatterns = [
+    path("webhooks/mollie/", webhooks.mollie_webhook, name="mollie_webhook"),
+    path("portal/abonnement/", views.overview, name="overview"),
+    path("portal/abonnement/afsluiten/<int:plan_id>/", views.subscribe, name="subscribe"),
+    path("portal/abonnement/betaling/<int:payment_id>/", views.payment_return, name="payment_return"),
+    path("portal/abonnement/betaling/<int:payment_id>/betalen/", views.payment_retry, name="payment_retry"),
+    path("portal/abonnement/<int:subscription_id>/opzeggen/", views.cancel, name="cancel"),
+    path("portal/abonnement/<int:subscription_id>/opzegging-intrekken/", views.cancel_undo, name="cancel_undo"),
+    path("portal/abonnement/facturen/<str:number>/", views.invoice_detail, name="invoice"),
+]
+
+# The Mollie sandbox is mounted only outside production and never beside a live key (the
+# views check again on every request).
+if sandbox_enabled():
+    urlpatterns.append(path("sandbox/mollie/", include("subscriptions.sandbox.urls")))

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from subscriptions import services
+from subscriptions.models import Invoice, MollieCustomer, Payment, Plan, Subscription
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ("name", "price", "price_incl_vat", "interval", "active")
+    list_filter = ("active", "interval")
+    search_fields = ("name",)
+
+    @admin.display(description=_("prijs incl. btw"))
+    def price_incl_vat(self, plan: Plan):
+        return plan.price_incl_vat
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Billing records change only through the services (and so the audit trail)."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class PaymentInline(admin.TabularInline):
+    model = Payment
+    fields = ("mollie_id", "sequence_type", "status", "amount", "amount_refunded", "amount_charged_back", "paid_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(ReadOnlyAdmin):
+    list_display = ("pk", "user", "plan", "status", "current_period_end", "cancel_at_period_end", "ended_at")
+    list_filter = ("status", "cancel_at_period_end", "plan")
+    search_fields = ("user__username", "user__email", "customer__mollie_id", "remote_subscriptions__mollie_id")
+    inlines = [PaymentInline]
+    actions = ["cancel_now"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("subscriptions.change_subscription") and obj is None
+
+    @admin.action(description=_("Direct beëindigen (ook bij Mollie)"), permissions=["change"])
+    def cancel_now(self, request, queryset) -> None:
+        count = 0
+        for subscription in queryset:
+            if subscription.is_live:
+                services.subscription_cancel_now(subscription=subscription, by=request.user, reason="staff")
+                count += 1
+        self.message_user(request, _("%(count)d abonnement(en) beëindigd.") % {"count": count}, messages.SUCCESS)
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = ("__str__", "user", "sequence_type", "status", "amount", "amount_refunded", "amount_charged_back", "paid_at")
+    list_filter = ("status", "sequence_type")
+    search_fields = ("mollie_id", "user__username", "user__email")
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(ReadOnlyAdmin):
+    list_display = ("number", "user", "issued_on", "amount_net", "vat_amount", "amount_gross", "reverse_charge")
+    search_fields = ("number", "user__username")
+
+
+@admin.register(MollieCustomer)
+class MollieCustomerAdmin(ReadOnlyAdmin):
+    list_display = ("mollie_id", "user", "created_at")
+    search_fields = ("mollie_id", "user__username")

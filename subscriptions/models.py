@@ -1,0 +1,269 @@
+"""Plans, the customer's link to Mollie, subscriptions, payments and invoices.
+
+Billing records (payments, invoices) keep their ``user`` with ``SET_NULL``: they must
+outlive the account for the seven years the law asks, and invoices carry their own
+billing snapshot so they never change when a profile does (or is erased).
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+VAT_RATE = Decimal("21")
+CENT = Decimal("0.01")
+
+
+def with_vat(amount: Decimal, rate: Decimal = VAT_RATE) -> Decimal:
+    return (amount * (Decimal("100") + rate) / Decimal("100")).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+class Plan(models.Model):
+    class Interval(models.TextChoices):
+        MONTH = "month", _("per maand")
+        YEAR = "year", _("per jaar")
+
+    name = models.CharField(_("naam"), max_length=100)
+    description = models.TextField(_("omschrijving"), blank=True)
+    price = models.DecimalField(_("prijs excl. btw (EUR)"), max_digits=10, decimal_places=2)
+    interval = models.CharField(_("termijn"), max_length=8, choices=Interval.choices, default=Interval.MONTH)
+    active = models.BooleanField(_("actief"), default=True, help_text=_("Alleen actieve abonnementsvormen zijn af te sluiten."))
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("abonnementsvorm")
+        verbose_name_plural = _("abonnementsvormen")
+        ordering = ["price", "name"]
+        constraints = [models.CheckConstraint(condition=Q(price__gt=0), name="plan_price_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.name} (€ {self.price} {self.get_interval_display()})"
+
+    @property
+    def price_incl_vat(self) -> Decimal:
+        return with_vat(self.price)
+
+    @property
+    def vat_amount(self) -> Decimal:
+        return self.price_incl_vat - self.price
+
+    @property
+    def mollie_interval(self) -> str:
+        return "12 months" if self.interval == self.Interval.YEAR else "1 month"
+
+
+class MollieCustomer(models.Model):
+    """The customer's id at Mollie: created once per account."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="mollie_customer")
+    mollie_id = models.CharField(_("Mollie-klant-id"), max_length=40, unique=True, null=True, blank=True)
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Mollie-klant")
+        verbose_name_plural = _("Mollie-klanten")
+
+    def __str__(self) -> str:
+        return self.mollie_id or f"#{self.pk}"
+
+
+class Subscription(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("wacht op eerste betaling")
+        ACTIVE = "active", _("actief")
+        SUSPENDED = "suspended", _("opgeschort")
+        CANCELED = "canceled", _("beëindigd")
+        ENDED = "ended", _("afgelopen")
+        FAILED = "failed", _("niet gestart")
+
+    LIVE = (Status.PENDING, Status.ACTIVE, Status.SUSPENDED)
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="subscriptions")
+    customer = models.ForeignKey(MollieCustomer, on_delete=models.PROTECT, related_name="subscriptions")
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="subscriptions")
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    amount_net = models.DecimalField(_("bedrag excl. btw"), max_digits=10, decimal_places=2)
+    vat_rate = models.DecimalField(_("btw-tarief (%)"), max_digits=4, decimal_places=1)
+    reverse_charge = models.BooleanField(_("btw verlegd"), default=False)
+    amount_gross = models.DecimalField(_("bedrag incl. btw"), max_digits=10, decimal_places=2)
+    mandate_id = models.CharField(_("Mollie-machtiging"), max_length=40, blank=True)
+    started_at = models.DateTimeField(_("gestart op"), null=True, blank=True)
+    current_period_end = models.DateField(_("betaald tot"), null=True, blank=True)
+    cancel_at_period_end = models.BooleanField(_("opgezegd per einde termijn"), default=False)
+    cancel_requested_at = models.DateTimeField(_("opgezegd op"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("beëindigd op"), null=True, blank=True)
+    end_reason = models.CharField(_("reden van beëindiging"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("abonnement")
+        verbose_name_plural = _("abonnementen")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer"],
+                condition=Q(status__in=["pending", "active", "suspended"]),
+                name="subscription_one_live_per_customer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan.name} #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in self.LIVE
+
+    @property
+    def paid_through(self):
+        """The last day covered by what was paid (the period ends at the start of
+        ``current_period_end``, when the next charge is due)."""
+        from datetime import timedelta
+
+        return self.current_period_end - timedelta(days=1) if self.current_period_end else None
+
+    def active_remote(self) -> MollieSubscription | None:
+        return self.remote_subscriptions.filter(canceled_at__isnull=True).order_by("-id").first()
+
+
+class MollieSubscription(models.Model):
+    """A subscription at Mollie. Resuming after a cancellation creates a new one, so one of
+    ours can have several; recurring payments are matched through any of them."""
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.PROTECT, related_name="remote_subscriptions")
+    mollie_id = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    canceled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Mollie-abonnement")
+        verbose_name_plural = _("Mollie-abonnementen")
+
+    def __str__(self) -> str:
+        return self.mollie_id
+
+
+class Payment(models.Model):
+    class Status(models.TextChoices):
+        CREATED = "created", _("nog niet bij Mollie")
+        OPEN = "open", _("open")
+        PENDING = "pending", _("in behandeling")
+        AUTHORIZED = "authorized", _("geautoriseerd")
+        PAID = "paid", _("betaald")
+        CANCELED = "canceled", _("geannuleerd")
+        EXPIRED = "expired", _("verlopen")
+        FAILED = "failed", _("mislukt")
+
+    class Sequence(models.TextChoices):
+        FIRST = "first", _("eerste betaling")
+        RECURRING = "recurring", _("automatische incasso")
+
+    OPEN_STATUSES = (Status.CREATED, Status.OPEN, Status.PENDING, Status.AUTHORIZED)
+    FINAL_STATUSES = (Status.PAID, Status.CANCELED, Status.EXPIRED, Status.FAILED)
+    # A status only moves forward; final statuses never change (a paid payment stays paid).
+    RANK = {"created": 0, "open": 1, "pending": 2, "authorized": 3, "paid": 4, "canceled": 4, "expired": 4, "failed": 4}
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="payments")
+    subscription = models.ForeignKey(Subscription, on_delete=models.PROTECT, related_name="payments")
+    mollie_id = models.CharField(_("Mollie-betaling"), max_length=40, unique=True, null=True, blank=True)
+    sequence_type = models.CharField(_("soort"), max_length=10, choices=Sequence.choices)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.CREATED)
+    amount = models.DecimalField(_("bedrag"), max_digits=10, decimal_places=2)
+    amount_refunded = models.DecimalField(_("terugbetaald"), max_digits=10, decimal_places=2, default=Decimal("0"))
+    amount_charged_back = models.DecimalField(_("teruggeboekt"), max_digits=10, decimal_places=2, default=Decimal("0"))
+    checkout_url = models.URLField(_("betaalpagina"), max_length=500, blank=True)
+    charge_date = models.DateField(_("incassodatum"), null=True, blank=True)
+    paid_at = models.DateTimeField(_("betaald op"), null=True, blank=True)
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("bijgewerkt op"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("betaling")
+        verbose_name_plural = _("betalingen")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription"],
+                condition=Q(sequence_type="first", status__in=["created", "open", "pending", "authorized"]),
+                name="payment_one_open_first_per_subscription",
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mollie_id or '#' + str(self.pk)} € {self.amount} ({self.status})"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in self.FINAL_STATUSES
+
+    @property
+    def idempotency_key(self) -> str:
+        return f"first-{self.pk}"
+
+
+class InvoiceSequence(models.Model):
+    """The last invoice number handed out per year (locked while numbering: no gaps)."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("factuurnummering")
+        verbose_name_plural = _("factuurnummering")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
+
+class Invoice(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="invoices")
+    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="invoice")
+    number = models.CharField(_("factuurnummer"), max_length=20, unique=True)
+    issued_on = models.DateField(_("factuurdatum"))
+    description = models.CharField(_("omschrijving"), max_length=200)
+    period_start = models.DateField(_("periode van"))
+    period_end = models.DateField(_("periode tot"))
+    amount_net = models.DecimalField(_("bedrag excl. btw"), max_digits=10, decimal_places=2)
+    vat_rate = models.DecimalField(_("btw-tarief (%)"), max_digits=4, decimal_places=1)
+    vat_amount = models.DecimalField(_("btw"), max_digits=10, decimal_places=2)
+    amount_gross = models.DecimalField(_("totaal"), max_digits=10, decimal_places=2)
+    reverse_charge = models.BooleanField(_("btw verlegd"), default=False)
+    # What the invoice was addressed to, kept as it was on the day it was issued.
+    billing_snapshot = models.JSONField(_("factuurgegevens"))
+    seller_snapshot = models.JSONField(_("gegevens leverancier"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("factuur")
+        verbose_name_plural = _("facturen")
+        ordering = ["-issued_on", "-number"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+from subscriptions.sandbox.models import (  # noqa: E402  (the sandbox's tables live in this app)
+    SandboxFault,
+    SandboxIdempotencyKey,
+    SandboxObject,
+    SandboxWebhook,
+)
+
+__all__ = [
+    "Invoice",
+    "InvoiceSequence",
+    "MollieCustomer",
+    "MollieSubscription",
+    "Payment",
+    "Plan",
+    "SandboxFault",
+    "SandboxIdempotencyKey",
+    "SandboxObject",
+    "SandboxWebhook",
+    "Subscription",
+]

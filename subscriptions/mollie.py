@@ -1,0 +1,316 @@
+"""The only module that talks to Mollie.
+
+Every call has timeouts; a call is retried only when retrying is safe and useful (network
+errors, 429, 5xx, an answer that is not JSON, 409 "same key still running"), and always with
+the same idempotency key so a POST that did run is not run twice. When Mollie stays
+unreachable, :class:`MollieUnavailable` is raised; views turn it into a friendly message.
+What comes back is parsed here into small typed records (amounts as Decimal), so the rest
+of the portal never handles the client's dictionaries.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.dateparse import parse_datetime
+from mollie.api.client import Client
+from mollie.api.error import (
+    ConflictError,
+    NotFoundError,
+    RequestError,
+    RequestSetupError,
+    ResponseError,
+    ResponseHandlingError,
+    UnprocessableEntityError,
+)
+from mollie.api.objects.customer import Customer
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class MollieError(Exception):
+    """Mollie said no (a 4xx other than 404/409/429): our request was wrong."""
+
+
+class MollieUnavailable(MollieError):
+    """Mollie could not be reached or kept failing; nothing is known about the outcome."""
+
+
+class MollieNotFound(MollieError):
+    """Mollie does not know the object."""
+
+
+@dataclass(frozen=True)
+class RemotePayment:
+    id: str
+    status: str
+    amount: Decimal
+    amount_refunded: Decimal
+    amount_charged_back: Decimal
+    sequence_type: str
+    customer_id: str | None
+    mandate_id: str | None
+    subscription_id: str | None
+    paid_at: datetime | None
+    created_at: datetime | None
+    checkout_url: str
+    metadata: dict[str, Any]
+
+    @property
+    def is_paid(self) -> bool:
+        # As the client's is_paid(): Mollie sets paidAt exactly when the money is in.
+        return self.paid_at is not None
+
+
+@dataclass(frozen=True)
+class RemoteSubscription:
+    id: str
+    customer_id: str
+    status: str
+    next_payment_date: date | None
+
+
+def _decimal(amount: dict | None) -> Decimal:
+    if not amount:
+        return Decimal("0.00")
+    return Decimal(str(amount["value"]))
+
+
+def _moment(value: str | None) -> datetime | None:
+    return parse_datetime(value) if value else None
+
+
+def money(amount: Decimal) -> dict[str, str]:
+    return {"currency": "EUR", "value": f"{amount.quantize(Decimal('0.01'))}"}
+
+
+def _payment(data: dict[str, Any]) -> RemotePayment:
+    links = data.get("_links") or {}
+    metadata = data.get("metadata")
+    return RemotePayment(
+        id=data["id"],
+        status=data["status"],
+        amount=_decimal(data.get("amount")),
+        amount_refunded=_decimal(data.get("amountRefunded")),
+        amount_charged_back=_decimal(data.get("amountChargedBack")),
+        sequence_type=data.get("sequenceType") or "oneoff",
+        customer_id=data.get("customerId"),
+        mandate_id=data.get("mandateId"),
+        subscription_id=data.get("subscriptionId"),
+        paid_at=_moment(data.get("paidAt")),
+        created_at=_moment(data.get("createdAt")),
+        checkout_url=(links.get("checkout") or {}).get("href", ""),
+        metadata=metadata if isinstance(metadata, dict) else {},
+    )
+
+
+def _subscription(data: dict[str, Any], customer_id: str) -> RemoteSubscription:
+    next_date = data.get("nextPaymentDate")
+    return RemoteSubscription(
+        id=data["id"],
+        customer_id=customer_id,
+        status=data["status"],
+        next_payment_date=date.fromisoformat(next_date) if next_date else None,
+    )
+
+
+# --- the client -----------------------------------------------------------------------------
+
+
+def sandbox_in_use() -> bool:
+    from subscriptions.sandbox.engine import enabled
+
+    return not settings.MOLLIE_API_ENDPOINT and enabled() and not (settings.MOLLIE_API_KEY or "").startswith("live_")
+
+
+def endpoint() -> str:
+    if settings.MOLLIE_API_ENDPOINT:
+        return settings.MOLLIE_API_ENDPOINT
+    if sandbox_in_use():
+        return settings.SITE_URL + "/sandbox/mollie"
+    return ""  # the client's default: https://api.mollie.com
+
+
+def api_key() -> str:
+    if settings.MOLLIE_API_KEY:
+        return settings.MOLLIE_API_KEY
+    from subscriptions.sandbox.engine import enabled
+
+    if enabled():
+        return settings.MOLLIE_SANDBOX_API_KEY
+    raise ImproperlyConfigured("MOLLIE_API_KEY is not set.")
+
+
+def client() -> Client:
+    # The client's own retry covers https connection errors only; ours (below) covers
+    # everything that is safe to retry, so the client's is switched off.
+    mollie = Client(api_endpoint=endpoint(), timeout=tuple(settings.MOLLIE_TIMEOUT), retry=0)
+    mollie.set_api_key(api_key())
+    mollie.set_user_agent_component("ExactKoppelingPortal", "1")
+    return mollie
+
+
+def _retryable(exc: Exception) -> bool:
+    if isinstance(exc, RequestSetupError):  # includes IdentifierError: our bug, never retry
+        return False
+    if isinstance(exc, (RequestError, ResponseHandlingError, ConflictError)):
+        return True
+    if isinstance(exc, ResponseError):
+        return exc.status == 429 or (exc.status or 0) >= 500
+    return False
+
+
+def call(operation: Callable[[Client], T], *, what: str) -> T:
+    """Run ``operation`` with retries (the operation passes the same idempotency key each
+    time). 404 → MollieNotFound; other refusals → MollieError; giving up → MollieUnavailable."""
+    delays = list(settings.MOLLIE_RETRY_DELAYS)
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            return operation(client())
+        except NotFoundError as exc:
+            raise MollieNotFound(f"{what}: {exc}") from exc
+        except Exception as exc:
+            if not isinstance(exc, (RequestError, ResponseHandlingError, ResponseError)):
+                raise
+            if not _retryable(exc):
+                if isinstance(exc, RequestSetupError):
+                    raise
+                raise MollieError(f"{what}: {exc}") from exc
+            if not delays:
+                logger.warning("Mollie unavailable for %s after %d attempts: %s", what, attempt, exc)
+                raise MollieUnavailable(f"{what}: {exc}") from exc
+            logger.info("Mollie call %s failed (attempt %d), retrying: %s", what, attempt, exc)
+            time.sleep(delays.pop(0))
+
+
+# --- the calls the portal makes ------------------------------------------------------------
+
+
+def customer_create(*, name: str, email: str, user_id: int, idempotency_key: str) -> str:
+    data = {"name": name[:255] or None, "email": email or None, "locale": "nl_NL", "metadata": {"user_id": user_id}}
+    customer = call(lambda c: c.customers.create(data, idempotency_key=idempotency_key), what="customer create")
+    return customer.id
+
+
+def first_payment_create(
+    *,
+    customer_id: str,
+    amount: Decimal,
+    description: str,
+    redirect_url: str,
+    webhook_url: str,
+    metadata: dict[str, Any],
+    idempotency_key: str,
+) -> RemotePayment:
+    data = {
+        "amount": money(amount),
+        "description": description,
+        "customerId": customer_id,
+        "sequenceType": "first",
+        "redirectUrl": redirect_url,
+        "webhookUrl": webhook_url,
+        "locale": "nl_NL",
+        "metadata": metadata,
+    }
+    payment = call(lambda c: c.payments.create(data, idempotency_key=idempotency_key), what="first payment create")
+    return _payment(dict(payment))
+
+
+def payment_get(mollie_id: str) -> RemotePayment:
+    return _payment(dict(call(lambda c: c.payments.get(mollie_id), what=f"payment {mollie_id}")))
+
+
+def customer_payments(customer_id: str) -> list[RemotePayment]:
+    def run(c: Client) -> list[RemotePayment]:
+        page = Customer({"id": customer_id}, c).payments.list(limit=250)
+        found = [_payment(dict(p)) for p in page]
+        while page.has_next():
+            page = page.get_next()
+            found.extend(_payment(dict(p)) for p in page)
+        return found
+
+    return call(run, what=f"payments of {customer_id}")
+
+
+def subscription_create(
+    *,
+    customer_id: str,
+    amount: Decimal,
+    interval: str,
+    start_date: date,
+    description: str,
+    mandate_id: str,
+    webhook_url: str,
+    metadata: dict[str, Any],
+    idempotency_key: str,
+) -> RemoteSubscription:
+    data = {
+        "amount": money(amount),
+        "interval": interval,
+        "startDate": start_date.isoformat(),
+        "description": description,
+        "mandateId": mandate_id,
+        "webhookUrl": webhook_url,
+        "metadata": metadata,
+    }
+
+    def run(c: Client) -> RemoteSubscription:
+        created = Customer({"id": customer_id}, c).subscriptions.create(data, idempotency_key=idempotency_key)
+        return _subscription(dict(created), customer_id)
+
+    return call(run, what=f"subscription create for {customer_id}")
+
+
+def subscription_get(*, customer_id: str, subscription_id: str) -> RemoteSubscription:
+    def run(c: Client) -> RemoteSubscription:
+        return _subscription(dict(Customer({"id": customer_id}, c).subscriptions.get(subscription_id)), customer_id)
+
+    return call(run, what=f"subscription {subscription_id}")
+
+
+def subscription_cancel(*, customer_id: str, subscription_id: str, idempotency_key: str) -> None:
+    """Cancel at Mollie; already cancelled or gone counts as done."""
+
+    def run(c: Client) -> None:
+        try:
+            Customer({"id": customer_id}, c).subscriptions.delete(subscription_id, idempotency_key=idempotency_key)
+        except UnprocessableEntityError:
+            return  # already cancelled or completed
+
+    try:
+        call(run, what=f"subscription cancel {subscription_id}")
+    except MollieNotFound:
+        return
+
+
+def subscription_payments(*, customer_id: str, subscription_id: str) -> list[RemotePayment]:
+    def run(c: Client) -> list[RemotePayment]:
+        subscription = Customer({"id": customer_id}, c).subscriptions.get(subscription_id)
+        page = subscription.payments.list(limit=250)
+        found = [_payment(dict(p)) for p in page]
+        while page.has_next():
+            page = page.get_next()
+            found.extend(_payment(dict(p)) for p in page)
+        return found
+
+    return call(run, what=f"payments of {subscription_id}")
+
+
+def refund_create(*, payment_id: str, amount: Decimal, description: str, idempotency_key: str) -> str:
+    def run(c: Client) -> str:
+        payment = c.payments.get(payment_id)
+        refund = payment.refunds.create({"amount": money(amount), "description": description}, idempotency_key=idempotency_key)
+        return refund.id
+
+    return call(run, what=f"refund {payment_id}")

@@ -1,0 +1,703 @@
+"""Every change to plans, subscriptions, payments and invoices.
+
+Each function is keyword-only and atomic where it writes, and records its audit event in
+the same transaction. Calls to Mollie happen outside our transactions (a slow Mollie never
+holds a lock) and always carry an idempotency key derived from our own rows:
+``customer-<MollieCustomer pk>``, ``first-<Payment pk>``, ``sub-<Subscription pk>-<n>``.
+Webhooks, the return page and reconciliation all end in :func:`payment_apply`, which is
+idempotent: statuses only move forward, amounts refunded / charged back only grow, a
+payment id is recorded once (unique), an invoice is issued once per paid payment.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.events import Action
+from audit.services import record
+from subscriptions import mollie
+from subscriptions.models import (
+    CENT,
+    VAT_RATE,
+    Invoice,
+    InvoiceSequence,
+    MollieCustomer,
+    MollieSubscription,
+    Payment,
+    Plan,
+    Subscription,
+    with_vat,
+)
+
+logger = logging.getLogger(__name__)
+MOLLIE = "Mollie"
+# EU member states other than the Netherlands: a business there with a VAT id is invoiced
+# without Dutch VAT ("btw verlegd", reverse charge).
+EU_OUTSIDE_NL = frozenset(
+    "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT PL PT RO SE SI SK".split()
+)
+LOST_CREATE_GRACE = timedelta(minutes=5)
+LOST_CREATE_GIVE_UP = timedelta(hours=2)
+
+
+class BillingError(Exception):
+    """Something the customer asked cannot be done; the message says why (in Dutch)."""
+
+
+class AlreadySubscribed(BillingError):
+    def __init__(self, subscription: Subscription) -> None:
+        super().__init__(_("U heeft al een abonnement of een lopende aanvraag."))
+        self.subscription = subscription
+
+
+def _now() -> datetime:
+    return timezone.now()
+
+
+def add_interval(start: date, interval: str) -> date:
+    return start + (relativedelta(years=1) if interval == Plan.Interval.YEAR else relativedelta(months=1))
+
+
+def webhook_url() -> str:
+    return settings.SITE_URL + "/webhooks/mollie/"
+
+
+# --- VAT and billing details ---------------------------------------------------------------
+
+
+def _profile(user):
+    from accounts.models import Profile
+
+    return Profile.objects.filter(user=user).first() if user is not None else None
+
+
+def vat_treatment(*, user) -> tuple[Decimal, bool]:
+    """21% Dutch VAT, or 0% reverse charge for a business elsewhere in the EU with a VAT id."""
+    profile = _profile(user)
+    if profile is not None and profile.vat_id and profile.company_name:
+        country = profile.billing_address()["country"]
+        if country in EU_OUTSIDE_NL:
+            return Decimal("0"), True
+    return VAT_RATE, False
+
+
+def billing_snapshot(*, user) -> dict[str, str]:
+    """Name, address, company and VAT id as they are now: copied onto the invoice."""
+    if user is None:
+        return {}
+    profile = _profile(user)
+    snapshot = {"email": user.email, "username": user.get_username()}
+    if profile is not None:
+        snapshot.update(profile.billing_address())
+        snapshot.update({"company": profile.company_name, "vat_id": profile.vat_id, "kvk": profile.kvk_number})
+        if not snapshot.get("name"):
+            snapshot["name"] = profile.full_name or user.get_username()
+    else:
+        snapshot["name"] = user.get_full_name() or user.get_username()
+    return snapshot
+
+
+# --- subscribing -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def subscription_start(*, user, plan: Plan) -> Payment:
+    """The customer picked a plan: a pending subscription and its first payment (not yet at
+    Mollie). Serialised per customer by a row lock; the database refuses a second live
+    subscription even if the lock were bypassed."""
+    get_user_model().objects.select_for_update().get(pk=user.pk)
+    plan = Plan.objects.get(pk=plan.pk)
+    if not plan.active:
+        raise BillingError(_("Deze abonnementsvorm is niet meer af te sluiten."))
+    customer, _created = MollieCustomer.objects.get_or_create(user=user)
+    live = Subscription.objects.filter(customer=customer, status__in=Subscription.LIVE).first()
+    if live is not None:
+        raise AlreadySubscribed(live)
+    rate, reverse_charge = vat_treatment(user=user)
+    gross = with_vat(plan.price, rate)
+    try:
+        with transaction.atomic():
+            subscription = Subscription.objects.create(
+                user=user,
+                customer=customer,
+                plan=plan,
+                amount_net=plan.price,
+                vat_rate=rate,
+                reverse_charge=reverse_charge,
+                amount_gross=gross,
+            )
+            payment = Payment.objects.create(user=user, subscription=subscription, sequence_type=Payment.Sequence.FIRST, amount=gross)
+    except IntegrityError:
+        live = Subscription.objects.filter(customer=customer, status__in=Subscription.LIVE).first()
+        raise AlreadySubscribed(live) from None
+    record(
+        Action.SUBSCRIPTION_CREATED,
+        actor=user,
+        subject=user,
+        target=subscription,
+        changes={"plan": [None, plan.name], "amount_gross": [None, str(gross)], "vat_rate": [None, str(rate)]},
+    )
+    record(Action.PAYMENT_CREATED, actor=user, subject=user, target=payment, changes={"amount": [None, str(gross)], "sequence_type": [None, "first"]})
+    return payment
+
+
+def customer_ensure(*, customer: MollieCustomer) -> str:
+    """The customer's id at Mollie, created on first use (once per account)."""
+    if customer.mollie_id:
+        return customer.mollie_id
+    user = customer.user
+    profile = _profile(user)
+    name = (profile.full_name if profile else "") or (user.get_username() if user else "")
+    mollie_id = mollie.customer_create(
+        name=name, email=user.email if user else "", user_id=user.pk if user else 0, idempotency_key=f"customer-{customer.pk}"
+    )
+    with transaction.atomic():
+        locked = MollieCustomer.objects.select_for_update().get(pk=customer.pk)
+        if not locked.mollie_id:
+            locked.mollie_id = mollie_id
+            locked.save(update_fields=["mollie_id"])
+            record(Action.MOLLIE_CUSTOMER_CREATED, system=MOLLIE, subject_id=locked.user_id, target=locked, changes={"mollie_id": [None, mollie_id]})
+        customer.mollie_id = locked.mollie_id
+    return customer.mollie_id
+
+
+def first_payment_checkout(*, payment: Payment) -> str:
+    """Create the first payment at Mollie (or find the one created before, through the
+    same idempotency key) and return the URL of Mollie's checkout. Raises
+    :class:`mollie.MollieUnavailable` when Mollie cannot be reached."""
+    payment = Payment.objects.select_related("subscription__customer", "subscription__plan").get(pk=payment.pk)
+    if payment.mollie_id:
+        return payment.checkout_url if payment.status == Payment.Status.OPEN else ""
+    if payment.status != Payment.Status.CREATED or payment.subscription.status != Subscription.Status.PENDING:
+        return ""
+    subscription = payment.subscription
+    customer_id = customer_ensure(customer=subscription.customer)
+    remote = mollie.first_payment_create(
+        customer_id=customer_id,
+        amount=payment.amount,
+        description=f"{settings.PRODUCT_NAME} {subscription.plan.name}: {_('eerste termijn')}",
+        redirect_url=settings.SITE_URL + reverse("subscriptions:payment_return", args=[payment.pk]),
+        webhook_url=webhook_url(),
+        metadata={"payment": payment.pk, "subscription": subscription.pk},
+        idempotency_key=payment.idempotency_key,
+    )
+    payment_apply(remote=remote)
+    payment.refresh_from_db()
+    return payment.checkout_url if payment.status == Payment.Status.OPEN else ""
+
+
+# --- applying what Mollie says ------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    payment: Payment | None
+    changed: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def payment_sync(*, mollie_id: str) -> Payment | None:
+    """Fetch the payment from Mollie and apply it (webhook task, return page, reconcile)."""
+    try:
+        remote = mollie.payment_get(mollie_id)
+    except mollie.MollieNotFound:
+        logger.info("Mollie does not know payment %s; ignored", mollie_id)
+        return None
+    return payment_apply(remote=remote)
+
+
+def payment_apply(*, remote: mollie.RemotePayment) -> Payment | None:
+    return _apply(remote).payment
+
+
+@transaction.atomic
+def _apply(remote: mollie.RemotePayment) -> Outcome:
+    payment = Payment.objects.select_for_update().filter(mollie_id=remote.id).first()
+    changed = False
+    if payment is None:
+        payment, changed = _adopt(remote)
+        if payment is None:
+            return Outcome(None)
+    old_status = payment.status
+    if remote.status in Payment.RANK and Payment.RANK[remote.status] > Payment.RANK[old_status]:
+        if remote.status == Payment.Status.PAID and not remote.is_paid:
+            logger.warning("Payment %s says paid without paidAt; not applied", remote.id)
+        else:
+            _change_status(payment, remote, old_status)
+            changed = True
+    changed |= _apply_amounts(payment, remote)
+    if remote.checkout_url and payment.checkout_url != remote.checkout_url and payment.status == Payment.Status.OPEN:
+        payment.checkout_url = remote.checkout_url
+        payment.save(update_fields=["checkout_url", "updated_at"])
+    return Outcome(payment, changed)
+
+
+def _adopt(remote: mollie.RemotePayment) -> tuple[Payment | None, bool]:
+    """A payment id we have not recorded yet: a first payment whose create answer we are
+    seeing now, or a recurring payment of one of our subscriptions."""
+    ours = remote.metadata.get("payment")
+    if isinstance(ours, int) and remote.sequence_type == "first":
+        payment = Payment.objects.select_for_update().filter(pk=ours, mollie_id__isnull=True, sequence_type=Payment.Sequence.FIRST).first()
+        if payment is None:
+            return None, False
+        customer_id = payment.subscription.customer.mollie_id
+        if remote.customer_id != customer_id:
+            logger.warning("Payment %s claims our payment %s but belongs to %s", remote.id, ours, remote.customer_id)
+            return None, False
+        payment.mollie_id = remote.id
+        payment.save(update_fields=["mollie_id", "updated_at"])
+        record(Action.PAYMENT_STATUS_CHANGED, system=MOLLIE, subject_id=payment.user_id, target=payment, changes={"mollie_id": [None, remote.id]})
+        return payment, True
+    if remote.subscription_id:
+        link = MollieSubscription.objects.filter(mollie_id=remote.subscription_id).first()
+        if link is None:
+            logger.info("Payment %s belongs to unknown subscription %s; ignored", remote.id, remote.subscription_id)
+            return None, False
+        subscription = Subscription.objects.select_for_update().get(pk=link.subscription_id)
+        # Another delivery of the same id may have recorded it while we waited for the lock.
+        payment = Payment.objects.select_for_update().filter(mollie_id=remote.id).first()
+        if payment is not None:
+            return payment, False
+        charge_date = timezone.localdate(remote.created_at) if remote.created_at else timezone.localdate()
+        payment = Payment.objects.create(
+            user=subscription.user,
+            subscription=subscription,
+            mollie_id=remote.id,
+            sequence_type=Payment.Sequence.RECURRING,
+            status=Payment.Status.OPEN,
+            amount=remote.amount,
+            charge_date=charge_date,
+        )
+        record(
+            Action.PAYMENT_CREATED,
+            system=MOLLIE,
+            subject_id=subscription.user_id,
+            target=payment,
+            changes={"mollie_id": [None, remote.id], "amount": [None, str(remote.amount)], "sequence_type": [None, "recurring"]},
+        )
+        return payment, True
+    logger.info("Payment %s is not ours; ignored", remote.id)
+    return None, False
+
+
+def _change_status(payment: Payment, remote: mollie.RemotePayment, old_status: str) -> None:
+    payment.status = remote.status
+    update = ["status", "updated_at"]
+    if remote.status == Payment.Status.PAID:
+        payment.paid_at = remote.paid_at
+        update.append("paid_at")
+    if payment.is_final:
+        payment.checkout_url = ""
+        update.append("checkout_url")
+    payment.save(update_fields=update)
+    action = {
+        Payment.Status.PAID: Action.PAYMENT_PAID,
+        Payment.Status.FAILED: Action.PAYMENT_FAILED,
+    }.get(remote.status, Action.PAYMENT_STATUS_CHANGED)
+    record(action, system=MOLLIE, subject_id=payment.user_id, target=payment, changes={"status": [old_status, remote.status]})
+    subscription = Subscription.objects.select_for_update().select_related("plan").get(pk=payment.subscription_id)
+    if payment.status == Payment.Status.PAID:
+        if payment.sequence_type == Payment.Sequence.FIRST:
+            _activate(subscription, payment, remote)
+        else:
+            _renew(subscription, payment)
+        _invoice_issue(payment, subscription)
+    elif payment.is_final and payment.sequence_type == Payment.Sequence.FIRST and subscription.status == Subscription.Status.PENDING:
+        subscription.status = Subscription.Status.FAILED
+        subscription.save(update_fields=["status"])
+        record(
+            Action.SUBSCRIPTION_NOT_STARTED,
+            system=MOLLIE,
+            subject_id=subscription.user_id,
+            target=subscription,
+            changes={"status": [Subscription.Status.PENDING, Subscription.Status.FAILED], "payment_status": [None, payment.status]},
+        )
+
+
+def _activate(subscription: Subscription, payment: Payment, remote: mollie.RemotePayment) -> None:
+    if subscription.status != Subscription.Status.PENDING:
+        # E.g. the account was closed while the payment was pending: the money is recorded,
+        # staff refunds it; the subscription is not revived.
+        logger.warning("First payment %s paid for subscription %s in status %s", payment.mollie_id, subscription.pk, subscription.status)
+        return
+    paid_on = timezone.localdate(remote.paid_at)
+    subscription.status = Subscription.Status.ACTIVE
+    subscription.started_at = remote.paid_at
+    subscription.current_period_end = add_interval(paid_on, subscription.plan.interval)
+    subscription.mandate_id = remote.mandate_id or ""
+    subscription.save(update_fields=["status", "started_at", "current_period_end", "mandate_id"])
+    record(
+        Action.SUBSCRIPTION_ACTIVATED,
+        system=MOLLIE,
+        subject_id=subscription.user_id,
+        target=subscription,
+        changes={"status": [Subscription.Status.PENDING, Subscription.Status.ACTIVE], "current_period_end": [None, subscription.current_period_end.isoformat()]},
+    )
+    if remote.mandate_id:
+        record(Action.MANDATE_CHANGED, system=MOLLIE, subject_id=subscription.user_id, target=subscription, changes={"mandate_id": [None, remote.mandate_id]})
+    _push_later(subscription)
+
+
+def _renew(subscription: Subscription, payment: Payment) -> None:
+    """A paid recurring charge pays the period starting on its charge date. Taking the
+    later end makes duplicate and out-of-order deliveries end in the same state."""
+    start = payment.charge_date or timezone.localdate(payment.paid_at)
+    new_end = add_interval(start, subscription.plan.interval)
+    if subscription.current_period_end is not None and new_end <= subscription.current_period_end:
+        return
+    old_end = subscription.current_period_end
+    subscription.current_period_end = new_end
+    update = ["current_period_end"]
+    if subscription.status == Subscription.Status.SUSPENDED:
+        subscription.status = Subscription.Status.ACTIVE
+        update.append("status")
+    subscription.save(update_fields=update)
+    record(
+        Action.SUBSCRIPTION_RENEWED,
+        system=MOLLIE,
+        subject_id=subscription.user_id,
+        target=subscription,
+        changes={"current_period_end": [old_end.isoformat() if old_end else None, new_end.isoformat()]},
+    )
+
+
+def _apply_amounts(payment: Payment, remote: mollie.RemotePayment) -> bool:
+    """Refunds and chargebacks leave the status at paid: Mollie's amount fields tell."""
+    changed = False
+    for field_name, remote_value, action in (
+        ("amount_refunded", remote.amount_refunded, Action.PAYMENT_REFUNDED),
+        ("amount_charged_back", remote.amount_charged_back, Action.PAYMENT_CHARGED_BACK),
+    ):
+        current = getattr(payment, field_name)
+        if remote_value > current:  # only ever grows: a stale read cannot undo a refund
+            setattr(payment, field_name, remote_value)
+            payment.save(update_fields=[field_name, "updated_at"])
+            record(action, system=MOLLIE, subject_id=payment.user_id, target=payment, changes={field_name: [str(current), str(remote_value)]})
+            changed = True
+    return changed
+
+
+# --- invoices ------------------------------------------------------------------------------
+
+
+def _next_invoice_number(year: int) -> str:
+    InvoiceSequence.objects.bulk_create([InvoiceSequence(year=year)], ignore_conflicts=True)
+    sequence = InvoiceSequence.objects.select_for_update().get(year=year)
+    sequence.last_number += 1
+    sequence.save(update_fields=["last_number"])
+    return f"{year}-{sequence.last_number:05d}"
+
+
+def _invoice_issue(payment: Payment, subscription: Subscription) -> Invoice | None:
+    """One invoice per paid payment, numbered without gaps per year (the number is taken
+    inside this transaction: a rollback returns it)."""
+    if Invoice.objects.filter(payment=payment).exists():
+        return None
+    issued_on = timezone.localdate()
+    if payment.sequence_type == Payment.Sequence.FIRST:
+        period_start = timezone.localdate(payment.paid_at)
+    else:
+        period_start = payment.charge_date or issued_on
+    period_end = add_interval(period_start, subscription.plan.interval) - timedelta(days=1)
+    gross = payment.amount
+    rate = subscription.vat_rate
+    net = (gross * Decimal("100") / (Decimal("100") + rate)).quantize(CENT, rounding=ROUND_HALF_UP)
+    invoice = Invoice.objects.create(
+        user=payment.user,
+        payment=payment,
+        number=_next_invoice_number(issued_on.year),
+        issued_on=issued_on,
+        description=f"{settings.PRODUCT_NAME} {subscription.plan.name} ({subscription.plan.get_interval_display()})",
+        period_start=period_start,
+        period_end=period_end,
+        amount_net=net,
+        vat_rate=rate,
+        vat_amount=gross - net,
+        amount_gross=gross,
+        reverse_charge=subscription.reverse_charge,
+        billing_snapshot=billing_snapshot(user=payment.user),
+        seller_snapshot=dict(settings.COMPANY),
+    )
+    record(Action.INVOICE_ISSUED, system=MOLLIE, subject_id=payment.user_id, target=invoice, changes={"number": [None, invoice.number], "amount_gross": [None, str(gross)]})
+    return invoice
+
+
+# --- keeping Mollie's subscription in step with ours -------------------------------------
+
+
+def _push_later(subscription: Subscription) -> None:
+    from subscriptions.tasks import push_subscription
+
+    transaction.on_commit(lambda: push_subscription.delay(subscription.pk))
+
+
+def subscription_push(*, subscription_id: int) -> bool:
+    """Make Mollie match our subscription: charges scheduled while it is active and not
+    cancelled, none otherwise. Safe to run any number of times. True if it changed
+    something at Mollie."""
+    subscription = Subscription.objects.select_related("plan", "customer").get(pk=subscription_id)
+    remote = subscription.active_remote()
+    wanted = subscription.status == Subscription.Status.ACTIVE and not subscription.cancel_at_period_end
+    if wanted and remote is None and subscription.mandate_id and subscription.customer.mollie_id:
+        # The number of Mollie subscriptions so far makes a new key (and description) for
+        # each resume, while a retry of the same attempt reuses it.
+        count = subscription.remote_subscriptions.count()
+        today = timezone.localdate()
+        start = max(subscription.current_period_end or today, today)
+        created = mollie.subscription_create(
+            customer_id=subscription.customer.mollie_id,
+            amount=subscription.amount_gross,
+            interval=subscription.plan.mollie_interval,
+            start_date=start,
+            description=f"{settings.PRODUCT_NAME} {subscription.plan.name} #{subscription.pk}-{count}",
+            mandate_id=subscription.mandate_id,
+            webhook_url=webhook_url(),
+            metadata={"subscription": subscription.pk},
+            idempotency_key=f"sub-{subscription.pk}-{count}",
+        )
+        with transaction.atomic():
+            Subscription.objects.select_for_update().get(pk=subscription.pk)
+            link, made = MollieSubscription.objects.get_or_create(mollie_id=created.id, defaults={"subscription": subscription})
+            if made:
+                record(
+                    Action.SUBSCRIPTION_SCHEDULED,
+                    system=MOLLIE,
+                    subject_id=subscription.user_id,
+                    target=subscription,
+                    changes={"mollie_subscription": [None, created.id], "start_date": [None, start.isoformat()]},
+                )
+        # The customer may have cancelled meanwhile: converge once more.
+        subscription_push(subscription_id=subscription.pk)
+        return True
+    if not wanted and remote is not None:
+        mollie.subscription_cancel(
+            customer_id=subscription.customer.mollie_id, subscription_id=remote.mollie_id, idempotency_key=f"sub-{subscription.pk}-cancel-{remote.mollie_id}"
+        )
+        with transaction.atomic():
+            locked = MollieSubscription.objects.select_for_update().get(pk=remote.pk)
+            if locked.canceled_at is None:
+                locked.canceled_at = _now()
+                locked.save(update_fields=["canceled_at"])
+                record(Action.SUBSCRIPTION_UNSCHEDULED, system=MOLLIE, subject_id=subscription.user_id, target=subscription, changes={"mollie_subscription": [remote.mollie_id, None]})
+        subscription_push(subscription_id=subscription.pk)
+        return True
+    return False
+
+
+# --- cancelling ----------------------------------------------------------------------------
+
+
+def _locked(subscription: Subscription) -> Subscription:
+    return Subscription.objects.select_for_update().select_related("plan").get(pk=subscription.pk)
+
+
+@transaction.atomic
+def subscription_cancel_at_period_end(*, subscription: Subscription, by) -> Subscription:
+    subscription = _locked(subscription)
+    if subscription.status != Subscription.Status.ACTIVE:
+        raise BillingError(_("Alleen een actief abonnement kunt u opzeggen."))
+    if subscription.cancel_at_period_end:
+        return subscription
+    subscription.cancel_at_period_end = True
+    subscription.cancel_requested_at = _now()
+    subscription.save(update_fields=["cancel_at_period_end", "cancel_requested_at"])
+    record(
+        Action.SUBSCRIPTION_CANCEL_REQUESTED,
+        actor=by,
+        subject_id=subscription.user_id,
+        target=subscription,
+        changes={"cancel_at_period_end": [False, True], "ends_on": [None, subscription.current_period_end.isoformat()]},
+    )
+    _push_later(subscription)
+    return subscription
+
+
+@transaction.atomic
+def subscription_cancel_undo(*, subscription: Subscription, by) -> Subscription:
+    subscription = _locked(subscription)
+    if subscription.status != Subscription.Status.ACTIVE or not subscription.cancel_at_period_end:
+        raise BillingError(_("Er is geen opzegging om in te trekken."))
+    if subscription.current_period_end is None or subscription.current_period_end <= timezone.localdate():
+        raise BillingError(_("De termijn is al afgelopen; sluit een nieuw abonnement af."))
+    subscription.cancel_at_period_end = False
+    subscription.cancel_requested_at = None
+    subscription.save(update_fields=["cancel_at_period_end", "cancel_requested_at"])
+    record(Action.SUBSCRIPTION_CANCEL_UNDONE, actor=by, subject_id=subscription.user_id, target=subscription, changes={"cancel_at_period_end": [True, False]})
+    _push_later(subscription)
+    return subscription
+
+
+@transaction.atomic
+def subscription_cancel_now(*, subscription: Subscription, by=None, system: str | None = None, reason: str = "") -> Subscription:
+    """End at once (staff, account closure): no further charges, access ends now."""
+    subscription = _locked(subscription)
+    if not subscription.is_live:
+        return subscription
+    old = subscription.status
+    subscription.status = Subscription.Status.CANCELED
+    subscription.ended_at = _now()
+    subscription.end_reason = reason[:200]
+    subscription.save(update_fields=["status", "ended_at", "end_reason"])
+    record(
+        Action.SUBSCRIPTION_CANCELED,
+        actor=by,
+        system=system,
+        subject_id=subscription.user_id,
+        target=subscription,
+        changes={"status": [old, Subscription.Status.CANCELED], **({"reason": [None, reason]} if reason else {})},
+    )
+    _push_later(subscription)
+    return subscription
+
+
+def cancel_on_account_close(*, user, by) -> None:
+    """accounts.services.CLOSE_HOOKS: closing the account ends the subscription (and its
+    charges at Mollie, after commit)."""
+    for subscription in Subscription.objects.filter(user=user, status__in=Subscription.LIVE):
+        subscription_cancel_now(subscription=subscription, by=by, reason="account closed")
+
+
+@transaction.atomic
+def subscriptions_end_due(*, now: datetime | None = None) -> int:
+    """Subscriptions cancelled at the end of their period whose period is over."""
+    now = now or _now()
+    today = timezone.localdate(now)
+    ended = 0
+    due = Subscription.objects.select_for_update().filter(
+        status=Subscription.Status.ACTIVE, cancel_at_period_end=True, current_period_end__lte=today
+    )
+    for subscription in due:
+        subscription.status = Subscription.Status.ENDED
+        subscription.ended_at = timezone.make_aware(datetime.combine(subscription.current_period_end, time.min))
+        subscription.save(update_fields=["status", "ended_at"])
+        record(
+            Action.SUBSCRIPTION_ENDED,
+            system="billing",
+            subject_id=subscription.user_id,
+            target=subscription,
+            changes={"status": [Subscription.Status.ACTIVE, Subscription.Status.ENDED], "ended_at": [None, subscription.ended_at.isoformat()]},
+        )
+        ended += 1
+    return ended
+
+
+# --- reconciliation --------------------------------------------------------------------------
+
+
+@dataclass
+class ReconcileReport:
+    payments_checked: int = 0
+    payments_changed: int = 0
+    subscription_payments_changed: int = 0
+    lost_creates_found: int = 0
+    lost_creates_abandoned: int = 0
+    mollie_subscriptions_changed: int = 0
+    subscriptions_ended: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def changes(self) -> int:
+        return (
+            self.payments_changed
+            + self.subscription_payments_changed
+            + self.lost_creates_found
+            + self.lost_creates_abandoned
+            + self.mollie_subscriptions_changed
+            + self.subscriptions_ended
+        )
+
+
+def reconcile(*, now: datetime | None = None) -> ReconcileReport:
+    """Ask Mollie about everything a webhook may have missed and apply it with the
+    webhook's code. A second run right after changes nothing."""
+    now = now or _now()
+    report = ReconcileReport()
+    # 1. Payments still open, pending or authorized.
+    for mollie_id in Payment.objects.filter(status__in=[Payment.Status.OPEN, Payment.Status.PENDING, Payment.Status.AUTHORIZED], mollie_id__isnull=False).values_list("mollie_id", flat=True):
+        report.payments_checked += 1
+        try:
+            remote = mollie.payment_get(mollie_id)
+        except mollie.MollieNotFound:
+            continue
+        except mollie.MollieError as exc:
+            report.errors.append(str(exc))
+            continue
+        report.payments_changed += _apply(remote).changed
+    # 2. First payments whose create answer never reached us.
+    lost = Payment.objects.filter(status=Payment.Status.CREATED, mollie_id__isnull=True, created_at__lte=now - LOST_CREATE_GRACE).select_related("subscription__customer")
+    for payment in lost:
+        customer_id = payment.subscription.customer.mollie_id
+        try:
+            found = [p for p in mollie.customer_payments(customer_id) if p.metadata.get("payment") == payment.pk] if customer_id else []
+        except mollie.MollieError as exc:
+            report.errors.append(str(exc))
+            continue
+        if found:
+            report.lost_creates_found += _apply(found[0]).changed
+        elif payment.created_at <= now - LOST_CREATE_GIVE_UP:
+            report.lost_creates_abandoned += _abandon(payment)
+    # 3. Payments of our subscriptions at Mollie that we have not seen (or not seen final).
+    links = MollieSubscription.objects.filter(subscription__status__in=[*Subscription.LIVE, Subscription.Status.ENDED, Subscription.Status.CANCELED]).select_related("subscription__customer")
+    known = dict(Payment.objects.filter(sequence_type=Payment.Sequence.RECURRING).values_list("mollie_id", "status"))
+    amounts = {
+        mollie_id: (refunded, charged_back)
+        for mollie_id, refunded, charged_back in Payment.objects.filter(sequence_type=Payment.Sequence.RECURRING).values_list("mollie_id", "amount_refunded", "amount_charged_back")
+    }
+    for link in links:
+        customer_id = link.subscription.customer.mollie_id
+        try:
+            remote_payments = mollie.subscription_payments(customer_id=customer_id, subscription_id=link.mollie_id)
+        except mollie.MollieNotFound:
+            continue
+        except mollie.MollieError as exc:
+            report.errors.append(str(exc))
+            continue
+        for remote in remote_payments:
+            status = known.get(remote.id)
+            if status is not None and status == remote.status and status in Payment.FINAL_STATUSES:
+                refunded, charged_back = amounts[remote.id]
+                if refunded >= remote.amount_refunded and charged_back >= remote.amount_charged_back:
+                    continue
+            report.subscription_payments_changed += _apply(remote).changed
+    # 4. Mollie subscriptions that should exist or should be gone.
+    for subscription in Subscription.objects.filter(remote_subscriptions__canceled_at__isnull=True).exclude(status=Subscription.Status.ACTIVE, cancel_at_period_end=False).distinct():
+        report.mollie_subscriptions_changed += _push_safely(subscription, report)
+    for subscription in Subscription.objects.filter(status=Subscription.Status.ACTIVE, cancel_at_period_end=False).exclude(remote_subscriptions__canceled_at__isnull=True):
+        report.mollie_subscriptions_changed += _push_safely(subscription, report)
+    # 5. Periods that ran out after a cancellation.
+    report.subscriptions_ended = subscriptions_end_due(now=now)
+    return report
+
+
+def _push_safely(subscription: Subscription, report: ReconcileReport) -> int:
+    try:
+        return int(subscription_push(subscription_id=subscription.pk))
+    except mollie.MollieError as exc:
+        report.errors.append(str(exc))
+        return 0
+
+
+@transaction.atomic
+def _abandon(payment: Payment) -> int:
+    """A first payment that never reached Mollie (and never will): close it so the
+    customer can start again."""
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.status != Payment.Status.CREATED or payment.mollie_id:
+        return 0
+    fake = mollie.RemotePayment(
+        id="", status=Payment.Status.CANCELED, amount=payment.amount, amount_refunded=Decimal("0"), amount_charged_back=Decimal("0"),
+        sequence_type="first", customer_id=None, mandate_id=None, subscription_id=None, paid_at=None, created_at=None, checkout_url="", metadata={},
+    )
+    _change_status(payment, fake, Payment.Status.CREATED)
+    return 1

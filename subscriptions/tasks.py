@@ -1,0 +1,44 @@
+"""Thin Celery tasks: each calls one service. Ids in, never objects."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from subscriptions import mollie
+
+
+@shared_task(
+    autoretry_for=(mollie.MollieUnavailable,),
+    retry_backoff=5,
+    retry_backoff_max=600,
+    max_retries=10,
+    ignore_result=True,
+)
+def process_webhook(mollie_id: str) -> None:
+    """Mollie said something happened to this payment: fetch it and apply it."""
+    from subscriptions.services import payment_sync
+
+    payment_sync(mollie_id=mollie_id)
+
+
+@shared_task(autoretry_for=(mollie.MollieUnavailable,), retry_backoff=10, retry_backoff_max=900, max_retries=12, ignore_result=True)
+def push_subscription(subscription_id: int) -> None:
+    """Make Mollie's subscription match ours (schedule or stop the charges)."""
+    from subscriptions.services import subscription_push
+
+    subscription_push(subscription_id=subscription_id)
+
+
+@shared_task(ignore_result=True)
+def reconcile() -> dict:
+    """Every 15 minutes (beat): repair whatever webhooks missed."""
+    from dataclasses import asdict
+
+    from subscriptions.services import reconcile as run
+
+    return asdict(run())
+
+
+@shared_task(ignore_result=True)
+def noop() -> None:
+    """Does nothing: the benchmark's yardstick for one worker's task rate."""

@@ -1,0 +1,50 @@
+"""Billing fixtures: the project's Mollie sandbox served by the live server, reached by the
+real mollie-api-python client over HTTP (the only stand-in, at the HTTP boundary)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+import requests
+from django.test import Client as DjangoClient
+
+from subscriptions.models import Plan
+
+
+@pytest.fixture
+def mollie_sandbox(live_server, settings):
+    settings.MOLLIE_API_ENDPOINT = live_server.url + "/sandbox/mollie"
+    settings.SITE_URL = live_server.url
+    settings.MOLLIE_API_KEY = ""
+    settings.MOLLIE_RETRY_DELAYS = (0.05, 0.1)
+    settings.MOLLIE_TIMEOUT = (2, 3)
+    return live_server
+
+
+@pytest.fixture
+def api(mollie_sandbox):
+    """A raw HTTP session on the sandbox API (for checking shapes the client hides)."""
+    from django.conf import settings
+
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {settings.MOLLIE_SANDBOX_API_KEY}"
+    session.base = mollie_sandbox.url + "/sandbox/mollie/v2/"
+    return session
+
+
+@pytest.fixture
+def plan(transactional_db) -> Plan:
+    return Plan.objects.create(name="Basis", description="Eén koppeling", price=Decimal("29.00"), interval=Plan.Interval.MONTH)
+
+
+@pytest.fixture
+def yearly_plan(transactional_db) -> Plan:
+    return Plan.objects.create(name="Jaar", price=Decimal("290.00"), interval=Plan.Interval.YEAR)
+
+
+@pytest.fixture
+def logged_in(customer) -> DjangoClient:
+    client = DjangoClient()
+    client.force_login(customer)
+    return client

@@ -1,0 +1,188 @@
+"""The sandbox speaks Mollie's v2 API: the real client works against it, and the shapes,
+errors and idempotency behave as Mollie documents them."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+import pytest
+from django.core.management import call_command
+from mollie.api.error import NotFoundError, UnprocessableEntityError
+from mollie.api.objects.customer import Customer
+
+from subscriptions import mollie
+from subscriptions.sandbox import controls
+from subscriptions.sandbox.models import SandboxObject, SandboxWebhook
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+FIRST = {
+    "amount": {"currency": "EUR", "value": "35.09"},
+    "description": "Eerste termijn",
+    "sequenceType": "first",
+    "redirectUrl": "https://portal.example/terug",
+}
+
+
+def _customer(client):
+    return client.customers.create({"name": "Jansen BV", "email": "j@example.com"})
+
+
+def test_a_first_payment_has_mollies_shape_and_a_checkout_link(mollie_sandbox):
+    client = mollie.client()
+    customer = _customer(client)
+    payment = client.payments.create({**FIRST, "customerId": customer.id}, idempotency_key="k-1")
+    assert payment.id.startswith("tr_")
+    assert payment.status == "open"
+    assert payment.amount == {"currency": "EUR", "value": "35.09"}
+    assert payment.sequence_type == "first"
+    assert payment.customer_id == customer.id
+    assert payment.checkout_url.startswith(mollie_sandbox.url + "/sandbox/mollie/checkout/tr_")
+    assert payment.paid_at is None and not payment.is_paid()
+    assert payment["amountRefunded"] == {"currency": "EUR", "value": "0.00"}
+    assert payment.created_at.endswith("+00:00")
+
+
+def test_paying_in_the_checkout_sets_paid_at_and_creates_a_valid_mandate(mollie_sandbox):
+    client = mollie.client()
+    customer = _customer(client)
+    payment = client.payments.create({**FIRST, "customerId": customer.id})
+    page = mollie_sandbox.url + f"/sandbox/mollie/checkout/{payment.id}/"
+    from django.test import Client
+
+    response = Client().post(page.replace(mollie_sandbox.url, ""), {"outcome": "paid", "method": "creditcard"})
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == "https://portal.example/terug"
+    paid = client.payments.get(payment.id)
+    assert paid.status == "paid" and paid.is_paid()
+    assert paid.checkout_url is None
+    mandates = list(Customer({"id": customer.id}, client).mandates.list())
+    assert [m.status for m in mandates] == ["valid"]
+    assert paid.mandate_id == mandates[0].id
+
+
+@pytest.mark.parametrize("outcome", ["failed", "canceled", "expired"])
+def test_other_checkout_outcomes_end_the_payment_without_paid_at(mollie_sandbox, outcome):
+    client = mollie.client()
+    payment = client.payments.create(FIRST | {"customerId": _customer(client).id})
+    controls.set_status(payment.id, outcome)
+    again = client.payments.get(payment.id)
+    assert again.status == outcome
+    assert again.paid_at is None
+
+
+def test_errors_have_mollies_body(api):
+    response = api.post(api.base + "payments", json={**FIRST, "amount": {"currency": "EUR", "value": "10"}})
+    assert response.status_code == 422
+    body = response.json()
+    assert body["status"] == 422 and body["title"] == "Unprocessable Entity"
+    assert body["field"] == "amount.value" and body["detail"]
+    assert body["_links"]["documentation"]["href"].startswith("https://docs.mollie.com/")
+    missing = api.get(api.base + "payments/tr_doesnotexist")
+    assert missing.status_code == 404 and missing.json()["detail"] == "No payment exists with token tr_doesnotexist."
+
+
+def test_the_client_raises_its_own_exceptions_for_sandbox_errors(mollie_sandbox):
+    client = mollie.client()
+    with pytest.raises(NotFoundError):
+        client.payments.get("tr_nothere")
+    with pytest.raises(UnprocessableEntityError) as excinfo:
+        client.payments.create({**FIRST, "sequenceType": "recurring", "customerId": _customer(client).id})
+    assert excinfo.value.field == "mandateId" or excinfo.value.field == "customerId"
+
+
+def test_a_live_key_or_no_key_is_refused(api):
+    assert api.get(api.base + "payments", headers={"Authorization": "Bearer live_abcdefghijk"}).status_code == 401
+    assert api.get(api.base + "payments", headers={"Authorization": ""}).json()["status"] == 401
+
+
+def test_an_idempotency_key_replays_the_stored_answer(api):
+    first = api.post(api.base + "customers", json={"name": "A"}, headers={"Idempotency-Key": "same"})
+    again = api.post(api.base + "customers", json={"name": "A"}, headers={"Idempotency-Key": "same"})
+    assert first.status_code == again.status_code == 201
+    assert again.json()["id"] == first.json()["id"]
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert "Idempotent-Replayed" not in first.headers
+    assert SandboxObject.objects.filter(kind="customer").count() == 1
+    other = api.post(api.base + "customers", json={"name": "B"}, headers={"Idempotency-Key": "same"})
+    assert other.status_code == 400
+    assert other.json()["field"] == "Idempotency-Key"
+
+
+def test_a_subscription_needs_a_mandate_and_its_charges_are_its_payments(mollie_sandbox):
+    client = mollie.client()
+    customer = Customer({"id": _customer(client).id}, client)
+    data = {"amount": {"currency": "EUR", "value": "35.09"}, "interval": "1 month", "description": "Basis #1", "webhookUrl": "https://portal.example/webhooks/mollie/"}
+    with pytest.raises(UnprocessableEntityError):
+        customer.subscriptions.create(data)
+    payment = client.payments.create({**FIRST, "customerId": customer.id})
+    controls.set_status(payment.id, "paid")
+    subscription = customer.subscriptions.create({**data, "startDate": "2030-01-15"})
+    assert subscription.status == "active"
+    assert subscription.next_payment_date == "2030-01-15"
+    assert subscription["times"] is None  # open-ended: the raw field, not .times
+    assert subscription.customer_id == customer.id
+    charge = controls.charge(subscription.id)
+    payments = list(customer.subscriptions.get(subscription.id).payments.list())
+    assert [p.id for p in payments] == [charge.id]
+    assert payments[0].status == "paid" and payments[0].subscription_id == subscription.id
+    assert payments[0].sequence_type == "recurring"
+    assert customer.subscriptions.get(subscription.id).next_payment_date == "2030-02-15"
+    assert SandboxWebhook.objects.filter(object_id=charge.id).exists()
+
+
+def test_a_cancelled_subscription_cannot_be_updated(mollie_sandbox):
+    client = mollie.client()
+    customer = Customer({"id": _customer(client).id}, client)
+    controls.set_status(client.payments.create({**FIRST, "customerId": customer.id}).id, "paid")
+    subscription = customer.subscriptions.create({"amount": {"currency": "EUR", "value": "1.00"}, "interval": "1 month", "description": "x"})
+    cancelled = customer.subscriptions.delete(subscription.id)
+    assert cancelled.status == "canceled" and cancelled.canceled_at
+    with pytest.raises(UnprocessableEntityError):
+        customer.subscriptions.update(subscription.id, {"description": "y"})
+
+
+def test_refunds_and_chargebacks_show_in_the_amount_fields(mollie_sandbox):
+    client = mollie.client()
+    payment = client.payments.create({**FIRST, "customerId": _customer(client).id})
+    controls.set_status(payment.id, "paid")
+    refund = client.payments.get(payment.id).refunds.create({"amount": {"currency": "EUR", "value": "5.09"}})
+    assert refund.id.startswith("re_")
+    after = client.payments.get(payment.id)
+    assert after.status == "paid"
+    assert after.amount_refunded == {"currency": "EUR", "value": "5.09"}
+    assert after.amount_remaining == {"currency": "EUR", "value": "30.00"}
+    controls.chargeback(payment.id)
+    assert client.payments.get(payment.id).amount_chargedback == {"currency": "EUR", "value": "35.09"}
+    with pytest.raises(UnprocessableEntityError):
+        client.payments.get(payment.id).refunds.create({"amount": {"currency": "EUR", "value": "99.00"}})
+
+
+def test_the_control_page_is_for_staff_only(mollie_sandbox, client, make_user):
+    url = "/sandbox/mollie/controls/"
+    assert client.get(url).status_code == HTTPStatus.FOUND  # to the login
+    client.force_login(make_user("gewoon"))
+    assert client.get(url).status_code == HTTPStatus.FOUND
+    staff = make_user("medewerker", staff=True)
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.create(user=staff, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    client.force_login(staff)
+    response = client.get(url)
+    assert response.status_code == HTTPStatus.OK
+    assert "Sandbox-bediening" in response.content.decode()
+
+
+def test_the_command_injects_faults_and_charges(mollie_sandbox, capsys):
+    call_command("mollie_sandbox", "fault", "http_503", "--target", "GET payments/*", "--count", "1")
+    api_client = mollie.client()
+    from mollie.api.error import ResponseError
+
+    with pytest.raises(ResponseError) as excinfo:
+        api_client.payments.get("tr_whatever1")
+    assert excinfo.value.status == 503
+    with pytest.raises(NotFoundError):
+        api_client.payments.get("tr_whatever1")  # the fault was used up
+    call_command("mollie_sandbox", "fault", "http_500", "--count", "5")
+    call_command("mollie_sandbox", "clear-faults")
+    assert api_client.customers.create({"name": "na opheffen"}).id.startswith("cst_")

@@ -1,0 +1,166 @@
+"""The customer's subscription pages under /portal/abonnement/. Thin: services do the work."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from subscriptions import mollie, services
+from subscriptions.models import Invoice, Payment, Plan, Subscription
+
+
+def _unreachable_message() -> str:
+    return _(
+        "Mollie, onze betaaldienst, is op dit moment niet bereikbaar. Er is niets afgeschreven. "
+        "Probeer het over een paar minuten opnieuw."
+    )
+
+
+@login_required
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    subscriptions = Subscription.objects.filter(user=request.user).select_related("plan")
+    current = subscriptions.filter(status__in=Subscription.LIVE).first()
+    open_payment = None
+    if current is not None and current.status == Subscription.Status.PENDING:
+        open_payment = current.payments.filter(sequence_type=Payment.Sequence.FIRST).order_by("-id").first()
+    context = {
+        "plans": Plan.objects.filter(active=True),
+        "current": current,
+        "open_payment": open_payment,
+        "past": subscriptions.exclude(status__in=Subscription.LIVE)[:10],
+        "invoices": Invoice.objects.filter(user=request.user)[:50],
+    }
+    return render(request, "subscriptions/overview.html", context)
+
+
+def _to_checkout(request: HttpRequest, payment: Payment) -> HttpResponse:
+    try:
+        url = services.first_payment_checkout(payment=payment)
+    except mollie.MollieUnavailable:
+        messages.error(request, _unreachable_message())
+        return redirect("subscriptions:payment_return", payment_id=payment.pk)
+    except mollie.MollieError:
+        messages.error(request, _("De betaling kon niet worden gestart. Neem contact met ons op als dit blijft gebeuren."))
+        return redirect("subscriptions:payment_return", payment_id=payment.pk)
+    if url:
+        return HttpResponseRedirect(url)
+    return redirect("subscriptions:payment_return", payment_id=payment.pk)
+
+
+@login_required
+@require_POST
+def subscribe(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = get_object_or_404(Plan, pk=plan_id, active=True)
+    try:
+        payment = services.subscription_start(user=request.user, plan=plan)
+    except services.AlreadySubscribed as exc:
+        messages.info(request, str(exc))
+        return redirect("subscriptions:overview")
+    except services.BillingError as exc:
+        messages.error(request, str(exc))
+        return redirect("subscriptions:overview")
+    return _to_checkout(request, payment)
+
+
+def _own_payment(request: HttpRequest, payment_id: int) -> Payment:
+    return get_object_or_404(
+        Payment.objects.select_related("subscription__plan"), pk=payment_id, user=request.user, sequence_type=Payment.Sequence.FIRST
+    )
+
+
+@login_required
+@require_POST
+def payment_retry(request: HttpRequest, payment_id: int) -> HttpResponse:
+    """"Try again": the same payment if it never reached Mollie or is still open, a new
+    attempt if it failed, was cancelled or expired."""
+    payment = _own_payment(request, payment_id)
+    if payment.status == Payment.Status.CREATED:
+        return _to_checkout(request, payment)
+    if payment.status == Payment.Status.OPEN and payment.checkout_url:
+        return HttpResponseRedirect(payment.checkout_url)
+    if payment.status in (Payment.Status.FAILED, Payment.Status.CANCELED, Payment.Status.EXPIRED):
+        plan = payment.subscription.plan
+        if not plan.active:
+            messages.error(request, _("Deze abonnementsvorm is niet meer af te sluiten; kies een andere."))
+            return redirect("subscriptions:overview")
+        try:
+            new_payment = services.subscription_start(user=request.user, plan=plan)
+        except services.BillingError as exc:
+            messages.info(request, str(exc))
+            return redirect("subscriptions:overview")
+        return _to_checkout(request, new_payment)
+    return redirect("subscriptions:payment_return", payment_id=payment.pk)
+
+
+@login_required
+@require_GET
+def payment_return(request: HttpRequest, payment_id: int) -> HttpResponse:
+    """Where Mollie sends the customer back. Shows the true status: as long as no webhook
+    has told us, we ask Mollie ourselves (and apply the answer through the services)."""
+    payment = _own_payment(request, payment_id)
+    if payment.mollie_id and not payment.is_final:
+        try:
+            services.payment_sync(mollie_id=payment.mollie_id)
+        except mollie.MollieError:
+            pass  # the page shows what we know; the webhook or reconciliation follows
+        payment.refresh_from_db()
+    subscription = Subscription.objects.select_related("plan").get(pk=payment.subscription_id)
+    context = {
+        "payment": payment,
+        "subscription": subscription,
+        "waiting": payment.status in (Payment.Status.OPEN, Payment.Status.PENDING, Payment.Status.AUTHORIZED),
+        "failed": payment.status in (Payment.Status.FAILED, Payment.Status.CANCELED, Payment.Status.EXPIRED),
+    }
+    return render(request, "subscriptions/payment_return.html", context)
+
+
+def _own_subscription(request: HttpRequest, subscription_id: int) -> Subscription:
+    return get_object_or_404(Subscription, pk=subscription_id, user=request.user)
+
+
+@login_required
+@require_POST
+def cancel(request: HttpRequest, subscription_id: int) -> HttpResponse:
+    subscription = _own_subscription(request, subscription_id)
+    try:
+        subscription = services.subscription_cancel_at_period_end(subscription=subscription, by=request.user)
+    except services.BillingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("Uw abonnement is opgezegd. Het loopt nog tot en met %(date)s; daarna wordt er niets meer afgeschreven.")
+            % {"date": _last_day(subscription)},
+        )
+    return redirect("subscriptions:overview")
+
+
+@login_required
+@require_POST
+def cancel_undo(request: HttpRequest, subscription_id: int) -> HttpResponse:
+    subscription = _own_subscription(request, subscription_id)
+    try:
+        services.subscription_cancel_undo(subscription=subscription, by=request.user)
+    except services.BillingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Uw opzegging is ingetrokken. Uw abonnement loopt gewoon door."))
+    return redirect("subscriptions:overview")
+
+
+def _last_day(subscription: Subscription) -> str:
+    from django.utils.formats import date_format
+
+    return date_format(subscription.paid_through, "j F Y")
+
+
+@login_required
+@require_GET
+def invoice_detail(request: HttpRequest, number: str) -> HttpResponse:
+    invoice = get_object_or_404(Invoice.objects.select_related("payment"), number=number, user=request.user)
+    return render(request, "subscriptions/invoice.html", {"invoice": invoice})

@@ -1,0 +1,55 @@
+"""Mollie's webhook: ``POST /webhooks/mollie/`` with one form field, ``id``.
+
+Mollie signs nothing, so the body is only a hint: the task fetches the payment from
+Mollie and trusts only that. The view answers fast: 200 for any well-formed id (known or
+not, so it reveals nothing), 400 for anything else, 503 when the database or the queue is
+down (Mollie then tries again later).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from http import HTTPStatus
+
+from django.db import DatabaseError
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from subscriptions.models import Payment
+
+logger = logging.getLogger(__name__)
+PAYMENT_ID = re.compile(r"^tr_[A-Za-z0-9]{4,32}$")
+MAX_BODY = 1024
+
+
+@csrf_exempt
+@require_POST
+def mollie_webhook(request: HttpRequest) -> HttpResponse:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = MAX_BODY + 1
+    if length > MAX_BODY:
+        return HttpResponse(status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+    mollie_id = request.POST.get("id", "")
+    if set(request.POST.keys()) - {"id"} or not PAYMENT_ID.match(mollie_id):
+        return HttpResponse(status=HTTPStatus.BAD_REQUEST)
+    try:
+        known = Payment.objects.filter(mollie_id=mollie_id).exists()
+    except DatabaseError:
+        logger.exception("Webhook for %s: database unavailable", mollie_id)
+        return HttpResponse(status=HTTPStatus.SERVICE_UNAVAILABLE)
+    from subscriptions.tasks import process_webhook
+
+    try:
+        process_webhook.delay(mollie_id)
+    except DatabaseError:
+        logger.exception("Webhook for %s: database unavailable", mollie_id)
+        return HttpResponse(status=HTTPStatus.SERVICE_UNAVAILABLE)
+    except Exception:  # noqa: BLE001  (broker down: let Mollie retry)
+        logger.exception("Webhook for %s: could not queue", mollie_id)
+        return HttpResponse(status=HTTPStatus.SERVICE_UNAVAILABLE)
+    logger.info("Webhook for %s (%s) queued", mollie_id, "known" if known else "not yet known")
+    return HttpResponse(status=HTTPStatus.OK)
