@@ -21,8 +21,10 @@ def ams(*args) -> datetime:
 
 
 @pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _private_media(request, settings, tmp_path):
+    # A test with the real worker shares the worker's MEDIA_ROOT (a separate process).
+    if "celery_worker_process" not in request.fixturenames:
+        settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
