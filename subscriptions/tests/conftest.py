@@ -48,3 +48,24 @@ def logged_in(customer) -> DjangoClient:
     client = DjangoClient()
     client.force_login(customer)
     return client
+
+
+def checkout(url: str, outcome: str = "paid", method: str = "creditcard"):
+    """The payer's choice on the sandbox's hosted checkout page."""
+    from urllib.parse import urlsplit
+
+    return DjangoClient().post(urlsplit(url).path, {"outcome": outcome, "method": method})
+
+
+@pytest.fixture
+def subscribe(mollie_sandbox, logged_in, plan):
+    """POST the subscribe form; returns (response, payment)."""
+
+    def run(client=None, chosen=None):
+        from subscriptions.models import Payment
+
+        client = client or logged_in
+        response = client.post(f"/portal/abonnement/afsluiten/{(chosen or plan).pk}/")
+        return response, Payment.objects.order_by("-id").first()
+
+    return run

@@ -1,0 +1,183 @@
+"""Subscribing: plan → Mollie customer → first payment → checkout → return page → mandate →
+Mollie subscription → active. Through the real client against the sandbox over HTTP."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from http import HTTPStatus
+
+import pytest
+import time_machine
+from dateutil.relativedelta import relativedelta
+from django.utils import timezone
+
+from accounts.services import profile_for
+from audit.models import AuditEvent
+from subscriptions.models import Invoice, MollieCustomer, Payment, Subscription
+from subscriptions.sandbox import controls
+from subscriptions.sandbox.models import SandboxObject
+from subscriptions.tests.conftest import checkout
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def actions(**filters) -> list[str]:
+    events = AuditEvent.objects.filter(**filters).exclude(action__startswith="auth.").order_by("id")
+    return list(events.values_list("action", flat=True))
+
+
+def test_the_plans_page_shows_prices_with_and_without_vat(logged_in, plan, yearly_plan):
+    page = logged_in.get("/portal/abonnement/").content.decode()
+    assert "€ 35,09" in page and "€ 29,00" in page and "21% btw" in page
+    assert "€ 350,90" in page and "€ 290,00" in page
+
+
+def test_subscribing_sends_the_customer_to_mollies_checkout(subscribe, customer, plan):
+    response, payment = subscribe()
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == payment.checkout_url
+    assert "/sandbox/mollie/checkout/tr_" in payment.checkout_url
+    assert payment.status == Payment.Status.OPEN and payment.amount == Decimal("35.09")
+    subscription = payment.subscription
+    assert subscription.status == Subscription.Status.PENDING and subscription.user == customer
+    remote = SandboxObject.objects.get(pk=payment.mollie_id).data
+    assert remote["sequenceType"] == "first" and remote["customerId"] == MollieCustomer.objects.get(user=customer).mollie_id
+    assert remote["amount"] == {"currency": "EUR", "value": "35.09"}
+    assert remote["webhookUrl"].endswith("/webhooks/mollie/")
+    assert actions(subject_id=customer.pk)[:3] == ["subscription.created", "payment.created", "payment.customer_created"]
+
+
+def test_paying_activates_the_subscription_and_schedules_the_next_charges(subscribe, customer, logged_in):
+    today = timezone.localdate()
+    response, payment = subscribe()
+    paid = checkout(response["Location"], "paid")
+    assert paid.status_code == HTTPStatus.FOUND and paid["Location"].endswith(f"/portal/abonnement/betaling/{payment.pk}/")
+    payment.refresh_from_db()
+    subscription = Subscription.objects.get(pk=payment.subscription_id)
+    assert payment.status == Payment.Status.PAID and payment.paid_at is not None
+    assert subscription.status == Subscription.Status.ACTIVE
+    assert subscription.mandate_id.startswith("mdt_")
+    assert subscription.current_period_end == today + relativedelta(months=1)
+    remote = SandboxObject.objects.get(kind="subscription")
+    assert remote.data["status"] == "active"
+    assert remote.data["startDate"] == subscription.current_period_end.isoformat()
+    assert remote.data["amount"] == {"currency": "EUR", "value": "35.09"} and remote.data["interval"] == "1 month"
+    assert subscription.active_remote().mollie_id == remote.id
+    invoice = Invoice.objects.get(payment=payment)
+    assert (invoice.amount_net, invoice.vat_rate, invoice.vat_amount, invoice.amount_gross) == (Decimal("29.00"), Decimal("21.0"), Decimal("6.09"), Decimal("35.09"))
+    page = logged_in.get(paid["Location"]).content.decode()
+    assert "Betaling ontvangen." in page and "Uw abonnement is actief" in page
+    assert {"payment.paid", "subscription.activated", "payment.mandate_changed", "payment.invoice_issued", "subscription.scheduled"} <= set(actions(subject_id=customer.pk))
+
+
+def test_the_return_page_asks_mollie_when_no_webhook_came(subscribe, logged_in):
+    response, payment = subscribe()
+    controls.add_fault("webhook_drop", count=5)
+    checkout(response["Location"], "paid")
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.OPEN  # no webhook: we do not know yet
+    page = logged_in.get(f"/portal/abonnement/betaling/{payment.pk}/").content.decode()
+    assert "Betaling ontvangen." in page
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.PAID
+    assert Subscription.objects.get(pk=payment.subscription_id).status == Subscription.Status.ACTIVE
+
+
+def test_an_unfinished_checkout_shows_waiting_and_a_way_back_to_it(subscribe, logged_in):
+    response, payment = subscribe()
+    page = logged_in.get(f"/portal/abonnement/betaling/{payment.pk}/")
+    assert "We wachten op de bevestiging" in page.content.decode()
+    back = logged_in.post(f"/portal/abonnement/betaling/{payment.pk}/betalen/")
+    assert back["Location"] == response["Location"]
+
+
+@pytest.mark.parametrize("outcome", ["failed", "canceled", "expired"])
+def test_a_failed_checkout_offers_to_try_again(subscribe, logged_in, outcome):
+    response, payment = subscribe()
+    checkout(response["Location"], outcome)
+    payment.refresh_from_db()
+    assert payment.status == outcome
+    assert Subscription.objects.get(pk=payment.subscription_id).status == Subscription.Status.FAILED
+    page = logged_in.get(f"/portal/abonnement/betaling/{payment.pk}/").content.decode()
+    assert "Er is niets afgeschreven" in page and "Opnieuw proberen" in page
+    again = logged_in.post(f"/portal/abonnement/betaling/{payment.pk}/betalen/")
+    new_payment = Payment.objects.order_by("-id").first()
+    assert new_payment.pk != payment.pk and again["Location"] == new_payment.checkout_url
+    checkout(again["Location"], "paid")
+    assert Subscription.objects.get(pk=new_payment.subscription_id).status == Subscription.Status.ACTIVE
+
+
+def test_a_second_subscribe_while_one_is_pending_is_refused(subscribe, logged_in):
+    subscribe()
+    response, _payment = subscribe()
+    assert response.status_code == HTTPStatus.FOUND and response["Location"] == "/portal/abonnement/"
+    assert Subscription.objects.count() == 1 and SandboxObject.objects.filter(kind="payment").count() == 1
+    assert "al een abonnement of een lopende aanvraag" in logged_in.get("/portal/abonnement/").content.decode()
+
+
+def test_an_eu_business_with_a_vat_id_pays_without_vat_and_the_invoice_says_reverse_charge(subscribe, customer):
+    profile = profile_for(customer)
+    profile.company_name, profile.vat_id, profile.country = "Dupont SPRL", "BE0123456789", "BE"
+    profile.full_name, profile.street, profile.postal_code, profile.city = "Jean Dupont", "Rue 1", "1000", "Brussel"
+    profile.save()
+    response, payment = subscribe()
+    assert payment.amount == Decimal("29.00")
+    checkout(response["Location"], "paid")
+    invoice = Invoice.objects.get(payment=payment)
+    assert invoice.reverse_charge and invoice.vat_rate == 0 and invoice.vat_amount == 0
+    assert invoice.billing_snapshot["vat_id"] == "BE0123456789" and invoice.billing_snapshot["country"] == "BE"
+
+
+def test_invoices_are_numbered_without_gaps_per_year_and_keep_their_snapshot(subscribe, customer, make_user, logged_in):
+    with time_machine.travel("2030-12-31 12:00 +01:00"):
+        response, payment = subscribe()
+        checkout(response["Location"], "paid")
+    profile = profile_for(customer)
+    profile.full_name = "Nieuwe Naam"
+    profile.save()
+    other = make_user("tweede")
+    from django.test import Client
+
+    client = Client()
+    client.force_login(other)
+    with time_machine.travel("2031-01-01 09:00 +01:00"):
+        response2, payment2 = subscribe(client)
+        checkout(response2["Location"], "paid")
+    first, second = Invoice.objects.get(payment=payment), Invoice.objects.get(payment=payment2)
+    assert (first.number, second.number) == ("2030-00001", "2031-00001")
+    assert first.billing_snapshot["name"] != "Nieuwe Naam"
+    page = logged_in.get(f"/portal/abonnement/facturen/{first.number}/").content.decode()
+    assert "2030-00001" in page and "€ 35,09" in page
+    assert logged_in.get(f"/portal/abonnement/facturen/{second.number}/").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_recurring_charges_are_recorded_and_extend_the_paid_period(subscribe):
+    response, payment = subscribe()
+    checkout(response["Location"], "paid")
+    subscription = Subscription.objects.get(pk=payment.subscription_id)
+    first_end = subscription.current_period_end
+    remote_id = subscription.active_remote().mollie_id
+    with time_machine.travel(timezone.make_aware(timezone.datetime.combine(first_end, timezone.datetime.min.time())).replace(hour=10)):
+        charge = controls.charge(remote_id)
+    recurring = Payment.objects.get(mollie_id=charge.id)
+    assert recurring.sequence_type == Payment.Sequence.RECURRING and recurring.status == Payment.Status.PAID
+    assert recurring.subscription == subscription and recurring.user == subscription.user
+    subscription.refresh_from_db()
+    assert subscription.current_period_end > first_end
+    assert Invoice.objects.filter(payment=recurring).exists()
+    failed = controls.charge(remote_id, outcome="failed")
+    assert Payment.objects.get(mollie_id=failed.id).status == Payment.Status.FAILED
+    assert not Invoice.objects.filter(payment__mollie_id=failed.id).exists()
+
+
+def test_refunds_and_chargebacks_are_read_from_the_amount_fields(subscribe, customer):
+    response, payment = subscribe()
+    checkout(response["Location"], "paid")
+    payment.refresh_from_db()
+    controls.refund(payment.mollie_id, Decimal("10.00"))
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.PAID and payment.amount_refunded == Decimal("10.00")
+    controls.chargeback(payment.mollie_id)
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.PAID and payment.amount_charged_back == Decimal("35.09")
+    assert {"payment.refunded", "payment.charged_back"} <= set(actions(subject_id=customer.pk))
