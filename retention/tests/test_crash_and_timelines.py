@@ -54,8 +54,9 @@ def test_a_crash_between_batches_then_a_rerun_ends_in_the_same_state(rich_custom
 
 @pytest.mark.django_db
 def test_a_failed_run_is_not_a_heartbeat_and_readyz_reports_it(client, rich_customer, monkeypatch):
-    with time_machine.travel(START, tick=False):
-        services.heartbeat()  # installed now
+    from retention.models import Heartbeat
+
+    Heartbeat.objects.update_or_create(name="enforce", defaults={"installed_at": START, "last_success_at": None})
     with time_machine.travel(START + timedelta(hours=25), tick=False):
         assert client.get("/readyz").status_code == 200  # fresh install: no run was due yet
     with time_machine.travel(START + timedelta(hours=27), tick=False):

@@ -1,0 +1,72 @@
+"""Billing data: kept with its invoice snapshot when the account goes, removed seven years
+after the subscription ended."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+
+from retention import services
+from retention.tests.billing import billing_history
+from retention.tests.conftest import ams
+from subscriptions.models import Invoice, MollieCustomer, MollieSubscription, Payment, Subscription
+
+User = get_user_model()
+ENDED = ams(2026, 3, 15, 10, 0)
+SEVEN_YEARS_LATER = ams(2033, 3, 15, 10, 0)
+
+
+def run(at, **kwargs):
+    with time_machine.travel(at, tick=False):
+        return services.enforce(**kwargs)
+
+
+@pytest.mark.django_db
+def test_billing_survives_the_erasure_of_the_account_without_its_user_link(rich_customer):
+    user = rich_customer("jansen", closed_at=ENDED)
+    subscription = billing_history(user, ended_at=ENDED)
+    run(ENDED + timedelta(days=120))
+    assert not User.objects.filter(pk=user.pk).exists()
+    subscription.refresh_from_db()
+    assert subscription.user_id is None
+    invoice = Invoice.objects.get(payment__subscription=subscription)
+    assert invoice.user_id is None
+    assert invoice.billing_snapshot["name"] == "Zwanenburg Webshop B.V."
+    assert Payment.objects.get(subscription=subscription).user_id is None
+
+
+@pytest.mark.django_db
+def test_billing_ended_seven_years_minus_a_day_ago_is_kept(rich_customer):
+    user = rich_customer("jansen", closed_at=ENDED)
+    subscription = billing_history(user, ended_at=ENDED)
+    run(SEVEN_YEARS_LATER - timedelta(days=1))
+    assert Subscription.objects.filter(pk=subscription.pk).exists()
+    assert Invoice.objects.filter(payment__subscription_id=subscription.pk).count() == 1
+
+
+@pytest.mark.django_db
+def test_billing_ended_seven_years_plus_a_day_ago_is_removed(rich_customer):
+    user = rich_customer("jansen", closed_at=ENDED)
+    subscription = billing_history(user, ended_at=ENDED)
+    run(SEVEN_YEARS_LATER + timedelta(days=1))
+    assert not Subscription.objects.filter(pk=subscription.pk).exists()
+    assert not Payment.objects.filter(subscription_id=subscription.pk).exists()
+    assert not Invoice.objects.exists()
+    assert not MollieSubscription.objects.exists()
+    assert not MollieCustomer.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_open_subscription_of_an_active_customer_is_never_removed(rich_customer):
+    user = rich_customer("jansen", at=ams(2015, 1, 1, 12, 0))
+    with time_machine.travel(ams(2015, 1, 1, 12, 0), tick=False):
+        old = billing_history(user, ended_at=ams(2015, 6, 1, 12, 0))
+        Subscription.objects.filter(pk=old.pk).update(status="ended")
+        live = billing_history(user, ended_at=None)
+    run(ams(2030, 1, 1, 12, 0))
+    assert not Subscription.objects.filter(pk=old.pk).exists()
+    assert Subscription.objects.filter(pk=live.pk, user=user).exists()
+    assert MollieCustomer.objects.filter(user=user).exists()

@@ -1,0 +1,118 @@
+"""Billing data (declared for the retention register).
+
+Kept until the subscription ended plus seven years (the statutory retention duty; the
+privacy statement promises exactly this). What happens when:
+
+* **The account is erased** (three months after closure): the user link of every billing
+  row goes (``on_delete=SET_NULL`` on subscriptions, payments, invoices and the Mollie
+  customer), the rows stay. Invoices keep their ``billing_snapshot`` (name and address as
+  invoiced), because the law requires the invoice as issued. A Mollie customer without any
+  subscription is deleted with the account: there is nothing it must be kept for.
+* **Seven years after ``Subscription.ended_at``**: the subscription and everything under
+  it is *deleted*: its invoices (with their snapshots), its payments (Mollie payment ids,
+  amounts, dates), its Mollie subscription ids, and the Mollie customer once no
+  subscription of it is left. Nothing of the customer remains; the invoice number sequence
+  per year (``InvoiceSequence``) stays, so numbers are never handed out twice.
+  "Removed" for payments therefore means removed, not anonymised: a payment row without
+  its customer and invoice has no purpose we could name in the register.
+
+A subscription that never ended (``ended_at`` empty) is never due: while it runs, it is
+needed for the contract.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Max, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from retention.registry import Category, EndAction, Explanation, LegalBasis, Period, register
+from subscriptions.models import Invoice, MollieCustomer, MollieSubscription, Payment, Subscription
+
+BILLING_PERIOD = Period(years=7)
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def billing_due(now: datetime) -> QuerySet:
+    return Subscription.objects.filter(ended_at__isnull=False, ended_at__lte=BILLING_PERIOD.cutoff(now))
+
+
+def dispose_billing(ids: list[Any]) -> dict[str, int]:
+    customers = list(Subscription.objects.filter(pk__in=ids).values_list("customer_id", flat=True).distinct())
+    counts: dict[str, int] = {}
+    for label, queryset in (
+        ("subscriptions.Invoice", Invoice.objects.filter(payment__subscription_id__in=ids)),
+        ("subscriptions.Payment", Payment.objects.filter(subscription_id__in=ids)),
+        ("subscriptions.MollieSubscription", MollieSubscription.objects.filter(subscription_id__in=ids)),
+        ("subscriptions.Subscription", Subscription.objects.filter(pk__in=ids)),
+        ("subscriptions.MollieCustomer",
+         MollieCustomer.objects.filter(pk__in=customers, user__isnull=True, subscriptions__isnull=True)),
+    ):
+        deleted, _per_model = queryset.delete()
+        counts[label] = deleted
+    return counts
+
+
+def erase_user_billing(user_ids: list[Any]) -> dict[str, int]:
+    """With the account: drop Mollie customers that never got a subscription (the rest
+    loses its user link through SET_NULL and stays for its own period)."""
+    deleted, _per_model = MollieCustomer.objects.filter(user_id__in=user_ids, subscriptions__isnull=True).delete()
+    return {"subscriptions.MollieCustomer": deleted} if deleted else {}
+
+
+def export_billing(user) -> dict[str, Any]:
+    return {
+        "mollie_customer": getattr(MollieCustomer.objects.filter(user=user).first(), "mollie_id", None),
+        "subscriptions": [
+            {"plan": s.plan.name, "status": s.status, "amount_gross": str(s.amount_gross), "mandate": s.mandate_id,
+             "started_at": _iso(s.started_at), "ended_at": _iso(s.ended_at)}
+            for s in Subscription.objects.filter(user=user).select_related("plan").order_by("created_at")
+        ],
+        "payments": [
+            {"mollie_id": p.mollie_id, "status": p.status, "amount": str(p.amount), "paid_at": _iso(p.paid_at),
+             "amount_refunded": str(p.amount_refunded), "amount_charged_back": str(p.amount_charged_back)}
+            for p in Payment.objects.filter(user=user).order_by("created_at")
+        ],
+        "invoices": [
+            {"number": i.number, "issued_on": _iso(i.issued_on), "amount_gross": str(i.amount_gross),
+             "billing_snapshot": i.billing_snapshot}
+            for i in Invoice.objects.filter(user=user).order_by("issued_on", "number")
+        ],
+    }
+
+
+def explain_billing(user, now: datetime) -> Explanation:
+    subscriptions = Subscription.objects.filter(user=user)
+    if not subscriptions.exists():
+        return Explanation(category=BILLING, held=False, note=str(_("zeven jaar na het einde van uw abonnement")))
+    if subscriptions.filter(ended_at__isnull=True).exists():
+        return Explanation(category=BILLING, held=True, note=str(_("zeven jaar na het einde van uw abonnement")))
+    last_end = subscriptions.aggregate(last=Max("ended_at"))["last"]
+    return Explanation(category=BILLING, held=True, removal_at=BILLING_PERIOD.ends_at(last_end))
+
+
+BILLING = Category(
+    name="billing",
+    verbose_name=_("Abonnement, betalingen en facturen"),
+    purpose=_("Uw abonnement uitvoeren, betalingen via Mollie afhandelen en facturen opstellen en bewaren."),
+    legal_basis=LegalBasis.LEGAL_OBLIGATION,
+    clock_start=_("het einde van het abonnement"),
+    period=BILLING_PERIOD,
+    end_action=EndAction.DELETE,
+    data=_("Mollie-klant-, machtigings- en betalingskenmerken, bedragen, betaaldata, facturen met naam en factuuradres"),
+    due=billing_due,
+    dispose=dispose_billing,
+    subject_field="user_id",
+    erase_users=erase_user_billing,
+    export=export_billing,
+    explain=explain_billing,
+    order=40,
+    app_label="subscriptions",
+)
+
+register(BILLING)
