@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 import time
+from importlib import import_module
 
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from accounts.models import Profile
@@ -266,3 +268,100 @@ def test_the_browser_log_notices_csp_violations_and_third_party_requests(page, b
     assert browser_log.third_party_requests == ["https://www.googletagmanager.com/pixel.gif"]
     problems = browser_log.problems()
     assert len(problems) == 2
+
+
+def test_lockout_counts_username_and_email_together_and_speaks_english_to_an_english_visitor(
+    new_page, browser_log, make_user, password
+):
+    make_user("jansen", email="jansen@example.com")
+    page = new_page(locale="en-GB")
+    main = page.get_by_role("main")
+    page.goto("/accounts/login/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    logins = ["jansen", "JANSEN@example.com", "jansen", "jansen@example.com", "Jansen"]
+    statuses = []
+    for attempt, login in enumerate(logins, start=1):
+        main.get_by_label("Login").fill(login)
+        main.get_by_label("Password").fill(f"wrong-password-{attempt}")
+        response = _submit_and_get_response(page, main.get_by_role("button", name="Sign In"), "/accounts/login/")
+        statuses.append(response.status)
+    assert statuses == [200, 200, 200, 200, 429]
+    assert main.get_by_role("heading", name="Too many failed login attempts").is_visible()
+    assert "15 minutes" in main.inner_text()
+
+    # A Dutch visitor from the same machine sees the same lock in Dutch.
+    dutch = new_page()
+    dutch.goto("/accounts/login/")
+    dutch_main = dutch.get_by_role("main")
+    dutch_main.get_by_label("Login").fill("jansen@example.com")
+    dutch_main.get_by_label("Wachtwoord").fill(password)
+    response = _submit_and_get_response(dutch, dutch_main.get_by_role("button", name="Aanmelden"), "/accounts/login/")
+    assert response.status == 429
+    assert dutch_main.get_by_role("heading", name="Te veel mislukte inlogpogingen").is_visible()
+    browser_log.assert_clean()
+
+
+def test_the_language_switch_in_the_header(page, browser_log):
+    page.goto("/privacy/")
+    header = page.get_by_role("banner")
+    header.get_by_label("Taal").select_option("en")
+    header.get_by_role("button", name="Kies").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/privacy/"), "the switch returns to the same page"
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert _header_nav(page).count() == 0
+    nav = page.get_by_role("navigation", name="Main menu")
+    assert nav.get_by_role("link", name="Log in").is_visible()
+
+    header.get_by_label("Language").select_option("nl")
+    header.get_by_role("button", name="Choose").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "nl"
+    assert _header_nav(page).get_by_role("link", name="Inloggen").is_visible()
+    browser_log.assert_clean()
+
+
+def test_login_by_email_gets_a_new_session_id(page, browser_log, customer, password):
+    # A session id planted in the browser before login (session fixation) is not kept.
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store["planted"] = True
+    store.create()
+    planted = store.session_key
+    page.goto("/")
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": planted, "url": page.url}])
+
+    log_in(page, "Jansen@Example.com", password)
+    assert page.url.endswith("/portal/")
+    session_ids = [c["value"] for c in page.context.cookies() if c["name"] == settings.SESSION_COOKIE_NAME]
+    assert len(session_ids) == 1
+    assert session_ids[0] != planted
+    assert not import_module(settings.SESSION_ENGINE).SessionStore().exists(planted)
+    browser_log.assert_clean()
+
+
+def test_a_password_change_ends_the_other_sessions(new_page, browser_log, customer, password):
+    laptop = new_page()
+    phone = new_page(viewport={"width": 375, "height": 812}, is_mobile=True)
+    log_in(laptop, "jansen", password)
+    log_in(phone, "jansen", password)
+    phone.goto("/portal/gegevens/profiel/")
+    assert phone.url.endswith("/portal/gegevens/profiel/")
+
+    laptop.goto("/accounts/password/change/")
+    main = laptop.get_by_role("main")
+    main.get_by_label("Huidig wachtwoord").fill(password)
+    main.get_by_label("Nieuw wachtwoord:", exact=True).fill(NEW_PASSWORD)
+    main.get_by_label("Nieuw wachtwoord (bevestigen)").fill(NEW_PASSWORD)
+    response = _submit_and_get_response(
+        laptop, main.get_by_role("button", name="Wachtwoord wijzigen"), "/accounts/password/change/"
+    )
+    assert response.status == 302
+
+    # The laptop stays logged in, the phone is sent to the login page.
+    laptop.goto("/portal/gegevens/profiel/")
+    assert laptop.url.endswith("/portal/gegevens/profiel/")
+    phone.goto("/portal/gegevens/profiel/")
+    assert "/accounts/login/" in phone.url
+    log_in(phone, "jansen", NEW_PASSWORD)
+    assert phone.url.endswith("/portal/")
+    browser_log.assert_clean()
