@@ -69,6 +69,7 @@ def test_sign_up_verify_log_in_edit_profile_and_log_out(page, browser_log, lates
 
     mail = latest_mail(to="anna.de.vries@example.com")
     assert mail.subject.startswith("[Exact koppeling]")
+    assert "Hallo van Exact koppeling!" in mail.body
     links = mail_links(mail, "/accounts/confirm-email/")
     assert len(links) == 1
     page.goto(links[0])
