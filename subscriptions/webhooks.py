@@ -34,7 +34,7 @@ def mollie_webhook(request: HttpRequest) -> HttpResponse:
     if length > MAX_BODY:
         return HttpResponse(status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
     mollie_id = request.POST.get("id", "")
-    if set(request.POST.keys()) - {"id"} or not PAYMENT_ID.match(mollie_id):
+    if set(request.POST.keys()) - {"id"} or len(request.POST.getlist("id")) != 1 or not PAYMENT_ID.match(mollie_id):
         return HttpResponse(status=HTTPStatus.BAD_REQUEST)
     try:
         known = Payment.objects.filter(mollie_id=mollie_id).exists()

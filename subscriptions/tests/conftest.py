@@ -19,7 +19,14 @@ def mollie_sandbox(live_server, settings):
     settings.MOLLIE_API_KEY = ""
     settings.MOLLIE_RETRY_DELAYS = (0.05, 0.1)
     settings.MOLLIE_TIMEOUT = (2, 3)
-    return live_server
+    # The live server answers each request in a new thread: without this each of them
+    # would keep its own database connection open for a minute.
+    from django.db import connection
+
+    previous = connection.settings_dict["CONN_MAX_AGE"]
+    connection.settings_dict["CONN_MAX_AGE"] = 0
+    yield live_server
+    connection.settings_dict["CONN_MAX_AGE"] = previous
 
 
 @pytest.fixture

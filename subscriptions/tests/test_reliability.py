@@ -1,0 +1,191 @@
+"""Reliability: duplicated and shuffled webhooks, webhooks that never come, and a Mollie
+that answers 5xx or times out while we create a payment."""
+
+from __future__ import annotations
+
+import random
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+import pytest
+import requests
+import time_machine
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from subscriptions import mollie, services
+from subscriptions.models import Invoice, MollieSubscription, Payment, Subscription
+from subscriptions.sandbox import controls
+from subscriptions.sandbox.models import SandboxObject
+from subscriptions.tests.conftest import checkout
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _open_payments(make_user, plan, count: int) -> list[Payment]:
+    payments = []
+    for n in range(count):
+        payment = services.subscription_start(user=make_user(f"klant{n:03d}"), plan=plan)
+        services.first_payment_checkout(payment=payment)
+        payment.refresh_from_db()
+        payments.append(payment)
+    return payments
+
+
+def _counts() -> dict[str, int]:
+    return {
+        "events": AuditEvent.objects.count(),
+        "paid": Payment.objects.filter(status="paid").count(),
+        "payments": Payment.objects.count(),
+        "invoices": Invoice.objects.count(),
+        "remote_subscriptions": MollieSubscription.objects.count(),
+        "sandbox_subscriptions": SandboxObject.objects.filter(kind="subscription").count(),
+    }
+
+
+@pytest.mark.timeout(600)
+def test_1000_duplicated_shuffled_deliveries_for_100_payments_record_each_payment_once(mollie_sandbox, make_user, plan):
+    payments = _open_payments(make_user, plan, 100)
+    controls.add_fault("webhook_drop", count=1000)  # only our own deliveries below
+    for payment in payments:
+        controls.set_status(payment.mollie_id, "paid")
+    deliveries = [p.mollie_id for p in payments for _ in range(10)]
+    random.Random(4).shuffle(deliveries)
+    url = mollie_sandbox.url + "/webhooks/mollie/"
+
+    def deliver(mollie_id: str) -> int:
+        return requests.post(url, data={"id": mollie_id}, timeout=60).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(deliver, deliveries))
+    assert statuses.count(200) == 1000
+    assert Payment.objects.filter(status=Payment.Status.PAID).count() == 100
+    paid_events = AuditEvent.objects.filter(action="payment.paid")
+    assert paid_events.count() == 100
+    assert sorted(paid_events.values_list("target_id", flat=True)) == sorted(str(p.pk) for p in payments)
+    assert Subscription.objects.filter(status=Subscription.Status.ACTIVE).count() == 100
+    assert AuditEvent.objects.filter(action="subscription.activated").count() == 100
+    numbers = sorted(int(n.split("-")[1]) for n in Invoice.objects.values_list("number", flat=True))
+    assert numbers == list(range(1, 101))  # one invoice each, no gaps
+    # One Mollie subscription per customer, never two.
+    assert MollieSubscription.objects.count() == 100
+    assert SandboxObject.objects.filter(kind="subscription").count() == 100
+
+
+def test_when_every_webhook_is_lost_one_reconciliation_repairs_everything(mollie_sandbox, make_user, plan):
+    controls.add_fault("webhook_drop", count=1000)
+    payments = _open_payments(make_user, plan, 6)
+    paid, failed, expired, still_open = payments[:3], payments[3], payments[4], payments[5]
+    for payment in paid:
+        checkout(payment.checkout_url, "paid")
+    checkout(failed.checkout_url, "failed")
+    checkout(expired.checkout_url, "expired")
+    assert set(Payment.objects.values_list("status", flat=True)) == {"open"}  # we heard nothing
+
+    first = services.reconcile()
+    assert first.payments_changed == 5 and not first.errors
+    assert Payment.objects.filter(status="paid").count() == 3
+    assert Payment.objects.get(pk=failed.pk).status == "failed"
+    assert Payment.objects.get(pk=expired.pk).status == "expired"
+    assert Payment.objects.get(pk=still_open.pk).status == "open"
+    assert Subscription.objects.filter(status="active").count() == 3
+    assert MollieSubscription.objects.count() == 3  # charges scheduled (on commit of the repair)
+
+    # A month on: Mollie charged the subscriptions, refunded one payment; webhooks lost too.
+    remote_ids = list(MollieSubscription.objects.values_list("mollie_id", flat=True))
+    for remote_id in remote_ids:
+        controls.charge(remote_id)
+    second = services.reconcile()
+    assert second.subscription_payments_changed == 3 and second.payments_changed == 0
+    recurring = Payment.objects.filter(sequence_type="recurring", status="paid")
+    assert recurring.count() == 3
+    # A refund whose webhook is lost too: read from the amount field by the next run.
+    refunded = recurring.first()
+    controls.refund(refunded.mollie_id)
+    assert services.reconcile().subscription_payments_changed == 1
+    refunded.refresh_from_db()
+    assert refunded.amount_refunded == refunded.amount
+
+    before = _counts()
+    third = services.reconcile()
+    assert third.changes == 0 and not third.errors
+    assert _counts() == before
+
+
+def test_the_reconciliation_task_runs_the_service(mollie_sandbox, make_user, plan):
+    from subscriptions.tasks import reconcile
+
+    controls.add_fault("webhook_drop", count=10)
+    (payment,) = _open_payments(make_user, plan, 1)
+    checkout(payment.checkout_url, "paid")
+    result = reconcile.delay().get()
+    assert result["payments_changed"] == 1
+    assert Payment.objects.get(pk=payment.pk).status == "paid"
+
+
+@pytest.mark.parametrize("fault", ["http_500", "http_502_html", "http_503", "http_429"])
+def test_a_few_errors_on_create_are_retried_with_the_same_key(mollie_sandbox, make_user, plan, fault):
+    controls.add_fault(fault, target="POST payments", count=2)
+    payment = services.subscription_start(user=make_user(), plan=plan)
+    url = services.first_payment_checkout(payment=payment)
+    assert url
+    assert SandboxObject.objects.filter(kind="payment").count() == 1
+    assert Payment.objects.get(pk=payment.pk).status == Payment.Status.OPEN
+
+
+def test_a_mollie_that_keeps_failing_leaves_nothing_paid_and_no_payment_behind(mollie_sandbox, logged_in, plan):
+    controls.add_fault("http_503", target="POST payments", count=3)
+    response = logged_in.post(f"/portal/abonnement/afsluiten/{plan.pk}/", follow=True)
+    page = response.content.decode()
+    assert "niet bereikbaar" in page and "Er is niets afgeschreven" in page and "Opnieuw proberen" in page
+    assert SandboxObject.objects.filter(kind="payment").count() == 0
+    payment = Payment.objects.get()
+    assert payment.status == Payment.Status.CREATED and payment.mollie_id is None
+    # Mollie is back: "try again" creates exactly one payment.
+    again = logged_in.post(f"/portal/abonnement/betaling/{payment.pk}/betalen/")
+    assert again["Location"].startswith(mollie_sandbox.url + "/sandbox/mollie/checkout/")
+    assert SandboxObject.objects.filter(kind="payment").count() == 1
+    assert not Payment.objects.filter(status="paid").exists()
+
+
+def test_a_timeout_after_mollie_created_the_payment_does_not_create_a_second_one(mollie_sandbox, settings, make_user, plan):
+    settings.MOLLIE_TIMEOUT = (2, 1)
+    controls.add_fault("timeout_after", target="POST payments", count=1, delay_seconds=1.6)
+    payment = services.subscription_start(user=make_user(), plan=plan)
+    url = services.first_payment_checkout(payment=payment)
+    assert url
+    assert SandboxObject.objects.filter(kind="payment").count() == 1  # the retry was replayed
+
+
+def test_timeouts_on_every_attempt_leave_one_mollie_payment_that_reconciliation_finds(mollie_sandbox, settings, make_user, plan):
+    settings.MOLLIE_TIMEOUT = (2, 1)
+    controls.add_fault("timeout_after", target="POST payments", count=3, delay_seconds=1.6)
+    payment = services.subscription_start(user=make_user(), plan=plan)
+    with pytest.raises(mollie.MollieUnavailable):
+        services.first_payment_checkout(payment=payment)
+    assert SandboxObject.objects.filter(kind="payment").count() == 1
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.CREATED and payment.mollie_id is None
+    controls.add_fault("webhook_drop", count=5)
+    remote_id = SandboxObject.objects.get(kind="payment").pk
+    controls.set_status(remote_id, "paid")  # the customer found the checkout after all
+    assert not Payment.objects.filter(status="paid").exists()
+    with time_machine.travel(timezone.now() + timedelta(minutes=10)):
+        report = services.reconcile()
+    payment.refresh_from_db()
+    assert report.lost_creates_found == 1
+    assert payment.mollie_id == remote_id and payment.status == Payment.Status.PAID
+
+
+def test_a_first_payment_that_never_reached_mollie_is_closed_after_two_hours(mollie_sandbox, make_user, plan):
+    controls.add_fault("http_503", target="POST payments", count=3)
+    payment = services.subscription_start(user=make_user(), plan=plan)
+    with pytest.raises(mollie.MollieUnavailable):
+        services.first_payment_checkout(payment=payment)
+    with time_machine.travel(timezone.now() + timedelta(minutes=119)):
+        assert services.reconcile().lost_creates_abandoned == 0
+    with time_machine.travel(timezone.now() + timedelta(minutes=121)):
+        assert services.reconcile().lost_creates_abandoned == 1
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.CANCELED
+    assert payment.subscription.status == Subscription.Status.FAILED
