@@ -133,7 +133,7 @@ def test_sign_up_verify_log_in_edit_profile_and_log_out(page, browser_log, lates
     browser_log.assert_clean()
 
 
-def test_five_wrong_passwords_lock_the_account_with_a_dutch_429_page(page, browser_log, make_user, password):
+def test_five_wrong_passwords_lock_the_account_with_a_dutch_429_page(page, new_page, browser_log, make_user, password):
     make_user("jansen", email="jansen@example.com")
     main = page.get_by_role("main")
     page.goto("/accounts/login/")
@@ -161,6 +161,15 @@ def test_five_wrong_passwords_lock_the_account_with_a_dutch_429_page(page, brows
     assert main.get_by_role("heading", name="Te veel mislukte inlogpogingen").is_visible()
     page.goto("/portal/")
     assert "/accounts/login/" in page.url, "no session was started"
+
+    # A forged X-Forwarded-For header from the same machine does not escape the lock.
+    forged = new_page(extra_http_headers={"X-Forwarded-For": "203.0.113.77"})
+    forged.goto("/accounts/login/")
+    forged_main = forged.get_by_role("main")
+    forged_main.get_by_label("Login").fill("jansen")
+    forged_main.get_by_label("Wachtwoord").fill(password)
+    response = _submit_and_get_response(forged, forged_main.get_by_role("button", name="Aanmelden"), "/accounts/login/")
+    assert response.status == 429
     browser_log.assert_clean()
 
 
