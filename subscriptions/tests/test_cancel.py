@@ -1,0 +1,130 @@
+"""Cancelling: at the end of the paid period (date shown, undoable until then), at once by
+staff in the admin, and with the account. Mollie stops charging in every case."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from http import HTTPStatus
+
+import pytest
+import time_machine
+from allauth.mfa.models import Authenticator
+from django.test import Client
+from django.utils import timezone
+
+from accounts.services import account_close
+from audit.models import AuditEvent
+from subscriptions import services
+from subscriptions.models import Subscription
+from subscriptions.sandbox.models import SandboxObject
+from subscriptions.tests.conftest import checkout
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def active(subscribe) -> Subscription:
+    response, payment = subscribe()
+    checkout(response["Location"], "paid")
+    subscription = Subscription.objects.get(pk=payment.subscription_id)
+    assert subscription.status == Subscription.Status.ACTIVE
+    return subscription
+
+
+def _remote_statuses() -> list[str]:
+    return [obj.data["status"] for obj in SandboxObject.objects.filter(kind="subscription").order_by("created_at")]
+
+
+def _at(day, hour: int = 0, minute: int = 0) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+def test_cancelling_shows_the_end_date_and_stops_mollie_charging(active, logged_in):
+    response = logged_in.post(f"/portal/abonnement/{active.pk}/opzeggen/", follow=True)
+    page = response.content.decode()
+    last_day = active.current_period_end - timedelta(days=1)
+    shown = f"{last_day.day} {['januari', 'februari', 'maart', 'april', 'mei', 'juni', 'juli', 'augustus', 'september', 'oktober', 'november', 'december'][last_day.month - 1]} {last_day.year}"
+    assert f"loopt tot en met {shown}" in page
+    assert "Opzegging intrekken" in page
+    active.refresh_from_db()
+    assert active.cancel_at_period_end and active.status == Subscription.Status.ACTIVE
+    assert _remote_statuses() == ["canceled"]
+    assert active.active_remote() is None
+    assert AuditEvent.objects.filter(action="subscription.cancel_requested", actor_id=active.user_id).count() == 1
+
+
+def test_undoing_the_cancellation_schedules_the_charges_again(active, logged_in):
+    logged_in.post(f"/portal/abonnement/{active.pk}/opzeggen/")
+    page = logged_in.post(f"/portal/abonnement/{active.pk}/opzegging-intrekken/", follow=True).content.decode()
+    assert "Uw opzegging is ingetrokken" in page and "Abonnement opzeggen" in page
+    active.refresh_from_db()
+    assert not active.cancel_at_period_end
+    assert _remote_statuses() == ["canceled", "active"]
+    newest = SandboxObject.objects.filter(kind="subscription").order_by("-created_at").first()
+    assert newest.data["startDate"] == active.current_period_end.isoformat()
+    assert active.active_remote().mollie_id == newest.id
+
+
+def test_the_subscription_ends_when_the_paid_period_is_over_and_not_a_moment_before(active, logged_in, customer):
+    logged_in.post(f"/portal/abonnement/{active.pk}/opzeggen/")
+    end = active.current_period_end
+    with time_machine.travel(_at(end) - timedelta(seconds=1)):
+        assert services.reconcile().subscriptions_ended == 0
+        active.refresh_from_db()
+        assert active.status == Subscription.Status.ACTIVE
+    with time_machine.travel(_at(end, 0, 1)):
+        later = Client()  # a month later: a new session
+        later.force_login(customer)
+        page = later.get("/portal/abonnement/").content.decode()
+        assert "Opgezegd" in page
+        report = services.reconcile()
+        page = later.get("/portal/abonnement/").content.decode()
+        assert "Kies een abonnement" in page and "afgelopen" in page
+    assert report.subscriptions_ended == 1
+    active.refresh_from_db()
+    assert active.status == Subscription.Status.ENDED and active.ended_at == _at(end)
+    assert active.cancel_at_period_end
+
+
+def test_undo_is_refused_once_the_period_is_over(active, logged_in, customer):
+    logged_in.post(f"/portal/abonnement/{active.pk}/opzeggen/")
+    with time_machine.travel(_at(active.current_period_end, 9)):
+        later = Client()
+        later.force_login(customer)
+        page = later.post(f"/portal/abonnement/{active.pk}/opzegging-intrekken/", follow=True).content.decode()
+    assert "De termijn is al afgelopen" in page
+    active.refresh_from_db()
+    assert active.cancel_at_period_end
+
+
+def test_someone_else_cannot_cancel_my_subscription(active, make_user):
+    intruder = Client()
+    intruder.force_login(make_user("indringer"))
+    assert intruder.post(f"/portal/abonnement/{active.pk}/opzeggen/").status_code == HTTPStatus.NOT_FOUND
+    active.refresh_from_db()
+    assert not active.cancel_at_period_end
+
+
+def test_staff_can_end_a_subscription_at_once_in_the_admin(active, make_user):
+    staff = make_user("medewerker", staff=True)
+    staff.is_superuser = True
+    staff.save()
+    Authenticator.objects.create(user=staff, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    admin = Client()
+    admin.force_login(staff)
+    response = admin.post(
+        "/admin/subscriptions/subscription/", {"action": "cancel_now", "_selected_action": [active.pk]}, follow=True
+    )
+    assert response.status_code == HTTPStatus.OK
+    active.refresh_from_db()
+    assert active.status == Subscription.Status.CANCELED and active.ended_at is not None
+    assert _remote_statuses() == ["canceled"]
+    event = AuditEvent.objects.get(action="subscription.canceled")
+    assert event.actor_id == staff.pk and event.actor_kind == "staff"
+
+
+def test_closing_the_account_cancels_the_subscription_at_mollie(active, customer):
+    account_close(user=customer, by=customer, reason="")
+    active.refresh_from_db()
+    assert active.status == Subscription.Status.CANCELED and active.end_reason == "account closed"
+    assert _remote_statuses() == ["canceled"]
