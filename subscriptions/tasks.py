@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from subscriptions import mollie
+from subscriptions.sandbox import tasks as sandbox_tasks  # noqa: F401  (registers the sandbox's webhook sender)
 
 
 @shared_task(

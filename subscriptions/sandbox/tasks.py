@@ -6,6 +6,7 @@ from celery import shared_task
 @shared_task(ignore_result=True)
 def deliver_webhook(webhook_id: int) -> None:
     """One attempt to call the portal's webhook (the sandbox plays Mollie)."""
-    from subscriptions.sandbox.engine import webhook_deliver
+    from subscriptions.sandbox.engine import enabled, webhook_deliver
 
-    webhook_deliver(webhook_id)
+    if enabled():
+        webhook_deliver(webhook_id)
