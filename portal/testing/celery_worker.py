@@ -26,6 +26,10 @@ Attributes/methods of the object: ``node`` (worker node name), ``queue``, ``pid`
 ``log_text()`` (the worker's output so far: mail sent by a task in development settings
 lands there via the console backend), ``wait_until(predicate, timeout=20)``.
 
+For a worker with a different environment (say, pointing at a live server), use the
+context manager ``run_celery_worker(queue=..., database_settings=connection.settings_dict,
+extra_env={...})`` with a queue of its own and set ``app.conf.task_default_queue`` to it.
+
 Fails (never skips) when Redis at REDIS_URL is unreachable or the worker does not answer a
 ping within 60 s; the failure message ends with the worker's log.
 """
@@ -39,6 +43,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -135,29 +140,34 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait(timeout=STOP_TIMEOUT_S)
 
 
-@pytest.fixture(scope="session")
-def _celery_worker_session(django_db_setup, django_db_blocker) -> Iterator[WorkerProcess]:
-    # Depending on django_db_setup means the worker stops (and closes its connections)
-    # before pytest-django drops the test database.
+@contextmanager
+def run_celery_worker(
+    *, queue: str, database_settings: dict, extra_env: dict[str, str] | None = None, name: str = "pytest"
+) -> Iterator[WorkerProcess]:
+    """Start a worker subprocess on ``queue`` against the database described by
+    ``database_settings`` (``connection.settings_dict``), wait until it answers a ping, and
+    stop it on exit. ``extra_env`` overrides environment variables of the worker (e.g. a
+    live server's address). Used by ``celery_worker_process``; usable for a worker of your
+    own when a test needs one with a different environment."""
     from django.conf import settings
-    from django.db import connection
 
     from portal.celery import app
 
     if not settings.REDIS_URL:
-        pytest.fail("The Celery worker fixture needs REDIS_URL (a real Redis).", pytrace=False)
+        pytest.fail("The Celery worker needs REDIS_URL (a real Redis).", pytrace=False)
     _require_redis(settings.REDIS_URL)
-    queue = settings.CELERY_TASK_DEFAULT_QUEUE
     _purge(app, queue)
-
-    with django_db_blocker.unblock():
-        test_db = _database_url(connection.settings_dict)
-    node = f"pytest-{os.getpid()}@localhost"
-    env = {**os.environ, "DATABASE_URL": test_db, "PYTHONUNBUFFERED": "1"}
+    node = f"{name}-{os.getpid()}-{time.monotonic_ns()}@localhost"
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(database_settings),
+        "CELERY_QUEUE": queue,
+        "PYTHONUNBUFFERED": "1",
+        **(extra_env or {}),
+    }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     env.pop("DJANGO_TEST_DB_NAME", None)
-    log_dir = Path(tempfile.mkdtemp(prefix="celery-worker-"))
-    log_path = log_dir / "worker.log"
+    log_path = Path(tempfile.mkdtemp(prefix="celery-worker-")) / "worker.log"
     command = [
         sys.executable,
         "-m",
@@ -196,6 +206,20 @@ def _celery_worker_session(django_db_setup, django_db_blocker) -> Iterator[Worke
         yield worker
     finally:
         _stop(process)
+        _purge(app, queue)
+
+
+@pytest.fixture(scope="session")
+def _celery_worker_session(django_db_setup, django_db_blocker) -> Iterator[WorkerProcess]:
+    # Depending on django_db_setup means the worker stops (and closes its connections)
+    # before pytest-django drops the test database.
+    from django.conf import settings
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        database_settings = dict(connection.settings_dict)
+    with run_celery_worker(queue=settings.CELERY_TASK_DEFAULT_QUEUE, database_settings=database_settings) as worker:
+        yield worker
 
 
 @pytest.fixture
