@@ -8,13 +8,19 @@ from audit.events import Action, ActorKind
 
 class AuditEvent(models.Model):
     """One thing that happened. Users are referred to by id, not by foreign key, so that
-    erasing an account never has to touch (and cannot silently rewrite) the evidence."""
+    erasing an account never has to touch (and cannot silently rewrite) the evidence.
 
+    Rows are written only by ``audit.services.record`` and never updated or deleted: a
+    database trigger refuses it, except the redaction of the personal fields (see
+    ``audit.services.redact_personal_fields`` and docs/audit.md)."""
+
+    chain = models.BigIntegerField(_("keten"), help_text=_("De klant-id, of 0 voor gebeurtenissen zonder klant."))
+    seq = models.BigIntegerField(_("volgnummer"))
     occurred_at = models.DateTimeField(_("tijdstip"), db_index=True)
     actor_kind = models.CharField(_("soort actor"), max_length=16, choices=ActorKind.choices)
     actor_id = models.BigIntegerField(_("actor-id"), null=True, blank=True)
     actor_label = models.CharField(_("actor"), max_length=200, blank=True)
-    subject_id = models.BigIntegerField(_("klant-id"), null=True, blank=True, db_index=True)
+    subject_id = models.BigIntegerField(_("klant-id"), null=True, blank=True)
     action = models.CharField(_("gebeurtenis"), max_length=64, choices=Action.choices)
     target_type = models.CharField(_("soort object"), max_length=100, blank=True)
     target_id = models.CharField(_("object-id"), max_length=64, blank=True)
@@ -22,11 +28,26 @@ class AuditEvent(models.Model):
     ip = models.GenericIPAddressField(_("IP-adres"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=500, blank=True)
     request_id = models.CharField(_("request-id"), max_length=64, blank=True)
+    salt = models.CharField(_("zout"), max_length=32, blank=True)
+    personal_digest = models.CharField(_("digest persoonsgegevens"), max_length=64)
+    digest = models.CharField(_("digest"), max_length=64)
+    chain_value = models.CharField(_("ketenwaarde"), max_length=64)
+    redacted_at = models.DateTimeField(_("persoonsgegevens verwijderd op"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("auditgebeurtenis")
         verbose_name_plural = _("auditgebeurtenissen")
         ordering = ["-occurred_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "seq"], name="audit_event_one_per_chain_position"),
+        ]
+        indexes = [
+            models.Index(fields=["subject_id", "-occurred_at", "-id"], name="audit_event_subject_time"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.action}"
+
+    @property
+    def is_redacted(self) -> bool:
+        return self.redacted_at is not None

@@ -1,33 +1,55 @@
 """The one way to write to the audit trail.
 
 Call :func:`record` inside the transaction of the change it describes, so that the change
-and its evidence are committed together or not at all.
+and its evidence are committed together or not at all. How the chain works is explained in
+docs/audit.md and audit/chain.py.
 """
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
+from audit import chain as hashing
 from audit.events import Action, ActorKind
 from audit.models import AuditEvent
 from portal import request_context
 
-SECRET_FIELDS = frozenset({"password", "password1", "password2", "token", "secret", "key", "code", "api_key"})
 CHANGED = "changed"
+# Field names (or parts of them, split on "_" / "-" / ".") whose values are secrets.
+SECRET_PARTS = frozenset({
+    "password", "password1", "password2", "passwd", "pwd", "token", "secret", "key", "apikey",
+    "otp", "totp", "pin", "seed", "cvc", "cvv", "signature", "credentials",
+})
+SECRET_NAMES = frozenset({"code", "codes", "recovery_codes", "api_key", "secret_key", "access_token", "refresh_token"})
+# Values that look like credentials whatever the field is called (Mollie keys, bearer tokens).
+SECRET_VALUE = re.compile(r"^(live|test|access|org)_[A-Za-z0-9]{20,}$|^Bearer\s+\S+$")
+# Two-part advisory lock key: a namespace ("AUDT") and the chain folded into 31 bits. Two
+# chains that fold to the same number share a lock, which only makes them wait for each other.
+LOCK_NAMESPACE = 0x41554454
+LOCK_BITS = 0x7FFFFFFF
 
 
-def _mask(changes: dict[str, Any] | None) -> dict[str, Any]:
-    masked: dict[str, Any] = {}
-    for field, value in (changes or {}).items():
-        lowered = field.lower()
-        if any(part in lowered for part in SECRET_FIELDS):
-            masked[field] = CHANGED
-        else:
-            masked[field] = value
-    return masked
+def _is_secret_name(field: str) -> bool:
+    lowered = field.lower()
+    if lowered in SECRET_NAMES:
+        return True
+    return any(part in SECRET_PARTS for part in re.split(r"[_\-.\s]+", lowered))
+
+
+def _mask(value: Any) -> Any:
+    """Replace every secret (by field name, at any depth, or by its shape) with "changed"."""
+    if isinstance(value, dict):
+        return {k: CHANGED if _is_secret_name(str(k)) and v not in (None, "", CHANGED) else _mask(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_mask(v) for v in value]
+    if isinstance(value, str) and SECRET_VALUE.match(value):
+        return CHANGED
+    return value
 
 
 def _actor(actor, system: str | None) -> tuple[str, int | None, str]:
@@ -48,8 +70,22 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     }
 
 
+def _lock_chain_and_read_head(chain: int) -> tuple[int, str | None]:
+    """Serialise the writers of one chain until the end of the transaction, then read its
+    head. The head is read only after the lock, so no two writers can extend the same head
+    (the unique (chain, seq) constraint would refuse a fork anyway)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, chain & LOCK_BITS])
+        cursor.execute(
+            "SELECT seq, chain_value FROM audit_auditevent WHERE chain = %s ORDER BY seq DESC LIMIT 1", [chain]
+        )
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else (0, None)
+
+
 def record(
-    action: Action,
+    action: Action | str,
     *,
     actor=None,
     system: str | None = None,
@@ -57,27 +93,98 @@ def record(
     subject_id: int | None = None,
     target: models.Model | None = None,
     changes: dict[str, Any] | None = None,
+    target_type: str | None = None,
+    target_id: str | int | None = None,
 ) -> AuditEvent:
     """Record that ``actor`` (a user; ``system="Mollie"`` for machine actors) did ``action``
-    to ``target``, about the customer ``subject``."""
-    if not isinstance(action, Action):
-        action = Action(action)  # raises ValueError for anything not in the enumeration
+    to ``target``, about the customer ``subject`` (or ``subject_id``).
+
+    Must run inside the transaction of the change: if writing the event fails, the whole
+    transaction is marked for rollback (no savepoint), so the change cannot be committed
+    without its evidence. ``action`` must be one of :class:`audit.events.Action`."""
+    action = Action(action)  # ValueError for anything outside the enumeration
     kind, actor_id, label = _actor(actor, system)
     if subject is not None:
         subject_id = subject.pk
+    if target is not None:
+        target_type, target_id = target._meta.label_lower, target.pk
     context = request_context.current()
-    with transaction.atomic():
-        return AuditEvent.objects.create(
-            occurred_at=timezone.now(),
-            actor_kind=kind,
-            actor_id=actor_id,
-            actor_label=label,
-            subject_id=subject_id,
-            action=action.value,
-            target_type=target._meta.label_lower if target is not None else "",
-            target_id=str(target.pk) if target is not None else "",
-            changes=_mask(changes),
-            ip=context.ip,
-            user_agent=context.user_agent,
-            request_id=context.request_id,
+    masked = hashing.normalise_json(_mask(changes or {}))
+    if not isinstance(masked, dict):
+        raise TypeError("changes must be a dict of field -> value")
+    ip = hashing.normalise_ip(context.ip)
+    user_agent = (context.user_agent or "")[:500]
+    label = label[:200]
+    salt = hashing.new_salt()
+    fields = {
+        "actor_kind": str(kind),
+        "actor_id": actor_id,
+        "subject_id": subject_id,
+        "action": action.value,
+        "target_type": (target_type or "")[:100],
+        "target_id": "" if target_id is None else str(target_id)[:64],
+        "request_id": (context.request_id or "")[:64],
+    }
+    personal = hashing.personal_digest(salt=salt, actor_label=label, ip=ip, user_agent=user_agent, changes=masked)
+    chain = hashing.chain_for(subject_id)
+    with transaction.atomic(savepoint=False):
+        previous_seq, previous_value = _lock_chain_and_read_head(chain)
+        occurred_at = timezone.now()  # after the lock: times follow the sequence
+        seq = previous_seq + 1
+        digest = hashing.event_digest(
+            chain=chain, seq=seq, occurred_us=hashing.microseconds(occurred_at), change_fields=sorted(masked),
+            personal_digest=personal, **fields,
         )
+        return AuditEvent.objects.create(
+            chain=chain,
+            seq=seq,
+            occurred_at=occurred_at,
+            actor_label=label,
+            changes=masked,
+            ip=ip,
+            user_agent=user_agent,
+            salt=salt,
+            personal_digest=personal,
+            digest=digest,
+            chain_value=hashing.link(previous_value, digest),
+            **fields,
+        )
+
+
+REDACT_SQL = """
+UPDATE audit_auditevent
+   SET ip = NULL, user_agent = '', actor_label = '', salt = '', redacted_at = %s,
+       changes = coalesce((SELECT jsonb_object_agg(k, 'null'::jsonb) FROM jsonb_object_keys(changes) AS k), '{}'::jsonb)
+ WHERE chain = %s AND redacted_at IS NULL AND (%s::timestamptz IS NULL OR occurred_at <= %s)
+"""
+
+
+@transaction.atomic
+def redact_personal_fields(*, subject_id: int | None, before: datetime | None = None) -> int:
+    """Blank the personal fields (IP address, user agent, actor label, the values in
+    ``changes``, the salt) of the not yet redacted events about ``subject_id`` (None: the
+    events about no customer), optionally only those that occurred at or before ``before``.
+    Digests and chain values stay, so ``audit verify`` still passes. Returns how many events
+    were redacted.
+
+    This is the only UPDATE the database trigger lets through: it is allowed only while the
+    transaction-local setting ``audit.redaction`` is on, and then only to blank these fields."""
+    chain = hashing.chain_for(subject_id)
+    now = timezone.now()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('audit.redaction', 'on', true)")
+            cursor.execute(REDACT_SQL, [now, chain, before, before])
+            count = cursor.rowcount
+            cursor.execute("SELECT set_config('audit.redaction', 'off', true)")
+        return count
+    events = AuditEvent.objects.filter(chain=chain, redacted_at__isnull=True)
+    if before is not None:
+        events = events.filter(occurred_at__lte=before)
+    count = 0
+    for event in events.only("pk", "changes"):
+        AuditEvent.objects.filter(pk=event.pk).update(
+            ip=None, user_agent="", actor_label="", salt="", redacted_at=now, changes=hashing.redacted_changes(event.changes)
+        )
+        count += 1
+    return count
