@@ -18,6 +18,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
 
 from accounts.models import Profile
 from portal.testing.browser import has_horizontal_scroll, log_in, mail_links
@@ -116,9 +117,18 @@ def test_sign_up_verify_log_in_edit_profile_and_log_out(page, browser_log, lates
     address.get_by_label("Naam").fill("Iemand Anders")
     response = _submit_and_get_response(page, main.get_by_role("button", name="Opslaan"), "/portal/gegevens/profiel/")
     assert response.status == 400
+    postcode = address.get_by_label("Postcode")
     assert address.get_by_text("Vul een geldige Nederlandse postcode in").is_visible()
+    # The message is tied to the field for screen readers, not only shown next to it.
+    assert postcode.get_attribute("aria-invalid") == "true"
+    expect(postcode).to_have_accessible_description(re.compile("Vul een geldige Nederlandse postcode in"))
     profile.refresh_from_db()
     assert profile.full_name == "Anna de Vries"
+
+    # Opening the logout address (a GET) does not log out; the POST button does.
+    page.goto("/accounts/logout/")
+    page.goto("/portal/gegevens/profiel/")
+    assert page.url.endswith("/portal/gegevens/profiel/")
 
     # Log out with the POST button in the header.
     response = _submit_and_get_response(
