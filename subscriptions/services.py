@@ -309,10 +309,10 @@ def _change_status(payment: Payment, remote: mollie.RemotePayment, old_status: s
     subscription = Subscription.objects.select_for_update().select_related("plan").get(pk=payment.subscription_id)
     if payment.status == Payment.Status.PAID:
         if payment.sequence_type == Payment.Sequence.FIRST:
-            _activate(subscription, payment, remote)
+            period_start = _activate(subscription, payment, remote)
         else:
-            _renew(subscription, payment)
-        _invoice_issue(payment, subscription)
+            period_start = _renew(subscription, payment)
+        _invoice_issue(payment, subscription, period_start)
     elif payment.is_final and payment.sequence_type == Payment.Sequence.FIRST and subscription.status == Subscription.Status.PENDING:
         subscription.status = Subscription.Status.FAILED
         subscription.save(update_fields=["status"])
@@ -325,13 +325,14 @@ def _change_status(payment: Payment, remote: mollie.RemotePayment, old_status: s
         )
 
 
-def _activate(subscription: Subscription, payment: Payment, remote: mollie.RemotePayment) -> None:
+def _activate(subscription: Subscription, payment: Payment, remote: mollie.RemotePayment) -> date:
+    """The first payment pays the first period, from the day it was paid."""
+    paid_on = timezone.localdate(remote.paid_at)
     if subscription.status != Subscription.Status.PENDING:
         # E.g. the account was closed while the payment was pending: the money is recorded,
         # staff refunds it; the subscription is not revived.
         logger.warning("First payment %s paid for subscription %s in status %s", payment.mollie_id, subscription.pk, subscription.status)
-        return
-    paid_on = timezone.localdate(remote.paid_at)
+        return paid_on
     subscription.status = Subscription.Status.ACTIVE
     subscription.started_at = remote.paid_at
     subscription.current_period_end = add_interval(paid_on, subscription.plan.interval)
@@ -347,17 +348,18 @@ def _activate(subscription: Subscription, payment: Payment, remote: mollie.Remot
     if remote.mandate_id:
         record(Action.MANDATE_CHANGED, system=MOLLIE, subject_id=subscription.user_id, target=subscription, changes={"mandate_id": [None, remote.mandate_id]})
     _push_later(subscription)
+    return paid_on
 
 
-def _renew(subscription: Subscription, payment: Payment) -> None:
-    """A paid recurring charge pays the period starting on its charge date. Taking the
-    later end makes duplicate and out-of-order deliveries end in the same state."""
-    start = payment.charge_date or timezone.localdate(payment.paid_at)
-    new_end = add_interval(start, subscription.plan.interval)
-    if subscription.current_period_end is not None and new_end <= subscription.current_period_end:
-        return
+def _renew(subscription: Subscription, payment: Payment) -> date:
+    """A paid recurring charge pays the next period: from the end of the paid period, or
+    from its charge date if that is later (after a gap). Each payment is applied once (its
+    status moves to paid once), so duplicate and out-of-order deliveries add up to the
+    same end date."""
+    charge_date = payment.charge_date or timezone.localdate(payment.paid_at)
     old_end = subscription.current_period_end
-    subscription.current_period_end = new_end
+    start = max(old_end, charge_date) if old_end else charge_date
+    subscription.current_period_end = add_interval(start, subscription.plan.interval)
     update = ["current_period_end"]
     if subscription.status == Subscription.Status.SUSPENDED:
         subscription.status = Subscription.Status.ACTIVE
@@ -368,8 +370,9 @@ def _renew(subscription: Subscription, payment: Payment) -> None:
         system=MOLLIE,
         subject_id=subscription.user_id,
         target=subscription,
-        changes={"current_period_end": [old_end.isoformat() if old_end else None, new_end.isoformat()]},
+        changes={"current_period_end": [old_end.isoformat() if old_end else None, subscription.current_period_end.isoformat()]},
     )
+    return start
 
 
 def _apply_amounts(payment: Payment, remote: mollie.RemotePayment) -> bool:
@@ -399,16 +402,12 @@ def _next_invoice_number(year: int) -> str:
     return f"{year}-{sequence.last_number:05d}"
 
 
-def _invoice_issue(payment: Payment, subscription: Subscription) -> Invoice | None:
+def _invoice_issue(payment: Payment, subscription: Subscription, period_start: date) -> Invoice | None:
     """One invoice per paid payment, numbered without gaps per year (the number is taken
     inside this transaction: a rollback returns it)."""
     if Invoice.objects.filter(payment=payment).exists():
         return None
     issued_on = timezone.localdate()
-    if payment.sequence_type == Payment.Sequence.FIRST:
-        period_start = timezone.localdate(payment.paid_at)
-    else:
-        period_start = payment.charge_date or issued_on
     period_end = add_interval(period_start, subscription.plan.interval) - timedelta(days=1)
     gross = payment.amount
     rate = subscription.vat_rate

@@ -118,7 +118,7 @@ def test_the_reconciliation_task_runs_the_service(mollie_sandbox, make_user, pla
     controls.add_fault("webhook_drop", count=10)
     (payment,) = _open_payments(make_user, plan, 1)
     checkout(payment.checkout_url, "paid")
-    result = reconcile.delay().get()
+    result = reconcile.delay().result  # in-process (eager) in tests
     assert result["payments_changed"] == 1
     assert Payment.objects.get(pk=payment.pk).status == "paid"
 

@@ -163,8 +163,9 @@ def test_recurring_charges_are_recorded_and_extend_the_paid_period(subscribe):
     assert recurring.sequence_type == Payment.Sequence.RECURRING and recurring.status == Payment.Status.PAID
     assert recurring.subscription == subscription and recurring.user == subscription.user
     subscription.refresh_from_db()
-    assert subscription.current_period_end > first_end
-    assert Invoice.objects.filter(payment=recurring).exists()
+    assert subscription.current_period_end == first_end + relativedelta(months=1)
+    invoice = Invoice.objects.get(payment=recurring)
+    assert invoice.period_start == first_end and invoice.period_end == first_end + relativedelta(months=1, days=-1)
     failed = controls.charge(remote_id, outcome="failed")
     assert Payment.objects.get(mollie_id=failed.id).status == Payment.Status.FAILED
     assert not Invoice.objects.filter(payment__mollie_id=failed.id).exists()
