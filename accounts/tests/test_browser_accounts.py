@@ -190,6 +190,8 @@ def test_staff_must_set_up_totp_before_the_admin_opens(page, browser_log, make_u
     main = page.get_by_role("main")
 
     # The admin sends a visitor to allauth's login, not to Django's own.
+    page.goto("/admin/login/?next=/admin/")
+    assert "/accounts/login/" in page.url
     page.goto("/admin/")
     assert "/accounts/login/" in page.url
     main.get_by_label("Login").fill("beheerder")

@@ -80,6 +80,13 @@ def pytest_configure(config) -> None:
     config.addinivalue_line("markers", "browser_allow_errors: CSP violations and page errors do not fail the test")
 
 
+def pytest_collection_modifyitems(config, items) -> None:
+    # A test that drives the browser is a browser test, marked or not (so -m "not browser" works).
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()) and item.get_closest_marker("browser") is None:
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     # Remember each phase's result on the item so the page fixture can screenshot failures.

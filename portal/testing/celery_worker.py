@@ -69,6 +69,13 @@ def database_probe(username: str) -> dict:
     }
 
 
+def pytest_collection_modifyitems(config, items) -> None:
+    # A test that uses the real worker is a worker test, marked or not (-m "not worker").
+    for item in items:
+        if "celery_worker_process" in getattr(item, "fixturenames", ()) and item.get_closest_marker("worker") is None:
+            item.add_marker(pytest.mark.worker)
+
+
 @dataclass
 class WorkerProcess:
     process: subprocess.Popen
