@@ -5,6 +5,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Profile, User
+from audit.admin_audit import AuditedModelAdminMixin
 
 
 class ProfileInline(admin.StackedInline):
@@ -14,7 +15,7 @@ class ProfileInline(admin.StackedInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedModelAdminMixin, DjangoUserAdmin):
     list_display = ("username", "email", "is_staff", "is_active", "closed_at", "date_joined")
     list_filter = ("is_staff", "is_active", ("closed_at", admin.EmptyFieldListFilter))
     readonly_fields = ("closed_at", "closed_reason", "last_login", "date_joined")
