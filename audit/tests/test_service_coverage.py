@@ -1,0 +1,182 @@
+"""Nothing changes without an event.
+
+Every public function in every app's ``services.py`` is in the ledger below, with either a
+test here that runs it under ``audited_writes`` (fails when it writes data without an audit
+event), the test elsewhere that asserts its event, or the reason it writes nothing a customer
+or staff member sees. A new service that is not in the ledger fails the first test."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from audit.events import Action
+from audit.models import AuditEvent
+from audit.testing import audited_writes
+
+ROOT = Path(settings.BASE_DIR)
+APPS = ("accounts", "audit", "consent", "subscriptions", "retention", "portal")
+
+HERE = "tested here under audited_writes"
+LEDGER: dict[str, tuple[str, str]] = {
+    "accounts.profile_for": ("creates the empty profile row on first use: nothing visible changes", ""),
+    "accounts.profile_update": (HERE, ""),
+    "accounts.account_close": (HERE, ""),
+    "audit.record": ("the recording function itself", ""),
+    "audit.diff": ("pure computation", ""),
+    "audit.redact_personal_fields": ("the redaction path (retention.enforce records retention.enforced)", "audit/tests/test_append_only.py"),
+    "retention.now": ("clock", ""),
+    "retention.heartbeat": ("operational heartbeat, not customer data", ""),
+    "retention.check_heartbeat": ("reads only", ""),
+    "retention.enforce": ("elsewhere", "retention/tests/test_account_policy.py:retention.enforced"),
+    "retention.report": ("reads only", ""),
+    "retention.resolve_user": ("reads only", ""),
+    "retention.explain": ("reads only", ""),
+    "retention.export_data": ("reads only", ""),
+    "retention.hold_add": (HERE, ""),
+    "retention.hold_release": (HERE, ""),
+    "retention.export_is_downloadable": ("reads only", ""),
+    "retention.export_expires_at": ("reads only", ""),
+    "retention.export_request": (HERE, ""),
+    "retention.export_build": ("job progress of a recorded request (retention.export_requested)", ""),
+    "retention.export_failed": ("job progress of a recorded request (retention.export_requested)", ""),
+    "retention.export_downloaded": (HERE, ""),
+    "subscriptions.add_interval": ("pure computation", ""),
+    "subscriptions.webhook_url": ("pure computation", ""),
+    "subscriptions.vat_treatment": ("reads only", ""),
+    "subscriptions.billing_snapshot": ("reads only (builds the invoice snapshot)", ""),
+    "subscriptions.subscription_start": ("elsewhere", "subscriptions/tests/test_subscribe.py:subscription.created"),
+    "subscriptions.customer_ensure": ("elsewhere", "subscriptions/tests/test_subscribe.py:payment.customer_created"),
+    "subscriptions.first_payment_checkout": ("calls Mollie; the payment is recorded by subscription_start", ""),
+    "subscriptions.payment_sync": ("fetches and hands over to payment_apply", ""),
+    "subscriptions.payment_apply": ("elsewhere", "subscriptions/tests/test_webhook.py:payment.paid"),
+    "subscriptions.subscription_push": ("elsewhere", "subscriptions/tests/test_subscribe.py:subscription.scheduled"),
+    "subscriptions.subscription_cancel_at_period_end": (HERE, ""),
+    "subscriptions.subscription_cancel_undo": (HERE, ""),
+    "subscriptions.subscription_cancel_now": (HERE, ""),
+    "subscriptions.cancel_on_account_close": ("calls subscription_cancel_now", ""),
+    "subscriptions.subscriptions_end_due": (HERE, ""),
+    "subscriptions.reconcile": ("calls payment_apply / subscription_push", ""),
+}
+
+
+def public_services() -> set[str]:
+    found = set()
+    for app in APPS:
+        try:
+            module = importlib.import_module(f"{app}.services")
+        except ModuleNotFoundError:
+            continue
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if function.__module__ == module.__name__ and not name.startswith("_"):
+                found.add(f"{app}.{name}")
+    return found
+
+
+def test_every_service_is_in_the_ledger():
+    services = public_services()
+    missing = sorted(services - set(LEDGER))
+    assert missing == [], f"services without proof of their audit event (add a test and a ledger line): {missing}"
+    assert sorted(set(LEDGER) - services) == [], "ledger lines for services that no longer exist"
+
+
+@pytest.mark.parametrize("service", sorted(name for name, (kind, _) in LEDGER.items() if kind == "elsewhere"))
+def test_services_proven_elsewhere_have_a_test_asserting_their_event(service):
+    path, action = LEDGER[service][1].split(":")
+    Action(action)
+    text = (ROOT / path).read_text()
+    assert action in text and "AuditEvent" in text
+
+
+@pytest.fixture
+def staff(make_user):
+    return make_user("beheerder", staff=True)
+
+
+@pytest.mark.django_db
+def test_profile_update(customer):
+    from accounts import services
+
+    services.profile_for(customer)
+    with audited_writes():
+        services.profile_update(user=customer, by=customer, data={"city": "Tilburg"})
+    assert AuditEvent.objects.filter(action=Action.PROFILE_CHANGED, subject_id=customer.pk).count() == 1
+
+
+@pytest.mark.django_db
+def test_account_close(customer):
+    from accounts import services
+
+    with audited_writes():
+        services.account_close(user=customer, by=customer)
+    assert AuditEvent.objects.filter(action=Action.ACCOUNT_CLOSED, subject_id=customer.pk).exists()
+
+
+@pytest.mark.django_db
+def test_holds_and_exports(customer, staff):
+    from retention import services
+
+    with audited_writes():
+        hold = services.hold_add(user=customer, reason="Aangifte", by=staff)
+    with audited_writes():
+        services.hold_release(hold_id=hold.pk, by=staff)
+    with audited_writes():
+        export = services.export_request(user=customer)
+    with audited_writes(require_write=False):
+        services.export_downloaded(export=export, by=customer)
+    actions = set(AuditEvent.objects.filter(subject_id=customer.pk).values_list("action", flat=True))
+    assert {"retention.hold_added", "retention.hold_released", "retention.export_requested", "retention.export_downloaded"} <= actions
+
+
+@pytest.fixture
+def subscription(customer):
+    from subscriptions.models import MollieCustomer, Plan, Subscription
+
+    plan = Plan.objects.create(name="Basis", price=Decimal("25.00"))
+    mollie_customer = MollieCustomer.objects.create(user=customer, mollie_id="cst_audit1")
+    return Subscription.objects.create(
+        user=customer, customer=mollie_customer, plan=plan, status="active", amount_net=Decimal("25.00"),
+        vat_rate=Decimal("21.0"), amount_gross=Decimal("30.25"), started_at=timezone.now(),
+        current_period_end=date.today() + timedelta(days=20),  # noqa: DTZ011
+    )
+
+
+@pytest.mark.django_db
+def test_subscription_cancel_undo_and_cancel_now(subscription, customer, staff):
+    from subscriptions import services
+
+    with audited_writes():
+        services.subscription_cancel_at_period_end(subscription=subscription, by=customer)
+    with audited_writes():
+        services.subscription_cancel_undo(subscription=subscription, by=customer)
+    with audited_writes():
+        services.subscription_cancel_now(subscription=subscription, by=staff, reason="fraude")
+    actions = list(AuditEvent.objects.filter(subject_id=customer.pk, action__startswith="subscription.").order_by("seq").values_list("action", flat=True))
+    assert actions == ["subscription.cancel_requested", "subscription.cancel_undone", "subscription.canceled"]
+
+
+@pytest.mark.django_db
+def test_audited_writes_fails_for_a_write_without_an_event(customer):
+    from accounts.models import Profile
+
+    with pytest.raises(AssertionError, match="without an audit event"), audited_writes():
+        Profile.objects.create(user=customer, city="Breda")
+
+
+@pytest.mark.django_db
+def test_subscriptions_end_due(subscription, customer):
+    from subscriptions import services
+
+    subscription.cancel_at_period_end = True
+    subscription.current_period_end = date.today() - timedelta(days=1)  # noqa: DTZ011
+    subscription.save()
+    with audited_writes():
+        assert services.subscriptions_end_due() == 1
+    assert AuditEvent.objects.filter(subject_id=customer.pk, action="subscription.ended").exists()
