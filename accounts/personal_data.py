@@ -6,10 +6,11 @@ one set-based batch per group of accounts:
 * every other category's ``erase_users`` runs first, on the same batch of user ids, in the
   same transaction: audit events are redacted (the chain stays), sessions, failed-login and
   lockout records of the account are deleted, export files are removed after commit;
-* then the user rows are deleted with the ORM, which deletes in sets what cascades (profile,
-  allauth e-mail addresses, MFA authenticators, usersessions rows, data exports, staff
-  admin log entries) and sets the user link of billing rows (subscriptions, payments,
-  invoices) to NULL: billing data stays for its own period with its invoice snapshot.
+* then the user rows are deleted following the models' ``on_delete`` rules in SQL
+  (:mod:`retention.cascade`): what cascades is deleted (profile, allauth e-mail addresses,
+  MFA authenticators, usersessions rows, data exports, staff admin log entries) and the
+  user link of billing rows (subscriptions, payments, invoices, Mollie customer) is set to
+  NULL: billing data stays for its own period with its invoice snapshot.
 """
 
 from __future__ import annotations
@@ -25,12 +26,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.core.cache import caches
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Profile
+from retention.cascade import delete_ids
 from retention.registry import Category, EndAction, Explanation, LegalBasis, Period, register
 
 ACCOUNT_PERIOD = Period(months=3)
@@ -58,7 +60,10 @@ def erase_accounts(ids: list[Any]) -> dict[str, int]:
         if category.erase_users is not None:
             for label, n in category.erase_users(ids).items():
                 counts[label] = counts.get(label, 0) + n
-    _total, per_model = User.objects.filter(pk__in=ids).delete()
+    if connection.vendor == "postgresql":
+        per_model = delete_ids(User, ids)
+    else:  # the SQLite development database: the ORM's collector does the same
+        _total, per_model = User.objects.filter(pk__in=ids).delete()
     for label, n in per_model.items():
         counts[label] = counts.get(label, 0) + n
     return counts

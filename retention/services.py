@@ -49,7 +49,7 @@ from retention.models import (
 logger = logging.getLogger(__name__)
 
 HEARTBEAT = "enforce"
-DEFAULT_BATCH_SIZE = 1000
+DEFAULT_BATCH_SIZE = 5000
 # The beat job runs daily; a successful run older than this means one was missed.
 MAX_RUN_AGE = timedelta(hours=26)
 _ADVISORY_LOCK_KEY = 0x5245_5445  # "RETE"

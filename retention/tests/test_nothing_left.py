@@ -71,3 +71,18 @@ def test_nothing_personal_is_left_after_erasure_outside_the_invoice_snapshot(mak
         assert set(places_holding(value)) <= KEPT_BY_LAW, value
     for value in (EMAIL, PHONE, "198.51.100.23", "Zwanenburg-Browser"):
         assert places_holding(value) == [], value
+
+
+@pytest.mark.django_db
+def test_the_audit_chains_still_verify_after_erasure(rich_customer):
+    from audit.verification import verify
+
+    for n in range(3):
+        rich_customer(f"weg{n}", closed_at=ams(2026, 2, 1, 10, 0))
+    rich_customer("blijft", closed_at=ams(2026, 4, 1, 10, 0))
+    with time_machine.travel(ams(2026, 5, 5, 10, 0), tick=False):
+        result = services.enforce()
+    assert next(p for p in result.policies if p.policy == "account").rows["audit.AuditEvent (redacted)"] >= 3
+    report = verify()
+    assert report.ok, report.problem
+    assert report.redacted >= 3
