@@ -32,7 +32,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Profile
-from retention.cascade import delete_ids
+from retention.cascade import delete_ids, in_batch
 from retention.registry import Category, EndAction, Explanation, LegalBasis, Period, register
 
 ACCOUNT_PERIOD = Period(months=3)
@@ -127,6 +127,10 @@ def _session_keys_of(user_ids) -> QuerySet:
     return UserSession.objects.filter(user_id__in=user_ids).values("session_key")
 
 
+def _batch(user_ids):
+    return in_batch(user_ids) if isinstance(user_ids, list) else user_ids
+
+
 def sessions_exclude_held(queryset: QuerySet, held_user_ids: QuerySet) -> QuerySet:
     return queryset.exclude(session_key__in=_session_keys_of(held_user_ids))
 
@@ -145,7 +149,7 @@ def dispose_sessions(keys: list[Any]) -> dict[str, int]:
 
 
 def erase_user_sessions(user_ids: list[Any]) -> dict[str, int]:
-    keys = list(UserSession.objects.filter(user_id__in=user_ids).values_list("session_key", flat=True))
+    keys = list(UserSession.objects.filter(user_id__in=_batch(user_ids)).values_list("session_key", flat=True))
     if not keys:
         return {}
     return dispose_sessions(keys)
@@ -190,7 +194,7 @@ def explain_session_devices(user, now: datetime) -> Explanation:
 # --- failed logins and lockouts (django-axes) ---------------------------------------------
 
 def _usernames_of(user_ids) -> QuerySet:
-    return User.objects.filter(pk__in=user_ids).annotate(login=Lower("username")).values("login")
+    return User.objects.filter(pk__in=_batch(user_ids)).annotate(login=Lower("username")).values("login")
 
 
 def _axes_category(model, name: str, verbose_name, data, order: int) -> Category:

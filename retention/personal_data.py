@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from retention.cascade import in_batch
 from retention.models import DataExport
 from retention.registry import Category, EndAction, Explanation, LegalBasis, Period, register
 
@@ -45,7 +46,7 @@ def dispose_exports(ids: list[Any]) -> dict[str, int]:
 
 
 def erase_user_exports(user_ids: list[Any]) -> dict[str, int]:
-    rows = DataExport.objects.filter(user_id__in=user_ids)
+    rows = DataExport.objects.filter(user_id__in=in_batch(user_ids))
     _remove_files_after_commit([n for n in rows.values_list("file_name", flat=True) if n])
     deleted, _per_model = rows.delete()
     return {"retention.DataExport": deleted} if deleted else {}

@@ -28,6 +28,7 @@ from typing import Any
 from django.db.models import Max, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from retention.cascade import in_batch
 from retention.registry import Category, EndAction, Explanation, LegalBasis, Period, register
 from subscriptions.models import Invoice, MollieCustomer, MollieSubscription, Payment, Subscription
 
@@ -61,7 +62,7 @@ def dispose_billing(ids: list[Any]) -> dict[str, int]:
 def erase_user_billing(user_ids: list[Any]) -> dict[str, int]:
     """With the account: drop Mollie customers that never got a subscription (the rest
     loses its user link through SET_NULL and stays for its own period)."""
-    deleted, _per_model = MollieCustomer.objects.filter(user_id__in=user_ids, subscriptions__isnull=True).delete()
+    deleted, _per_model = MollieCustomer.objects.filter(user_id__in=in_batch(user_ids), subscriptions__isnull=True).delete()
     return {"subscriptions.MollieCustomer": deleted} if deleted else {}
 
 
