@@ -2,4 +2,13 @@
 
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import path
+
+from audit import views
+
+app_name = "audit"
+
+urlpatterns = [
+    path("portal/activiteit/", views.activity, name="activity"),
+    path("portal/activiteit/activiteit.csv", views.activity_csv, name="activity_csv"),
+]

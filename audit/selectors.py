@@ -1,0 +1,75 @@
+"""Reads of the audit trail for the customer's "Activiteit" page and its CSV download."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.events import Action, ActorKind
+from audit.models import AuditEvent
+
+# The kinds a customer can filter on: the part of the action before the dot.
+KINDS: dict[str, Any] = {}
+for _action in Action:
+    KINDS.setdefault(_action.value.split(".", 1)[0], []).append(_action.value)
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    labels = {
+        "account": _("Account"),
+        "auth": _("Inloggen en beveiliging"),
+        "profile": _("Gegevens"),
+        "settings": _("Instellingen"),
+        "subscription": _("Abonnement"),
+        "payment": _("Betalingen"),
+        "consent": _("Toestemming"),
+        "marketing": _("Reclame per e-mail"),
+        "retention": _("Bewaren en verwijderen"),
+        "admin": _("Door een medewerker"),
+    }
+    return [(kind, str(labels.get(kind, kind))) for kind in KINDS]
+
+
+def customer_events(*, user, kind: str = "", start: date | None = None, end: date | None = None) -> QuerySet[AuditEvent]:
+    """The events about ``user``, newest first; dates are whole days in the local time zone."""
+    events = AuditEvent.objects.filter(subject_id=user.pk)
+    if kind:
+        events = events.filter(action__in=KINDS.get(kind, []))
+    zone = timezone.get_current_timezone()
+    if start is not None:
+        events = events.filter(occurred_at__gte=datetime.combine(start, time.min, tzinfo=zone))
+    if end is not None:
+        events = events.filter(occurred_at__lt=datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone))
+    return events.order_by("-occurred_at", "-id")
+
+
+def actor_for(event: AuditEvent, *, user) -> str:
+    """Who did it, as the customer reads it."""
+    if event.actor_kind == ActorKind.CUSTOMER and event.actor_id == user.pk:
+        return _("U")
+    if event.actor_kind == ActorKind.STAFF:
+        return _("Medewerker") + (f" ({event.actor_label})" if event.actor_label else "")
+    if event.actor_kind == ActorKind.SYSTEM:
+        return event.actor_label or _("Systeem")
+    if event.actor_kind == ActorKind.ANONYMOUS:
+        return _("Onbekend (niet ingelogd)")
+    return event.actor_label or ActorKind(event.actor_kind).label
+
+
+def change_lines(event: AuditEvent) -> list[str]:
+    """"field: old → new" per change; redacted values read as removed."""
+    removed = _("(verwijderd)")
+    lines = []
+    for field, value in (event.changes or {}).items():
+        if value is None and event.redacted_at is not None:
+            lines.append(f"{field}: {removed}")
+        elif isinstance(value, list) and len(value) == 2:
+            old, new = ("–" if v in (None, "") else v for v in value)
+            lines.append(f"{field}: {old} → {new}")
+        else:
+            lines.append(f"{field}: {value}")
+    return lines
