@@ -11,6 +11,7 @@ of the portal never handles the client's dictionaries.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -150,12 +151,22 @@ def api_key() -> str:
     raise ImproperlyConfigured("MOLLIE_API_KEY is not set.")
 
 
+_local = threading.local()
+
+
 def client() -> Client:
+    """One client per thread and configuration, so its HTTP connection is kept alive
+    between calls (a webhook task makes one call; a worker makes many)."""
+    config = (endpoint(), api_key(), tuple(settings.MOLLIE_TIMEOUT))
+    cached = getattr(_local, "client", None)
+    if cached is not None and cached[0] == config:
+        return cached[1]
     # The client's own retry covers https connection errors only; ours (below) covers
     # everything that is safe to retry, so the client's is switched off.
-    mollie = Client(api_endpoint=endpoint(), timeout=tuple(settings.MOLLIE_TIMEOUT), retry=0)
-    mollie.set_api_key(api_key())
+    mollie = Client(api_endpoint=config[0], timeout=config[2], retry=0)
+    mollie.set_api_key(config[1])
     mollie.set_user_agent_component("ExactKoppelingPortal", "1")
+    _local.client = (config, mollie)
     return mollie
 
 

@@ -7,6 +7,8 @@ from celery import shared_task
 from subscriptions import mollie
 from subscriptions.sandbox import tasks as sandbox_tasks  # noqa: F401  (registers the sandbox's webhook sender)
 
+WEBHOOK_QUEUED = "mollie-webhook-queued:{}"
+
 
 @shared_task(
     autoretry_for=(mollie.MollieUnavailable,),
@@ -17,8 +19,11 @@ from subscriptions.sandbox import tasks as sandbox_tasks  # noqa: F401  (registe
 )
 def process_webhook(mollie_id: str) -> None:
     """Mollie said something happened to this payment: fetch it and apply it."""
+    from django.core.cache import cache
+
     from subscriptions.services import payment_sync
 
+    cache.delete(WEBHOOK_QUEUED.format(mollie_id))  # deliveries from now on queue a new task
     payment_sync(mollie_id=mollie_id)
 
 

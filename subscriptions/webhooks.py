@@ -41,15 +41,26 @@ def mollie_webhook(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         logger.exception("Webhook for %s: database unavailable", mollie_id)
         return HttpResponse(status=HTTPStatus.SERVICE_UNAVAILABLE)
-    from subscriptions.tasks import process_webhook
+    from django.core.cache import cache
 
+    from subscriptions.tasks import WEBHOOK_QUEUED, process_webhook
+
+    mark = WEBHOOK_QUEUED.format(mollie_id)
+    try:
+        # Coalesce: while a task for this id is waiting in the queue, a further delivery
+        # adds nothing (the waiting task fetches the payment after it, so it sees what the
+        # delivery announced). The task clears the mark when it starts.
+        if not cache.add(mark, 1, timeout=600):
+            logger.info("Webhook for %s coalesced with the one already queued", mollie_id)
+            return HttpResponse(status=HTTPStatus.OK)
+    except Exception:  # noqa: BLE001  (Redis down: let Mollie retry)
+        logger.exception("Webhook for %s: cache unavailable", mollie_id)
+        return HttpResponse(status=HTTPStatus.SERVICE_UNAVAILABLE)
     try:
         process_webhook.delay(mollie_id)
-    except DatabaseError:
-        logger.exception("Webhook for %s: database unavailable", mollie_id)
-        return HttpResponse(status=HTTPStatus.SERVICE_UNAVAILABLE)
-    except Exception:  # noqa: BLE001  (broker down: let Mollie retry)
-        logger.exception("Webhook for %s: could not queue", mollie_id)
+    except Exception as exc:  # noqa: BLE001  (broker, database or Mollie down: let Mollie retry)
+        cache.delete(mark)
+        logger.warning("Webhook for %s not handled now (%s); Mollie will retry", mollie_id, exc.__class__.__name__)
         return HttpResponse(status=HTTPStatus.SERVICE_UNAVAILABLE)
     logger.info("Webhook for %s (%s) queued", mollie_id, "known" if known else "not yet known")
     return HttpResponse(status=HTTPStatus.OK)

@@ -497,6 +497,8 @@ def subscription_charge(subscription: SandboxObject, *, outcome: str = "paid") -
 
 def take_fault(kinds: tuple[str, ...], target: str) -> SandboxFault | None:
     """Consume one matching fault, if any is armed."""
+    if not SandboxFault.objects.filter(kind__in=kinds, remaining__gt=0).exists():
+        return None  # the usual case, without a locking transaction
     with transaction.atomic():
         for fault in SandboxFault.objects.select_for_update().filter(kind__in=kinds, remaining__gt=0).order_by("id"):
             if fault.target == "*" or re.fullmatch(fault.target.replace("*", "[^/ ]+"), target):
