@@ -36,8 +36,14 @@ def _clean_cache():
 def _celery_eager_unless_a_worker_is_used(request):
     """Tasks run in-process by default so a test sees their effect at once; tests that use
     the real worker (the ``celery_worker_process`` fixture) send them through Redis."""
+    from celery._state import _set_task_join_will_block
+
     from portal.celery import app
 
+    # Celery keeps "joining a result would block" in one process-wide flag that eager tasks
+    # set and restore; eager tasks in two threads at once (test + live server) can leave it
+    # set, after which result.get() refuses to wait. Every test starts with it cleared.
+    _set_task_join_will_block(False)
     eager = "celery_worker_process" not in request.fixturenames
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = eager
