@@ -151,6 +151,7 @@ def _enforce_category(
     last = None
     while True:
         with transaction.atomic():
+            _relax_commit()
             queryset = category.due_queryset(at, held_ids).order_by("pk")
             if last is not None:
                 queryset = queryset.filter(pk__gt=last)
@@ -173,6 +174,16 @@ def _enforce_category(
     if record_row is not None:
         DisposalRecord.objects.filter(pk=record_row.pk).update(finished_at=now())
     return result
+
+
+def _relax_commit() -> None:
+    """Do not wait for the WAL flush at the end of each batch. A database crash can then
+    lose the last batches' commits (PostgreSQL keeps the state consistent: the disposal and
+    its record go together); the next run redoes them, since it disposes of whatever is due.
+    Measured: the flush per batch was the largest single cost of a run."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def _try_lock() -> bool:

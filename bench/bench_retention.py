@@ -1,0 +1,239 @@
+"""Retention enforcement benchmark (results in docs/benchmarks.md, section "Retention").
+
+In a separate database (``bench_retention``, created and dropped here) it generates N
+accounts with set-based SQL (``generate_series``): a fraction of them closed long enough ago
+to be due for erasure, some closed recently (not due), the rest open; each with a profile,
+an allauth e-mail address and two audit events. Then, in the same run and on the same rows:
+
+1. ``retention.services.enforce(policy="account")``: batched, one transaction per batch,
+   disposal records, audit redaction, the ORM's cascades;
+2. the same due rows are generated again, and one plain set-based SQL statement per table
+   (UPDATE audit events, DELETE e-mail addresses, profiles, users) removes them in one
+   transaction: the floor any implementation could reach.
+
+3. the due rows once more, enforced again under tracemalloc (not timed: tracing slows
+   Python down) for the peak of Python allocations.
+
+Reported: both times, the throughput ratio (plain / enforce; target >= 0.5), the
+tracemalloc peak and the process peak RSS (ru_maxrss after the timed enforcement).
+
+    DJANGO_DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal \\
+        .venv/bin/python bench/bench_retention.py --accounts 1000000 --due 0.10 --due 0.05
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+BENCH_DB = "bench_retention"
+
+
+def _admin_connection(base_url: str):
+    import psycopg2
+
+    parsed = urlparse(base_url)
+    connection = psycopg2.connect(dbname="postgres", user=parsed.username, password=parsed.password,
+                                  host=parsed.hostname, port=parsed.port or 5432)
+    connection.autocommit = True
+    return connection
+
+
+def _recreate_database(base_url: str) -> str:
+    admin = _admin_connection(base_url)
+    with admin.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+        cursor.execute(f"CREATE DATABASE {BENCH_DB}")
+    admin.close()
+    return urlunparse(urlparse(base_url)._replace(path=f"/{BENCH_DB}"))
+
+
+def _drop_database(base_url: str) -> None:
+    from django.db import connections
+
+    connections.close_all()
+    admin = _admin_connection(base_url)
+    with admin.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+    admin.close()
+
+
+# Accounts with id % every == 0 are due (closed two years ago); id % every == every // 2 are
+# closed ten days ago (not due); the rest are open.
+USERS_SQL = """
+INSERT INTO accounts_user (id, password, is_superuser, username, first_name, last_name, email, is_staff,
+                           is_active, date_joined, closed_at, closed_reason)
+SELECT g, 'md5$bench$0', false, 'klant' || g, 'Voornaam' || g, 'Achternaam' || g, 'klant' || g || '@example.com',
+       false, g %% %(every)s NOT IN (0, %(half)s), now() - interval '3 years',
+       CASE WHEN g %% %(every)s = 0 THEN now() - interval '2 years'
+            WHEN g %% %(every)s = %(half)s THEN now() - interval '10 days' END, ''
+FROM generate_series(1, %(n)s) g WHERE %(where)s
+"""
+PROFILES_SQL = """
+INSERT INTO accounts_profile (user_id, full_name, street, postal_code, city, country, phone, company_name,
+                              kvk_number, vat_id, billing_same_as_address, billing_name, billing_street,
+                              billing_postal_code, billing_city, billing_country, updated_at)
+SELECT g, 'Klant ' || g, 'Straat ' || g, '5611AB', 'Eindhoven', 'NL', '+3161' || lpad((g %% 10000000)::text, 7, '0'),
+       'Bedrijf ' || g, '', '', true, '', '', '', '', 'NL', now()
+FROM generate_series(1, %(n)s) g WHERE %(where)s
+"""
+EMAILS_SQL = """
+INSERT INTO account_emailaddress (user_id, email, verified, "primary")
+SELECT g, 'klant' || g || '@example.com', true, true FROM generate_series(1, %(n)s) g WHERE %(where)s
+"""
+# Audit events as the audit app chains them (chain = customer id, seq 1..2 per run of the
+# generator); the digests are stand-ins: the benchmark does not verify chains.
+AUDIT_SQL = """
+INSERT INTO audit_auditevent (chain, seq, occurred_at, actor_kind, actor_id, actor_label, subject_id, action,
+                              target_type, target_id, changes, ip, user_agent, request_id, salt,
+                              personal_digest, digest, chain_value)
+SELECT g, %(seq)s + a.n, now() - interval '2 years', 'customer', g, 'klant' || g, g, a.action, 'accounts.profile',
+       g::text, jsonb_build_object('street', jsonb_build_array(NULL, 'Straat ' || g)), '203.0.113.7', 'Firefox/130',
+       'bench', md5(g::text), md5('p' || g), md5('d' || g), md5('c' || g)
+FROM generate_series(1, %(n)s) g CROSS JOIN (VALUES (1, 'auth.login'), (2, 'profile.changed')) AS a(n, action)
+WHERE %(where)s
+"""
+
+
+def _generate(cursor, *, n: int, every: int, only_due: bool = False, seq: int = 2) -> None:
+    where = f"g %% {every} = 0" if only_due else "true"
+    # The audit trail is append-only: later generations append events seq+1 and seq+2.
+    params = {"n": n, "every": every, "half": every // 2, "seq": seq if only_due else 0}
+    for sql in (USERS_SQL, PROFILES_SQL, EMAILS_SQL, AUDIT_SQL):
+        cursor.execute(sql.replace("%(where)s", where), params)
+
+
+def _vacuum() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table in ("accounts_user", "accounts_profile", "account_emailaddress", "audit_auditevent"):
+            cursor.execute(f"VACUUM ANALYZE {table}")
+
+
+PLAIN_SQL = [
+    "CREATE TEMP TABLE due AS SELECT id FROM accounts_user WHERE closed_at <= %(cutoff)s",
+    "SELECT set_config('audit.redaction', 'on', true)",
+    "UPDATE audit_auditevent SET ip = NULL, user_agent = '', actor_label = '', salt = '', redacted_at = now(), "
+    "changes = coalesce((SELECT jsonb_object_agg(k, 'null'::jsonb) FROM jsonb_object_keys(changes) AS k), '{}') "
+    "WHERE chain IN (SELECT id FROM due) AND redacted_at IS NULL",
+    "DELETE FROM account_emailaddress WHERE user_id IN (SELECT id FROM due)",
+    "DELETE FROM accounts_profile WHERE user_id IN (SELECT id FROM due)",
+    "DELETE FROM accounts_user WHERE id IN (SELECT id FROM due)",
+    "DROP TABLE due",
+]
+
+
+def run_size(*, n: int, due_fraction: float, batch_size: int) -> dict:
+    from django.db import connection, transaction
+
+    from accounts.personal_data import ACCOUNT_PERIOD
+    from retention import services
+
+    every = max(2, round(1 / due_fraction))
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE accounts_user, accounts_profile, account_emailaddress, audit_auditevent, "
+                       "retention_disposalrecord, retention_retentionrun CASCADE")
+        started = time.perf_counter()
+        _generate(cursor, n=n, every=every)
+        generated = time.perf_counter() - started
+        cursor.execute("SELECT setval(pg_get_serial_sequence('accounts_user', 'id'), %s)", [n + 1])
+    _vacuum()
+    due = n // every
+
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    result = services.enforce(policy="account", batch_size=batch_size, trigger="bench")
+    enforce_seconds = time.perf_counter() - started
+    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    disposed = result.policies[0].disposed
+    assert disposed == due, (disposed, due)
+
+    cutoff = ACCOUNT_PERIOD.cutoff(services.now())
+    with connection.cursor() as cursor:
+        _generate(cursor, n=n, every=every, only_due=True)
+    _vacuum()
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for sql in PLAIN_SQL:
+            cursor.execute(sql, {"cutoff": cutoff})
+    plain_seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM accounts_user WHERE closed_at <= %s", [cutoff])
+        assert cursor.fetchone()[0] == 0
+
+    # Memory, on the same rows once more (tracemalloc slows Python down, so not timed).
+    with connection.cursor() as cursor:
+        _generate(cursor, n=n, every=every, only_due=True, seq=4)
+    _vacuum()
+    tracemalloc.start()
+    again = services.enforce(policy="account", batch_size=batch_size, trigger="bench")
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert again.policies[0].disposed == due
+
+    return {
+        "accounts": n,
+        "due": due,
+        "generate_s": generated,
+        "enforce_s": enforce_seconds,
+        "plain_s": plain_seconds,
+        "ratio": plain_seconds / enforce_seconds,
+        "rows_per_s": due / enforce_seconds,
+        "tracemalloc_peak_mb": peak / 1e6,
+        "rss_peak_mb": rss_after / 1024,
+        "rss_growth_mb": (rss_after - rss_before) / 1024,
+        "batches": result.policies[0].batches,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--accounts", type=int, action="append", help="accounts per size (repeatable)")
+    parser.add_argument("--due", type=float, action="append", help="due fraction per size (repeatable)")
+    parser.add_argument("--batch-size", type=int, default=5000)
+    parser.add_argument("--keep", action="store_true", help="do not drop the benchmark database")
+    args = parser.parse_args()
+    sizes_n = args.accounts or [1_000_000]
+    sizes_due = args.due or [0.10]
+    if len(sizes_n) == 1:
+        sizes_n = sizes_n * len(sizes_due)
+    if len(sizes_due) == 1:
+        sizes_due = sizes_due * len(sizes_n)
+
+    base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal")
+    os.environ["DATABASE_URL"] = _recreate_database(base_url)
+    os.environ.setdefault("DJANGO_DEBUG", "1")
+    os.environ.pop("REDIS_URL", None)  # eager tasks, local cache: the benchmark measures the database work
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    try:
+        call_command("migrate", verbosity=0)
+        rows = [run_size(n=n, due_fraction=d, batch_size=args.batch_size) for n, d in zip(sizes_n, sizes_due, strict=True)]
+    finally:
+        if not args.keep:
+            _drop_database(base_url)
+
+    print(f"batch size {args.batch_size}; PostgreSQL, same run, same rows")
+    print("| accounts | due | enforce (s) | due rows/s | plain SQL (s) | ratio plain/enforce | tracemalloc peak (MB) | peak RSS (MB) | batches |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        print(f"| {r['accounts']:,} | {r['due']:,} | {r['enforce_s']:.1f} | {r['rows_per_s']:,.0f} | {r['plain_s']:.1f} | "
+              f"{r['ratio']:.2f} | {r['tracemalloc_peak_mb']:.1f} | {r['rss_peak_mb']:.0f} | {r['batches']} |")
+
+
+if __name__ == "__main__":
+    main()
