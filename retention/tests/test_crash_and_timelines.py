@@ -115,3 +115,56 @@ def test_the_cutoff_is_the_exact_inverse_of_the_period(local_start, minutes):
         start = timezone.make_aware(local_start.replace(second=0, microsecond=0))
         now = period.ends_at(start) + timedelta(minutes=minutes)
         assert (start <= period.cutoff(now)) == (period.ends_at(start) <= now), (period, start, now)
+
+
+def _clear_customers() -> None:
+    from retention.models import LegalHold
+    from subscriptions.models import Invoice, MollieCustomer, MollieSubscription, Payment, Subscription
+
+    for model in (Invoice, Payment, MollieSubscription, Subscription, MollieCustomer, LegalHold):
+        model.objects.all().delete()
+    User.objects.all().delete()
+
+
+customer_timeline = st.tuples(
+    st.one_of(st.none(), st.integers(min_value=0, max_value=400)),  # account closed on day
+    st.one_of(st.none(), st.integers(min_value=0, max_value=3000)),  # subscription ended on day
+    st.booleans(),  # under a legal hold
+)
+
+
+@given(customers=st.lists(customer_timeline, min_size=1, max_size=6),
+       runs=st.lists(st.tuples(st.integers(min_value=0, max_value=3400), st.integers(min_value=0, max_value=23)),
+                     min_size=1, max_size=4))
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@pytest.mark.django_db
+def test_random_timelines_of_accounts_billing_and_holds(make_user, customers, runs):
+    from accounts.personal_data import ACCOUNT_PERIOD
+    from retention.models import LegalHold
+    from retention.tests.billing import billing_history
+    from subscriptions.models import Subscription
+    from subscriptions.personal_data import BILLING_PERIOD
+
+    _clear_customers()
+    expected = []
+    for n, (closed_day, ended_day, held) in enumerate(customers):
+        user = make_user(f"t{n}")
+        closed_at = START + timedelta(days=closed_day, hours=n) if closed_day is not None else None
+        ended_at = START + timedelta(days=ended_day, hours=n) if ended_day is not None else None
+        if closed_at is not None:
+            User.objects.filter(pk=user.pk).update(closed_at=closed_at, is_active=False)
+        subscription = billing_history(user, ended_at=ended_at)
+        if held:
+            LegalHold.objects.create(subject_id=user.pk, user=user, reason="test", created_at=START, created_by="test")
+        expected.append((user.pk, closed_at, subscription.pk, ended_at, held))
+    for day, hour in sorted(runs):
+        at = START + timedelta(days=day, hours=hour)
+        with time_machine.travel(at, tick=False):
+            services.enforce(batch_size=2)
+            for user_pk, closed_at, subscription_pk, ended_at, held in expected:
+                account_due = not held and closed_at is not None and ACCOUNT_PERIOD.ends_at(closed_at) <= at
+                billing_due = not held and ended_at is not None and BILLING_PERIOD.ends_at(ended_at) <= at
+                assert User.objects.filter(pk=user_pk).exists() != account_due, ("account", closed_at, at)
+                assert Subscription.objects.filter(pk=subscription_pk).exists() != billing_due, ("billing", ended_at, at)
+            again = services.enforce()
+            assert {p.policy: p.disposed for p in again.policies if p.disposed} == {}

@@ -45,6 +45,9 @@ def test_export_writes_every_category_of_the_customer(rich_customer, tmp_path):
     assert data["categories"]["profile"]["street"] == "Lindelaan 12"
     assert data["categories"]["billing"]["invoices"][0]["billing_snapshot"]["street"] == "Lindelaan 12"
     assert data["categories"]["login_attempts"][0]["ip_address"] == "203.0.113.7"
+    from audit.models import AuditEvent
+
+    assert AuditEvent.objects.filter(subject_id=user.pk, action="retention.export_requested").count() == 1
 
 
 @pytest.mark.django_db

@@ -187,7 +187,7 @@ class Command(BaseCommand):
             raise _bad(f"directory {path.parent} does not exist")
         if path.exists() and path.is_dir():
             raise _bad(f"{path} is a directory")
-        data = services.export_data(user=user)
+        data = services.export_for_ops(user=user)
         path.write_text(json.dumps({"user": user.get_username(), "exported_at": services.now().isoformat(),
                                     "categories": data}, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
         self.stdout.write(f"wrote {path} ({len(data)} categories)")
