@@ -145,3 +145,20 @@ def test_the_webhook_answers_503_when_mollie_cannot_be_asked(client, open_paymen
     assert client.post(URL, {"id": open_payment.mollie_id}).status_code == HTTPStatus.OK
     open_payment.refresh_from_db()
     assert open_payment.status == Payment.Status.PAID
+
+
+def test_a_delivery_for_an_id_whose_task_is_still_queued_is_coalesced(client, open_payment):
+    from django.core.cache import cache
+
+    from subscriptions.tasks import WEBHOOK_QUEUED
+
+    controls.add_fault("webhook_drop")
+    checkout(open_payment.checkout_url, "paid")
+    cache.add(WEBHOOK_QUEUED.format(open_payment.mollie_id), 1, timeout=600)  # a task is waiting
+    assert client.post(URL, {"id": open_payment.mollie_id}).status_code == HTTPStatus.OK
+    open_payment.refresh_from_db()
+    assert open_payment.status == Payment.Status.OPEN  # left to the waiting task
+    cache.delete(WEBHOOK_QUEUED.format(open_payment.mollie_id))  # the task started
+    assert client.post(URL, {"id": open_payment.mollie_id}).status_code == HTTPStatus.OK
+    open_payment.refresh_from_db()
+    assert open_payment.status == Payment.Status.PAID
