@@ -2,15 +2,23 @@
 
 Each event has two parts:
 
-* the *personal part* (actor label, IP address, user agent, the values in ``changes``),
-  hashed together with a random salt into ``personal_digest``;
-* the *public part* (chain, sequence number, time, actor kind and id, customer, action,
-  target, request id, the names of the changed fields) plus ``personal_digest``, hashed into
+* the *personal part*: salt, actor label, IP address, user agent, ``changes`` (as canonical
+  JSON), hashed into ``personal_digest``;
+* the *public part*: format version, chain, sequence number, time (integer microseconds since
+  the epoch, UTC), actor kind and id, customer, action, target type and id, request id, the
+  names of the changed fields (canonical JSON array) and ``personal_digest``, hashed into
   ``digest``.
 
-``chain_value = SHA-256(previous chain_value || digest)`` links the events of one chain.
+``chain_value = SHA-256(previous chain_value || digest)`` (raw 32-byte values; 32 zero bytes
+before the first event of a chain) links the events of one chain.
 
-Redaction blanks the personal part and the salt but keeps ``personal_digest``: the digest
+The canonical encoding of a part is its values in PostgreSQL's COPY text format: each value
+with backslash, backspace, form feed, newline, carriage return, tab and vertical tab escaped,
+NULL as ``\\N``, joined by tabs, UTF-8. It is unambiguous, and ``audit verify`` can hash the
+bytes PostgreSQL streams out with ``COPY ... TO STDOUT`` without decoding a single value; the
+columns that take part are stored as text exactly as they were hashed.
+
+Redaction blanks the personal part (and the salt) but keeps ``personal_digest``: the digest
 and the chain still verify, and without the salt the stored personal digest cannot be used to
 guess the blanked values (an IP address alone would be easy to brute-force).
 """
@@ -30,8 +38,12 @@ NO_CUSTOMER_CHAIN = 0  # user ids start at 1
 GENESIS = bytes(32)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ONE_MICROSECOND = timedelta(microseconds=1)
+REDACTED_CHANGES = "{}"
 
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False).encode
+_COPY_ESCAPES = str.maketrans({
+    "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v",
+})
+_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False).encode
 
 
 def chain_for(subject_id: int | None) -> int:
@@ -48,16 +60,18 @@ def microseconds(moment: datetime) -> int:
 
 
 def normalise_ip(ip: str | None) -> str | None:
-    """The text form PostgreSQL's inet gives back, so the digest survives the round trip."""
+    """One spelling per address; IPv4 inside IPv6 (``::ffff:1.2.3.4``) becomes plain IPv4."""
     if not ip:
         return None
-    return ipaddress.ip_address(ip).compressed
+    address = ipaddress.ip_address(ip)
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.compressed
 
 
 def normalise_json(value: Any) -> Any:
-    """What a JSON column gives back for ``value``: plain dicts, lists, strings, ints, bools
-    and None. Decimals, floats, dates and other objects become strings, so the digest taken
-    before the insert equals the one recomputed from the stored row."""
+    """Plain dicts, lists, strings, ints, bools and None. Decimals, floats, dates and other
+    objects become strings, so what is hashed is exactly what is read back."""
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, dict):
@@ -72,9 +86,21 @@ def normalise_json(value: Any) -> Any:
     return str(value)
 
 
-def personal_digest(*, salt: str, actor_label: str, ip: str | None, user_agent: str, changes: dict) -> str:
-    encoded = _dumps([salt, actor_label, ip, user_agent, changes]).encode()
-    return hashlib.sha256(encoded).hexdigest()
+def canonical_json(value: Any) -> str:
+    return _json(value)
+
+
+def field_names(changes: dict) -> str:
+    """The names of the changed fields, kept (and hashed in the public part) after redaction."""
+    return _json(sorted(changes))
+
+
+def _copy_text(values: list[Any]) -> bytes:
+    return "\t".join("\\N" if v is None else str(v).translate(_COPY_ESCAPES) for v in values).encode()
+
+
+def personal_digest(*, salt: str, actor_label: str, ip: str | None, user_agent: str, changes_json: str) -> str:
+    return hashlib.sha256(_copy_text([salt, actor_label, ip, user_agent, changes_json])).hexdigest()
 
 
 def event_digest(
@@ -89,22 +115,16 @@ def event_digest(
     target_type: str,
     target_id: str,
     request_id: str,
-    change_fields: list[str],
+    fields_json: str,
     personal_digest: str,
 ) -> str:
-    encoded = _dumps(
-        [VERSION, chain, seq, occurred_us, actor_kind, actor_id, subject_id, action, target_type, target_id,
-         request_id, change_fields, personal_digest]
-    ).encode()
-    return hashlib.sha256(encoded).hexdigest()
+    return hashlib.sha256(_copy_text([
+        VERSION, chain, seq, occurred_us, actor_kind, actor_id, subject_id, action, target_type, target_id, request_id,
+        fields_json, personal_digest,
+    ])).hexdigest()
 
 
 def link(previous: str | None, digest: str) -> str:
     """The chain value after ``digest``; ``previous`` is None for the first event."""
     head = bytes.fromhex(previous) if previous else GENESIS
     return hashlib.sha256(head + bytes.fromhex(digest)).hexdigest()
-
-
-def redacted_changes(changes: dict) -> dict:
-    """The field names stay (they are part of the public digest); the values go."""
-    return dict.fromkeys(changes)

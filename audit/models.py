@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from audit.events import Action, ActorKind
+from audit.fields import CanonicalJSONField
 
 
 class AuditEvent(models.Model):
@@ -24,8 +25,9 @@ class AuditEvent(models.Model):
     action = models.CharField(_("gebeurtenis"), max_length=64, choices=Action.choices)
     target_type = models.CharField(_("soort object"), max_length=100, blank=True)
     target_id = models.CharField(_("object-id"), max_length=64, blank=True)
-    changes = models.JSONField(_("wijzigingen"), default=dict, blank=True)
-    ip = models.GenericIPAddressField(_("IP-adres"), null=True, blank=True)
+    changes = CanonicalJSONField(_("wijzigingen"), default=dict, blank=True)
+    fields = models.TextField(_("gewijzigde velden"), default="[]", blank=True)
+    ip = models.CharField(_("IP-adres"), max_length=45, null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=500, blank=True)
     request_id = models.CharField(_("request-id"), max_length=64, blank=True)
     salt = models.CharField(_("zout"), max_length=32, blank=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -62,12 +63,12 @@ def actor_for(event: AuditEvent, *, user) -> str:
 
 def change_lines(event: AuditEvent) -> list[str]:
     """"field: old → new" per change; redacted values read as removed."""
-    removed = _("(verwijderd)")
+    if event.redacted_at is not None:
+        removed = _("(verwijderd)")
+        return [f"{field}: {removed}" for field in json.loads(event.fields or "[]")]
     lines = []
     for field, value in (event.changes or {}).items():
-        if value is None and event.redacted_at is not None:
-            lines.append(f"{field}: {removed}")
-        elif isinstance(value, list) and len(value) == 2:
+        if isinstance(value, list) and len(value) == 2:
             old, new = ("–" if v in (None, "") else v for v in value)
             lines.append(f"{field}: {old} → {new}")
         else:

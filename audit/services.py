@@ -125,14 +125,16 @@ def record(
         "target_id": "" if target_id is None else str(target_id)[:64],
         "request_id": (context.request_id or "")[:64],
     }
-    personal = hashing.personal_digest(salt=salt, actor_label=label, ip=ip, user_agent=user_agent, changes=masked)
+    changes_json = hashing.canonical_json(masked)
+    fields_json = hashing.field_names(masked)
+    personal = hashing.personal_digest(salt=salt, actor_label=label, ip=ip, user_agent=user_agent, changes_json=changes_json)
     chain = hashing.chain_for(subject_id)
     with transaction.atomic(savepoint=False):
         previous_seq, previous_value = _lock_chain_and_read_head(chain)
         occurred_at = timezone.now()  # after the lock: times follow the sequence
         seq = previous_seq + 1
         digest = hashing.event_digest(
-            chain=chain, seq=seq, occurred_us=hashing.microseconds(occurred_at), change_fields=sorted(masked),
+            chain=chain, seq=seq, occurred_us=hashing.microseconds(occurred_at), fields_json=fields_json,
             personal_digest=personal, **fields,
         )
         return AuditEvent.objects.create(
@@ -141,6 +143,7 @@ def record(
             occurred_at=occurred_at,
             actor_label=label,
             changes=masked,
+            fields=fields_json,
             ip=ip,
             user_agent=user_agent,
             salt=salt,
@@ -153,8 +156,7 @@ def record(
 
 REDACT_SQL = """
 UPDATE audit_auditevent
-   SET ip = NULL, user_agent = '', actor_label = '', salt = '', redacted_at = %s,
-       changes = coalesce((SELECT jsonb_object_agg(k, 'null'::jsonb) FROM jsonb_object_keys(changes) AS k), '{}'::jsonb)
+   SET ip = NULL, user_agent = '', actor_label = '', salt = '', changes = '{}', redacted_at = %s
  WHERE chain = %s AND redacted_at IS NULL AND (%s::timestamptz IS NULL OR occurred_at <= %s)
 """
 
@@ -162,7 +164,7 @@ UPDATE audit_auditevent
 @transaction.atomic
 def redact_personal_fields(*, subject_id: int | None, before: datetime | None = None) -> int:
     """Blank the personal fields (IP address, user agent, actor label, the values in
-    ``changes``, the salt) of the not yet redacted events about ``subject_id`` (None: the
+    ``changes``; the names of the changed fields stay), and the salt, of the not yet redacted events about ``subject_id`` (None: the
     events about no customer), optionally only those that occurred at or before ``before``.
     Digests and chain values stay, so ``audit verify`` still passes. Returns how many events
     were redacted.
@@ -181,10 +183,4 @@ def redact_personal_fields(*, subject_id: int | None, before: datetime | None = 
     events = AuditEvent.objects.filter(chain=chain, redacted_at__isnull=True)
     if before is not None:
         events = events.filter(occurred_at__lte=before)
-    count = 0
-    for event in events.only("pk", "changes"):
-        AuditEvent.objects.filter(pk=event.pk).update(
-            ip=None, user_agent="", actor_label="", salt="", redacted_at=now, changes=hashing.redacted_changes(event.changes)
-        )
-        count += 1
-    return count
+    return events.update(ip=None, user_agent="", actor_label="", salt="", changes=hashing.REDACTED_CHANGES, redacted_at=now)

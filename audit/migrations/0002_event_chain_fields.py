@@ -1,9 +1,12 @@
-"""Schema for the hash chain: chain, sequence number, salt, digests, redaction time.
+"""Schema for the hash chain: chain, sequence number, salt, digests, field names, redaction
+time; IP address and changes become text stored exactly as hashed.
 
 Existing rows get placeholder values here; 0003 computes their real ones and 0004 adds the
 constraints and the guard trigger."""
 
 from django.db import migrations, models
+
+import audit.fields
 
 
 class Migration(migrations.Migration):
@@ -52,6 +55,21 @@ class Migration(migrations.Migration):
             model_name="auditevent",
             name="redacted_at",
             field=models.DateTimeField(blank=True, null=True, verbose_name="persoonsgegevens verwijderd op"),
+        ),
+        migrations.AddField(
+            model_name="auditevent",
+            name="fields",
+            field=models.TextField(blank=True, default="[]", verbose_name="gewijzigde velden"),
+        ),
+        migrations.AlterField(
+            model_name="auditevent",
+            name="changes",
+            field=audit.fields.CanonicalJSONField(blank=True, default=dict, verbose_name="wijzigingen"),
+        ),
+        migrations.AlterField(
+            model_name="auditevent",
+            name="ip",
+            field=models.CharField(blank=True, max_length=45, null=True, verbose_name="IP-adres"),
         ),
         migrations.AlterField(
             model_name="auditevent",

@@ -62,8 +62,27 @@ def test_each_customer_has_its_own_numbered_chain_linked_by_digests():
     assert stored.digest == hashing.event_digest(
         chain=7, seq=2, occurred_us=hashing.microseconds(stored.occurred_at), actor_kind=stored.actor_kind,
         actor_id=None, subject_id=7, action="auth.logout", target_type="", target_id="", request_id="",
-        change_fields=[], personal_digest=stored.personal_digest,
+        fields_json="[]", personal_digest=stored.personal_digest,
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("ip", ["::ffff:198.51.100.3", "2001:db8:0:0:1:0:0:1", "::1.2.3.4", "fe80::1", "10.0.0.1"])
+def test_awkward_values_are_hashed_exactly_as_postgresql_streams_them(ip):
+    """The canonical encoding is PostgreSQL's COPY text format: tabs, newlines, backslashes,
+    other control characters, non-ASCII text and odd IP spellings must all survive."""
+    from audit.verification import verify
+
+    agent = "Odd\tAgent\\ with\ttab\nand\r\x0b\x08\x0c\x01 bytes Zoë 🚀"
+    token = request_context.bind(request_context.RequestContext(request_id="tab\there", ip=ip, user_agent=agent))
+    try:
+        record(Action.SETTINGS_CHANGED, subject_id=9, target_type="a\\b", target_id="x\ny",
+               changes={"note": ["a\tb", "c\\d\ne \"quoted\""], "naam\t": "Zoë 🚀", "leeg": None, "n": 12})
+    finally:
+        request_context.unbind(token)
+    report = verify()
+    assert report.ok, report.problem
+    assert AuditEvent.objects.get().user_agent == agent
 
 
 @pytest.mark.django_db

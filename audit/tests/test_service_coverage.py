@@ -40,6 +40,7 @@ LEDGER: dict[str, tuple[str, str]] = {
     "retention.resolve_user": ("reads only", ""),
     "retention.explain": ("reads only", ""),
     "retention.export_data": ("reads only", ""),
+    "retention.export_for_ops": (HERE, ""),
     "retention.hold_add": (HERE, ""),
     "retention.hold_release": (HERE, ""),
     "retention.export_is_downloadable": ("reads only", ""),
@@ -131,6 +132,9 @@ def test_holds_and_exports(customer, staff):
         export = services.export_request(user=customer)
     with audited_writes(require_write=False):
         services.export_downloaded(export=export, by=customer)
+    with audited_writes(require_write=False) as writes:
+        services.export_for_ops(user=customer, by=staff)
+    assert writes.audited  # staff reading a customer's data is evidence too
     actions = set(AuditEvent.objects.filter(subject_id=customer.pk).values_list("action", flat=True))
     assert {"retention.hold_added", "retention.hold_released", "retention.export_requested", "retention.export_downloaded"} <= actions
 

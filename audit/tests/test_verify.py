@@ -51,11 +51,11 @@ def rechain(as_database_owner, chain: int) -> None:
     previous = None
     for event in AuditEvent.objects.filter(chain=chain).order_by("seq"):
         personal = hashing.personal_digest(salt=event.salt, actor_label=event.actor_label, ip=event.ip,
-                                           user_agent=event.user_agent, changes=event.changes)
+                                           user_agent=event.user_agent, changes_json=hashing.canonical_json(event.changes))
         digest = hashing.event_digest(
             chain=chain, seq=event.seq, occurred_us=hashing.microseconds(event.occurred_at), actor_kind=event.actor_kind,
             actor_id=event.actor_id, subject_id=event.subject_id, action=event.action, target_type=event.target_type,
-            target_id=event.target_id, request_id=event.request_id, change_fields=sorted(event.changes), personal_digest=personal,
+            target_id=event.target_id, request_id=event.request_id, fields_json=event.fields, personal_digest=personal,
         )
         previous = hashing.link(previous, digest)
         as_database_owner("UPDATE audit_auditevent SET personal_digest = %s, digest = %s, chain_value = %s WHERE id = %s",
@@ -84,7 +84,7 @@ def test_a_changed_event_is_named(trail, as_database_owner):
 
 def test_a_changed_personal_field_is_found(trail, as_database_owner):
     target = trail[(22, 2)]
-    as_database_owner("UPDATE audit_auditevent SET changes = '{\"city\": [\"Eindhoven\", \"Breda\"]}' WHERE id = %s", [target.pk])
+    as_database_owner("""UPDATE audit_auditevent SET changes = '{"city":["Eindhoven","Breda"]}' WHERE id = %s""", [target.pk])
     report = verify()
     assert not report.ok and report.problem.event_id == target.pk and "personal" in report.problem.reason
 
@@ -107,10 +107,10 @@ def test_an_inserted_event_is_found_even_with_correct_hashes_of_its_own(trail, a
     as_database_owner("UPDATE audit_auditevent SET seq = seq + 100 WHERE chain = 21 AND seq >= 2")
     as_database_owner("UPDATE audit_auditevent SET seq = seq - 99 WHERE chain = 21 AND seq >= 100")
     first = trail[(21, 1)]
-    personal = hashing.personal_digest(salt="00" * 16, actor_label="jansen", ip=None, user_agent="", changes={})
+    personal = hashing.personal_digest(salt="00" * 16, actor_label="jansen", ip=None, user_agent="", changes_json="{}")
     digest = hashing.event_digest(chain=21, seq=2, occurred_us=hashing.microseconds(first.occurred_at), actor_kind="customer",
                                   actor_id=21, subject_id=21, action="account.closed", target_type="", target_id="",
-                                  request_id="", change_fields=[], personal_digest=personal)
+                                  request_id="", fields_json="[]", personal_digest=personal)
     AuditEvent.objects.bulk_create([AuditEvent(
         chain=21, seq=2, occurred_at=first.occurred_at, actor_kind="customer", actor_id=21, actor_label="jansen", subject_id=21,
         action="account.closed", salt="00" * 16, personal_digest=personal, digest=digest, chain_value=hashing.link(first.chain_value, digest),
