@@ -1,13 +1,13 @@
 """Mollie webhook benchmark (results in docs/benchmarks.md, section "Webhooks").
 
-End to end, as in production but against the project's Mollie sandbox: a web server
-(``manage.py runserver``, threaded) serves the portal and the sandbox; ONE Celery worker
+End to end, as in production but against the project's Mollie sandbox: gunicorn (gthread,
+``--web-workers`` processes) serves the portal and the sandbox; ONE Celery worker
 process (threads pool) takes the tasks from Redis. The benchmark
 
 1. prepares N first payments at the sandbox through the real services (N customers), and
    marks them paid at the sandbox with every automatic webhook dropped;
-2. measures the worker's rate for a no-op task: M tasks sent, then a marker task whose
-   result says the queue before it is done;
+2. measures the worker's rate for a no-op task: M tasks queued while the worker does not
+   consume, then the clock runs from "consume" until a marker task behind them has run;
 3. delivers the webhooks itself: each payment id ``--copies`` times (duplicates), shuffled,
    from ``--senders`` threads over HTTP to /webhooks/mollie/. Each delivery is an HTTP
    request, a task on the worker that fetches the payment from the sandbox over HTTP and
@@ -132,6 +132,7 @@ def main() -> None:  # noqa: PLR0915
     parser.add_argument("--senders", type=int, default=8, help="concurrent webhook senders")
     parser.add_argument("--concurrency", type=int, default=8, help="threads (or processes) of the one worker")
     parser.add_argument("--pool", choices=["threads", "prefork"], default="threads")
+    parser.add_argument("--web-workers", type=int, default=2, help="gunicorn processes serving webhook and sandbox")
     args = parser.parse_args()
 
     base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal")
@@ -155,12 +156,17 @@ def main() -> None:  # noqa: PLR0915
     os.environ.update({k: v for k, v in env.items() if k != "PYTHONUNBUFFERED"})
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     python = sys.executable
+    node = f"bench-{os.getpid()}@localhost"
     subprocess.run([python, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
     logs = Path(tempfile.mkdtemp(prefix="bench-webhooks-"))
-    server = subprocess.Popen([python, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"], cwd=ROOT, env=env,  # noqa: S603
-                              stdout=(logs / "server.log").open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
+    # The production web server (gunicorn, threads) serves the portal and the sandbox.
+    server = subprocess.Popen(  # noqa: S603
+        [python, "-m", "gunicorn", "portal.wsgi", "-b", f"127.0.0.1:{port}", "--workers", str(args.web_workers),
+         "--threads", "8", "--worker-class", "gthread", "--log-level", "warning"],
+        cwd=ROOT, env=env, stdout=(logs / "server.log").open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
+    )
     worker = subprocess.Popen(  # noqa: S603
-        [python, "-m", "celery", "-A", "portal", "worker", "-Q", QUEUE, "-n", f"bench-{os.getpid()}@localhost",
+        [python, "-m", "celery", "-A", "portal", "worker", "-Q", QUEUE, "-n", node,
          f"--pool={args.pool}", f"--concurrency={args.concurrency}", "--without-gossip", "--without-mingle",
          "--without-heartbeat", "--loglevel=WARNING"],
         cwd=ROOT, env=env, stdout=(logs / "worker.log").open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
@@ -186,10 +192,13 @@ def main() -> None:  # noqa: PLR0915
         print(f"prepared {len(ids)} paid payments at the sandbox in {time.perf_counter() - t:.1f}s", flush=True)
         _drain()
 
-        # The yardstick: the same worker running a task that does nothing.
-        start = time.perf_counter()
+        # The yardstick: the same worker running a task that does nothing. The tasks are
+        # queued while the worker does not consume, so that sending is not what is timed.
+        app.control.cancel_consumer(QUEUE, destination=[node], reply=True)
         for _ in range(args.noops):
             noop.apply_async(queue=QUEUE)
+        start = time.perf_counter()
+        app.control.add_consumer(QUEUE, destination=[node], reply=True)
         _drain()
         noop_seconds = time.perf_counter() - start
         noop_rate = args.noops / noop_seconds

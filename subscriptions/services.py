@@ -395,18 +395,19 @@ def _apply_amounts(payment: Payment, remote: mollie.RemotePayment) -> bool:
 
 
 def _next_invoice_number(year: int) -> str:
-    InvoiceSequence.objects.bulk_create([InvoiceSequence(year=year)], ignore_conflicts=True)
-    sequence = InvoiceSequence.objects.select_for_update().get(year=year)
+    sequence = InvoiceSequence.objects.select_for_update().filter(year=year).first()
+    if sequence is None:  # the year's first invoice (two at once: one insert is ignored)
+        InvoiceSequence.objects.bulk_create([InvoiceSequence(year=year)], ignore_conflicts=True)
+        sequence = InvoiceSequence.objects.select_for_update().get(year=year)
     sequence.last_number += 1
     sequence.save(update_fields=["last_number"])
     return f"{year}-{sequence.last_number:05d}"
 
 
-def _invoice_issue(payment: Payment, subscription: Subscription, period_start: date) -> Invoice | None:
+def _invoice_issue(payment: Payment, subscription: Subscription, period_start: date) -> Invoice:
     """One invoice per paid payment, numbered without gaps per year (the number is taken
-    inside this transaction: a rollback returns it)."""
-    if Invoice.objects.filter(payment=payment).exists():
-        return None
+    inside this transaction: a rollback returns it). Called once per payment, when it
+    becomes paid (a status changes once); the one-to-one column guards it anyway."""
     issued_on = timezone.localdate()
     period_end = add_interval(period_start, subscription.plan.interval) - timedelta(days=1)
     gross = payment.amount
