@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from subscriptions import services
+from subscriptions import mollie, services
 from subscriptions.models import Invoice, MollieCustomer, Payment, Plan, Subscription
 
 
@@ -68,6 +68,22 @@ class PaymentAdmin(ReadOnlyAdmin):
     list_display = ("__str__", "user", "sequence_type", "status", "amount", "amount_refunded", "amount_charged_back", "paid_at")
     list_filter = ("status", "sequence_type")
     search_fields = ("mollie_id", "user__username", "user__email")
+    actions = ["refund_in_full"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("subscriptions.change_payment") and obj is None
+
+    @admin.action(description=_("Volledig terugbetalen (via Mollie)"), permissions=["change"])
+    def refund_in_full(self, request, queryset) -> None:
+        for payment in queryset:
+            try:
+                amount = services.payment_refund(payment=payment, by=request.user)
+            except services.BillingError as exc:
+                self.message_user(request, f"{payment}: {exc}", messages.ERROR)
+            except mollie.MollieError as exc:
+                self.message_user(request, f"{payment}: {exc}", messages.ERROR)
+            else:
+                self.message_user(request, _("%(payment)s: € %(amount)s terugbetaald.") % {"payment": payment, "amount": amount}, messages.SUCCESS)
 
 
 @admin.register(Invoice)

@@ -391,6 +391,38 @@ def _apply_amounts(payment: Payment, remote: mollie.RemotePayment) -> bool:
     return changed
 
 
+# --- refunds (staff) ----------------------------------------------------------------------
+
+
+def payment_refund(*, payment: Payment, by, amount: Decimal | None = None) -> Decimal:
+    """Staff refund (all that is left, or ``amount``) at Mollie. The idempotency key comes
+    from what we know was refunded so far: a second click before Mollie's webhook arrives
+    repeats the same request instead of refunding twice. The refunded amount itself is
+    recorded when Mollie reports it (webhook or reconciliation)."""
+    payment = Payment.objects.get(pk=payment.pk)
+    remaining = payment.amount - payment.amount_refunded
+    amount = remaining if amount is None else amount
+    if payment.status != Payment.Status.PAID or not payment.mollie_id:
+        raise BillingError(_("Alleen een betaalde betaling kan worden terugbetaald."))
+    if amount <= 0 or amount > remaining:
+        raise BillingError(_("Het bedrag moet tussen € 0,01 en € %(max)s liggen.") % {"max": remaining})
+    mollie.refund_create(
+        payment_id=payment.mollie_id,
+        amount=amount,
+        description=f"{settings.PRODUCT_NAME}: {_('terugbetaling')} {payment.mollie_id}",
+        idempotency_key=f"refund-{payment.pk}-{payment.amount_refunded}",
+    )
+    with transaction.atomic():
+        record(
+            Action.PAYMENT_REFUNDED,
+            actor=by,
+            subject_id=payment.user_id,
+            target=payment,
+            changes={"refund_requested": [None, str(amount)]},
+        )
+    return amount
+
+
 # --- invoices ------------------------------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ from accounts.services import account_close
 from audit.models import AuditEvent
 from subscriptions import services
 from subscriptions.models import Subscription
+from subscriptions.sandbox import controls, engine
 from subscriptions.sandbox.models import SandboxObject
 from subscriptions.tests.conftest import checkout
 
@@ -128,3 +129,31 @@ def test_closing_the_account_cancels_the_subscription_at_mollie(active, customer
     active.refresh_from_db()
     assert active.status == Subscription.Status.CANCELED and active.end_reason == "account closed"
     assert _remote_statuses() == ["canceled"]
+
+
+def test_staff_refund_in_the_admin_is_done_once_and_recorded_when_mollie_reports_it(active, make_user):
+    from decimal import Decimal
+
+    from subscriptions.models import Payment
+
+    staff = make_user("boekhouding", staff=True)
+    staff.is_superuser = True
+    staff.save()
+    Authenticator.objects.create(user=staff, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    admin = Client()
+    admin.force_login(staff)
+    payment = Payment.objects.get(subscription=active)
+    controls.add_fault("webhook_hold", count=5)  # Mollie's answer comes later
+    for _ in range(2):  # a double click before Mollie reported the first refund
+        admin.post("/admin/subscriptions/payment/", {"action": "refund_in_full", "_selected_action": [payment.pk]})
+    assert SandboxObject.objects.filter(kind="refund").count() == 1
+    payment.refresh_from_db()
+    assert payment.amount_refunded == Decimal("0")  # not until Mollie says so
+    engine.webhook_release_held()
+    payment.refresh_from_db()
+    assert payment.amount_refunded == payment.amount and payment.status == Payment.Status.PAID
+    assert AuditEvent.objects.filter(action="payment.refunded", actor_id=staff.pk).count() == 2
+    assert AuditEvent.objects.filter(action="payment.refunded", actor_kind="system").count() == 1
+    page = admin.post("/admin/subscriptions/payment/", {"action": "refund_in_full", "_selected_action": [payment.pk]}, follow=True)
+    assert "Het bedrag moet tussen" in page.content.decode()
+    assert SandboxObject.objects.filter(kind="refund").count() == 1
