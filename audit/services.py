@@ -28,10 +28,9 @@ SECRET_PARTS = frozenset({
 SECRET_NAMES = frozenset({"code", "codes", "recovery_codes", "api_key", "secret_key", "access_token", "refresh_token"})
 # Values that look like credentials whatever the field is called (Mollie keys, bearer tokens).
 SECRET_VALUE = re.compile(r"^(live|test|access|org)_[A-Za-z0-9]{20,}$|^Bearer\s+\S+$")
-# Two-part advisory lock key: a namespace ("AUDT") and the chain folded into 31 bits. Two
-# chains that fold to the same number share a lock, which only makes them wait for each other.
-LOCK_NAMESPACE = 0x41554454
-LOCK_BITS = 0x7FFFFFFF
+# The advisory lock (in audit_lock_chain_head) has two parts: a namespace ("AUDT" =
+# 0x41554454) and the chain folded into 31 bits. Two chains that fold to the same number share
+# a lock, which only makes them wait for each other.
 
 
 def _is_secret_name(field: str) -> bool:
@@ -73,15 +72,17 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
 def _lock_chain_and_read_head(chain: int) -> tuple[int, str | None]:
     """Serialise the writers of one chain until the end of the transaction, then read its
     head. The head is read only after the lock, so no two writers can extend the same head
-    (the unique (chain, seq) constraint would refuse a fork anyway)."""
+    (the unique (chain, seq) constraint would refuse a fork anyway). On PostgreSQL both happen
+    in one round trip (the function audit_lock_chain_head, migration 0004)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, chain & LOCK_BITS])
-        cursor.execute(
-            "SELECT seq, chain_value FROM audit_auditevent WHERE chain = %s ORDER BY seq DESC LIMIT 1", [chain]
-        )
+            cursor.execute("SELECT head_seq, head_value FROM audit_lock_chain_head(%s)", [chain])
+        else:  # SQLite: one writer at a time anyway
+            cursor.execute(
+                "SELECT seq, chain_value FROM audit_auditevent WHERE chain = %s ORDER BY seq DESC LIMIT 1", [chain]
+            )
         row = cursor.fetchone()
-    return (row[0], row[1]) if row else (0, None)
+    return (row[0], row[1]) if row and row[0] is not None else (0, None)
 
 
 def record(
@@ -137,12 +138,12 @@ def record(
             chain=chain, seq=seq, occurred_us=hashing.microseconds(occurred_at), fields_json=fields_json,
             personal_digest=personal, **fields,
         )
-        return AuditEvent.objects.create(
+        event = AuditEvent.objects.create(
             chain=chain,
             seq=seq,
             occurred_at=occurred_at,
             actor_label=label,
-            changes=masked,
+            changes=changes_json,  # stored as is: exactly the text that was hashed
             fields=fields_json,
             ip=ip,
             user_agent=user_agent,
@@ -152,6 +153,8 @@ def record(
             chain_value=hashing.link(previous_value, digest),
             **fields,
         )
+    event.changes = masked
+    return event
 
 
 REDACT_SQL = """

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import binascii
 import hashlib
+import os
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -27,6 +29,7 @@ COPY (
            salt, actor_label, ip, user_agent, changes,
            digest, chain_value, redacted_at IS NOT NULL
       FROM audit_auditevent
+     WHERE mod(chain, %(parts)s) = %(part)s
      ORDER BY chain, seq
 ) TO STDOUT
 """
@@ -106,6 +109,7 @@ class _Walker:
         self.events = 0
         self.redacted = 0
         self.seen: set[int] = set()
+        self.problem: Problem | None = None
 
     def write(self, data: bytes | str) -> int:
         # psycopg2 calls this once per row: collect, and check in batches.
@@ -207,7 +211,39 @@ def _stream_orm(walker: _Walker) -> None:
         walker.write(hashing._copy_text(values) + b"\n")
 
 
-def verify() -> Report:
+def _check_partition(pinned: dict[int, tuple[int, str]], parts: int, part: int) -> _Walker:
+    """Check the chains with ``chain % parts == part`` on this thread's own connection."""
+    walker = _Walker({chain: pin for chain, pin in pinned.items() if chain % parts == part})
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.cursor.copy_expert(COPY_SQL % {"parts": int(parts), "part": int(part)}, walker, size=1 << 16)
+        walker.close()
+    except _Broken as broken:
+        walker.problem = broken.problem
+    return walker
+
+
+def _in_thread(function, *args):
+    result: list[Any] = []
+    error: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            result.append(function(*args))
+        except BaseException as exc:  # noqa: BLE001 (re-raised in the caller's thread)
+            error.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, result, error
+
+
+def verify(*, workers: int | None = None) -> Report:
+    """Check the whole trail. On PostgreSQL the chains are split over ``workers`` connections
+    (default: up to 4, one per CPU core), so the database streams in parallel; each chain is
+    checked whole, in one snapshot, by one of them."""
     report = Report()
     started = time.perf_counter()
     try:
@@ -223,16 +259,32 @@ def verify() -> Report:
         pinned = checkpoint.chains
     else:
         report.notes.append("no checkpoint yet: chains checked for internal consistency only")
-    walker = _Walker(pinned)
-    try:
-        if connection.vendor == "postgresql":
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.cursor.copy_expert(COPY_SQL, walker, size=1 << 16)
+    if connection.vendor == "postgresql":
+        parts = max(1, workers or min(4, os.cpu_count() or 1))
+        if parts == 1 or connection.in_atomic_block:
+            # Inside a transaction (tests, callers) other connections cannot see its rows.
+            walkers = [_check_partition(pinned, 1, 0)]
         else:
+            threads = [_in_thread(_check_partition, pinned, parts, part) for part in range(parts)]
+            walkers = []
+            for thread, result, error in threads:
+                thread.join()
+                if error:
+                    raise error[0]
+                walkers.extend(result)
+    else:
+        walker = _Walker(pinned)
+        try:
             _stream_orm(walker)
-        walker.close()
-    except _Broken as broken:
-        report.problem = broken.problem
-    report.events, report.redacted, report.chains = walker.events, walker.redacted, len(walker.seen)
+            walker.close()
+        except _Broken as broken:
+            walker.problem = broken.problem
+        walkers = [walker]
+    problems = [w.problem for w in walkers if w.problem is not None]
+    if problems:  # the first bad event in (chain, seq) order
+        report.problem = min(problems, key=lambda p: (p.chain if p.chain is not None else -1, p.seq or 0))
+    report.events = sum(w.events for w in walkers)
+    report.redacted = sum(w.redacted for w in walkers)
+    report.chains = sum(len(w.seen) for w in walkers)
     report.seconds = time.perf_counter() - started
     return report

@@ -32,6 +32,17 @@ BEGIN
     RETURN NEW;
 END;
 $$;
+-- One round trip for "wait for the chain, then read its head": each statement in a
+-- VOLATILE function takes a new snapshot (READ COMMITTED), so the head is read after the
+-- lock is held. The lock is transaction-scoped: it is released at commit or rollback.
+CREATE OR REPLACE FUNCTION audit_lock_chain_head(p_chain bigint, OUT head_seq bigint, OUT head_value varchar)
+LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock(1096107092, (p_chain & 2147483647)::int);
+    SELECT e.seq, e.chain_value INTO head_seq, head_value
+      FROM audit_auditevent e WHERE e.chain = p_chain ORDER BY e.seq DESC LIMIT 1;
+END;
+$$;
 DROP TRIGGER IF EXISTS audit_event_append_only ON audit_auditevent;
 CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_auditevent
     FOR EACH ROW EXECUTE FUNCTION audit_event_guard();
@@ -40,6 +51,7 @@ CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_auditeve
 UNGUARD_SQL = """
 DROP TRIGGER IF EXISTS audit_event_append_only ON audit_auditevent;
 DROP FUNCTION IF EXISTS audit_event_guard();
+DROP FUNCTION IF EXISTS audit_lock_chain_head(bigint);
 """
 
 

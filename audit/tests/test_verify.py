@@ -213,3 +213,19 @@ def test_checkpoint_command_and_beat_task_write_a_signed_file_and_log_it(trail, 
     document = json.loads((checkpoint_dir / name).read_text())
     assert {tuple(c[:2]) for c in document["payload"]["chains"]} == {(0, 2), (21, 3), (22, 3)}
     assert document["signature"] and document["payload"]["root"] in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_split_over_several_connections_the_first_bad_event_is_still_named(as_database_owner):
+    for subject_id in (31, 32, 33, 34):
+        for _ in range(3):
+            record(Action.AUTH_LOGIN, subject_id=subject_id)
+    create_checkpoint()
+    assert verify(workers=3).ok
+    later = AuditEvent.objects.get(chain=34, seq=2)
+    first = AuditEvent.objects.get(chain=32, seq=3)
+    as_database_owner("UPDATE audit_auditevent SET action = 'auth.logout' WHERE id IN (%s, %s)", [later.pk, first.pk])
+    as_database_owner("DELETE FROM audit_auditevent WHERE chain = 33")
+    report = verify(workers=3)
+    assert (report.problem.event_id, report.problem.chain) == (first.pk, 32)
+    assert report.events < 12
