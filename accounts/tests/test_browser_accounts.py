@@ -264,11 +264,19 @@ def test_public_pages_fit_a_375_px_phone(phone_page, browser_log, path):
     browser_log.assert_clean()
 
 
-def test_the_profile_page_fits_a_375_px_phone(phone_page, browser_log, customer, password):
+def test_the_customer_pages_fit_a_375_px_phone(phone_page, browser_log, customer, password):
     log_in(phone_page, "jansen", password)
-    phone_page.goto("/portal/gegevens/profiel/")
-    assert phone_page.get_by_role("heading", name="Profiel", level=1).is_visible()
-    assert not has_horizontal_scroll(phone_page)
+    for path in [
+        "/portal/",
+        "/portal/gegevens/profiel/",
+        "/accounts/email/",
+        "/accounts/password/change/",
+        "/accounts/2fa/",
+    ]:
+        response = phone_page.goto(path)
+        assert response.status == 200, path
+        assert phone_page.url.endswith(path)
+        assert not has_horizontal_scroll(phone_page), f"{path} scrolls sideways at 375 px"
     browser_log.assert_clean()
 
 
