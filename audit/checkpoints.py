@@ -25,7 +25,12 @@ from django.utils import timezone
 logger = logging.getLogger("audit.checkpoint")
 
 FILE_PREFIX = "checkpoint-"
-HEADS_SQL = "SELECT DISTINCT ON (chain) chain, seq, chain_value FROM audit_auditevent ORDER BY chain, seq DESC"
+HEADS_SQL = """
+SELECT e.chain, e.seq, e.chain_value
+  FROM audit_auditevent e
+  JOIN (SELECT chain, max(seq) AS seq FROM audit_auditevent GROUP BY chain) head ON head.chain = e.chain AND head.seq = e.seq
+ ORDER BY e.chain
+"""
 
 
 class CheckpointError(Exception):
