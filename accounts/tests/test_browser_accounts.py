@@ -14,6 +14,7 @@ import time
 from importlib import import_module
 
 import pytest
+from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.conf import settings
@@ -40,9 +41,10 @@ def _header_nav(page):
     return page.get_by_role("navigation", name="Hoofdmenu")
 
 
-def _totp_code(secret: str, period: int = 30) -> str:
+def _totp_code(secret: str) -> str:
     """The current code of an authenticator app, computed with allauth's own HOTP helper.
     Waits for a fresh period when the current one is about to run out."""
+    period = mfa_settings.TOTP_PERIOD
     if period - (time.time() % period) < 3:
         time.sleep(period - (time.time() % period) + 0.2)
     return format_hotp_value(hotp_value(secret, int(time.time()) // period))
