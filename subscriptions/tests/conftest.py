@@ -80,55 +80,31 @@ def subscribe(mollie_sandbox, logged_in, plan):
 
 @pytest.fixture
 def sandbox_worker(mollie_sandbox, transactional_db, django_db_blocker):
-    """A real Celery worker (subprocess, threads pool, concurrency 1) on its own queue, that
-    reaches the sandbox and the webhook on this test's live server. (The shared
-    ``celery_worker_process`` is started once per session with the environment of that
-    moment, so it cannot know the live server's address.)"""
-    import os
-    import subprocess
-    import sys
-    import tempfile
-    import time
-    from pathlib import Path
-
+    """A real Celery worker (subprocess) on a queue of its own that reaches the sandbox and
+    the webhook on this test's live server. (The shared ``celery_worker_process`` is
+    started once per session with the environment of that moment, so it cannot know the
+    live server's address.)"""
     from django.conf import settings
     from django.db import connection
 
     from portal.celery import app
-    from portal.testing.celery_worker import BASE_DIR, WorkerProcess, _database_url, _purge, _stop
+    from portal.testing.celery_worker import _purge, run_celery_worker
 
     queue = f"{settings.CELERY_TASK_DEFAULT_QUEUE}_sandbox_worker"
-    _purge(app, queue)
-    with django_db_blocker.unblock():
-        test_db = _database_url(connection.settings_dict)
-    env = {
-        **os.environ,
-        "DATABASE_URL": test_db,
-        "PYTHONUNBUFFERED": "1",
-        "CELERY_QUEUE": queue,
+    extra_env = {
         "SITE_URL": mollie_sandbox.url,
         "MOLLIE_API_ENDPOINT": mollie_sandbox.url + "/sandbox/mollie",
+        "MOLLIE_API_KEY": "",
         "DATABASE_CONN_MAX_AGE": "0",
     }
-    for name in ("DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_TEST_DB_NAME", "MOLLIE_API_KEY"):
-        env.pop(name, None)
-    node = f"billing-{os.getpid()}-{time.monotonic_ns()}@localhost"
-    log_path = Path(tempfile.mkdtemp(prefix="billing-worker-")) / "worker.log"
-    command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "-Q", queue, "-n", node, "--pool=threads",
-               "--concurrency=1", "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"]
-    with log_path.open("wb") as log_file:
-        process = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)  # noqa: S603
-    worker = WorkerProcess(process=process, node=node, queue=queue, log_path=log_path)
+    with django_db_blocker.unblock():
+        database_settings = dict(connection.settings_dict)
     previous = (app.conf.task_always_eager, app.conf.task_default_queue)
-    app.conf.task_always_eager = False
-    app.conf.task_default_queue = queue
-    try:
-        deadline = time.monotonic() + 60
-        while not app.control.ping(destination=[node], timeout=1.0):
-            if not worker.alive() or time.monotonic() > deadline:
-                pytest.fail(f"The billing test worker did not start.\n{worker._tail()}", pytrace=False)
-        yield worker
-    finally:
-        app.conf.task_always_eager, app.conf.task_default_queue = previous
-        _stop(process)
-        _purge(app, queue)
+    with run_celery_worker(queue=queue, database_settings=database_settings, extra_env=extra_env, name="billing") as worker:
+        app.conf.task_always_eager = False
+        app.conf.task_default_queue = queue
+        try:
+            yield worker
+        finally:
+            app.conf.task_always_eager, app.conf.task_default_queue = previous
+            _purge(app, queue)
