@@ -7,7 +7,7 @@ from celery import shared_task
 from retention import services
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, ignore_result=False)
 def enforce_retention() -> dict:
     """The daily catch-up job: removes everything past its cutoff. Another run holding the
     lock means there is nothing to do now."""
