@@ -229,18 +229,6 @@ def _celery_worker_session(django_db_setup, django_db_blocker) -> Iterator[Worke
         yield worker
 
 
-@pytest.fixture(autouse=True)
-def _celery_join_allowed():
-    """Celery keeps "this thread is inside a task, joining would deadlock" in one global,
-    not per thread. Eager tasks running at the same time in two threads of a live server
-    can leave it switched on, after which every ``result.get()`` in later tests raises
-    "Never call result.get() within a task!". The pytest process is never inside a task
-    when a test starts, so each test starts with it off."""
-    from celery._state import _set_task_join_will_block
-
-    _set_task_join_will_block(False)
-
-
 @pytest.fixture
 def celery_worker_process(_celery_worker_session, transactional_db) -> WorkerProcess:
     from portal.celery import app
