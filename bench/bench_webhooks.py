@@ -45,6 +45,65 @@ sys.path.insert(0, str(ROOT))
 
 BENCH_DB = "bench_webhooks"
 QUEUE = "bench_webhooks"
+TARGET = 0.25
+DOCS = ROOT / "docs" / "benchmarks.md"
+
+SETUP = """\
+`bench/bench_webhooks.py`: Mollie webhook deliveries handled per second end to end, as a
+ratio to the rate at which the same worker runs a no-op task in the same run (target >= 0.25).
+
+Setup: its own PostgreSQL database and Redis queue; gunicorn (gthread) serves the portal's
+webhook and the Mollie sandbox; ONE Celery worker (threads pool). N first payments are
+prepared through the real services and marked paid at the sandbox with its own webhooks
+dropped; the benchmark then POSTs the webhooks itself from 8 threads (each id `--copies`
+times, shuffled). A delivery counts as handled when the payment is paid in our database with
+its audit events, the subscription is active, the invoice issued, and the follow-up task that
+creates the Mollie subscription has run (queue drained). The no-op yardstick:
+`subscriptions.tasks.noop` tasks queued while the worker is paused, timed from "consume" to a
+marker task behind them.
+"""
+
+ANALYSIS = """\
+Other runs on 2026-11-29, same machine, same load (100 payments): every delivery new
+(copies 1): 7.2 deliveries/s against 160 no-ops/s, ratio 0.045; copies 2: ratios 0.042-0.077
+over five runs (no-op 194-442/s); the reliability test's mix (copies 10, 1,000 deliveries):
+59.1/s against 316/s, ratio 0.187; `--pool prefork --concurrency 4`: same ratio (0.059).
+All runs ended in the right state (100 paid, 100 invoices, 100 `payment.paid` events, every
+webhook answered 200).
+
+**The target of 0.25 is not met** for deliveries that each carry news; with the duplicates
+Mollie really sends, coalescing brings the reliability test's mix to about 0.19. The machine
+is a shared 2-core VM on which other test suites ran (load average 6-11), so absolute
+numbers are low and noisy; the ratio moved less. Where a new delivery's time goes (profiled
+serially in one process: 175 ms each under this load): fetching the payment from the sandbox
+over HTTP 30-50 ms; about 23 SQL statements, 45 ms (locks on payment and subscription,
+status, activation, gapless invoice number, invoice with its snapshot, 4-5 hash-chained audit
+events); commit 30 ms; then the follow-up task that creates the Mollie subscription over
+HTTP. A no-op is one broker round trip (3-6 ms here). Done to get here: the webhook answers
+after one indexed lookup and one queue write; deliveries of an id whose task is still queued
+are coalesced (Redis `add`, cleared when the task starts); one kept-alive Mollie client per
+worker thread; sandbox reads without a transaction; two fewer statements per invoice. Ideas
+not done: fold the mandate event into the activation event; create the Mollie subscription
+in the same task after commit instead of a second task; measure on an idle machine.
+
+    DJANGO_DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal \\
+        REDIS_URL=redis://127.0.0.1:6379/2 .venv/bin/python bench/bench_webhooks.py \\
+        [--payments 100 --copies 2 --noops 2000 --pool threads --concurrency 8 --no-docs]
+"""
+
+
+def write_section(markdown: str) -> None:
+    """Replace (or add) the "## Webhooks" section of docs/benchmarks.md, leaving the others."""
+    import re
+
+    text = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n\nEach section is written by its `bench/bench_*.py` (run them all with `make bench`).\n"
+    section = "## Webhooks\n\n" + markdown.strip() + "\n"
+    pattern = re.compile(r"^## Webhooks\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
+    if pattern.search(text):
+        text = pattern.sub(lambda _m: section + "\n", text).rstrip() + "\n"
+    else:
+        text = text.rstrip() + "\n\n" + section
+    DOCS.write_text(text)
 
 
 def _admin(base_url: str):
@@ -126,13 +185,14 @@ def _drain(timeout: float = 600) -> None:
 
 def main() -> None:  # noqa: PLR0915
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--payments", type=int, default=300)
+    parser.add_argument("--payments", type=int, default=100)
     parser.add_argument("--copies", type=int, default=2, help="deliveries per payment (duplicates)")
-    parser.add_argument("--noops", type=int, default=3000)
+    parser.add_argument("--noops", type=int, default=2000)
     parser.add_argument("--senders", type=int, default=8, help="concurrent webhook senders")
     parser.add_argument("--concurrency", type=int, default=8, help="threads (or processes) of the one worker")
     parser.add_argument("--pool", choices=["threads", "prefork"], default="threads")
     parser.add_argument("--web-workers", type=int, default=2, help="gunicorn processes serving webhook and sandbox")
+    parser.add_argument("--no-docs", action="store_true", help="print only; leave docs/benchmarks.md alone")
     args = parser.parse_args()
 
     base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal")
@@ -233,20 +293,33 @@ def main() -> None:  # noqa: PLR0915
         invoices = Invoice.objects.count()
         paid_events = AuditEvent.objects.filter(action="payment.paid").count()
         ok = statuses == {200} and paid == invoices == paid_events == len(ids)
+        ratio = webhook_rate / noop_rate
+        import datetime
+
+        rows = [
+            "| measure | value |",
+            "|---|---|",
+            f"| run | {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} |",
+            f"| payments / deliveries (copies) | {len(ids)} / {len(deliveries)} ({args.copies}) |",
+            f"| worker | one worker, {args.pool} pool, concurrency {args.concurrency}; gunicorn {args.web_workers} x 8 threads |",
+            f"| no-op tasks | {args.noops} in {noop_seconds:.2f} s = **{noop_rate:.0f}/s** |",
+            f"| webhook deliveries end to end | {len(deliveries)} in {webhook_seconds:.2f} s = **{webhook_rate:.1f}/s** |",
+            f"| ratio (target >= {TARGET}) | **{ratio:.3f}** ({'met' if ratio >= TARGET else 'NOT met'}) |",
+            f"| webhook HTTP answer p50 / p95 / max | {statistics.median(latencies):.1f} / {latencies[int(0.95 * len(latencies)) - 1]:.1f} / {latencies[-1]:.1f} ms |",
+            f"| all deliveries sent (HTTP only) | {sent_seconds:.2f} s |",
+            f"| checks: HTTP statuses / paid / invoices / payment.paid events | {sorted(statuses)} / {paid} / {invoices} / {paid_events} |",
+            f"| state | {'right' if ok else 'WRONG'} |",
+        ]
+        table = "\n".join(rows)
         print()
-        print("| measure | value |")
-        print("|---|---|")
-        print(f"| payments / deliveries (copies) | {len(ids)} / {len(deliveries)} ({args.copies}) |")
-        print(f"| worker | one worker, {args.pool} pool, concurrency {args.concurrency} |")
-        print(f"| no-op tasks | {args.noops} in {noop_seconds:.2f} s = **{noop_rate:.0f}/s** |")
-        print(f"| webhook deliveries end to end | {len(deliveries)} in {webhook_seconds:.2f} s = **{webhook_rate:.1f}/s** |")
-        print(f"| ratio (target >= 0.25) | **{webhook_rate / noop_rate:.3f}** |")
-        print(f"| webhook HTTP answer p50 / p95 / max | {statistics.median(latencies):.1f} / {latencies[int(0.95 * len(latencies)) - 1]:.1f} / {latencies[-1]:.1f} ms |")
-        print(f"| all deliveries sent (HTTP only) | {sent_seconds:.2f} s |")
-        print(f"| checks: HTTP statuses / paid / invoices / payment.paid events | {sorted(statuses)} / {paid} / {invoices} / {paid_events} |")
-        print(f"| verdict | {'ok' if ok else 'WRONG STATE'} |")
+        print(table)
+        if not args.no_docs:
+            write_section(SETUP + "\n" + table + "\n\n" + ANALYSIS)
+            print(f"\nwritten to {DOCS}")
         if not ok:
             raise SystemExit(1)
+        if ratio < TARGET:
+            raise SystemExit(2)  # ran correctly, missed the target
     finally:
         _stop(worker)
         _stop(server)
