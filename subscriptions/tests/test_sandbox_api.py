@@ -171,6 +171,14 @@ def test_the_control_page_is_for_staff_only(mollie_sandbox, client, make_user):
     response = client.get(url)
     assert response.status_code == HTTPStatus.OK
     assert "Sandbox-bediening" in response.content.decode()
+    page = client.post(url, {"action": "fault", "kind": "http_500", "target": "POST payments", "count": "2"}, follow=True)
+    assert "Storing ingesteld: http_500 POST payments ×2" in page.content.decode()
+    page = client.post(url, {"action": "charge", "object_id": "sub_doesnotexist"}, follow=True)
+    assert "No subscription exists with token sub_doesnotexist." in page.content.decode()
+    assert client.post(url, {"action": "clear_faults"}).status_code == HTTPStatus.FOUND
+    from subscriptions.sandbox.models import SandboxFault
+
+    assert not SandboxFault.objects.filter(remaining__gt=0).exists()
 
 
 def test_the_command_injects_faults_and_charges(mollie_sandbox, capsys):
