@@ -18,9 +18,11 @@ outline of at least 2 px with a contrast of at least 3:1 against what is behind 
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -28,7 +30,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from portal.testing.browser import DESKTOP_VIEWPORT, PHONE_VIEWPORT
+from portal.testing.browser import DESKTOP_VIEWPORT, PHONE_VIEWPORT, mail_links
 
 pytestmark = pytest.mark.browser
 
@@ -69,6 +71,7 @@ CONTROL_ROLES = {
 }
 
 AXE = Axe()
+SCREENSHOT_DIR = os.environ.get("A11Y_SCREENSHOTS", "")
 
 
 @dataclass
@@ -157,6 +160,11 @@ def check_page(page, findings: Findings, where: str, *, phone: bool, language: s
     page.wait_for_load_state()
     problems = _axe_violations(page) + _control_problems(page) + _layout_problems(page, phone=phone, language=language)
     findings.add(f"{where} ({page.url.split('//', 1)[-1].split('/', 1)[-1] or '/'})", problems)
+    if SCREENSHOT_DIR:
+        # For a person's review of the layouts: A11Y_SCREENSHOTS=var/a11y pytest ...
+        name = re.sub(r"[^a-z0-9]+", "-", f"{language}-{'phone' if phone else 'desktop'}-{where}".lower())
+        Path(SCREENSHOT_DIR).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SCREENSHOT_DIR) / f"{name}.png"), full_page=True)
 
 
 @pytest.fixture(params=[(language, size) for language in LOCALES for size in SIZES], ids=lambda p: f"{p[0]}-{p[1]}")
@@ -176,15 +184,19 @@ def _sign_in(page, user, live_server) -> None:
     page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
-def _submit(page, form_selector: str = "main form") -> None:
-    """Submit a form past the browser's own checks, so the server's error messages show."""
-    form = page.locator(form_selector).last
-    form.evaluate("form => { form.noValidate = true; }")
+def _submit(page, field: str | None = None, *, form: str | None = None) -> None:
+    """Submit the form in main that holds the named field (or matches ``form``) with its first
+    submit button, past the browser's own checks, so the server's error messages show."""
+    if form is not None:
+        target = page.locator(form)
+    else:
+        target = page.locator("main form", has=page.locator(f"[name={field}]"))
+    target.evaluate("form => { form.noValidate = true; }")
     with page.expect_navigation():
-        form.locator("[type=submit]").last.click()
+        target.locator("[type=submit]").first.click()
 
 
-def test_anonymous_pages_pass_axe_and_fit_a_phone(visitor, make_user, password):
+def test_anonymous_pages_pass_axe_and_fit_a_phone(visitor, make_user, password, latest_mail):
     page, language, phone = visitor
     findings = Findings()
 
@@ -196,7 +208,7 @@ def test_anonymous_pages_pass_axe_and_fit_a_phone(visitor, make_user, password):
     visit("login", reverse("account_login"))
     page.locator("main input[name=login]").fill("niemand")
     page.locator("main input[name=password]").fill("fout-wachtwoord")
-    _submit(page)
+    _submit(page, "login")
     check_page(page, findings, "login with an error", phone=phone, language=language)
 
     visit("signup", reverse("account_signup"))
@@ -204,13 +216,28 @@ def test_anonymous_pages_pass_axe_and_fit_a_phone(visitor, make_user, password):
     page.locator("main input[name=email]").fill("anna@example.com")
     page.locator("main input[name=password1]").fill("kort")
     page.locator("main input[name=password2]").fill("anders")
-    _submit(page)
+    _submit(page, "password2")
     check_page(page, findings, "signup with errors", phone=phone, language=language)
+    page.locator("main input[name=username]").fill("anna")
+    page.locator("main input[name=password1]").fill(password)
+    page.locator("main input[name=password2]").fill(password)
+    _submit(page, "password2")
+    assert reverse("account_email_verification_sent") in page.url
+    check_page(page, findings, "verify your e-mail address", phone=phone, language=language)
+    page.goto(mail_links(latest_mail(to="anna@example.com"), "/accounts/confirm-email/")[0])
+    check_page(page, findings, "confirm e-mail address", phone=phone, language=language)
 
+    make_user("herstel", email="herstel@example.com")
     visit("password reset", reverse("account_reset_password"))
-    page.locator("main input[name=email]").fill("iemand@example.com")
-    _submit(page)
+    page.locator("main input[name=email]").fill("herstel@example.com")
+    _submit(page, "email")
     check_page(page, findings, "password reset sent", phone=phone, language=language)
+    page.goto(mail_links(latest_mail(to="herstel@example.com"), "/accounts/password/reset/key/")[0])
+    check_page(page, findings, "choose a new password", phone=phone, language=language)
+    page.locator("main input[name=password1]").fill("kort")
+    page.locator("main input[name=password2]").fill("anders")
+    _submit(page, "password2")
+    check_page(page, findings, "choose a new password with errors", phone=phone, language=language)
 
     visit("privacy statement", reverse("privacy"))
     visit("cookie settings", reverse("cookie_consent_cookie_group_list"))
@@ -248,19 +275,19 @@ def test_customer_pages_pass_axe_and_fit_a_phone(visitor, live_server, customer,
     visit("dashboard", reverse("portal:dashboard"))
     visit("profile", reverse("accounts:profile"))
     page.locator("main input[name=full_name]").fill("Anna de Vries")
-    _submit(page)
+    _submit(page, "full_name")
     check_page(page, findings, "profile saved", phone=phone, language=language)
     page.locator("main input[name=postal_code]").fill("ABC")
     page.locator("main input[name=kvk_number]").fill("12")
     page.locator("main input[name=phone]").fill("bel me")
     page.locator("main input[name=billing_same_as_address]").uncheck()
-    _submit(page)
+    _submit(page, "full_name")
     assert page.locator("main [aria-invalid=true]").count() >= 4, "the profile form shows its errors"
     check_page(page, findings, "profile with errors", phone=phone, language=language)
 
     visit("close account", reverse("accounts:close"))
     page.locator("main input[name=password]").fill("niet-mijn-wachtwoord")
-    _submit(page)
+    _submit(page, "password")
     assert page.locator("main [aria-invalid=true]").count() >= 1, "the closure form shows its errors"
     check_page(page, findings, "close account with errors", phone=phone, language=language)
 
@@ -269,7 +296,7 @@ def test_customer_pages_pass_axe_and_fit_a_phone(visitor, live_server, customer,
     page.locator("main input[name=oldpassword]").fill("niet-mijn-wachtwoord")
     page.locator("main input[name=password1]").fill("kort")
     page.locator("main input[name=password2]").fill("anders")
-    _submit(page)
+    _submit(page, "password2")
     check_page(page, findings, "password change with errors", phone=phone, language=language)
     visit("two-factor authentication", reverse("mfa_index"))
     # Setting up an authenticator app asks for the password again first.
@@ -277,15 +304,18 @@ def test_customer_pages_pass_axe_and_fit_a_phone(visitor, live_server, customer,
     assert reverse("account_reauthenticate") in page.url
     check_page(page, findings, "confirm password", phone=phone, language=language)
     page.locator("main input[name=password]").fill(password)
-    _submit(page)
+    _submit(page, "password")
     assert page.url.endswith(reverse("mfa_activate_totp"))
     check_page(page, findings, "authenticator app set-up", phone=phone, language=language)
     page.locator("main input[name=code]").fill("000000")
-    _submit(page)
+    _submit(page, "code")
     check_page(page, findings, "authenticator app set-up with a wrong code", phone=phone, language=language)
     visit("sessions", reverse("usersessions_list"))
     visit("subscription", reverse("subscriptions:overview"))
     visit("what we keep (Mijn gegevens)", reverse("retention:overview"))
+    _submit(page, form=f"main form[action='{reverse('retention:request_export')}']")
+    assert "/portal/mijn-gegevens/download/" in page.url
+    check_page(page, findings, "download my data", phone=phone, language=language)
     visit("activity", reverse("audit:activity"))
     visit("activity with a filter error", reverse("audit:activity") + "?start=gisteren")
 
