@@ -64,7 +64,7 @@ class AuditEventAdmin(AuditedModelAdminMixin, admin.ModelAdmin):
     list_per_page = 50
     actions = None
     fields = ("occurred_at", "chain", "seq", "action", "actor_kind", "actor_id", "actor_label", "subject_id", "target_type",
-              "target_id", "changes", "ip", "user_agent", "request_id", "redacted_at", "personal_digest", "digest", "chain_value")
+              "target_id", "changes", "fields", "ip", "user_agent", "request_id", "redacted_at", "personal_digest", "digest", "chain_value")
     readonly_fields = fields
 
     def has_add_permission(self, request) -> bool:
