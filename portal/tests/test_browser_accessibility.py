@@ -440,6 +440,55 @@ def test_keyboard_skip_link_and_visible_focus(new_page, live_server, customer, l
     assert not problems, "\n".join(problems)
 
 
+@pytest.fixture
+def mollie_sandbox(live_server, settings):
+    """The project's Mollie sandbox on the live server, reached over HTTP by the real client."""
+    from django.db import connection
+
+    settings.MOLLIE_API_ENDPOINT = live_server.url + "/sandbox/mollie"
+    settings.SITE_URL = live_server.url
+    settings.MOLLIE_API_KEY = ""
+    settings.MOLLIE_RETRY_DELAYS = (0.05, 0.1)
+    previous = connection.settings_dict["CONN_MAX_AGE"]
+    # Each live-server request runs in a thread of its own: do not keep its connection open.
+    connection.settings_dict["CONN_MAX_AGE"] = 0
+    yield live_server
+    connection.settings_dict["CONN_MAX_AGE"] = previous
+
+
+def test_subscription_pages_pass_axe_and_fit_a_phone(visitor, mollie_sandbox, customer):
+    from subscriptions.models import Invoice, Plan, Subscription
+
+    Plan.objects.create(name="Basis", description="Eén koppeling", price="29.00", interval=Plan.Interval.MONTH)
+    page, language, phone = visitor
+    _sign_in(page, customer, mollie_sandbox)
+    findings = Findings()
+    overview = reverse("subscriptions:overview")
+
+    page.goto(overview)
+    check_page(page, findings, "subscription: choose a plan", phone=phone, language=language)
+    _submit(page, form="main form[action*='/afsluiten/']")
+    # The sandbox's checkout stands in for Mollie's hosted page (Dutch only, not ours in production).
+    check_page(page, findings, "sandbox checkout", phone=phone, language="nl" if language == "nl" else language)
+    page.locator("main input[name=outcome][value=paid]").check()
+    _submit(page, "outcome")
+    assert "/portal/abonnement/betaling/" in page.url
+    check_page(page, findings, "payment received", phone=phone, language=language)
+
+    page.goto(overview)
+    assert Subscription.objects.get().status == Subscription.Status.ACTIVE
+    assert Invoice.objects.count() == 1
+    check_page(page, findings, "subscription: active, with an invoice", phone=phone, language=language)
+    page.locator("main a[href*='/facturen/']").first.click()
+    page.wait_for_load_state()
+    check_page(page, findings, "invoice", phone=phone, language=language)
+
+    page.goto(overview)
+    _submit(page, form="main form[action*='/opzeggen/']")
+    check_page(page, findings, "subscription: cancelled", phone=phone, language=language)
+    findings.assert_none()
+
+
 def test_the_checks_catch_planted_problems(page):
     """The checks above can fail: an unlabelled field, pale text, a missing main landmark,
     an invalid field without its message and a too-wide block are all reported."""
