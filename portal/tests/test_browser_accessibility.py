@@ -20,11 +20,14 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.test import Client
@@ -184,6 +187,14 @@ def _sign_in(page, user, live_server) -> None:
     page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
+def _totp_code(secret: str, period: int = 30) -> str:
+    """The code an authenticator app shows now (allauth's own HOTP helper); waits for a
+    fresh period when this one is about to end."""
+    if period - (time.time() % period) < 3:
+        time.sleep(period - (time.time() % period) + 0.2)
+    return format_hotp_value(hotp_value(secret, int(time.time()) // period))
+
+
 def _submit(page, field: str | None = None, *, form: str | None = None) -> None:
     """Submit the form in main that holds the named field (or matches ``form``) with its first
     submit button, past the browser's own checks, so the server's error messages show."""
@@ -307,9 +318,15 @@ def test_customer_pages_pass_axe_and_fit_a_phone(visitor, live_server, customer,
     _submit(page, "password")
     assert page.url.endswith(reverse("mfa_activate_totp"))
     check_page(page, findings, "authenticator app set-up", phone=phone, language=language)
-    page.locator("main input[name=code]").fill("000000")
+    secret = page.locator("main #authenticator_secret").input_value()
+    page.locator("main input[name=code]").fill("000000" if _totp_code(secret) != "000000" else "111111")
     _submit(page, "code")
     check_page(page, findings, "authenticator app set-up with a wrong code", phone=phone, language=language)
+    page.locator("main input[name=code]").fill(_totp_code(secret))
+    _submit(page, "code")
+    assert Authenticator.objects.filter(user=customer, type=Authenticator.Type.TOTP).exists()
+    visit("two-factor authentication, app active", reverse("mfa_index"))
+    visit("recovery codes", reverse("mfa_view_recovery_codes"))
     visit("sessions", reverse("usersessions_list"))
     visit("subscription", reverse("subscriptions:overview"))
     visit("what we keep (Mijn gegevens)", reverse("retention:overview"))
@@ -318,6 +335,7 @@ def test_customer_pages_pass_axe_and_fit_a_phone(visitor, live_server, customer,
     check_page(page, findings, "download my data", phone=phone, language=language)
     visit("activity", reverse("audit:activity"))
     visit("activity with a filter error", reverse("audit:activity") + "?start=gisteren")
+    visit("log out", reverse("account_logout"))
 
     findings.assert_none()
 
@@ -487,6 +505,29 @@ def test_subscription_pages_pass_axe_and_fit_a_phone(visitor, mollie_sandbox, cu
     _submit(page, form="main form[action*='/opzeggen/']")
     check_page(page, findings, "subscription: cancelled", phone=phone, language=language)
     findings.assert_none()
+
+
+def test_pages_reflow_at_320_px_without_sideways_scrolling(new_page, live_server, customer):
+    """WCAG 1.4.10 (reflow) names 320 CSS pixels: the main pages still fit without scrolling sideways."""
+    page = new_page(viewport={"width": 320, "height": 640}, is_mobile=True, has_touch=True)
+    urls = [reverse("home"), reverse("account_login"), reverse("account_signup"), reverse("privacy")]
+    customer_urls = [
+        reverse("portal:dashboard"),
+        reverse("accounts:profile"),
+        reverse("accounts:close"),
+        reverse("account_email"),
+        reverse("subscriptions:overview"),
+        reverse("audit:activity"),
+    ]
+    wide: list[str] = []
+    for index, url in enumerate(urls + customer_urls):
+        if index == len(urls):
+            _sign_in(page, customer, live_server)
+        page.goto(url)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        if width > 320:
+            wide.append(f"{url} is {width} px wide")
+    assert not wide, "; ".join(wide)
 
 
 def test_the_checks_catch_planted_problems(page):
