@@ -19,7 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -79,7 +79,11 @@ def webhook_url() -> str:
 def _profile(user):
     from accounts.models import Profile
 
-    return Profile.objects.filter(user=user).first() if user is not None else None
+    if user is None:
+        return None
+    if "profile" in user._state.fields_cache:  # loaded with select_related (None: no profile)
+        return user._state.fields_cache["profile"]
+    return Profile.objects.filter(user=user).first()
 
 
 def vat_treatment(*, user) -> tuple[Decimal, bool]:
@@ -221,9 +225,21 @@ def payment_apply(*, remote: mollie.RemotePayment) -> Payment | None:
     return _apply(remote).payment
 
 
+def _locked_payment(**filters) -> Payment | None:
+    """The payment and its subscription, both row-locked, in one statement (payment, then
+    subscription: the order every writer here uses), with the plan, the customer's user and
+    profile loaded for the invoice."""
+    return (
+        Payment.objects.select_for_update(of=("self", "subscription"))
+        .select_related("subscription__plan", "user__profile")
+        .filter(**filters)
+        .first()
+    )
+
+
 @transaction.atomic
 def _apply(remote: mollie.RemotePayment) -> Outcome:
-    payment = Payment.objects.select_for_update().filter(mollie_id=remote.id).first()
+    payment = _locked_payment(mollie_id=remote.id)
     changed = False
     if payment is None:
         payment, changed = _adopt(remote)
@@ -248,7 +264,7 @@ def _adopt(remote: mollie.RemotePayment) -> tuple[Payment | None, bool]:
     seeing now, or a recurring payment of one of our subscriptions."""
     ours = remote.metadata.get("payment")
     if isinstance(ours, int) and remote.sequence_type == "first":
-        payment = Payment.objects.select_for_update().filter(pk=ours, mollie_id__isnull=True, sequence_type=Payment.Sequence.FIRST).first()
+        payment = _locked_payment(pk=ours, mollie_id__isnull=True, sequence_type=Payment.Sequence.FIRST)
         if payment is None:
             return None, False
         customer_id = payment.subscription.customer.mollie_id
@@ -264,9 +280,9 @@ def _adopt(remote: mollie.RemotePayment) -> tuple[Payment | None, bool]:
         if link is None:
             logger.info("Payment %s belongs to unknown subscription %s; ignored", remote.id, remote.subscription_id)
             return None, False
-        subscription = Subscription.objects.select_for_update().get(pk=link.subscription_id)
+        subscription = Subscription.objects.select_for_update(of=("self",)).select_related("plan").get(pk=link.subscription_id)
         # Another delivery of the same id may have recorded it while we waited for the lock.
-        payment = Payment.objects.select_for_update().filter(mollie_id=remote.id).first()
+        payment = _locked_payment(mollie_id=remote.id)
         if payment is not None:
             return payment, False
         charge_date = timezone.localdate(remote.created_at) if remote.created_at else timezone.localdate()
@@ -306,7 +322,9 @@ def _change_status(payment: Payment, remote: mollie.RemotePayment, old_status: s
         Payment.Status.FAILED: Action.PAYMENT_FAILED,
     }.get(remote.status, Action.PAYMENT_STATUS_CHANGED)
     record(action, system=MOLLIE, subject_id=payment.user_id, target=payment, changes={"status": [old_status, remote.status]})
-    subscription = Subscription.objects.select_for_update().select_related("plan").get(pk=payment.subscription_id)
+    # Every caller locked the payment together with its subscription (_locked_payment) or,
+    # for a recurring payment just recorded, the subscription itself.
+    subscription = payment.subscription
     if payment.status == Payment.Status.PAID:
         if payment.sequence_type == Payment.Sequence.FIRST:
             period_start = _activate(subscription, payment, remote)
@@ -338,15 +356,10 @@ def _activate(subscription: Subscription, payment: Payment, remote: mollie.Remot
     subscription.current_period_end = add_interval(paid_on, subscription.plan.interval)
     subscription.mandate_id = remote.mandate_id or ""
     subscription.save(update_fields=["status", "started_at", "current_period_end", "mandate_id"])
-    record(
-        Action.SUBSCRIPTION_ACTIVATED,
-        system=MOLLIE,
-        subject_id=subscription.user_id,
-        target=subscription,
-        changes={"status": [Subscription.Status.PENDING, Subscription.Status.ACTIVE], "current_period_end": [None, subscription.current_period_end.isoformat()]},
-    )
-    if remote.mandate_id:
-        record(Action.MANDATE_CHANGED, system=MOLLIE, subject_id=subscription.user_id, target=subscription, changes={"mandate_id": [None, remote.mandate_id]})
+    changes = {"status": [Subscription.Status.PENDING, Subscription.Status.ACTIVE], "current_period_end": [None, subscription.current_period_end.isoformat()]}
+    if remote.mandate_id:  # the mandate comes with the activation: one event records both
+        changes["mandate_id"] = [None, remote.mandate_id]
+    record(Action.SUBSCRIPTION_ACTIVATED, system=MOLLIE, subject_id=subscription.user_id, target=subscription, changes=changes)
     _push_later(subscription)
     return paid_on
 
@@ -427,13 +440,18 @@ def payment_refund(*, payment: Payment, by, amount: Decimal | None = None) -> De
 
 
 def _next_invoice_number(year: int) -> str:
-    sequence = InvoiceSequence.objects.select_for_update().filter(year=year).first()
-    if sequence is None:  # the year's first invoice (two at once: one insert is ignored)
-        InvoiceSequence.objects.bulk_create([InvoiceSequence(year=year)], ignore_conflicts=True)
-        sequence = InvoiceSequence.objects.select_for_update().get(year=year)
-    sequence.last_number += 1
-    sequence.save(update_fields=["last_number"])
-    return f"{year}-{sequence.last_number:05d}"
+    """Take the year's next number in one statement: the upsert creates the year's row or
+    increments it, and keeps that row locked until our transaction ends (a second invoice
+    waits; a rollback returns the number, so there are no gaps)."""
+    table = connection.ops.quote_name(InvoiceSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (year, last_number) VALUES (%s, 1) "  # noqa: S608  (our own table name)
+            f"ON CONFLICT (year) DO UPDATE SET last_number = {table}.last_number + 1 RETURNING last_number",
+            [year],
+        )
+        number = cursor.fetchone()[0]
+    return f"{year}-{number:05d}"
 
 
 def _invoice_issue(payment: Payment, subscription: Subscription, period_start: date) -> Invoice:
@@ -499,9 +517,10 @@ def subscription_push(*, subscription_id: int) -> bool:
             idempotency_key=f"sub-{subscription.pk}-{count}",
         )
         with transaction.atomic():
-            Subscription.objects.select_for_update().get(pk=subscription.pk)
-            link, made = MollieSubscription.objects.get_or_create(mollie_id=created.id, defaults={"subscription": subscription})
-            if made:
+            locked = Subscription.objects.select_for_update().get(pk=subscription.pk)
+            made = not MollieSubscription.objects.filter(mollie_id=created.id).exists()
+            if made:  # (a second writer waits for the lock above and then sees the link)
+                MollieSubscription.objects.create(mollie_id=created.id, subscription=subscription)
                 record(
                     Action.SUBSCRIPTION_SCHEDULED,
                     system=MOLLIE,
@@ -509,8 +528,9 @@ def subscription_push(*, subscription_id: int) -> bool:
                     target=subscription,
                     changes={"mollie_subscription": [None, created.id], "start_date": [None, start.isoformat()]},
                 )
-        # The customer may have cancelled meanwhile: converge once more.
-        subscription_push(subscription_id=subscription.pk)
+        # The customer may have cancelled meanwhile (the locked row tells): converge once more.
+        if locked.status != Subscription.Status.ACTIVE or locked.cancel_at_period_end:
+            subscription_push(subscription_id=subscription.pk)
         return True
     if not wanted and remote is not None:
         mollie.subscription_cancel(
@@ -724,7 +744,7 @@ def _push_safely(subscription: Subscription, report: ReconcileReport) -> int:
 def _abandon(payment: Payment) -> int:
     """A first payment that never reached Mollie (and never will): close it so the
     customer can start again."""
-    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    payment = _locked_payment(pk=payment.pk)
     if payment.status != Payment.Status.CREATED or payment.mollie_id:
         return 0
     fake = mollie.RemotePayment(

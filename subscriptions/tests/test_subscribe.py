@@ -67,7 +67,9 @@ def test_paying_activates_the_subscription_and_schedules_the_next_charges(subscr
     assert (invoice.amount_net, invoice.vat_rate, invoice.vat_amount, invoice.amount_gross) == (Decimal("29.00"), Decimal("21.0"), Decimal("6.09"), Decimal("35.09"))
     page = logged_in.get(paid["Location"]).content.decode()
     assert "Betaling ontvangen." in page and "Uw abonnement is actief" in page
-    assert {"payment.paid", "subscription.activated", "payment.mandate_changed", "payment.invoice_issued", "subscription.scheduled"} <= set(actions(subject_id=customer.pk))
+    assert {"payment.paid", "subscription.activated", "payment.invoice_issued", "subscription.scheduled"} <= set(actions(subject_id=customer.pk))
+    activated = AuditEvent.objects.get(subject_id=customer.pk, action="subscription.activated")
+    assert activated.changes["mandate_id"] == [None, subscription.mandate_id]  # the mandate is evidenced with the activation
 
 
 def test_the_return_page_asks_mollie_when_no_webhook_came(subscribe, logged_in):
