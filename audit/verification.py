@@ -29,7 +29,7 @@ COPY (
            salt, actor_label, ip, user_agent, changes,
            digest, chain_value, redacted_at IS NOT NULL
       FROM audit_auditevent
-     WHERE mod(chain, %(parts)s) = %(part)s
+     WHERE chain >= %(low)s AND chain < %(high)s
      ORDER BY chain, seq
 ) TO STDOUT
 """
@@ -217,13 +217,30 @@ def _stream_orm(walker: _Walker) -> None:
         walker.write(hashing._copy_text(values) + b"\n")
 
 
-def _check_partition(pinned: dict[int, tuple[int, str]], parts: int, part: int) -> _Walker:
-    """Check the chains with ``chain % parts == part`` on this thread's own connection.
+LOWEST, HIGHEST = -(2**63), 2**63 - 1
+
+
+def _ranges(parts: int) -> list[tuple[int, int]]:
+    """``parts`` contiguous ranges of chain numbers (each an index range scan), together
+    covering every possible chain, so a chain the checkpoint knows but the table lost still
+    falls into exactly one of them."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT min(chain), max(chain) FROM audit_auditevent")
+        low, high = cursor.fetchone()
+    if low is None or parts == 1:
+        return [(LOWEST, HIGHEST)]
+    step = max(1, (high - low + 1) // parts)
+    bounds = [LOWEST] + [low + step * k for k in range(1, parts)] + [HIGHEST]
+    return list(zip(bounds, bounds[1:], strict=False))
+
+
+def _check_partition(pinned: dict[int, tuple[int, str]], low: int, high: int) -> _Walker:
+    """Check the chains ``low <= chain < high`` on this thread's own connection.
 
     psycopg2 hands COPY output over one row at a time; a Python callback per row would cost
     more than the checking itself. So the rows go into a pipe through a C-level buffered
     writer, and a second thread reads them in large pieces and checks them."""
-    walker = _Walker({chain: pin for chain, pin in pinned.items() if chain % parts == part})
+    walker = _Walker({chain: pin for chain, pin in pinned.items() if low <= chain < high})
     read_end, write_end = os.pipe()
     reader = os.fdopen(read_end, "rb", buffering=PIPE_BUFFER)
     writer = os.fdopen(write_end, "wb", buffering=PIPE_BUFFER)
@@ -241,7 +258,7 @@ def _check_partition(pinned: dict[int, tuple[int, str]], parts: int, part: int) 
     checker.start()
     try:
         with writer, transaction.atomic(), connection.cursor() as cursor:
-            cursor.cursor.copy_expert(COPY_SQL % {"parts": int(parts), "part": int(part)}, writer)
+            cursor.cursor.copy_expert(COPY_SQL % {"low": int(low), "high": int(high)}, writer)
     finally:
         checker.join()
     if walker.problem is None:
@@ -292,9 +309,9 @@ def verify(*, workers: int | None = None) -> Report:
         parts = max(1, workers or 4)
         if parts == 1 or connection.in_atomic_block:
             # Inside a transaction (tests, callers) other connections cannot see its rows.
-            walkers = [_check_partition(pinned, 1, 0)]
+            walkers = [_check_partition(pinned, LOWEST, HIGHEST)]
         else:
-            threads = [_in_thread(_check_partition, pinned, parts, part) for part in range(parts)]
+            threads = [_in_thread(_check_partition, pinned, low, high) for low, high in _ranges(parts)]
             walkers = []
             for thread, result, error in threads:
                 thread.join()
