@@ -128,7 +128,12 @@ def _policies(policy: str | None) -> list[registry.Category]:
 
 
 def _cutoff(category: registry.Category, at: datetime) -> datetime | None:
-    return category.period.cutoff(at) if category.period is not None else None
+    period = category.period
+    if period is None:
+        return None
+    if not (period.years or period.months or period.days):
+        return at  # due at its own moment (e.g. a session's expiry), not by whole days
+    return period.cutoff(at)
 
 
 def _enforce_category(
