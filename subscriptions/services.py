@@ -12,6 +12,9 @@ payment id is recorded once (unique), an invoice is issued once per paid payment
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -486,10 +489,38 @@ def _invoice_issue(payment: Payment, subscription: Subscription, period_start: d
 # --- keeping Mollie's subscription in step with ours -------------------------------------
 
 
+_inline = threading.local()
+
+
+@contextmanager
+def pushing_inline() -> Iterator[None]:
+    """For a worker task: a subscription change committed inside this block is pushed to
+    Mollie right after the commit, in the same task, instead of through a second task. If
+    that push fails in any way, the push task is queued as usual (with its retries)."""
+    previous = getattr(_inline, "active", False)
+    _inline.active = True
+    try:
+        yield
+    finally:
+        _inline.active = previous
+
+
 def _push_later(subscription: Subscription) -> None:
     from subscriptions.tasks import push_subscription
 
-    transaction.on_commit(lambda: push_subscription.delay(subscription.pk))
+    subscription_id = subscription.pk
+    if not getattr(_inline, "active", False):
+        transaction.on_commit(lambda: push_subscription.delay(subscription_id))
+        return
+
+    def push_now() -> None:
+        try:
+            subscription_push(subscription_id=subscription_id)
+        except Exception as exc:  # noqa: BLE001  (the task retries what can be retried)
+            logger.info("Push of subscription %s after commit failed (%s); queued", subscription_id, exc.__class__.__name__)
+            push_subscription.delay(subscription_id)
+
+    transaction.on_commit(push_now)
 
 
 def subscription_push(*, subscription_id: int) -> bool:

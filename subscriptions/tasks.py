@@ -21,10 +21,11 @@ def process_webhook(mollie_id: str) -> None:
     """Mollie said something happened to this payment: fetch it and apply it."""
     from django.core.cache import cache
 
-    from subscriptions.services import payment_sync
+    from subscriptions.services import payment_sync, pushing_inline
 
     cache.delete(WEBHOOK_QUEUED.format(mollie_id))  # deliveries from now on queue a new task
-    payment_sync(mollie_id=mollie_id)
+    with pushing_inline():  # a first payment paid: schedule Mollie's subscription in this task
+        payment_sync(mollie_id=mollie_id)
 
 
 @shared_task(autoretry_for=(mollie.MollieUnavailable,), retry_backoff=10, retry_backoff_max=900, max_retries=12, ignore_result=True)
