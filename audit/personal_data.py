@@ -45,7 +45,8 @@ def _redact_many_sql() -> str | None:
 
     sql = getattr(audit_services, "REDACT_SQL", "")
     marker = "WHERE chain = %s"
-    if connection.vendor != "postgresql" or sql.count(marker) != 1:
+    # Written against: SET … redacted_at = %s … WHERE chain = %s … (%s IS NULL OR … <= %s).
+    if connection.vendor != "postgresql" or sql.count(marker) != 1 or sql.count("%s") != 4:
         return None
     return sql.replace(marker, "WHERE chain = ANY(%s)")
 
