@@ -545,3 +545,24 @@ EN.update({
     "De betaling is nog niet gestart: Mollie was niet bereikbaar.": "The payment has not started yet: Mollie could not be reached.",
     "Er is niets afgeschreven.": "Nothing has been charged.",
 })
+
+EN.update({
+    "Dit wachtwoord is te kort. Het moet minstens %(min_length)d teken bevatten.": (
+        "This password is too short. It must contain at least %(min_length)d character.",
+        "This password is too short. It must contain at least %(min_length)d characters.",
+    ),
+    "Uw wachtwoord moet minstens %(min_length)d teken bevatten.": (
+        "Your password must contain at least %(min_length)d character.",
+        "Your password must contain at least %(min_length)d characters.",
+    ),
+    "Uw sessies": "Your sessions",
+    "Tabel": "Table",
+})
+
+EN.update({
+    "gewijzigde velden": "changed fields",
+    "Volledig terugbetalen (via Mollie)": "Refund in full (through Mollie)",
+    "%(payment)s: € %(amount)s terugbetaald.": "%(payment)s: € %(amount)s refunded.",
+    "Alleen een betaalde betaling kan worden terugbetaald.": "Only a paid payment can be refunded.",
+    "Het bedrag moet tussen € 0,01 en € %(max)s liggen.": "The amount must be between € 0.01 and € %(max)s.",
+})
