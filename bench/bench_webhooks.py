@@ -52,15 +52,21 @@ SETUP = """\
 `bench/bench_webhooks.py`: Mollie webhook deliveries handled per second end to end, as a
 ratio to the rate at which the same worker runs a no-op task in the same run (target >= 0.25).
 
-Setup: its own PostgreSQL database and Redis queue; gunicorn (gthread) serves the portal's
-webhook and the Mollie sandbox; ONE Celery worker (threads pool). N first payments are
-prepared through the real services and marked paid at the sandbox with its own webhooks
-dropped; the benchmark then POSTs the webhooks itself from 8 threads (each id `--copies`
-times, shuffled). A delivery counts as handled when the payment is paid in our database with
-its audit events, the subscription is active, the invoice issued, and the follow-up task that
-creates the Mollie subscription has run (queue drained). The no-op yardstick:
-`subscriptions.tasks.noop` tasks queued while the worker is paused, timed from "consume" to a
-marker task behind them.
+Setup: its own PostgreSQL database and Redis queue; one gunicorn (gthread, 1 process x 8
+threads) serves the portal's webhook, a second one the Mollie sandbox (our stand-in for
+Mollie, apart so that its CPU can be told from ours); ONE Celery worker (threads pool,
+concurrency 8: the tasks mostly wait for HTTP and PostgreSQL). All processes run the
+development settings (the sandbox exists only there) with `DEBUG` off as in production
+(no SQL log) and persistent database connections. N first payments are prepared through the
+real services and marked paid at the sandbox with its own webhooks dropped; the benchmark
+then POSTs the webhooks itself from 8 threads (each id `--copies` times, shuffled). A delivery
+counts as handled when the payment is paid in our database with its audit events, the
+subscription is active, the invoice issued, and the Mollie subscription created (queue
+drained). The no-op yardstick: `subscriptions.tasks.noop` tasks queued while the same worker
+is paused, timed from "consume" to a marker task behind them. CPU per delivery is read from
+/proc for each process (and each PostgreSQL backend of the benchmark's database) over the
+webhook run. `--profile K` instead applies K deliveries serially in the benchmark process
+and prints CPU, wall time and SQL statements per step plus a cProfile listing.
 """
 
 ANALYSIS = """\
@@ -155,6 +161,49 @@ def _stop(process: subprocess.Popen) -> None:
             os.killpg(process.pid, signal.SIGKILL)
 
 
+def _tree(root: int) -> list[int]:
+    """The process and all its descendants (gunicorn and celery fork their workers)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(fields[1])
+    found, frontier = [root], [root]
+    while frontier:
+        frontier = [pid for pid, parent in parents.items() if parent in frontier]
+        found.extend(frontier)
+    return found
+
+
+def _cpu_by_pid(pids: list[int]) -> dict[int, float]:
+    """User + system CPU seconds used so far by each of these processes (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    found = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        found[pid] = (int(fields[11]) + int(fields[12])) / ticks
+    return found
+
+
+def _cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU used between two readings; a process new since the first counts in full."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+
+
+def _postgres_backends() -> list[int]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        return [row[0] for row in cursor.fetchall()]
+
+
 def _prepare(n: int, site_url: str) -> list[str]:
     from decimal import Decimal
 
@@ -177,6 +226,54 @@ def _prepare(n: int, site_url: str) -> list[str]:
     return ids
 
 
+def _profile(ids: list[str]) -> None:
+    """Serially, in this process: the fetch from the sandbox (HTTP), then the apply (SQL
+    statements counted and timed), then the commit; cProfile over all of it."""
+    import cProfile
+    import pstats
+
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from subscriptions import mollie, services
+
+    fetch, apply, commit, statements, cpu_fetch, cpu_apply = [], [], [], [], [], []
+    for mollie_id in ids[: len(ids) // 2]:  # CPU of this process, without the profiler
+        c0 = time.process_time()
+        remote = mollie.payment_get(mollie_id)
+        c1 = time.process_time()
+        with transaction.atomic():
+            services.payment_apply(remote=remote)
+        cpu_fetch.append(c1 - c0)
+        cpu_apply.append(time.process_time() - c1)
+    print(f"{len(cpu_fetch)} deliveries without the profiler, CPU of this process, medians: fetch {statistics.median(cpu_fetch) * 1000:.1f} ms, "
+          f"apply and commit {statistics.median(cpu_apply) * 1000:.1f} ms")
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for mollie_id in ids[len(ids) // 2:]:
+        t0 = time.perf_counter()
+        remote = mollie.payment_get(mollie_id)
+        t1 = time.perf_counter()
+        with CaptureQueriesContext(connection) as queries:
+            with transaction.atomic():
+                services.payment_apply(remote=remote)
+                t2 = time.perf_counter()
+        t3 = time.perf_counter()
+        fetch.append(t1 - t0)
+        apply.append(t2 - t1)
+        commit.append(t3 - t2)
+        statements.append(len(queries))
+    profiler.disable()
+    _drain()
+    print(f"{len(fetch)} deliveries, medians: fetch {statistics.median(fetch) * 1000:.1f} ms, "
+          f"apply {statistics.median(apply) * 1000:.1f} ms ({statistics.median(statements):.0f} statements incl. commit), "
+          f"commit {statistics.median(commit) * 1000:.1f} ms")
+    for sql in queries.captured_queries:
+        print(f"  {float(sql['time']) * 1000:6.1f} ms  {sql['sql'][:150]}")
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+
+
 def _drain(timeout: float = 600) -> None:
     from portal.tasks import ping
 
@@ -191,39 +288,55 @@ def main() -> None:  # noqa: PLR0915
     parser.add_argument("--senders", type=int, default=8, help="concurrent webhook senders")
     parser.add_argument("--concurrency", type=int, default=8, help="threads (or processes) of the one worker")
     parser.add_argument("--pool", choices=["threads", "prefork"], default="threads")
-    parser.add_argument("--web-workers", type=int, default=2, help="gunicorn processes serving webhook and sandbox")
+    parser.add_argument("--web-workers", type=int, default=1, help="gunicorn processes serving the webhook (and, apart, the sandbox)")
     parser.add_argument("--no-docs", action="store_true", help="print only; leave docs/benchmarks.md alone")
+    parser.add_argument("--profile", type=int, default=0, metavar="K",
+                        help="instead of the benchmark: apply K deliveries serially in this process and show where the time goes")
     args = parser.parse_args()
 
     base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal")
     redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/2")
-    port = _free_port()
+    port, sandbox_port = _free_port(), _free_port()
     site_url = f"http://127.0.0.1:{port}"
     db_url = _database(base_url, create=True)
+    logs = Path(tempfile.mkdtemp(prefix="bench-webhooks-"))
+    # DJANGO_DEBUG=1 selects the development settings (the sandbox exists only there); DEBUG
+    # itself is switched off as in production, so no process keeps a log of every SQL text.
+    (logs / "bench_webhooks_settings.py").write_text("from portal.settings import *  # noqa: F403\nDEBUG = False\n")
     env = {
         **os.environ,
         "DJANGO_DEBUG": "1",
+        "DJANGO_SETTINGS_MODULE": "bench_webhooks_settings",
+        "PYTHONPATH": os.pathsep.join([str(logs), str(ROOT)]),
+        # The sandbox stands in for Mollie, so it runs apart from the portal (its own server)
+        # and its share of the work can be told from ours.
+        "MOLLIE_API_ENDPOINT": f"http://127.0.0.1:{sandbox_port}/sandbox/mollie",
         "DATABASE_URL": db_url,
         "REDIS_URL": redis_url,
         "CELERY_QUEUE": QUEUE,
         "CACHE_KEY_PREFIX": QUEUE,
         "SITE_URL": site_url,
+        "DATABASE_CONN_MAX_AGE": "600",  # connections kept for the run (their CPU is read per process)
         "LOG_LEVEL": "WARNING",
         "PYTHONUNBUFFERED": "1",
     }
-    env.pop("MOLLIE_API_ENDPOINT", None)
     env.pop("MOLLIE_API_KEY", None)
-    os.environ.update({k: v for k, v in env.items() if k != "PYTHONUNBUFFERED"})
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    os.environ.update({k: v for k, v in env.items() if k not in ("PYTHONUNBUFFERED", "PYTHONPATH")})
+    sys.path.insert(0, str(logs))
     python = sys.executable
     node = f"bench-{os.getpid()}@localhost"
     subprocess.run([python, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
-    logs = Path(tempfile.mkdtemp(prefix="bench-webhooks-"))
-    # The production web server (gunicorn, threads) serves the portal and the sandbox.
+    # The production web server (gunicorn, threads) serves the portal's webhook; a second
+    # one serves the sandbox (Mollie).
     server = subprocess.Popen(  # noqa: S603
         [python, "-m", "gunicorn", "portal.wsgi", "-b", f"127.0.0.1:{port}", "--workers", str(args.web_workers),
          "--threads", "8", "--worker-class", "gthread", "--log-level", "warning"],
         cwd=ROOT, env=env, stdout=(logs / "server.log").open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    sandbox = subprocess.Popen(  # noqa: S603
+        [python, "-m", "gunicorn", "portal.wsgi", "-b", f"127.0.0.1:{sandbox_port}", "--workers", "1",
+         "--threads", "8", "--worker-class", "gthread", "--log-level", "warning"],
+        cwd=ROOT, env=env, stdout=(logs / "sandbox.log").open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
     )
     worker = subprocess.Popen(  # noqa: S603
         [python, "-m", "celery", "-A", "portal", "worker", "-Q", QUEUE, "-n", node,
@@ -235,6 +348,9 @@ def main() -> None:  # noqa: PLR0915
         import django
 
         django.setup()
+        from django.conf import settings as django_settings
+
+        assert not django_settings.DEBUG  # noqa: S101
         import requests
 
         from audit.models import AuditEvent
@@ -245,12 +361,16 @@ def main() -> None:  # noqa: PLR0915
         with app.connection_for_write() as connection:
             connection.default_channel.queue_purge(QUEUE)
         _wait_http(site_url + "/healthz")
+        _wait_http(f"http://127.0.0.1:{sandbox_port}/healthz")
         _drain(timeout=120)  # the worker is up
 
         t = time.perf_counter()
         ids = _prepare(args.payments, site_url)
         print(f"prepared {len(ids)} paid payments at the sandbox in {time.perf_counter() - t:.1f}s", flush=True)
         _drain()
+        if args.profile:
+            _profile(ids[: args.profile])
+            return
 
         # The yardstick: the same worker running a task that does nothing. The tasks are
         # queued while the worker does not consume, so that sending is not what is timed.
@@ -263,6 +383,14 @@ def main() -> None:  # noqa: PLR0915
         noop_seconds = time.perf_counter() - start
         noop_rate = args.noops / noop_seconds
 
+        groups = {
+            "webhook (gunicorn)": lambda: _tree(server.pid),
+            "worker": lambda: _tree(worker.pid),
+            "sandbox = Mollie (gunicorn)": lambda: _tree(sandbox.pid),
+            "PostgreSQL (this database)": _postgres_backends,
+        }
+        cpu_before = {name: _cpu_by_pid(pids()) for name, pids in groups.items()}
+        senders_before = time.process_time()
         deliveries = [mollie_id for mollie_id in ids for _ in range(args.copies)]
         random.Random(7).shuffle(deliveries)
         session_per_thread: dict[int, requests.Session] = {}
@@ -283,8 +411,11 @@ def main() -> None:  # noqa: PLR0915
             if time.perf_counter() - start > 900:
                 raise SystemExit("not all payments were applied within 15 minutes")
             time.sleep(0.05)
+        applied_seconds = time.perf_counter() - start
         _drain()
         webhook_seconds = time.perf_counter() - start
+        cpu = {name: _cpu_used(cpu_before[name], _cpu_by_pid(pids())) for name, pids in groups.items()}
+        cpu["benchmark process (senders)"] = time.process_time() - senders_before
         webhook_rate = len(deliveries) / webhook_seconds
 
         statuses = {status for status, _ in answers}
@@ -306,7 +437,10 @@ def main() -> None:  # noqa: PLR0915
             f"| webhook deliveries end to end | {len(deliveries)} in {webhook_seconds:.2f} s = **{webhook_rate:.1f}/s** |",
             f"| ratio (target >= {TARGET}) | **{ratio:.3f}** ({'met' if ratio >= TARGET else 'NOT met'}) |",
             f"| webhook HTTP answer p50 / p95 / max | {statistics.median(latencies):.1f} / {latencies[int(0.95 * len(latencies)) - 1]:.1f} / {latencies[-1]:.1f} ms |",
-            f"| all deliveries sent (HTTP only) | {sent_seconds:.2f} s |",
+            f"| all deliveries sent (HTTP only) / all payments paid / queue drained | {sent_seconds:.2f} / {applied_seconds:.2f} / {webhook_seconds:.2f} s |",
+            "| CPU used during the webhook run, ms per delivery | "
+            + "; ".join(f"{name} {seconds * 1000 / len(deliveries):.1f}" for name, seconds in cpu.items())
+            + f" (wall clock {webhook_seconds * 1000 / len(deliveries):.1f}, {os.cpu_count()} cores) |",
             f"| checks: HTTP statuses / paid / invoices / payment.paid events | {sorted(statuses)} / {paid} / {invoices} / {paid_events} |",
             f"| state | {'right' if ok else 'WRONG'} |",
         ]
@@ -323,6 +457,7 @@ def main() -> None:  # noqa: PLR0915
     finally:
         _stop(worker)
         _stop(server)
+        _stop(sandbox)
         from django.conf import settings
 
         if settings.configured:
