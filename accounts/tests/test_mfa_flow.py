@@ -6,6 +6,7 @@ import time
 from http import HTTPStatus
 
 import pytest
+import time_machine
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
 from django.test import Client
@@ -37,15 +38,18 @@ def test_activating_totp_then_logging_in_needs_the_code(customer, password):
     assert Authenticator.objects.filter(user=customer, type="recovery_codes").exists()
     assert AuditEvent.objects.filter(subject_id=customer.pk, action="auth.mfa_added").exists()
 
-    client = Client()
-    response = client.post(LOGIN, {"login": "jansen", "password": password})
-    assert response["Location"].startswith("/accounts/2fa/authenticate/")
-    assert "_auth_user_id" not in client.session
-    wrong = client.post("/accounts/2fa/authenticate/", {"code": "000000" if current_code(secret) != "000000" else "111111"})
-    assert wrong.status_code == HTTPStatus.OK
-    assert "_auth_user_id" not in client.session
-    ok = client.post("/accounts/2fa/authenticate/", {"code": current_code(secret)})
-    assert ok.status_code == HTTPStatus.FOUND
+    # allauth refuses a code that was used before (the one that activated the app), so the
+    # login happens in the next 30-second window.
+    with time_machine.travel(time.time() + 31, tick=True):
+        client = Client()
+        response = client.post(LOGIN, {"login": "jansen", "password": password})
+        assert response["Location"].startswith("/accounts/2fa/authenticate/")
+        assert "_auth_user_id" not in client.session
+        wrong = client.post("/accounts/2fa/authenticate/", {"code": "000000" if current_code(secret) != "000000" else "111111"})
+        assert wrong.status_code == HTTPStatus.OK
+        assert "_auth_user_id" not in client.session
+        ok = client.post("/accounts/2fa/authenticate/", {"code": current_code(secret)})
+        assert ok.status_code == HTTPStatus.FOUND
     assert client.session["_auth_user_id"] == str(customer.pk)
     assert AuditEvent.objects.filter(subject_id=customer.pk, action="auth.mfa_used").exists()
 
