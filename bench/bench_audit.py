@@ -24,43 +24,16 @@ import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from benchdb import drop_database, recreate_database  # noqa: E402
 
 BENCH_DB = "bench_audit"
 WRITERS = 16
 DOCS = ROOT / "docs" / "benchmarks.md"
-
-
-def _admin_connection(base_url: str):
-    import psycopg2
-
-    parsed = urlparse(base_url)
-    connection = psycopg2.connect(dbname="postgres", user=parsed.username, password=parsed.password,
-                                  host=parsed.hostname, port=parsed.port or 5432)
-    connection.autocommit = True
-    return connection
-
-
-def _recreate_database(base_url: str) -> str:
-    admin = _admin_connection(base_url)
-    with admin.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-        cursor.execute(f"CREATE DATABASE {BENCH_DB}")
-    admin.close()
-    return urlunparse(urlparse(base_url)._replace(path=f"/{BENCH_DB}"))
-
-
-def _drop_database(base_url: str) -> None:
-    from django.db import connections
-
-    connections.close_all()
-    admin = _admin_connection(base_url)
-    with admin.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-    admin.close()
 
 
 def _run_threads(work) -> float:
@@ -208,7 +181,7 @@ def main() -> None:
     args = parser.parse_args()
 
     base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal")
-    os.environ["DATABASE_URL"] = _recreate_database(base_url)
+    os.environ["DATABASE_URL"] = recreate_database(base_url, BENCH_DB)
     os.environ.setdefault("DJANGO_DEBUG", "1")
     os.environ.pop("REDIS_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
@@ -257,7 +230,7 @@ def main() -> None:
         verify_s, verified, chains = report.seconds, report.events, report.chains
     finally:
         if not args.keep:
-            _drop_database(base_url)
+            drop_database(base_url, BENCH_DB)
 
     def rate(seconds: float) -> float:
         return total / seconds

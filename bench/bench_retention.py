@@ -32,44 +32,17 @@ import time
 import tracemalloc
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from benchdb import drop_database, recreate_database  # noqa: E402
 
 BENCH_DB = "bench_retention"
 DOCS = ROOT / "docs" / "benchmarks.md"
 TARGET_RATIO = 0.5
 TARGET_PEAK_MB = 150
-
-
-def _admin_connection(base_url: str):
-    import psycopg2
-
-    parsed = urlparse(base_url)
-    connection = psycopg2.connect(dbname="postgres", user=parsed.username, password=parsed.password,
-                                  host=parsed.hostname, port=parsed.port or 5432)
-    connection.autocommit = True
-    return connection
-
-
-def _recreate_database(base_url: str) -> str:
-    admin = _admin_connection(base_url)
-    with admin.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-        cursor.execute(f"CREATE DATABASE {BENCH_DB}")
-    admin.close()
-    return urlunparse(urlparse(base_url)._replace(path=f"/{BENCH_DB}"))
-
-
-def _drop_database(base_url: str) -> None:
-    from django.db import connections
-
-    connections.close_all()
-    admin = _admin_connection(base_url)
-    with admin.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-    admin.close()
 
 
 # Accounts with id % every == 0 are due (closed two years ago); id % every == every // 2 are
@@ -99,10 +72,11 @@ SELECT g, 'klant' || g || '@example.com', true, true FROM generate_series(1, %(n
 # generator); the digests are stand-ins: the benchmark does not verify chains.
 AUDIT_SQL = """
 INSERT INTO audit_auditevent (chain, seq, occurred_at, actor_kind, actor_id, actor_label, subject_id, action,
-                              target_type, target_id, changes, ip, user_agent, request_id, salt,
+                              target_type, target_id, changes, fields, ip, user_agent, request_id, salt,
                               personal_digest, digest, chain_value)
 SELECT g, %(seq)s + a.n, now() - interval '2 years', 'customer', g, 'klant' || g, g, a.action, 'accounts.profile',
-       g::text, jsonb_build_object('street', jsonb_build_array(NULL, 'Straat ' || g)), '203.0.113.7', 'Firefox/130',
+       g::text, jsonb_build_object('street', jsonb_build_array(NULL, 'Straat ' || g))::text, '["street"]',
+       '203.0.113.7', 'Firefox/130',
        'bench', md5(g::text), md5('p' || g), md5('d' || g), md5('c' || g)
 FROM generate_series(1, %(n)s) g CROSS JOIN (VALUES (1, 'auth.login'), (2, 'profile.changed')) AS a(n, action)
 WHERE %(where)s
@@ -129,7 +103,7 @@ PLAIN_SQL = [
     "CREATE TEMP TABLE due AS SELECT id FROM accounts_user WHERE closed_at <= %(cutoff)s",
     "SELECT set_config('audit.redaction', 'on', true)",
     "UPDATE audit_auditevent SET ip = NULL, user_agent = '', actor_label = '', salt = '', redacted_at = now(), "
-    "changes = coalesce((SELECT jsonb_object_agg(k, 'null'::jsonb) FROM jsonb_object_keys(changes) AS k), '{}') "
+    "changes = '{}' "
     "WHERE chain IN (SELECT id FROM due) AND redacted_at IS NULL",
     "DELETE FROM account_emailaddress WHERE user_id IN (SELECT id FROM due)",
     "DELETE FROM accounts_profile WHERE user_id IN (SELECT id FROM due)",
@@ -260,7 +234,7 @@ def main() -> None:
         sizes_due = sizes_due * len(sizes_n)
 
     base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal")
-    os.environ["DATABASE_URL"] = _recreate_database(base_url)
+    os.environ["DATABASE_URL"] = recreate_database(base_url, BENCH_DB)
     os.environ.setdefault("DJANGO_DEBUG", "1")
     os.environ.pop("REDIS_URL", None)  # eager tasks, local cache: the benchmark measures the database work
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
@@ -279,7 +253,7 @@ def main() -> None:
         rows = [run_size(n=n, due_fraction=d, batch_size=args.batch_size) for n, d in zip(sizes_n, sizes_due, strict=True)]
     finally:
         if not args.keep:
-            _drop_database(base_url)
+            drop_database(base_url, BENCH_DB)
 
     markdown = render(rows, args.batch_size)
     print(markdown)
