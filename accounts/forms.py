@@ -25,23 +25,7 @@ class SignupForm(AllauthSignupForm):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = Profile
-        fields = [
-            "full_name",
-            "street",
-            "postal_code",
-            "city",
-            "country",
-            "phone",
-            "company_name",
-            "kvk_number",
-            "vat_id",
-            "billing_same_as_address",
-            "billing_name",
-            "billing_street",
-            "billing_postal_code",
-            "billing_city",
-            "billing_country",
-        ]
+        fields = list(Profile.AUDITED_FIELDS)  # every field the customer edits is audited
         widgets = {
             "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
             "street": forms.TextInput(attrs={"autocomplete": "street-address"}),
