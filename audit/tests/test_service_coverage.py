@@ -58,9 +58,8 @@ LEDGER: dict[str, tuple[str, str]] = {
     "subscriptions.first_payment_checkout": ("calls Mollie; the payment is recorded by subscription_start", ""),
     "subscriptions.payment_sync": ("fetches and hands over to payment_apply", ""),
     "subscriptions.payment_apply": ("elsewhere", "subscriptions/tests/test_webhook.py:payment.paid"),
-    # Records payment.refunded (staff request) after calling Mollie; it needs the sandbox, so
-    # its audited_writes test belongs with the billing tests: not written yet.
-    "subscriptions.payment_refund": ("records its own event; test to be added with the billing tests", ""),
+    "subscriptions.payment_refund": ("elsewhere", "subscriptions/tests/test_cancel.py:payment.refunded"),
+    "subscriptions.pushing_inline": ("a context for the webhook task; changes nothing itself", ""),
     "subscriptions.subscription_push": ("elsewhere", "subscriptions/tests/test_subscribe.py:subscription.scheduled"),
     "subscriptions.subscription_cancel_at_period_end": (HERE, ""),
     "subscriptions.subscription_cancel_undo": (HERE, ""),
