@@ -566,3 +566,18 @@ EN.update({
     "Alleen een betaalde betaling kan worden terugbetaald.": "Only a paid payment can be refunded.",
     "Het bedrag moet tussen € 0,01 en € %(max)s liggen.": "The amount must be between € 0.01 and € %(max)s.",
 })
+
+# The sandbox's hosted checkout (stands in for Mollie's, which speaks the payer's language).
+EN.update({
+    "Mollie sandbox: afrekenen": "Mollie sandbox: checkout",
+    "Mollie sandbox · testbetaling, er wordt geen geld overgemaakt": "Mollie sandbox · test payment, no money is transferred",
+    "Afrekenen": "Checkout",
+    "Betaalmethode": "Payment method",
+    "Creditcard": "Credit card",
+    "iDEAL (daarna automatische incasso)": "iDEAL (then direct debit)",
+    "Uitkomst van deze testbetaling": "Outcome of this test payment",
+    "Ga verder": "Continue",
+    "Deze betaling is al afgerond: %(status)s.": "This payment has already been completed: %(status)s.",
+    "Terug naar de webwinkel": "Back to the shop",
+    "Kies een uitkomst.": "Choose an outcome.",
+})

@@ -11,6 +11,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from subscriptions.sandbox import controls, engine
@@ -35,7 +36,7 @@ def checkout(request: HttpRequest, payment_id: str) -> HttpResponse:
         outcome = request.POST.get("outcome", "")
         method = request.POST.get("method", "creditcard")
         if outcome not in engine.CHECKOUT_OUTCOMES or method not in ("creditcard", "ideal", "directdebit"):
-            error = "Kies een uitkomst."
+            error = gettext("Kies een uitkomst.")
         else:
             try:
                 with transaction.atomic():

@@ -61,6 +61,24 @@ def test_paying_in_the_checkout_sets_paid_at_and_creates_a_valid_mandate(mollie_
     assert paid.mandate_id == mandates[0].id
 
 
+@pytest.mark.parametrize(
+    ("language", "heading", "invalid"),
+    [("nl", "Afrekenen", "Kies een uitkomst."), ("en", "Checkout", "Choose an outcome.")],
+)
+def test_the_checkout_speaks_the_payers_language_and_refuses_a_made_up_outcome(mollie_sandbox, language, heading, invalid):
+    from django.test import Client
+
+    client = mollie.client()
+    payment = client.payments.create({**FIRST, "customerId": _customer(client).id})
+    browser = Client(headers={"accept-language": language})
+    page = f"/sandbox/mollie/checkout/{payment.id}/"
+    assert f"<h1>{heading}</h1>" in browser.get(page).content.decode()
+    response = browser.post(page, {"outcome": "<script>paid</script>", "method": "creditcard"})
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert invalid in response.content.decode()
+    assert client.payments.get(payment.id).status == "open"
+
+
 @pytest.mark.parametrize("outcome", ["failed", "canceled", "expired"])
 def test_other_checkout_outcomes_end_the_payment_without_paid_at(mollie_sandbox, outcome):
     client = mollie.client()
