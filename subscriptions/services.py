@@ -52,6 +52,10 @@ EU_OUTSIDE_NL = frozenset(
 )
 LOST_CREATE_GRACE = timedelta(minutes=5)
 LOST_CREATE_GIVE_UP = timedelta(hours=2)
+# How long after payment a refund or chargeback of a first payment is still looked for when
+# its webhook was lost (card chargebacks come up to about 120 days later). Recurring
+# payments are covered by the subscription payment lists.
+REFUND_WATCH = timedelta(days=120)
 
 
 class BillingError(Exception):
@@ -687,6 +691,7 @@ class ReconcileReport:
     lost_creates_abandoned: int = 0
     mollie_subscriptions_changed: int = 0
     subscriptions_ended: int = 0
+    first_payment_amounts_changed: int = 0
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -698,6 +703,7 @@ class ReconcileReport:
             + self.lost_creates_abandoned
             + self.mollie_subscriptions_changed
             + self.subscriptions_ended
+            + self.first_payment_amounts_changed
         )
 
 
@@ -760,6 +766,20 @@ def reconcile(*, now: datetime | None = None) -> ReconcileReport:
         report.mollie_subscriptions_changed += _push_safely(subscription, report)
     # 5. Periods that ran out after a cancellation.
     report.subscriptions_ended = subscriptions_end_due(now=now)
+    # 6. Refunds and chargebacks of paid first payments (their webhook may be lost too).
+    watched = Payment.objects.filter(
+        sequence_type=Payment.Sequence.FIRST, status=Payment.Status.PAID, paid_at__gte=now - REFUND_WATCH, mollie_id__isnull=False
+    ).values_list("mollie_id", "amount_refunded", "amount_charged_back")
+    for mollie_id, refunded, charged_back in watched:
+        try:
+            remote = mollie.payment_get(mollie_id)
+        except mollie.MollieNotFound:
+            continue
+        except mollie.MollieError as exc:
+            report.errors.append(str(exc))
+            continue
+        if remote.amount_refunded > refunded or remote.amount_charged_back > charged_back:
+            report.first_payment_amounts_changed += _apply(remote).changed
     return report
 
 

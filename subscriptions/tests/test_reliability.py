@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 import requests
@@ -189,3 +190,36 @@ def test_a_first_payment_that_never_reached_mollie_is_closed_after_two_hours(mol
     payment.refresh_from_db()
     assert payment.status == Payment.Status.CANCELED
     assert payment.subscription.status == Subscription.Status.FAILED
+
+
+def test_a_refund_or_chargeback_of_a_first_payment_whose_webhook_is_lost_is_found_for_120_days(mollie_sandbox, make_user, plan):
+    controls.add_fault("webhook_drop", count=1000)
+    refunded, charged_back, inside, old = _open_payments(make_user, plan, 4)
+    with time_machine.travel(timezone.now() - timedelta(days=120, hours=1)):
+        checkout(old.checkout_url, "paid")
+        services.reconcile()
+    with time_machine.travel(timezone.now() - timedelta(days=119, hours=23)):
+        checkout(inside.checkout_url, "paid")
+        services.reconcile()
+    for payment in (refunded, charged_back):
+        checkout(payment.checkout_url, "paid")
+    services.reconcile()
+    assert Payment.objects.filter(status="paid").count() == 4
+
+    controls.refund(refunded.mollie_id, Decimal("10.00"))
+    controls.refund(inside.mollie_id, None)  # paid 119 days and 23 hours ago: still looked for
+    controls.chargeback(charged_back.mollie_id, None)
+    controls.refund(old.mollie_id, None)  # paid 120 days and an hour ago: no longer looked for
+    report = services.reconcile()
+    assert report.first_payment_amounts_changed == 3 and not report.errors
+    refunded.refresh_from_db()
+    charged_back.refresh_from_db()
+    old.refresh_from_db()
+    inside.refresh_from_db()
+    assert inside.amount_refunded == inside.amount
+    assert refunded.amount_refunded == Decimal("10.00")
+    assert charged_back.amount_charged_back == charged_back.amount
+    assert old.amount_refunded == Decimal("0.00")
+    assert AuditEvent.objects.filter(action="payment.refunded", target_id=str(refunded.pk)).count() == 1
+    assert AuditEvent.objects.filter(action="payment.charged_back", target_id=str(charged_back.pk)).count() == 1
+    assert services.reconcile().changes == 0  # the next run finds nothing new
