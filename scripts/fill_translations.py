@@ -1,6 +1,7 @@
 """Write the English translations into locale/en/LC_MESSAGES/django.po and compile the .mo
-(pure Python, no GNU gettext needed). Prints the source strings that still lack English;
-exits 1 when there are any."""
+(pure Python, no GNU gettext needed). scripts/translations_en.py is the only source of the
+English: a text that is not in it is reported as missing, even when makemessages guessed one
+(a "fuzzy" guess from a similar text is often wrong). Exits 1 when any are missing."""
 
 from __future__ import annotations
 
@@ -22,19 +23,17 @@ missing = []
 for entry in po:
     if entry.obsolete:
         continue
-    if entry.msgid_plural:
-        if entry.msgid in EN:
-            singular, plural = EN[entry.msgid]
-            entry.msgstr_plural = {0: singular, 1: plural}
-        elif not all(entry.msgstr_plural.values()):
-            missing.append(entry.msgid)
-        continue
-    if entry.msgid in EN:
-        entry.msgstr = EN[entry.msgid]
-    elif not entry.msgstr:
-        missing.append(entry.msgid)
     if "fuzzy" in entry.flags:
         entry.flags.remove("fuzzy")
+    entry.previous_msgid = entry.previous_msgid_plural = None
+    if entry.msgid not in EN:
+        missing.append(entry.msgid)
+        entry.msgstr, entry.msgstr_plural = "", {0: "", 1: ""} if entry.msgid_plural else {}
+    elif entry.msgid_plural:
+        singular, plural = EN[entry.msgid]
+        entry.msgstr_plural = {0: singular, 1: plural}
+    else:
+        entry.msgstr = EN[entry.msgid]
 po.save(str(po_path))
 po.save_as_mofile(str(po_path.with_suffix(".mo")))
 if missing:

@@ -514,7 +514,7 @@ EN.update({
     "incl. btw": "incl. VAT",
     "Opgezegd: uw abonnement loopt tot en met %(date)s. Daarna wordt er niets meer afgeschreven.": "Cancelled: your subscription runs up to and including %(date)s. Nothing will be charged after that.",
     "Opzegging intrekken": "Withdraw the cancellation",
-    "Betaald tot %(date)s; dan volgt de volgende automatische betaling.": "Paid until %(date)s; then the next automatic payment follows.",
+    "Betaald tot en met %(paid)s; op %(next)s volgt de volgende automatische betaling.": "Paid up to and including %(paid)s; the next automatic payment follows on %(next)s.",
     "Opzeggen gaat in aan het einde van de betaalde termijn: u houdt toegang tot en met %(date)s.": "Cancelling takes effect at the end of the paid period: you keep access up to and including %(date)s.",
     "Abonnement opzeggen": "Cancel subscription",
     "Uw abonnement is opgeschort omdat de automatische betaling niet lukte. Neem contact met ons op.": "Your subscription is suspended because the automatic payment failed. Please contact us.",
@@ -580,4 +580,7 @@ EN.update({
     "Deze betaling is al afgerond: %(status)s.": "This payment has already been completed: %(status)s.",
     "Terug naar de webwinkel": "Back to the shop",
     "Kies een uitkomst.": "Choose an outcome.",
+    "Betaling": "Payment",
+    "%(plan)s: eerste termijn": "%(plan)s: first period",
+    "%(product)s: terugbetaling %(payment)s": "%(product)s: refund %(payment)s",
 })

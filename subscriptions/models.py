@@ -52,6 +52,13 @@ class Plan(models.Model):
         return self.price_incl_vat - self.price
 
     @property
+    def billing_name(self) -> str:
+        """How the plan is named on payments, invoices and bank statements: with the
+        product's name in front unless the plan's name already carries it."""
+        product = settings.PRODUCT_NAME
+        return self.name if product.casefold() in self.name.casefold() else f"{product} {self.name}"
+
+    @property
     def mollie_interval(self) -> str:
         return "12 months" if self.interval == self.Interval.YEAR else "1 month"
 

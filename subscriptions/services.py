@@ -197,7 +197,7 @@ def first_payment_checkout(*, payment: Payment) -> str:
     remote = mollie.first_payment_create(
         customer_id=customer_id,
         amount=payment.amount,
-        description=f"{settings.PRODUCT_NAME} {subscription.plan.name}: {_('eerste termijn')}",
+        description=_("%(plan)s: eerste termijn") % {"plan": subscription.plan.billing_name},
         redirect_url=settings.SITE_URL + reverse("subscriptions:payment_return", args=[payment.pk]),
         webhook_url=webhook_url(),
         metadata={"payment": payment.pk, "subscription": subscription.pk},
@@ -429,7 +429,7 @@ def payment_refund(*, payment: Payment, by, amount: Decimal | None = None) -> De
     mollie.refund_create(
         payment_id=payment.mollie_id,
         amount=amount,
-        description=f"{settings.PRODUCT_NAME}: {_('terugbetaling')} {payment.mollie_id}",
+        description=_("%(product)s: terugbetaling %(payment)s") % {"product": settings.PRODUCT_NAME, "payment": payment.mollie_id},
         idempotency_key=f"refund-{payment.pk}-{payment.amount_refunded}",
     )
     with transaction.atomic():
@@ -475,7 +475,7 @@ def _invoice_issue(payment: Payment, subscription: Subscription, period_start: d
         payment=payment,
         number=_next_invoice_number(issued_on.year),
         issued_on=issued_on,
-        description=f"{settings.PRODUCT_NAME} {subscription.plan.name} ({subscription.plan.get_interval_display()})",
+        description=f"{subscription.plan.billing_name} ({subscription.plan.get_interval_display()})",
         period_start=period_start,
         period_end=period_end,
         amount_net=net,
@@ -545,7 +545,7 @@ def subscription_push(*, subscription_id: int) -> bool:
             amount=subscription.amount_gross,
             interval=subscription.plan.mollie_interval,
             start_date=start,
-            description=f"{settings.PRODUCT_NAME} {subscription.plan.name} #{subscription.pk}-{count}",
+            description=f"{subscription.plan.billing_name} #{subscription.pk}-{count}",
             mandate_id=subscription.mandate_id,
             webhook_url=webhook_url(),
             metadata={"subscription": subscription.pk},

@@ -3,13 +3,14 @@ Mollie subscription → active. Through the real client against the sandbox over
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
 import time_machine
 from dateutil.relativedelta import relativedelta
-from django.utils import timezone
+from django.utils import dateformat, timezone, translation
 
 from accounts.services import profile_for
 from audit.models import AuditEvent
@@ -67,6 +68,13 @@ def test_paying_activates_the_subscription_and_schedules_the_next_charges(subscr
     assert (invoice.amount_net, invoice.vat_rate, invoice.vat_amount, invoice.amount_gross) == (Decimal("29.00"), Decimal("21.0"), Decimal("6.09"), Decimal("35.09"))
     page = logged_in.get(paid["Location"]).content.decode()
     assert "Betaling ontvangen." in page and "Uw abonnement is actief" in page
+    with translation.override("nl"):
+        last_paid_day = dateformat.format(subscription.current_period_end - timedelta(days=1), "j F Y")
+        next_charge = dateformat.format(subscription.current_period_end, "j F Y")
+    overview = logged_in.get("/portal/abonnement/").content.decode()
+    assert f"Betaald tot en met {last_paid_day}; op {next_charge} volgt de volgende automatische betaling." in overview
+    assert invoice.description == "Exact koppeling Basis (per maand)"  # the product's name once
+    assert SandboxObject.objects.get(pk=payment.mollie_id).data["description"] == "Exact koppeling Basis: eerste termijn"
     assert {"payment.paid", "subscription.activated", "payment.invoice_issued", "subscription.scheduled"} <= set(actions(subject_id=customer.pk))
     activated = AuditEvent.objects.get(subject_id=customer.pk, action="subscription.activated")
     assert activated.changes["mandate_id"] == [None, subscription.mandate_id]  # the mandate is evidenced with the activation
