@@ -63,6 +63,8 @@ class Action(models.TextChoices):
     SUBSCRIPTION_RENEWED = "subscription.renewed", _("Abonnement verlengd")
     SUBSCRIPTION_SCHEDULED = "subscription.scheduled", _("Automatische incasso ingepland bij Mollie")
     SUBSCRIPTION_UNSCHEDULED = "subscription.unscheduled", _("Automatische incasso gestopt bij Mollie")
+    CREDIT_NOTE_ISSUED = "payment.credit_note_issued", _("Creditnota opgesteld")
+    DOCUMENT_PDF_STORED = "payment.document_pdf_stored", _("Pdf van factuur of creditnota vastgelegd")
 
 
 class ActorKind(models.TextChoices):

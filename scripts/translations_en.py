@@ -565,6 +565,25 @@ EN.update({
     "%(payment)s: € %(amount)s terugbetaald.": "%(payment)s: € %(amount)s refunded.",
     "Alleen een betaalde betaling kan worden terugbetaald.": "Only a paid payment can be refunded.",
     "Het bedrag moet tussen € 0,01 en € %(max)s liggen.": "The amount must be between € 0.01 and € %(max)s.",
+    # Invoice PDFs and credit notes
+    "Creditnota opgesteld": "Credit note issued",
+    "Pdf van factuur of creditnota vastgelegd": "PDF of invoice or credit note stored",
+    "pdf": "PDF",
+    "SHA-256 van de pdf": "SHA-256 of the PDF",
+    "creditnota": "credit note",
+    "creditnota's": "credit notes",
+    "nummer": "number",
+    "datum": "date",
+    "terugbetaald vóór": "refunded before",
+    "terugbetaald na": "refunded after",
+    "Factuur %(number)s downloaden (pdf)": "Download invoice %(number)s (PDF)",
+    "De factuur is in het Nederlands, met de Engelse omschrijving bij elk onderdeel.": "The invoice is in Dutch, with the English label beside each part.",
+    "Creditnota's bij deze factuur": "Credit notes for this invoice",
+    "Voor een terugbetaling maken we een creditnota: een correctie van deze factuur met negatieve bedragen.": "For a refund we issue a credit note: a correction of this invoice with negative amounts.",
+    "Creditnota %(number)s (pdf)": "Credit note %(number)s (PDF)",
+    "Factuur %(number)s (pdf)": "Invoice %(number)s (PDF)",
+    "Creditnota %(number)s bij %(invoice)s": "Credit note %(number)s for %(invoice)s",
+    "Mollie-klant-, machtigings- en betalingskenmerken, bedragen, betaaldata, facturen en creditnota's met naam en factuuradres": "Mollie customer, mandate and payment references, amounts, payment dates, invoices and credit notes with name and billing address",
 })
 
 # The sandbox's hosted checkout (stands in for Mollie's, which speaks the payer's language).

@@ -1,10 +1,16 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.db import transaction
+from django.http import Http404
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from audit.events import Action
+from audit.services import record
 from subscriptions import mollie, services
-from subscriptions.models import Invoice, MollieCustomer, Payment, Plan, Subscription
+from subscriptions.models import CreditNote, Invoice, MollieCustomer, Payment, Plan, Subscription
 
 
 @admin.register(Plan)
@@ -86,10 +92,73 @@ class PaymentAdmin(ReadOnlyAdmin):
                 self.message_user(request, _("%(payment)s: € %(amount)s terugbetaald.") % {"payment": payment, "amount": amount}, messages.SUCCESS)
 
 
+class PdfDownloadMixin:
+    """A "pdf" link on the list and the page of an invoice or credit note; the download
+    serves the stored PDF (rendered once if it is still missing) and is recorded as a staff
+    view of the document."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("pdf")
+
+    def get_urls(self):
+        name = f"{self.model._meta.app_label}_{self.model._meta.model_name}_pdf"
+        return [
+            path("<int:object_id>/pdf/", self.admin_site.admin_view(self.pdf_view), name=name),
+            *super().get_urls(),
+        ]
+
+    def pdf_view(self, request, object_id: int):
+        from subscriptions.views import pdf_response
+
+        document = self.get_queryset(request).filter(pk=object_id).first()
+        if document is None or not self.has_view_permission(request, document):
+            raise Http404
+        response = pdf_response(document)
+        with transaction.atomic():
+            record(Action.ADMIN_VIEWED, actor=request.user, subject_id=document.user_id, target=document, changes={"pdf": [None, document.pdf_filename]})
+        return response
+
+    @admin.display(description=_("pdf"))
+    def pdf_link(self, document) -> str:
+        url = reverse(f"admin:{document._meta.app_label}_{document._meta.model_name}_pdf", args=[document.pk])
+        return format_html('<a href="{}">{}</a>', url, document.pdf_filename)
+
+
+class CreditNoteInline(admin.TabularInline):
+    model = CreditNote
+    fields = ("number", "issued_on", "amount_net", "vat_amount", "amount_gross", "pdf_link")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("pdf")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("pdf"))
+    def pdf_link(self, note: CreditNote) -> str:
+        return format_html('<a href="{}">{}</a>', reverse("admin:subscriptions_creditnote_pdf", args=[note.pk]), note.pdf_filename)
+
+
 @admin.register(Invoice)
-class InvoiceAdmin(ReadOnlyAdmin):
-    list_display = ("number", "user", "issued_on", "amount_net", "vat_amount", "amount_gross", "reverse_charge")
+class InvoiceAdmin(PdfDownloadMixin, ReadOnlyAdmin):
+    list_display = ("number", "user", "issued_on", "amount_net", "vat_amount", "amount_gross", "reverse_charge", "pdf_link")
     search_fields = ("number", "user__username")
+    readonly_fields = ("pdf_link", "pdf_sha256")
+    inlines = [CreditNoteInline]
+
+
+@admin.register(CreditNote)
+class CreditNoteAdmin(PdfDownloadMixin, ReadOnlyAdmin):
+    list_display = ("number", "invoice", "user", "issued_on", "amount_net", "vat_amount", "amount_gross", "pdf_link")
+    search_fields = ("number", "invoice__number", "user__username")
+    readonly_fields = ("pdf_link", "pdf_sha256")
 
 
 @admin.register(MollieCustomer)

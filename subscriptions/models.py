@@ -244,6 +244,10 @@ class Invoice(models.Model):
     billing_snapshot = models.JSONField(_("factuurgegevens"))
     seller_snapshot = models.JSONField(_("gegevens leverancier"))
     created_at = models.DateTimeField(auto_now_add=True)
+    # The PDF as issued: rendered once from this row, then only ever served (see
+    # services.document_pdf); its SHA-256 is also in the audit event that stored it.
+    pdf = models.BinaryField(_("pdf"), null=True, editable=False)
+    pdf_sha256 = models.CharField(_("SHA-256 van de pdf"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("factuur")
@@ -252,6 +256,52 @@ class Invoice(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def pdf_filename(self) -> str:
+        return f"factuur-{self.number}.pdf"
+
+
+class CreditNote(models.Model):
+    """A correction of an invoice for money Mollie refunded: negative amounts, numbered in
+    the invoices' own gapless series, addressed as the invoice was. One per growth of the
+    payment's refunded amount (``refunded_before`` → ``refunded_after``)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="credit_notes")
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="credit_notes", verbose_name=_("factuur"))
+    number = models.CharField(_("nummer"), max_length=20, unique=True)
+    issued_on = models.DateField(_("datum"))
+    description = models.CharField(_("omschrijving"), max_length=200)
+    refunded_before = models.DecimalField(_("terugbetaald vóór"), max_digits=10, decimal_places=2)
+    refunded_after = models.DecimalField(_("terugbetaald na"), max_digits=10, decimal_places=2)
+    amount_net = models.DecimalField(_("bedrag excl. btw"), max_digits=10, decimal_places=2)
+    vat_rate = models.DecimalField(_("btw-tarief (%)"), max_digits=4, decimal_places=1)
+    vat_amount = models.DecimalField(_("btw"), max_digits=10, decimal_places=2)
+    amount_gross = models.DecimalField(_("totaal"), max_digits=10, decimal_places=2)
+    reverse_charge = models.BooleanField(_("btw verlegd"), default=False)
+    billing_snapshot = models.JSONField(_("factuurgegevens"))
+    seller_snapshot = models.JSONField(_("gegevens leverancier"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    pdf = models.BinaryField(_("pdf"), null=True, editable=False)
+    pdf_sha256 = models.CharField(_("SHA-256 van de pdf"), max_length=64, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("creditnota")
+        verbose_name_plural = _("creditnota's")
+        ordering = ["-issued_on", "-number"]
+        constraints = [
+            # One credit note per refund growth, whatever the webhooks do.
+            models.UniqueConstraint(fields=["invoice", "refunded_after"], name="creditnote_one_per_refund_growth"),
+            models.CheckConstraint(condition=Q(amount_gross__lt=0), name="creditnote_amount_negative"),
+            models.CheckConstraint(condition=Q(refunded_after__gt=models.F("refunded_before")), name="creditnote_refund_grows"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def pdf_filename(self) -> str:
+        return f"creditnota-{self.number}.pdf"
 
 
 from subscriptions.sandbox.models import (  # noqa: E402  (the sandbox's tables live in this app)
@@ -262,6 +312,7 @@ from subscriptions.sandbox.models import (  # noqa: E402  (the sandbox's tables 
 )
 
 __all__ = [
+    "CreditNote",
     "Invoice",
     "InvoiceSequence",
     "MollieCustomer",

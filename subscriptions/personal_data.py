@@ -4,12 +4,13 @@ Kept until the subscription ended plus seven years (the statutory retention duty
 privacy statement promises exactly this). What happens when:
 
 * **The account is erased** (three months after closure): the user link of every billing
-  row goes (``on_delete=SET_NULL`` on subscriptions, payments, invoices and the Mollie
-  customer), the rows stay. Invoices keep their ``billing_snapshot`` (name and address as
-  invoiced), because the law requires the invoice as issued. A Mollie customer without any
+  row goes (``on_delete=SET_NULL`` on subscriptions, payments, invoices, credit notes and
+  the Mollie customer), the rows stay. Invoices and credit notes keep their
+  ``billing_snapshot`` (name and address as invoiced) and their stored PDF, because the law
+  requires the invoice as issued. A Mollie customer without any
   subscription is deleted with the account: there is nothing it must be kept for.
 * **Seven years after ``Subscription.ended_at``**: the subscription and everything under
-  it is *deleted*: its invoices (with their snapshots), its payments (Mollie payment ids,
+  it is *deleted*: its credit notes and invoices (with their snapshots and PDFs), its payments (Mollie payment ids,
   amounts, dates), its Mollie subscription ids, and the Mollie customer once no
   subscription of it is left. Nothing of the customer remains; the invoice number sequence
   per year (``InvoiceSequence``) stays, so numbers are never handed out twice.
@@ -30,7 +31,7 @@ from django.utils.translation import gettext_lazy as _
 
 from retention.cascade import in_batch
 from retention.registry import Category, EndAction, Explanation, LegalBasis, Period, register
-from subscriptions.models import Invoice, MollieCustomer, MollieSubscription, Payment, Subscription
+from subscriptions.models import CreditNote, Invoice, MollieCustomer, MollieSubscription, Payment, Subscription
 
 BILLING_PERIOD = Period(years=7)
 
@@ -47,6 +48,8 @@ def dispose_billing(ids: list[Any]) -> dict[str, int]:
     customers = list(Subscription.objects.filter(pk__in=ids).values_list("customer_id", flat=True).distinct())
     counts: dict[str, int] = {}
     for label, queryset in (
+        # Credit notes first: they protect the invoice they correct.
+        ("subscriptions.CreditNote", CreditNote.objects.filter(invoice__payment__subscription_id__in=ids)),
         ("subscriptions.Invoice", Invoice.objects.filter(payment__subscription_id__in=ids)),
         ("subscriptions.Payment", Payment.objects.filter(subscription_id__in=ids)),
         ("subscriptions.MollieSubscription", MollieSubscription.objects.filter(subscription_id__in=ids)),
@@ -82,7 +85,13 @@ def export_billing(user) -> dict[str, Any]:
         "invoices": [
             {"number": i.number, "issued_on": _iso(i.issued_on), "amount_gross": str(i.amount_gross),
              "billing_snapshot": i.billing_snapshot}
-            for i in Invoice.objects.filter(user=user).order_by("issued_on", "number")
+            for i in Invoice.objects.filter(user=user).defer("pdf").order_by("issued_on", "number")
+        ],
+        "credit_notes": [
+            {"number": c.number, "invoice": c.invoice.number, "issued_on": _iso(c.issued_on),
+             "amount_net": str(c.amount_net), "vat_amount": str(c.vat_amount), "amount_gross": str(c.amount_gross),
+             "billing_snapshot": c.billing_snapshot}
+            for c in CreditNote.objects.filter(user=user).defer("pdf").select_related("invoice").order_by("issued_on", "number")
         ],
     }
 
@@ -105,7 +114,7 @@ BILLING = Category(
     clock_start=_("het einde van het abonnement"),
     period=BILLING_PERIOD,
     end_action=EndAction.DELETE,
-    data=_("Mollie-klant-, machtigings- en betalingskenmerken, bedragen, betaaldata, facturen met naam en factuuradres"),
+    data=_("Mollie-klant-, machtigings- en betalingskenmerken, bedragen, betaaldata, facturen en creditnota's met naam en factuuradres"),
     due=billing_due,
     dispose=dispose_billing,
     subject_field="user_id",

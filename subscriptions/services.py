@@ -11,6 +11,7 @@ payment id is recorded once (unique), an invoice is issued once per paid payment
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +35,7 @@ from subscriptions import mollie
 from subscriptions.models import (
     CENT,
     VAT_RATE,
+    CreditNote,
     Invoice,
     InvoiceSequence,
     MollieCustomer,
@@ -407,6 +410,8 @@ def _apply_amounts(payment: Payment, remote: mollie.RemotePayment) -> bool:
             setattr(payment, field_name, remote_value)
             payment.save(update_fields=[field_name, "updated_at"])
             record(action, system=MOLLIE, subject_id=payment.user_id, target=payment, changes={field_name: [str(current), str(remote_value)]})
+            if field_name == "amount_refunded":  # (a chargeback is no credit note)
+                _credit_note_issue(payment, current, remote_value)
             changed = True
     return changed
 
@@ -487,7 +492,123 @@ def _invoice_issue(payment: Payment, subscription: Subscription, period_start: d
         seller_snapshot=dict(settings.COMPANY),
     )
     record(Action.INVOICE_ISSUED, system=MOLLIE, subject_id=payment.user_id, target=invoice, changes={"number": [None, invoice.number], "amount_gross": [None, str(gross)]})
+    _pdf_later(invoice)
     return invoice
+
+
+# --- credit notes and the PDFs of invoices and credit notes ---------------------------------
+
+
+def _net_of(gross: Decimal, rate: Decimal) -> Decimal:
+    return (gross * Decimal("100") / (Decimal("100") + rate)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _credit_note_issue(payment: Payment, before: Decimal, after: Decimal) -> CreditNote | None:
+    """Mollie's refunded amount for ``payment`` grew from ``before`` to ``after``: a credit
+    note for the growth, in the same transaction (the payment row is locked by every
+    caller, and the growth is applied once; the unique (invoice, refunded_after) guards it
+    anyway).
+
+    Amounts are split at the invoice's rate cumulatively: the net of everything credited so
+    far is the net of the refunded total (ROUND_HALF_UP, as the invoice itself), and this
+    note carries the difference. So a refund in parts adds up to exactly the invoice's net
+    and VAT, never a cent more, and the total credited never exceeds the invoice."""
+    invoice = Invoice.objects.filter(payment=payment).first()
+    if invoice is None:  # refunds only follow paid payments, and every paid one has an invoice
+        logger.warning("Refund on payment %s without an invoice; no credit note", payment.pk)
+        return None
+    credited = CreditNote.objects.filter(invoice=invoice).aggregate(
+        gross=Sum("amount_gross"), net=Sum("amount_net"), vat=Sum("vat_amount")
+    )
+    credited_gross = -(credited["gross"] or Decimal("0"))
+    total = min(after, invoice.amount_gross)
+    gross = total - credited_gross
+    if gross <= 0:
+        return None
+    if total == invoice.amount_gross:
+        total_net = invoice.amount_net
+    else:
+        total_net = min(_net_of(total, invoice.vat_rate), invoice.amount_net)
+    net = total_net + (credited["net"] or Decimal("0"))
+    issued_on = timezone.localdate()
+    note = CreditNote.objects.create(
+        user=invoice.user,
+        invoice=invoice,
+        number=_next_invoice_number(issued_on.year),
+        issued_on=issued_on,
+        description=invoice.description,
+        refunded_before=before,
+        refunded_after=after,
+        amount_net=-net,
+        vat_rate=invoice.vat_rate,
+        vat_amount=-(gross - net),
+        amount_gross=-gross,
+        reverse_charge=invoice.reverse_charge,
+        billing_snapshot=invoice.billing_snapshot,
+        seller_snapshot=invoice.seller_snapshot,
+    )
+    record(
+        Action.CREDIT_NOTE_ISSUED,
+        system=MOLLIE,
+        subject_id=invoice.user_id,
+        target=note,
+        changes={"number": [None, note.number], "invoice": [None, invoice.number], "amount_gross": [None, str(note.amount_gross)]},
+    )
+    _pdf_later(note)
+    return note
+
+
+def _pdf_later(document: Invoice | CreditNote) -> None:
+    """Render the PDF right after the issuing transaction commits, in a task: the webhook's
+    transaction (and its row locks) never wait for reportlab. If the task is lost, the
+    first download renders it (same service)."""
+    from subscriptions.tasks import render_pdf
+
+    kind, pk = document._meta.model_name, document.pk
+    transaction.on_commit(lambda: render_pdf.delay(kind, pk), robust=True)
+
+
+class PdfIntegrityError(Exception):
+    """A stored PDF no longer matches the SHA-256 recorded when it was stored."""
+
+
+PDF_DOCUMENTS = {"invoice": Invoice, "creditnote": CreditNote}
+
+
+def document_pdf(*, document: Invoice | CreditNote) -> bytes:
+    """The PDF of an invoice or credit note: rendered once from the document's own row
+    (never from the customer's profile of today), stored with its SHA-256, and from then on
+    only served. The SHA-256 is also written into the audit trail when the PDF is stored,
+    so a changed file would be noticed (:class:`PdfIntegrityError`)."""
+    model = type(document)
+    stored, digest = model.objects.filter(pk=document.pk).values_list("pdf", "pdf_sha256").get()
+    if stored is None:
+        return _document_pdf_store(model, document.pk)
+    data = bytes(stored)
+    if hashlib.sha256(data).hexdigest() != digest:
+        raise PdfIntegrityError(f"{model._meta.label} {document.pk}: the stored PDF does not match its SHA-256")
+    return data
+
+
+@transaction.atomic
+def _document_pdf_store(model: type[Invoice] | type[CreditNote], pk: int) -> bytes:
+    from subscriptions import invoice_pdf
+
+    related = ("payment",) if model is Invoice else ("invoice__payment",)
+    document = model.objects.select_for_update(of=("self",)).select_related(*related).get(pk=pk)
+    if document.pdf is not None:  # rendered by someone else while we waited for the lock
+        return bytes(document.pdf)
+    data = invoice_pdf.render(document)
+    document.pdf, document.pdf_sha256 = data, hashlib.sha256(data).hexdigest()
+    document.save(update_fields=["pdf", "pdf_sha256"])
+    record(
+        Action.DOCUMENT_PDF_STORED,
+        system="billing",
+        subject_id=document.user_id,
+        target=document,
+        changes={"number": [None, document.number], "pdf_sha256": [None, document.pdf_sha256]},
+    )
+    return data
 
 
 # --- keeping Mollie's subscription in step with ours -------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.db import OperationalError
 
 from subscriptions import mollie
 from subscriptions.sandbox import tasks as sandbox_tasks  # noqa: F401  (registers the sandbox's webhook sender)
@@ -49,3 +50,14 @@ def reconcile() -> dict:
 @shared_task(ignore_result=True)
 def noop() -> None:
     """Does nothing: the benchmark's yardstick for one worker's task rate."""
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=5, retry_backoff_max=300, max_retries=8, ignore_result=True)
+def render_pdf(kind: str, pk: int) -> None:
+    """After an invoice or credit note is issued: render and store its PDF (once)."""
+    from subscriptions.services import PDF_DOCUMENTS, document_pdf
+
+    model = PDF_DOCUMENTS[kind]
+    document = model.objects.only("pk").filter(pk=pk).first()
+    if document is not None:  # (gone only if retention removed it meanwhile)
+        document_pdf(document=document)

@@ -18,6 +18,8 @@ urlpatterns = [
     path("portal/abonnement/<int:subscription_id>/opzeggen/", views.cancel, name="cancel"),
     path("portal/abonnement/<int:subscription_id>/opzegging-intrekken/", views.cancel_undo, name="cancel_undo"),
     path("portal/abonnement/facturen/<str:number>/", views.invoice_detail, name="invoice"),
+    path("portal/abonnement/facturen/<str:number>/pdf/", views.invoice_pdf, name="invoice_pdf"),
+    path("portal/abonnement/creditnota/<str:number>/pdf/", views.credit_note_pdf, name="credit_note_pdf"),
 ]
 
 # The Mollie sandbox is mounted only outside production and never beside a live key (the

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from subscriptions import mollie, services
-from subscriptions.models import Invoice, Payment, Plan, Subscription
+from subscriptions.models import CreditNote, Invoice, Payment, Plan, Subscription
 
 
 def _unreachable_message() -> str:
@@ -33,7 +36,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "current": current,
         "open_payment": open_payment,
         "past": subscriptions.exclude(status__in=Subscription.LIVE)[:10],
-        "invoices": Invoice.objects.filter(user=request.user)[:50],
+        "invoices": _with_credit_notes(Invoice.objects.filter(user=request.user))[:50],
     }
     return render(request, "subscriptions/overview.html", context)
 
@@ -159,8 +162,45 @@ def _last_day(subscription: Subscription) -> str:
     return date_format(subscription.paid_through, "j F Y")
 
 
+# Our numbers are "<year>-<sequence>"; anything else (too long, NUL bytes, other
+# characters) is answered 404 before it reaches the database.
+DOCUMENT_NUMBER = re.compile(r"[0-9]{4}-[0-9]{5,9}")
+
+
+def _with_credit_notes(invoices):
+    return invoices.defer("pdf").prefetch_related(Prefetch("credit_notes", queryset=CreditNote.objects.defer("pdf").order_by("number")))
+
+
+def _own_document(request: HttpRequest, queryset, number: str):
+    if not DOCUMENT_NUMBER.fullmatch(number):
+        raise Http404
+    return get_object_or_404(queryset, number=number, user=request.user)
+
+
+def pdf_response(document: Invoice | CreditNote) -> HttpResponse:
+    """The stored PDF as a download (also used by the admin)."""
+    response = HttpResponse(services.document_pdf(document=document), content_type="application/pdf")
+    filename = re.sub(r"[^A-Za-z0-9._-]", "_", document.pdf_filename)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 @login_required
 @require_GET
 def invoice_detail(request: HttpRequest, number: str) -> HttpResponse:
-    invoice = get_object_or_404(Invoice.objects.select_related("payment"), number=number, user=request.user)
+    invoice = _own_document(request, _with_credit_notes(Invoice.objects.select_related("payment")), number)
     return render(request, "subscriptions/invoice.html", {"invoice": invoice})
+
+
+@login_required
+@require_GET
+def invoice_pdf(request: HttpRequest, number: str) -> HttpResponse:
+    return pdf_response(_own_document(request, Invoice.objects.defer("pdf"), number))
+
+
+@login_required
+@require_GET
+def credit_note_pdf(request: HttpRequest, number: str) -> HttpResponse:
+    return pdf_response(_own_document(request, CreditNote.objects.defer("pdf"), number))

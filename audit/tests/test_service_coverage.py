@@ -67,6 +67,7 @@ LEDGER: dict[str, tuple[str, str]] = {
     "subscriptions.cancel_on_account_close": ("calls subscription_cancel_now", ""),
     "subscriptions.subscriptions_end_due": (HERE, ""),
     "subscriptions.reconcile": ("calls payment_apply / subscription_push", ""),
+    "subscriptions.document_pdf": ("elsewhere", "subscriptions/tests/test_invoices.py:payment.document_pdf_stored"),
 }
 
 

@@ -23,6 +23,7 @@ import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -512,6 +513,13 @@ def test_subscription_pages_pass_axe_and_fit_a_phone(visitor, mollie_sandbox, cu
     page.locator("main a[href*='/facturen/']").first.click()
     page.wait_for_load_state()
     check_page(page, findings, "invoice", phone=phone, language=language)
+    from subscriptions.sandbox import controls
+
+    controls.refund(Invoice.objects.get().payment.mollie_id, Decimal("5.00"))  # a credit note beside the invoice
+    page.reload()
+    check_page(page, findings, "invoice with a credit note", phone=phone, language=language)
+    page.goto(overview)
+    check_page(page, findings, "subscription: invoice and credit note", phone=phone, language=language)
 
     page.goto(overview)
     _submit(page, form="main form[action*='/opzeggen/']")

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from retention import services
 from retention.tests.billing import billing_history
 from retention.tests.conftest import ams
-from subscriptions.models import Invoice, MollieCustomer, MollieSubscription, Payment, Subscription
+from subscriptions.models import CreditNote, Invoice, MollieCustomer, MollieSubscription, Payment, Subscription
 
 User = get_user_model()
 ENDED = ams(2026, 3, 15, 10, 0)
@@ -70,3 +70,31 @@ def test_an_open_subscription_of_an_active_customer_is_never_removed(rich_custom
     assert not Subscription.objects.filter(pk=old.pk).exists()
     assert Subscription.objects.filter(pk=live.pk, user=user).exists()
     assert MollieCustomer.objects.filter(user=user).exists()
+
+
+@pytest.mark.django_db
+def test_credit_notes_and_stored_pdfs_outlive_the_account_and_go_with_their_invoice_after_seven_years(rich_customer):
+    user = rich_customer("jansen", closed_at=ENDED)
+    subscription = billing_history(user, ended_at=ENDED, credit_note=True)
+    pdfs = (bytes(Invoice.objects.get().pdf), bytes(CreditNote.objects.get().pdf))
+    run(ENDED + timedelta(days=120))  # the account is erased
+    note = CreditNote.objects.get(invoice__payment__subscription=subscription)
+    assert note.user_id is None and note.billing_snapshot["name"] == "Zwanenburg Webshop B.V."
+    assert (bytes(Invoice.objects.get().pdf), bytes(note.pdf)) == pdfs
+    run(SEVEN_YEARS_LATER - timedelta(days=1))
+    assert CreditNote.objects.count() == 1 and Invoice.objects.count() == 1
+    result = run(SEVEN_YEARS_LATER + timedelta(days=1))
+    assert not CreditNote.objects.exists() and not Invoice.objects.exists() and not Subscription.objects.exists()
+    billing = next(p for p in result.policies if p.policy == "billing")
+    assert billing.rows["subscriptions.CreditNote"] == 1 and billing.rows["subscriptions.Invoice"] == 1
+
+
+@pytest.mark.django_db
+def test_the_export_lists_the_credit_notes(rich_customer):
+    from subscriptions.personal_data import export_billing
+
+    user = rich_customer("jansen")
+    billing_history(user, ended_at=None, credit_note=True)
+    exported = export_billing(user)
+    assert [(c["amount_net"], c["vat_amount"], c["amount_gross"]) for c in exported["credit_notes"]] == [("-8.26", "-1.74", "-10.00")]
+    assert exported["credit_notes"][0]["invoice"] == exported["invoices"][0]["number"]

@@ -1,6 +1,7 @@
 """After erasure, the customer's name, e-mail address, phone number and address appear
 nowhere in the database: every text and JSON column of every table is searched, except the
-invoice snapshots the law requires us to keep."""
+invoice and credit note snapshots the law requires us to keep (and their stored PDFs, the
+documents as issued, which are binary columns)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ EMAIL = "p.zwanenburg@voorbeeld.nl"
 PHONE = "+31612349876"
 STREET = "Tulpenstraat 77"
 POSTAL_CODE = "5612QX"
-KEPT_BY_LAW = {("subscriptions_invoice", "billing_snapshot")}
+KEPT_BY_LAW = {("subscriptions_invoice", "billing_snapshot"), ("subscriptions_creditnote", "billing_snapshot")}
 
 
 def places_holding(value: str) -> list[tuple[str, str]]:
@@ -58,11 +59,12 @@ def test_nothing_personal_is_left_after_erasure_outside_the_invoice_snapshot(mak
             record(Action.AUTH_LOGIN, actor=user, subject=user)
         finally:
             request_context.unbind(token)
-        billing_history(user, ended_at=closed, snapshot_name=NAME)
+        billing_history(user, ended_at=closed, snapshot_name=NAME, credit_note=True)
     with time_machine.travel(closed, tick=False):
         account_services.account_close(user=user, by=user, reason=f"Bel mij op {PHONE}")
     for value in (NAME, EMAIL, PHONE, STREET, "198.51.100.23"):
         assert places_holding(value), f"the test must first find {value!r} somewhere"
+    assert ("subscriptions_creditnote", "billing_snapshot") in places_holding(NAME)
 
     with time_machine.travel(closed + timedelta(days=93), tick=False):
         services.enforce()

@@ -76,3 +76,30 @@ def test_cancelling_shows_the_end_date_and_can_be_undone(signed_in):
     page.get_by_role("button", name="Opzegging intrekken").click()
     expect(page.get_by_role("status")).to_contain_text("Uw opzegging is ingetrokken")
     expect(page.get_by_role("button", name="Abonnement opzeggen")).to_be_visible()
+
+
+def test_download_the_invoice_and_the_credit_note_after_a_refund(signed_in):
+    from decimal import Decimal
+    from pathlib import Path
+
+    from subscriptions.models import CreditNote, Invoice
+    from subscriptions.sandbox import controls
+
+    page = signed_in
+    _subscribe(page)
+    _checkout(page, "paid")
+    invoice = Invoice.objects.get()
+    controls.refund(Payment.objects.get().mollie_id, Decimal("5.00"))  # staff refunds a part
+    note = CreditNote.objects.get()
+    page.goto("/portal/abonnement/")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=f"Factuur {invoice.number} (pdf)").click()
+    assert download.value.suggested_filename == f"factuur-{invoice.number}.pdf"
+    assert Path(download.value.path()).read_bytes() == bytes(invoice.pdf)
+    expect(page.get_by_text(f"Creditnota {note.number} bij {invoice.number}")).to_be_visible()
+    page.get_by_role("link", name=invoice.number, exact=True).click()
+    expect(page.get_by_role("heading", name="Creditnota's bij deze factuur")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name=f"Creditnota {note.number} (pdf)").click()
+    assert download.value.suggested_filename == f"creditnota-{note.number}.pdf"
+    assert Path(download.value.path()).read_bytes() == bytes(CreditNote.objects.get().pdf)
