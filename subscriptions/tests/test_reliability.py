@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from subscriptions import mollie, services
-from subscriptions.models import Invoice, MollieSubscription, Payment, Subscription
+from subscriptions.models import CreditNote, Invoice, MollieSubscription, Payment, Subscription
 from subscriptions.sandbox import controls
 from subscriptions.sandbox.models import SandboxObject
 from subscriptions.tests.conftest import checkout
@@ -221,5 +221,9 @@ def test_a_refund_or_chargeback_of_a_first_payment_whose_webhook_is_lost_is_foun
     assert charged_back.amount_charged_back == charged_back.amount
     assert old.amount_refunded == Decimal("0.00")
     assert AuditEvent.objects.filter(action="payment.refunded", target_id=str(refunded.pk)).count() == 1
+    # The refunds found this way get their credit notes, as with a webhook; a chargeback none.
+    assert [n.amount_gross for n in CreditNote.objects.filter(invoice__payment=refunded)] == [Decimal("-10.00")]
+    assert CreditNote.objects.filter(invoice__payment=inside).count() == 1
+    assert not CreditNote.objects.filter(invoice__payment__in=[charged_back, old]).exists()
     assert AuditEvent.objects.filter(action="payment.charged_back", target_id=str(charged_back.pk)).count() == 1
     assert services.reconcile().changes == 0  # the next run finds nothing new
