@@ -16,6 +16,7 @@ from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from stdnum.eu import vat as eu_vat
 
 from portal.env import env_bool, env_int, env_list, env_str
 
@@ -304,6 +305,14 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- The company, printed on invoices and in the privacy statement ----------------------
+def _company_number(name: str, valid, example: str) -> str:
+    """KvK number and VAT id: a Dutch invoice must carry both, so production needs them."""
+    value = env_str(name, required=PRODUCTION).strip()
+    if value and not valid(value):
+        raise ImproperlyConfigured(f"{name} is not valid: {value!r} (for example {example}).")
+    return value
+
+
 COMPANY = {
     "name": env_str("COMPANY_NAME", "Codex Connectors B.V."),
     "street": env_str("COMPANY_STREET", "Klokgebouw 253"),
@@ -312,8 +321,8 @@ COMPANY = {
     "country": env_str("COMPANY_COUNTRY", "NL"),
     "email": env_str("COMPANY_EMAIL", "info@iwebdevelopment.nl"),
     "phone": env_str("COMPANY_PHONE", "+31767002008"),
-    "kvk": env_str("COMPANY_KVK", ""),
-    "vat_id": env_str("COMPANY_VAT_ID", ""),
+    "kvk": _company_number("COMPANY_KVK", lambda v: len(v) == 8 and v.isascii() and v.isdigit(), "12345678"),
+    "vat_id": _company_number("COMPANY_VAT_ID", eu_vat.is_valid, "NL123456789B01"),
 }
 PRODUCT_NAME = "Exact koppeling"
 

@@ -19,6 +19,8 @@ PRODUCTION_ENV = {
     "EMAIL_HOST": "smtp.example.nl",
     "AUDIT_SIGNING_KEY": "audit-signing-key-kept-outside-the-database",
     "TRUSTED_PROXY_COUNT": "1",
+    "COMPANY_KVK": "12345678",
+    "COMPANY_VAT_ID": "NL004495445B01",
 }
 
 
@@ -51,3 +53,14 @@ def test_production_refuses_a_non_boolean_debug_flag():
     result = manage("check", env={**PRODUCTION_ENV, "DJANGO_DEBUG": "maybe"})
     assert result.returncode != 0
     assert "DJANGO_DEBUG" in result.stderr
+
+
+def test_production_refuses_to_start_without_the_kvk_number_and_vat_id_an_invoice_needs():
+    for name in ("COMPANY_KVK", "COMPANY_VAT_ID"):
+        result = manage("check", env={k: v for k, v in PRODUCTION_ENV.items() if k != name})
+        assert result.returncode != 0
+        assert f"The environment variable {name} must be set." in result.stderr
+    for name, wrong in (("COMPANY_KVK", "1234567"), ("COMPANY_KVK", "１２３４５６７８"), ("COMPANY_VAT_ID", "NL123")):
+        result = manage("check", env={**PRODUCTION_ENV, name: wrong})
+        assert result.returncode != 0
+        assert f"{name} is not valid" in result.stderr
