@@ -63,6 +63,9 @@ class Action(models.TextChoices):
     SUBSCRIPTION_RENEWED = "subscription.renewed", _("Abonnement verlengd")
     SUBSCRIPTION_SCHEDULED = "subscription.scheduled", _("Automatische incasso ingepland bij Mollie")
     SUBSCRIPTION_UNSCHEDULED = "subscription.unscheduled", _("Automatische incasso gestopt bij Mollie")
+    SUBSCRIPTION_PAST_DUE = "subscription.past_due", _("Automatische betaling mislukt: betaling achterstallig")
+    SUBSCRIPTION_PAYMENT_REMINDER = "subscription.payment_reminder", _("Betalingsherinnering verstuurd")
+    SUBSCRIPTION_PAST_DUE_ENDED = "subscription.past_due_ended", _("Achterstallige betaling afgehandeld")
 
 
 class ActorKind(models.TextChoices):
