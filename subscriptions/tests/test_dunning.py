@@ -219,6 +219,8 @@ def test_pay_now_with_another_method_settles_the_arrears_and_moves_mollie_to_the
     response = logged_in.post(f"/portal/abonnement/{past_due.pk}/nu-betalen/")
     assert response.status_code == HTTPStatus.FOUND and "/sandbox/mollie/checkout/tr_" in response["Location"]
     payment = Payment.objects.get(arrears_of=past_due.dunning_payment)
+    created = AuditEvent.objects.filter(action="payment.created", target_id=str(payment.pk)).get()
+    assert created.actor_id == customer.pk and created.changes["arrears_of"] == [None, past_due.dunning_payment_id]
     remote_payment = SandboxObject.objects.get(pk=payment.mollie_id).data
     assert remote_payment["sequenceType"] == "first" and remote_payment["amount"]["value"] == "35.09"
     assert remote_payment["redirectUrl"].endswith(f"/portal/abonnement/betaling/{payment.pk}/")
