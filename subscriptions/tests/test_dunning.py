@@ -361,6 +361,27 @@ def test_the_mandate_change_at_mollie_is_repaired_later_when_mollie_is_unreachab
         _purge(app, settings.CELERY_TASK_DEFAULT_QUEUE)
 
 
+def test_the_sandbox_command_runs_a_failed_charge_and_mollies_retry(active):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    remote_id = active.remote_subscriptions.get().mollie_id
+    due = active.current_period_end
+    out = StringIO()
+    with time_machine.travel(_at(due, 10)):
+        call_command("mollie_sandbox", "charge", remote_id, "--outcome", "failed", stdout=out)
+    assert out.getvalue().strip().endswith(" failed")
+    active.refresh_from_db()
+    assert active.status == Subscription.Status.SUSPENDED
+    with time_machine.travel(_at(due + timedelta(days=1), 10)):
+        call_command("mollie_sandbox", "charge", remote_id, "--retry", stdout=out)
+    active.refresh_from_db()
+    assert active.status == Subscription.Status.ACTIVE and active.current_period_end == due + relativedelta(months=1)
+    remote = _remote(active)
+    assert remote["chargesDone"] == 1 and remote["nextPaymentDate"] == (due + relativedelta(months=1)).isoformat()
+
+
 # --- Mollie retrying, chargebacks ----------------------------------------------------------------
 
 
