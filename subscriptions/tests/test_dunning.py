@@ -575,3 +575,22 @@ def test_pay_now_on_a_subscription_that_is_not_past_due_changes_nothing(active, 
     page = logged_in.post(f"/portal/abonnement/{active.pk}/nu-betalen/", follow=True).content.decode()
     assert "Er staat voor dit abonnement geen betaling open." in page
     assert Payment.objects.count() == 1
+
+
+# --- retention ---------------------------------------------------------------------------------------
+
+
+def test_seven_years_after_an_unpaid_end_the_billing_rows_go_with_their_dunning_links(past_due, logged_in):
+    from retention import services as retention
+
+    response = logged_in.post(f"/portal/abonnement/{past_due.pk}/nu-betalen/")
+    checkout(response["Location"], "failed")  # a "Nu betalen" attempt linked to the failed charge
+    assert _run(_at(past_due.current_period_end + timedelta(days=14), 9)).subscriptions_ended == 1
+    past_due.refresh_from_db()
+    assert past_due.dunning_payment_id and Payment.objects.filter(arrears_of__isnull=False).count() == 1
+    with time_machine.travel(past_due.ended_at + relativedelta(years=7) - timedelta(days=1), tick=False):
+        retention.enforce()
+    assert Subscription.objects.filter(pk=past_due.pk).exists()
+    with time_machine.travel(past_due.ended_at + relativedelta(years=7, days=1), tick=False):
+        retention.enforce()
+    assert not Subscription.objects.exists() and not Payment.objects.exists() and not Invoice.objects.exists()
