@@ -699,18 +699,18 @@ def _dunning_step(subscription_id: int, now: datetime) -> str:
     if subscription is None:  # settled meanwhile
         return ""
     schedule = dunning_schedule(subscription=subscription)
+    due = sum(1 for moment in schedule.reminders if now >= moment)
+    if now < schedule.ends_at and due <= subscription.dunning_reminders:
+        return ""
+    paying = subscription.payments.filter(
+        arrears_of__isnull=False, status__in=[Payment.Status.OPEN, Payment.Status.PENDING, Payment.Status.AUTHORIZED]
+    )
+    if paying.exists():  # the customer is paying right now (minutes): the next run decides
+        return "waiting"
     if now >= schedule.ends_at:
-        paying = subscription.payments.filter(
-            arrears_of__isnull=False, status__in=[Payment.Status.OPEN, Payment.Status.PENDING, Payment.Status.AUTHORIZED]
-        )
-        if paying.exists():  # the customer is paying right now: the next run decides
-            return "waiting"
         subscription_cancel_now(subscription=subscription, system="billing", reason=DUNNING_END_REASON)
         _dunning_mail(subscription, "subscription_ended")  # (the row keeps the dunning fields as history)
         return "ended"
-    due = sum(1 for moment in schedule.reminders if now >= moment)
-    if due <= subscription.dunning_reminders:
-        return ""
     old = subscription.dunning_reminders
     subscription.dunning_reminders = due
     subscription.save(update_fields=["dunning_reminders"])

@@ -483,6 +483,18 @@ def test_the_end_waits_while_the_customer_is_paying(past_due, customer):
     assert past_due.status == Subscription.Status.ACTIVE
 
 
+def test_no_reminder_while_the_customer_is_in_the_checkout(past_due, customer):
+    day3 = _at(past_due.current_period_end + timedelta(days=3), 8)
+    mail.outbox.clear()
+    with time_machine.travel(day3):
+        response = _client(customer).post(f"/portal/abonnement/{past_due.pk}/nu-betalen/")
+        assert services.dunning_run() == services.DunningReport(waiting_for_payment=1)
+        assert mail.outbox == []
+        checkout(response["Location"], "canceled")
+        assert services.dunning_run() == services.DunningReport(reminders_sent=1)
+    assert len(mail.outbox) == 1 and mail.outbox[0].subject.startswith("Herinnering: betaal vóór")
+
+
 def test_the_daily_task_is_scheduled_and_runs_the_service(past_due):
     from subscriptions.tasks import dunning
 
