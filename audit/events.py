@@ -65,6 +65,9 @@ class Action(models.TextChoices):
     SUBSCRIPTION_UNSCHEDULED = "subscription.unscheduled", _("Automatische incasso gestopt bij Mollie")
     CREDIT_NOTE_ISSUED = "payment.credit_note_issued", _("Creditnota opgesteld")
     DOCUMENT_PDF_STORED = "payment.document_pdf_stored", _("Pdf van factuur of creditnota vastgelegd")
+    SUBSCRIPTION_PAST_DUE = "subscription.past_due", _("Automatische betaling mislukt: betaling achterstallig")
+    SUBSCRIPTION_PAYMENT_REMINDER = "subscription.payment_reminder", _("Betalingsherinnering verstuurd")
+    SUBSCRIPTION_PAST_DUE_ENDED = "subscription.past_due_ended", _("Achterstallige betaling afgehandeld")
 
 
 class ActorKind(models.TextChoices):

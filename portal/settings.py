@@ -165,6 +165,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "audit-checkpoint-hourly": {"task": "audit.tasks.audit_checkpoint", "schedule": crontab(minute=7)},
     "mollie-reconcile": {"task": "subscriptions.tasks.reconcile", "schedule": crontab(minute="*/15")},
     "retention-enforce-daily": {"task": "retention.tasks.enforce_retention", "schedule": crontab(hour=3, minute=30)},
+    # Reminders and the end of unpaid subscriptions (subscriptions.services.dunning_run);
+    # 08:00 UTC so the mails arrive in the (Dutch) morning.
+    "billing-dunning-daily": {"task": "subscriptions.tasks.dunning", "schedule": crontab(hour=8, minute=0)},
 }
 
 # --- Authentication ---------------------------------------------------------------------

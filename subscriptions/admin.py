@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db import transaction
 from django.http import Http404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -48,13 +53,74 @@ class PaymentInline(admin.TabularInline):
         return False
 
 
+class DunningFilter(admin.SimpleListFilter):
+    """Subscriptions whose automatic payment failed: past due now (by reminders sent), or
+    ended because it stayed unpaid."""
+
+    title = _("betaling achterstallig")
+    parameter_name = "dunning"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("past_due", _("achterstallig (alle)")),
+            ("no_reminder", _("achterstallig, nog geen herinnering")),
+            ("reminded", _("achterstallig, herinnerd")),
+            ("overdue", _("achterstallig, termijn verstreken")),
+            ("ended_unpaid", _("beëindigd wegens niet betalen")),
+        ]
+
+    def queryset(self, request, queryset):
+        past_due = queryset.filter(status=Subscription.Status.SUSPENDED)
+        value = self.value()
+        if value == "past_due":
+            return past_due
+        if value == "no_reminder":
+            return past_due.filter(dunning_reminders=0)
+        if value == "reminded":
+            return past_due.filter(dunning_reminders__gt=0)
+        if value == "overdue":  # the daily job ends these (or waits for a payment in progress)
+            cutoff = timezone.now() - timedelta(days=services.DUNNING_END_DAY)
+            return past_due.filter(dunning_since__lt=cutoff)
+        if value == "ended_unpaid":
+            return queryset.filter(status=Subscription.Status.CANCELED, end_reason=services.DUNNING_END_REASON)
+        return queryset
+
+
 @admin.register(Subscription)
 class SubscriptionAdmin(ReadOnlyAdmin):
-    list_display = ("pk", "user", "plan", "status", "current_period_end", "cancel_at_period_end", "ended_at")
-    list_filter = ("status", "cancel_at_period_end", "plan")
+    list_display = ("pk", "user", "plan", "status", "current_period_end", "cancel_at_period_end", "dunning_since", "ended_at")
+    list_filter = (DunningFilter, "status", "cancel_at_period_end", "plan")
     search_fields = ("user__username", "user__email", "customer__mollie_id", "remote_subscriptions__mollie_id")
     inlines = [PaymentInline]
-    actions = ["cancel_now"]
+    actions = ["cancel_now", "end_dunning"]
+
+    @admin.action(description=_("Achterstand afgehandeld: betaling achterstallig beëindigen"), permissions=["change"])
+    def end_dunning(self, request, queryset):
+        """Staff settled the arrears outside Mollie (or waive them): asks for a reason on
+        a confirmation page, then calls services.past_due_end for each."""
+        chosen = queryset.filter(status=Subscription.Status.SUSPENDED)
+        reason = request.POST.get("reason", "").strip()
+        if request.POST.get("confirm") == "yes" and reason:
+            for subscription in chosen:
+                try:
+                    services.past_due_end(subscription=subscription, by=request.user, reason=reason)
+                except services.BillingError as exc:
+                    self.message_user(request, f"{subscription}: {exc}", messages.ERROR)
+                else:
+                    self.message_user(request, _("%(subscription)s: achterstand afgehandeld.") % {"subscription": subscription}, messages.SUCCESS)
+            return None
+        if not chosen.exists():
+            self.message_user(request, _("Geen van de gekozen abonnementen heeft een achterstallige betaling."), messages.WARNING)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Achterstand afgehandeld"),
+            "subscriptions": chosen,
+            "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
+            "missing_reason": request.POST.get("confirm") == "yes",
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/subscriptions/end_dunning.html", context)
 
     def has_change_permission(self, request, obj=None) -> bool:
         return request.user.has_perm("subscriptions.change_subscription") and obj is None

@@ -82,12 +82,15 @@ class Subscription(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("wacht op eerste betaling")
         ACTIVE = "active", _("actief")
-        SUSPENDED = "suspended", _("opgeschort")
+        # Past due: an automatic charge failed (or was charged back); see services "dunning".
+        SUSPENDED = "suspended", _("betaling achterstallig")
         CANCELED = "canceled", _("beëindigd")
         ENDED = "ended", _("afgelopen")
         FAILED = "failed", _("niet gestart")
 
     LIVE = (Status.PENDING, Status.ACTIVE, Status.SUSPENDED)
+    # Mollie keeps charging (and may retry) while past due: its subscription stays.
+    CHARGED = (Status.ACTIVE, Status.SUSPENDED)
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="subscriptions")
     customer = models.ForeignKey(MollieCustomer, on_delete=models.PROTECT, related_name="subscriptions")
@@ -104,6 +107,16 @@ class Subscription(models.Model):
     cancel_requested_at = models.DateTimeField(_("opgezegd op"), null=True, blank=True)
     ended_at = models.DateTimeField(_("beëindigd op"), null=True, blank=True)
     end_reason = models.CharField(_("reden van beëindiging"), max_length=200, blank=True)
+    # The customer's language when subscribing: mails without a request (dunning) use it.
+    language = models.CharField(_("taal"), max_length=8, default="nl")
+    # Dunning ("past due", status suspended): set when an automatic charge failed or was
+    # charged back, cleared when the arrears are settled.
+    dunning_since = models.DateTimeField(_("betaling achterstallig sinds"), null=True, blank=True)
+    dunning_payment = models.ForeignKey(
+        "Payment", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("mislukte betaling")
+    )
+    dunning_amount = models.DecimalField(_("openstaand bedrag"), max_digits=10, decimal_places=2, null=True, blank=True)
+    dunning_reminders = models.PositiveSmallIntegerField(_("herinneringen verstuurd"), default=0)
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
 
     class Meta:
@@ -115,6 +128,10 @@ class Subscription(models.Model):
                 fields=["customer"],
                 condition=Q(status__in=["pending", "active", "suspended"]),
                 name="subscription_one_live_per_customer",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="suspended") | Q(dunning_since__isnull=False, dunning_amount__gt=0),
+                name="subscription_past_due_has_arrears",
             ),
         ]
 
@@ -133,6 +150,10 @@ class Subscription(models.Model):
 
         return self.current_period_end - timedelta(days=1) if self.current_period_end else None
 
+    @property
+    def in_dunning(self) -> bool:
+        return self.status == self.Status.SUSPENDED
+
     def active_remote(self) -> MollieSubscription | None:
         return self.remote_subscriptions.filter(canceled_at__isnull=True).order_by("-id").first()
 
@@ -143,6 +164,10 @@ class MollieSubscription(models.Model):
 
     subscription = models.ForeignKey(Subscription, on_delete=models.PROTECT, related_name="remote_subscriptions")
     mollie_id = models.CharField(max_length=40, unique=True)
+    # The mandate Mollie charges for this subscription; empty: the one ours had when this
+    # was created (before this was recorded). Differs from ours after a "pay now" with
+    # another method until the PATCH at Mollie is done (subscription_push repairs).
+    mandate_id = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     canceled_at = models.DateTimeField(null=True, blank=True)
 
@@ -185,6 +210,11 @@ class Payment(models.Model):
     checkout_url = models.URLField(_("betaalpagina"), max_length=500, blank=True)
     charge_date = models.DateField(_("incassodatum"), null=True, blank=True)
     paid_at = models.DateTimeField(_("betaald op"), null=True, blank=True)
+    # "Nu betalen" after a failed automatic charge: a first payment (new mandate) that
+    # pays the arrears of this failed or charged-back payment.
+    arrears_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="arrears_payments", verbose_name=_("betaalt achterstand van")
+    )
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     updated_at = models.DateTimeField(_("bijgewerkt op"), auto_now=True)
 

@@ -290,6 +290,17 @@ def subscription_get(*, customer_id: str, subscription_id: str) -> RemoteSubscri
     return call(run, what=f"subscription {subscription_id}")
 
 
+def subscription_mandate_update(*, customer_id: str, subscription_id: str, mandate_id: str, idempotency_key: str) -> RemoteSubscription:
+    """PATCH the mandate Mollie charges for a subscription (after "pay now" with another
+    method). A cancelled subscription cannot be updated: Mollie answers 422 (MollieError)."""
+
+    def run(c: Client) -> RemoteSubscription:
+        updated = Customer({"id": customer_id}, c).subscriptions.update(subscription_id, {"mandateId": mandate_id}, idempotency_key=idempotency_key)
+        return _subscription(dict(updated), customer_id)
+
+    return call(run, what=f"subscription mandate update {subscription_id}")
+
+
 def subscription_cancel(*, customer_id: str, subscription_id: str, idempotency_key: str) -> None:
     """Cancel at Mollie; already cancelled or gone counts as done."""
 

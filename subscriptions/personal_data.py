@@ -17,6 +17,10 @@ privacy statement promises exactly this). What happens when:
   "Removed" for payments therefore means removed, not anonymised: a payment row without
   its customer and invoice has no purpose we could name in the register.
 
+Dunning leaves no table of its own: the subscription's ``dunning_*`` fields, the
+``arrears_of`` link of a "Nu betalen" payment and the mandate a Mollie subscription
+charges are columns of the rows above and go with them.
+
 A subscription that never ended (``ended_at`` empty) is never due: while it runs, it is
 needed for the contract.
 """
@@ -74,7 +78,9 @@ def export_billing(user) -> dict[str, Any]:
         "mollie_customer": getattr(MollieCustomer.objects.filter(user=user).first(), "mollie_id", None),
         "subscriptions": [
             {"plan": s.plan.name, "status": s.status, "amount_gross": str(s.amount_gross), "mandate": s.mandate_id,
-             "started_at": _iso(s.started_at), "ended_at": _iso(s.ended_at)}
+             "started_at": _iso(s.started_at), "ended_at": _iso(s.ended_at), "end_reason": s.end_reason,
+             "language": s.language, "payment_overdue_since": _iso(s.dunning_since),
+             "amount_overdue": str(s.dunning_amount) if s.dunning_amount is not None else None}
             for s in Subscription.objects.filter(user=user).select_related("plan").order_by("created_at")
         ],
         "payments": [

@@ -24,13 +24,14 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.events import Action
 from audit.services import record
+from portal.mail import send_later
 from subscriptions import mollie
 from subscriptions.models import (
     CENT,
@@ -59,6 +60,15 @@ LOST_CREATE_GIVE_UP = timedelta(hours=2)
 # its webhook was lost (card chargebacks come up to about 120 days later). Recurring
 # payments are covered by the subscription payment lists.
 REFUND_WATCH = timedelta(days=120)
+# Dunning (see docs/billing.md): day 0 is the local day the automatic charge failed; each
+# boundary is the start (00:00, Europe/Amsterdam) of that day. A reminder on day 3 and on
+# day 10; at the start of day 14 an unpaid subscription ends ("betaal vóór" day 14).
+DUNNING_REMINDER_DAYS = (3, 10)
+DUNNING_END_DAY = 14
+DUNNING_END_REASON = "unpaid (dunning)"
+# A failed charge dated this long before the paid period's end is an old one whose period
+# has been paid since (e.g. Mollie's retry was paid first): it does not start dunning.
+STALE_FAILURE = timedelta(days=7)
 
 
 class BillingError(Exception):
@@ -81,6 +91,14 @@ def add_interval(start: date, interval: str) -> date:
 
 def webhook_url() -> str:
     return settings.SITE_URL + "/webhooks/mollie/"
+
+
+def _language() -> str:
+    """The language of the current request, as one of ours (mails sent later use it)."""
+    try:
+        return translation.get_supported_language_variant(translation.get_language() or settings.LANGUAGE_CODE)
+    except LookupError:
+        return settings.LANGUAGE_CODE
 
 
 # --- VAT and billing details ---------------------------------------------------------------
@@ -150,6 +168,7 @@ def subscription_start(*, user, plan: Plan) -> Payment:
                 vat_rate=rate,
                 reverse_charge=reverse_charge,
                 amount_gross=gross,
+                language=_language(),
             )
             payment = Payment.objects.create(user=user, subscription=subscription, sequence_type=Payment.Sequence.FIRST, amount=gross)
     except IntegrityError:
@@ -193,14 +212,18 @@ def first_payment_checkout(*, payment: Payment) -> str:
     payment = Payment.objects.select_related("subscription__customer", "subscription__plan").get(pk=payment.pk)
     if payment.mollie_id:
         return payment.checkout_url if payment.status == Payment.Status.OPEN else ""
-    if payment.status != Payment.Status.CREATED or payment.subscription.status != Subscription.Status.PENDING:
+    # A first payment starts a subscription, or ("Nu betalen") pays the arrears of one that
+    # is past due: either way it gives Mollie a (new) mandate.
+    arrears = payment.arrears_of_id is not None
+    expected = Subscription.Status.SUSPENDED if arrears else Subscription.Status.PENDING
+    if payment.status != Payment.Status.CREATED or payment.subscription.status != expected:
         return ""
     subscription = payment.subscription
     customer_id = customer_ensure(customer=subscription.customer)
     remote = mollie.first_payment_create(
         customer_id=customer_id,
         amount=payment.amount,
-        description=_("%(plan)s: eerste termijn") % {"plan": subscription.plan.billing_name},
+        description=(_("%(plan)s: achterstallige betaling") if arrears else _("%(plan)s: eerste termijn")) % {"plan": subscription.plan.billing_name},
         redirect_url=settings.SITE_URL + reverse("subscriptions:payment_return", args=[payment.pk]),
         webhook_url=webhook_url(),
         metadata={"payment": payment.pk, "subscription": subscription.pk},
@@ -255,6 +278,7 @@ def _apply(remote: mollie.RemotePayment) -> Outcome:
         payment, changed = _adopt(remote)
         if payment is None:
             return Outcome(None)
+    charged_back = payment.amount_charged_back
     old_status = payment.status
     if remote.status in Payment.RANK and Payment.RANK[remote.status] > Payment.RANK[old_status]:
         if remote.status == Payment.Status.PAID and not remote.is_paid:
@@ -263,6 +287,8 @@ def _apply(remote: mollie.RemotePayment) -> Outcome:
             _change_status(payment, remote, old_status)
             changed = True
     changed |= _apply_amounts(payment, remote)
+    if payment.amount_charged_back > charged_back and payment.sequence_type == Payment.Sequence.RECURRING:
+        _past_due_start(payment.subscription, payment, amount=payment.amount_charged_back - charged_back, cause="chargeback")
     if remote.checkout_url and payment.checkout_url != remote.checkout_url and payment.status == Payment.Status.OPEN:
         payment.checkout_url = remote.checkout_url
         payment.save(update_fields=["checkout_url", "updated_at"])
@@ -336,7 +362,9 @@ def _change_status(payment: Payment, remote: mollie.RemotePayment, old_status: s
     # for a recurring payment just recorded, the subscription itself.
     subscription = payment.subscription
     if payment.status == Payment.Status.PAID:
-        if payment.sequence_type == Payment.Sequence.FIRST:
+        if payment.sequence_type == Payment.Sequence.FIRST and payment.arrears_of_id:
+            period_start = _arrears_paid(subscription, payment, remote)
+        elif payment.sequence_type == Payment.Sequence.FIRST:
             period_start = _activate(subscription, payment, remote)
         else:
             period_start = _renew(subscription, payment)
@@ -351,6 +379,8 @@ def _change_status(payment: Payment, remote: mollie.RemotePayment, old_status: s
             target=subscription,
             changes={"status": [Subscription.Status.PENDING, Subscription.Status.FAILED], "payment_status": [None, payment.status]},
         )
+    elif payment.is_final and payment.sequence_type == Payment.Sequence.RECURRING:
+        _past_due_start(subscription, payment, amount=payment.amount, cause="failed")
 
 
 def _activate(subscription: Subscription, payment: Payment, remote: mollie.RemotePayment) -> date:
@@ -382,12 +412,11 @@ def _renew(subscription: Subscription, payment: Payment) -> date:
     charge_date = payment.charge_date or timezone.localdate(payment.paid_at)
     old_end = subscription.current_period_end
     start = max(old_end, charge_date) if old_end else charge_date
+    past_due = subscription.status == Subscription.Status.SUSPENDED
+    if past_due and old_end and _overdue_period(subscription):
+        start = old_end  # Mollie's retry of the failed charge pays the overdue period
     subscription.current_period_end = add_interval(start, subscription.plan.interval)
-    update = ["current_period_end"]
-    if subscription.status == Subscription.Status.SUSPENDED:
-        subscription.status = Subscription.Status.ACTIVE
-        update.append("status")
-    subscription.save(update_fields=update)
+    subscription.save(update_fields=["current_period_end"])
     record(
         Action.SUBSCRIPTION_RENEWED,
         system=MOLLIE,
@@ -395,6 +424,8 @@ def _renew(subscription: Subscription, payment: Payment) -> date:
         target=subscription,
         changes={"current_period_end": [old_end.isoformat() if old_end else None, subscription.current_period_end.isoformat()]},
     )
+    if past_due:  # a later automatic charge that succeeds ends dunning too
+        _past_due_clear(subscription, system=MOLLIE, changes={"paid_by": [None, payment.mollie_id]})
     return start
 
 
@@ -414,6 +445,291 @@ def _apply_amounts(payment: Payment, remote: mollie.RemotePayment) -> bool:
                 _credit_note_issue(payment, current, remote_value)
             changed = True
     return changed
+
+
+# --- dunning: a failed automatic charge --------------------------------------------------
+#
+# Mollie offers no dunning. An automatic charge of an active subscription that fails (or
+# expires, or is cancelled), or that is charged back, makes the subscription past due
+# (status ``suspended``; the service goes on meanwhile): the customer gets a mail with a
+# "Nu betalen" link, reminders on day 3 and day 10, and at the start of day 14 an unpaid
+# subscription ends. "Nu betalen" is a first payment (a new mandate, so another method
+# may be chosen) for the arrears; when it is paid the overdue period counts as paid, an
+# invoice is issued, dunning ends, and Mollie's subscription is moved to the new mandate.
+
+
+@dataclass(frozen=True)
+class DunningSchedule:
+    failed_on: date
+    reminders: tuple[datetime, ...]
+    pay_before: date
+    ends_at: datetime
+
+
+def dunning_schedule(*, subscription: Subscription) -> DunningSchedule | None:
+    """The dates of a past-due subscription's dunning (None when it is not past due)."""
+    if subscription.dunning_since is None:
+        return None
+    failed_on = timezone.localdate(subscription.dunning_since)
+
+    def start_of(days: int) -> datetime:
+        return timezone.make_aware(datetime.combine(failed_on + timedelta(days=days), time.min))
+
+    return DunningSchedule(
+        failed_on=failed_on,
+        reminders=tuple(start_of(day) for day in DUNNING_REMINDER_DAYS),
+        pay_before=failed_on + timedelta(days=DUNNING_END_DAY),
+        ends_at=start_of(DUNNING_END_DAY),
+    )
+
+
+def _overdue_period(subscription: Subscription) -> bool:
+    """Past due because a charge failed (its period is unpaid and counts as paid once the
+    arrears are), rather than because a paid charge was taken back (its period was
+    counted already)."""
+    return not Payment.objects.filter(pk=subscription.dunning_payment_id, status=Payment.Status.PAID).exists()
+
+
+def _dunning_mail(subscription: Subscription, template: str, **extra) -> None:
+    user = subscription.user
+    if user is None or not user.email:
+        return
+    schedule = dunning_schedule(subscription=subscription)
+    language = subscription.language or settings.LANGUAGE_CODE
+    profile = _profile(user)
+    with translation.override(language):
+        context = {
+            "name": (profile.full_name if profile else "") or user.get_username(),
+            "plan": subscription.plan.name,
+            "amount": formats.number_format(subscription.dunning_amount or subscription.amount_gross, 2),
+            "url": settings.SITE_URL + reverse("subscriptions:overview"),
+            **extra,
+        }
+        if schedule is not None:
+            context["failed_on"] = formats.date_format(schedule.failed_on, "j F Y")
+            context["pay_before"] = formats.date_format(schedule.pay_before, "j F Y")
+    send_later(f"subscriptions/email/{template}", to=[user.email], context=context, language=language)
+
+
+def _past_due_start(subscription: Subscription, payment: Payment, *, amount: Decimal, cause: str) -> None:
+    """A charge of this (locked) subscription failed or was charged back: past due."""
+    if subscription.status != Subscription.Status.ACTIVE or subscription.cancel_at_period_end:
+        # Already past due (a retry failed again: the clock runs on), not running, or
+        # ending anyway at the end of its period: the failure is recorded, nothing more.
+        return
+    if cause == "failed" and payment.charge_date and subscription.current_period_end and (
+        payment.charge_date < subscription.current_period_end - STALE_FAILURE
+    ):
+        return  # an old charge whose period has been paid since
+    old_status = subscription.status
+    subscription.status = Subscription.Status.SUSPENDED
+    subscription.dunning_since = _now()
+    subscription.dunning_payment = payment
+    subscription.dunning_amount = amount
+    subscription.dunning_reminders = 0
+    subscription.save(update_fields=["status", "dunning_since", "dunning_payment", "dunning_amount", "dunning_reminders"])
+    schedule = dunning_schedule(subscription=subscription)
+    record(
+        Action.SUBSCRIPTION_PAST_DUE,
+        system=MOLLIE,
+        subject_id=subscription.user_id,
+        target=subscription,
+        changes={
+            "status": [old_status, subscription.status],
+            "payment": [None, payment.mollie_id],
+            "cause": [None, cause],
+            "amount": [None, str(amount)],
+            "pay_before": [None, schedule.pay_before.isoformat()],
+        },
+    )
+    _dunning_mail(subscription, "payment_failed", chargeback=cause == "chargeback")
+
+
+def _past_due_clear(subscription: Subscription, *, actor=None, system: str | None = None, changes: dict) -> None:
+    """Leave dunning (the caller holds the lock and records what settled it)."""
+    subscription.status = Subscription.Status.ACTIVE
+    subscription.dunning_since = None
+    subscription.dunning_payment = None
+    subscription.dunning_amount = None
+    subscription.dunning_reminders = 0
+    subscription.save(update_fields=["status", "dunning_since", "dunning_payment", "dunning_amount", "dunning_reminders"])
+    record(
+        Action.SUBSCRIPTION_PAST_DUE_ENDED,
+        actor=actor,
+        system=system,
+        subject_id=subscription.user_id,
+        target=subscription,
+        changes={"status": [Subscription.Status.SUSPENDED, Subscription.Status.ACTIVE], **changes},
+    )
+
+
+def _arrears_paid(subscription: Subscription, payment: Payment, remote: mollie.RemotePayment) -> date:
+    """A "Nu betalen" payment was paid: the overdue period counts as paid (the period end
+    moves on one interval, as a paid charge does), dunning ends, and the new mandate is
+    ours from now on (pushed to Mollie's subscription after commit). Returns the start of
+    the period the invoice is for."""
+    paid_on = timezone.localdate(remote.paid_at)
+    if subscription.status not in Subscription.CHARGED:
+        # Ended meanwhile (e.g. the account was closed): the money is recorded, staff refunds.
+        logger.warning("Arrears payment %s paid for subscription %s in status %s", payment.mollie_id, subscription.pk, subscription.status)
+        return paid_on
+    past_due = subscription.status == Subscription.Status.SUSPENDED
+    old_end = subscription.current_period_end
+    period_start = old_end or paid_on
+    if not past_due or _overdue_period(subscription):
+        # The overdue period (or, when a retry of Mollie's settled it first, the next one).
+        subscription.current_period_end = add_interval(period_start, subscription.plan.interval)
+        subscription.save(update_fields=["current_period_end"])
+        record(
+            Action.SUBSCRIPTION_RENEWED,
+            system=MOLLIE,
+            subject_id=subscription.user_id,
+            target=subscription,
+            changes={"current_period_end": [old_end.isoformat() if old_end else None, subscription.current_period_end.isoformat()]},
+        )
+    else:  # a charged-back charge: its period was counted already; pay for that one again
+        invoice = Invoice.objects.filter(payment_id=subscription.dunning_payment_id).only("period_start").first()
+        period_start = invoice.period_start if invoice else paid_on
+    changes: dict = {"paid_by": [None, payment.mollie_id]}
+    if remote.mandate_id and remote.mandate_id != subscription.mandate_id:
+        link = subscription.active_remote()
+        if link is not None and not link.mandate_id:  # remember what Mollie charges now
+            link.mandate_id = subscription.mandate_id
+            link.save(update_fields=["mandate_id"])
+        changes["mandate_id"] = [subscription.mandate_id, remote.mandate_id]
+        subscription.mandate_id = remote.mandate_id
+        subscription.save(update_fields=["mandate_id"])
+        _push_later(subscription)
+    if past_due:
+        _past_due_clear(subscription, system=MOLLIE, changes=changes)
+    elif "mandate_id" in changes:
+        record(Action.MANDATE_CHANGED, system=MOLLIE, subject_id=subscription.user_id, target=subscription, changes=changes)
+    return period_start
+
+
+def arrears_payment_start(*, subscription: Subscription, by) -> Payment:
+    """"Nu betalen": the payment for the arrears of a past-due subscription (a first
+    payment, so it gives a new mandate; not yet at Mollie). One at a time: an attempt
+    that is still open is returned instead of a new one (row lock; the database refuses
+    a second open first payment anyway)."""
+    waiting = (
+        subscription.payments.filter(sequence_type=Payment.Sequence.FIRST, status__in=[Payment.Status.OPEN, Payment.Status.PENDING], mollie_id__isnull=False)
+        .values_list("mollie_id", flat=True)
+        .first()
+    )
+    if waiting:  # its checkout may have expired meanwhile: ask Mollie first (no lock held)
+        try:
+            payment_sync(mollie_id=waiting)
+        except mollie.MollieError:
+            pass
+    return _arrears_payment(subscription=subscription, by=by)
+
+
+@transaction.atomic
+def _arrears_payment(*, subscription: Subscription, by) -> Payment:
+    subscription = _locked(subscription)
+    if subscription.status != Subscription.Status.SUSPENDED:
+        raise BillingError(_("Er staat voor dit abonnement geen betaling open."))
+    attempts = subscription.payments.filter(sequence_type=Payment.Sequence.FIRST, status__in=Payment.OPEN_STATUSES)
+    current = attempts.first()
+    if current is not None:
+        return current
+    try:
+        with transaction.atomic():
+            payment = Payment.objects.create(
+                user=subscription.user,
+                subscription=subscription,
+                sequence_type=Payment.Sequence.FIRST,
+                amount=subscription.dunning_amount,
+                arrears_of_id=subscription.dunning_payment_id,
+            )
+    except IntegrityError:  # (only if the lock were bypassed)
+        return attempts.get()
+    record(
+        Action.PAYMENT_CREATED,
+        actor=by,
+        subject_id=subscription.user_id,
+        target=payment,
+        changes={"amount": [None, str(payment.amount)], "sequence_type": [None, "first"], "arrears_of": [None, payment.arrears_of_id]},
+    )
+    return payment
+
+
+@transaction.atomic
+def past_due_end(*, subscription: Subscription, by, reason: str) -> Subscription:
+    """Staff settle the arrears by hand (e.g. paid by bank transfer, or waived): dunning
+    ends, the overdue period counts as settled (the period end moves on one interval, as
+    a paid charge would), no invoice is issued here. The reason is recorded."""
+    subscription = _locked(subscription)
+    if subscription.status != Subscription.Status.SUSPENDED:
+        raise BillingError(_("Dit abonnement heeft geen achterstallige betaling."))
+    reason = reason.strip()[:200]
+    if not reason:
+        raise BillingError(_("Geef een reden op."))
+    changes: dict = {"reason": [None, reason]}
+    if _overdue_period(subscription) and subscription.current_period_end:
+        old_end = subscription.current_period_end
+        subscription.current_period_end = add_interval(old_end, subscription.plan.interval)
+        subscription.save(update_fields=["current_period_end"])
+        changes["current_period_end"] = [old_end.isoformat(), subscription.current_period_end.isoformat()]
+    _past_due_clear(subscription, actor=by, changes=changes)
+    return subscription
+
+
+@dataclass
+class DunningReport:
+    reminders_sent: int = 0
+    subscriptions_ended: int = 0
+    waiting_for_payment: int = 0
+
+
+def dunning_run(*, now: datetime | None = None) -> DunningReport:
+    """The daily dunning job, a catch-up job: for every past-due subscription, the
+    reminder that is due and not yet sent (a late run sends only the latest one), or the
+    end once day 14 has begun. Running it twice sends nothing twice."""
+    now = now or _now()
+    report = DunningReport()
+    for subscription_id in Subscription.objects.filter(status=Subscription.Status.SUSPENDED).values_list("pk", flat=True):
+        step = _dunning_step(subscription_id, now)
+        if step == "reminded":
+            report.reminders_sent += 1
+        elif step == "ended":
+            report.subscriptions_ended += 1
+        elif step == "waiting":
+            report.waiting_for_payment += 1
+    return report
+
+
+@transaction.atomic
+def _dunning_step(subscription_id: int, now: datetime) -> str:
+    subscription = Subscription.objects.select_for_update().select_related("plan").filter(pk=subscription_id, status=Subscription.Status.SUSPENDED).first()
+    if subscription is None:  # settled meanwhile
+        return ""
+    schedule = dunning_schedule(subscription=subscription)
+    due = sum(1 for moment in schedule.reminders if now >= moment)
+    if now < schedule.ends_at and due <= subscription.dunning_reminders:
+        return ""
+    paying = subscription.payments.filter(
+        arrears_of__isnull=False, status__in=[Payment.Status.OPEN, Payment.Status.PENDING, Payment.Status.AUTHORIZED]
+    )
+    if paying.exists():  # the customer is paying right now (minutes): the next run decides
+        return "waiting"
+    if now >= schedule.ends_at:
+        subscription_cancel_now(subscription=subscription, system="billing", reason=DUNNING_END_REASON)
+        _dunning_mail(subscription, "subscription_ended")  # (the row keeps the dunning fields as history)
+        return "ended"
+    old = subscription.dunning_reminders
+    subscription.dunning_reminders = due
+    subscription.save(update_fields=["dunning_reminders"])
+    record(
+        Action.SUBSCRIPTION_PAYMENT_REMINDER,
+        system="billing",
+        subject_id=subscription.user_id,
+        target=subscription,
+        changes={"dunning_reminders": [old, due]},
+    )
+    _dunning_mail(subscription, "payment_reminder", last=due == len(DUNNING_REMINDER_DAYS))
+    return "reminded"
 
 
 # --- refunds (staff) ----------------------------------------------------------------------
@@ -654,8 +970,10 @@ def subscription_push(*, subscription_id: int) -> bool:
     something at Mollie."""
     subscription = Subscription.objects.select_related("plan", "customer").get(pk=subscription_id)
     remote = subscription.active_remote()
-    wanted = subscription.status == Subscription.Status.ACTIVE and not subscription.cancel_at_period_end
-    if wanted and remote is None and subscription.mandate_id and subscription.customer.mollie_id:
+    # Past due (suspended) keeps Mollie's subscription: it may retry, and "pay now" moves it
+    # to the new mandate. Only an active one gets a new Mollie subscription.
+    wanted = subscription.status in Subscription.CHARGED and not subscription.cancel_at_period_end
+    if wanted and subscription.status == Subscription.Status.ACTIVE and remote is None and subscription.mandate_id and subscription.customer.mollie_id:
         # The number of Mollie subscriptions so far makes a new key (and description) for
         # each resume, while a retry of the same attempt reuses it.
         count = subscription.remote_subscriptions.count()
@@ -676,7 +994,7 @@ def subscription_push(*, subscription_id: int) -> bool:
             locked = Subscription.objects.select_for_update().get(pk=subscription.pk)
             made = not MollieSubscription.objects.filter(mollie_id=created.id).exists()
             if made:  # (a second writer waits for the lock above and then sees the link)
-                MollieSubscription.objects.create(mollie_id=created.id, subscription=subscription)
+                MollieSubscription.objects.create(mollie_id=created.id, subscription=subscription, mandate_id=subscription.mandate_id)
                 record(
                     Action.SUBSCRIPTION_SCHEDULED,
                     system=MOLLIE,
@@ -699,6 +1017,27 @@ def subscription_push(*, subscription_id: int) -> bool:
                 locked.save(update_fields=["canceled_at"])
                 record(Action.SUBSCRIPTION_UNSCHEDULED, system=MOLLIE, subject_id=subscription.user_id, target=subscription, changes={"mollie_subscription": [remote.mollie_id, None]})
         subscription_push(subscription_id=subscription.pk)
+        return True
+    if wanted and remote is not None and remote.mandate_id and subscription.mandate_id and remote.mandate_id != subscription.mandate_id:
+        # "Pay now" brought a new mandate: Mollie's subscription charges it from now on.
+        mollie.subscription_mandate_update(
+            customer_id=subscription.customer.mollie_id,
+            subscription_id=remote.mollie_id,
+            mandate_id=subscription.mandate_id,
+            idempotency_key=f"sub-{subscription.pk}-mandate-{subscription.mandate_id}",
+        )
+        with transaction.atomic():
+            locked = MollieSubscription.objects.select_for_update().get(pk=remote.pk)
+            if locked.mandate_id != subscription.mandate_id:
+                record(
+                    Action.MANDATE_CHANGED,
+                    system=MOLLIE,
+                    subject_id=subscription.user_id,
+                    target=subscription,
+                    changes={"mollie_subscription": [None, remote.mollie_id], "mandate_id": [locked.mandate_id, subscription.mandate_id]},
+                )
+                locked.mandate_id = subscription.mandate_id
+                locked.save(update_fields=["mandate_id"])
         return True
     return False
 
@@ -881,7 +1220,16 @@ def reconcile(*, now: datetime | None = None) -> ReconcileReport:
                     continue
             report.subscription_payments_changed += _apply(remote).changed
     # 4. Mollie subscriptions that should exist or should be gone.
-    for subscription in Subscription.objects.filter(remote_subscriptions__canceled_at__isnull=True).exclude(status=Subscription.Status.ACTIVE, cancel_at_period_end=False).distinct():
+    for subscription in Subscription.objects.filter(remote_subscriptions__canceled_at__isnull=True).exclude(status__in=Subscription.CHARGED, cancel_at_period_end=False).distinct():
+        report.mollie_subscriptions_changed += _push_safely(subscription, report)
+    # ... and Mollie subscriptions still charging an old mandate after "pay now".
+    stale_mandates = (
+        MollieSubscription.objects.filter(canceled_at__isnull=True, subscription__status__in=Subscription.CHARGED)
+        .exclude(mandate_id="")
+        .exclude(mandate_id=F("subscription__mandate_id"))
+        .values_list("subscription_id", flat=True)
+    )
+    for subscription in Subscription.objects.filter(pk__in=list(stale_mandates)):
         report.mollie_subscriptions_changed += _push_safely(subscription, report)
     for subscription in Subscription.objects.filter(status=Subscription.Status.ACTIVE, cancel_at_period_end=False).exclude(remote_subscriptions__canceled_at__isnull=True):
         report.mollie_subscriptions_changed += _push_safely(subscription, report)

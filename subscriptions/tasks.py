@@ -48,6 +48,17 @@ def reconcile() -> dict:
 
 
 @shared_task(ignore_result=True)
+def dunning() -> dict:
+    """Daily (beat): reminders for failed automatic payments, and the end of subscriptions
+    left unpaid (a catch-up job: whatever is due, once)."""
+    from dataclasses import asdict
+
+    from subscriptions.services import dunning_run
+
+    return asdict(dunning_run())
+
+
+@shared_task(ignore_result=True)
 def noop() -> None:
     """Does nothing: the benchmark's yardstick for one worker's task rate."""
 

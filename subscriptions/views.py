@@ -31,25 +31,36 @@ def overview(request: HttpRequest) -> HttpResponse:
     open_payment = None
     if current is not None and current.status == Subscription.Status.PENDING:
         open_payment = current.payments.filter(sequence_type=Payment.Sequence.FIRST).order_by("-id").first()
+    dunning = None
+    if current is not None and current.in_dunning:
+        dunning = services.dunning_schedule(subscription=current)
+        # A "Nu betalen" that reached Mollie and waits for its outcome.
+        open_payment = current.payments.filter(
+            arrears_of__isnull=False, status__in=[Payment.Status.OPEN, Payment.Status.PENDING, Payment.Status.AUTHORIZED]
+        ).first()
     context = {
         "plans": Plan.objects.filter(active=True),
         "current": current,
         "open_payment": open_payment,
+        "dunning": dunning,
         "past": subscriptions.exclude(status__in=Subscription.LIVE)[:10],
         "invoices": _with_credit_notes(Invoice.objects.filter(user=request.user))[:50],
     }
     return render(request, "subscriptions/overview.html", context)
 
 
-def _to_checkout(request: HttpRequest, payment: Payment) -> HttpResponse:
+def _to_checkout(request: HttpRequest, payment: Payment, *, on_error: str = "") -> HttpResponse:
+    """Off to Mollie's checkout; if Mollie cannot be reached, back with a message (to the
+    return page, or to ``on_error``)."""
+    back = redirect(on_error) if on_error else redirect("subscriptions:payment_return", payment_id=payment.pk)
     try:
         url = services.first_payment_checkout(payment=payment)
     except mollie.MollieUnavailable:
         messages.error(request, _unreachable_message())
-        return redirect("subscriptions:payment_return", payment_id=payment.pk)
+        return back
     except mollie.MollieError:
         messages.error(request, _("De betaling kon niet worden gestart. Neem contact met ons op als dit blijft gebeuren."))
-        return redirect("subscriptions:payment_return", payment_id=payment.pk)
+        return back
     if url:
         return HttpResponseRedirect(url)
     return redirect("subscriptions:payment_return", payment_id=payment.pk)
@@ -86,6 +97,8 @@ def payment_retry(request: HttpRequest, payment_id: int) -> HttpResponse:
         return _to_checkout(request, payment)
     if payment.status == Payment.Status.OPEN and payment.checkout_url:
         return HttpResponseRedirect(payment.checkout_url)
+    if payment.status in (Payment.Status.FAILED, Payment.Status.CANCELED, Payment.Status.EXPIRED) and payment.arrears_of_id:
+        return _pay_arrears(request, payment.subscription)
     if payment.status in (Payment.Status.FAILED, Payment.Status.CANCELED, Payment.Status.EXPIRED):
         plan = payment.subscription.plan
         if not plan.active:
@@ -118,12 +131,30 @@ def payment_return(request: HttpRequest, payment_id: int) -> HttpResponse:
         "subscription": subscription,
         "waiting": payment.status in (Payment.Status.OPEN, Payment.Status.PENDING, Payment.Status.AUTHORIZED),
         "failed": payment.status in (Payment.Status.FAILED, Payment.Status.CANCELED, Payment.Status.EXPIRED),
+        "arrears": payment.arrears_of_id is not None,
     }
     return render(request, "subscriptions/payment_return.html", context)
 
 
 def _own_subscription(request: HttpRequest, subscription_id: int) -> Subscription:
     return get_object_or_404(Subscription, pk=subscription_id, user=request.user)
+
+
+def _pay_arrears(request: HttpRequest, subscription: Subscription) -> HttpResponse:
+    try:
+        payment = services.arrears_payment_start(subscription=subscription, by=request.user)
+    except services.BillingError as exc:
+        messages.info(request, str(exc))
+        return redirect("subscriptions:overview")
+    return _to_checkout(request, payment, on_error="subscriptions:overview")
+
+
+@login_required
+@require_POST
+def pay_now(request: HttpRequest, subscription_id: int) -> HttpResponse:
+    """"Nu betalen" after a failed automatic charge: a payment for the arrears at Mollie's
+    checkout, where another payment method may be chosen."""
+    return _pay_arrears(request, _own_subscription(request, subscription_id))
 
 
 @login_required

@@ -68,6 +68,10 @@ LEDGER: dict[str, tuple[str, str]] = {
     "subscriptions.subscriptions_end_due": (HERE, ""),
     "subscriptions.reconcile": ("calls payment_apply / subscription_push", ""),
     "subscriptions.document_pdf": ("elsewhere", "subscriptions/tests/test_invoices.py:payment.document_pdf_stored"),
+    "subscriptions.dunning_schedule": ("reads only (the dates of a past-due subscription)", ""),
+    "subscriptions.arrears_payment_start": ("elsewhere", "subscriptions/tests/test_dunning.py:payment.created"),
+    "subscriptions.past_due_end": (HERE, ""),
+    "subscriptions.dunning_run": (HERE, ""),
 }
 
 
@@ -187,3 +191,29 @@ def test_subscriptions_end_due(subscription, customer):
     with audited_writes():
         assert services.subscriptions_end_due() == 1
     assert AuditEvent.objects.filter(subject_id=customer.pk, action="subscription.ended").exists()
+
+
+@pytest.mark.django_db
+def test_dunning_run_and_past_due_end(subscription, customer, staff):
+    from datetime import datetime, time
+
+    from subscriptions import services
+
+    failed_on = date.today() - timedelta(days=4)  # noqa: DTZ011
+    subscription.status = "suspended"
+    subscription.dunning_since = timezone.make_aware(datetime.combine(failed_on, time(10)))
+    subscription.dunning_amount = Decimal("30.25")
+    subscription.save()
+    with audited_writes():
+        assert services.dunning_run().reminders_sent == 1
+    with audited_writes(require_write=False) as writes:
+        assert services.dunning_run().reminders_sent == 0
+    assert not writes.data_tables  # a second run the same day changes nothing
+    with audited_writes():
+        services.past_due_end(subscription=subscription, by=staff, reason="betaald per bank")
+    actions = list(
+        AuditEvent.objects.filter(subject_id=customer.pk, action__startswith="subscription.")
+        .order_by("seq")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["subscription.payment_reminder", "subscription.past_due_ended"]

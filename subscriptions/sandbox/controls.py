@@ -11,10 +11,12 @@ from subscriptions.sandbox.engine import Kind
 from subscriptions.sandbox.models import SandboxFault, SandboxObject
 
 
-def charge(subscription_id: str, *, outcome: str = "paid") -> SandboxObject:
+def charge(subscription_id: str, *, outcome: str = "paid", retry: bool = False) -> SandboxObject:
+    """The subscription's next charge with this outcome (``failed``, ``canceled`` or
+    ``expired`` for a failed automatic payment); ``retry`` charges the last one again."""
     with transaction.atomic():
         subscription = engine.get(Kind.SUBSCRIPTION, subscription_id, for_update=True)
-        return engine.subscription_charge(subscription, outcome=outcome)
+        return engine.subscription_charge(subscription, outcome=outcome, retry=retry)
 
 
 def set_status(payment_id: str, status: str, *, method: str | None = None) -> SandboxObject:

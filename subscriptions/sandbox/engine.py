@@ -443,16 +443,27 @@ def subscription_cancel(subscription: SandboxObject) -> SandboxObject:
     return subscription
 
 
-def subscription_charge(subscription: SandboxObject, *, outcome: str = "paid") -> SandboxObject:
+CHARGE_OUTCOMES = ("paid", "failed", "pending", "canceled", "expired")
+
+
+def subscription_charge(subscription: SandboxObject, *, outcome: str = "paid", retry: bool = False) -> SandboxObject:
     """Run the subscription's next charge now: a recurring payment that calls the
-    subscription's webhook with a new payment id."""
+    subscription's webhook with a new payment id. ``retry``: charge the last charge's
+    date again (as Mollie may after a failure), without moving the schedule on."""
     data = subscription.data
     if data["status"] != "active":
         raise unprocessable(f"The subscription is {data['status']}; nothing to charge.", None)
-    if outcome not in ("paid", "failed", "pending"):
+    if outcome not in CHARGE_OUTCOMES:
         raise unprocessable("Unknown outcome.", "outcome")
     mandate = get(Kind.MANDATE, data["mandateId"])
+    if mandate.data["status"] != "valid":
+        raise unprocessable("The subscription's mandate is not valid.", "mandateId")
     charge_date = data.get("nextPaymentDate") or timezone.localdate().isoformat()
+    if retry:
+        earlier = [p for p in listing(Kind.PAYMENT, parent_id=subscription.parent_id) if p.data.get("subscriptionId") == subscription.id]
+        if not earlier:
+            raise unprocessable("The subscription has no charge to retry.", None)
+        charge_date = earlier[0].data["chargeDate"]  # (newest first)
     payment = _store(
         Kind.PAYMENT,
         "tr_",
@@ -476,15 +487,16 @@ def subscription_charge(subscription: SandboxObject, *, outcome: str = "paid") -
         },
         parent_id=subscription.parent_id,
     )
-    data["chargesDone"] = data.get("chargesDone", 0) + 1
-    data["nextPaymentDate"] = add_interval(date.fromisoformat(charge_date), data["interval"]).isoformat()
-    if data.get("times"):
-        data["timesRemaining"] = max(0, data["times"] - data["chargesDone"])
-        if data["timesRemaining"] == 0:
+    if not retry:
+        data["chargesDone"] = data.get("chargesDone", 0) + 1
+        data["nextPaymentDate"] = add_interval(date.fromisoformat(charge_date), data["interval"]).isoformat()
+        if data.get("times"):
+            data["timesRemaining"] = max(0, data["times"] - data["chargesDone"])
+            if data["timesRemaining"] == 0:
+                data.update({"status": "completed", "nextPaymentDate": None})
+        elif data["chargesDone"] >= TEST_MODE_CHARGE_LIMIT:
             data.update({"status": "completed", "nextPaymentDate": None})
-    elif data["chargesDone"] >= TEST_MODE_CHARGE_LIMIT:
-        data.update({"status": "completed", "nextPaymentDate": None})
-    subscription.save(update_fields=["data"])
+        subscription.save(update_fields=["data"])
     if outcome == "pending":
         webhook_schedule(payment.id, payment.data.get("webhookUrl"))
     else:

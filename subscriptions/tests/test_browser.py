@@ -103,3 +103,45 @@ def test_download_the_invoice_and_the_credit_note_after_a_refund(signed_in):
         page.get_by_role("link", name=f"Creditnota {note.number} (pdf)").click()
     assert download.value.suggested_filename == f"creditnota-{note.number}.pdf"
     assert Path(download.value.path()).read_bytes() == bytes(CreditNote.objects.get().pdf)
+
+
+def test_a_failed_automatic_charge_shows_on_the_overview_and_pay_now_makes_it_active_again(
+    signed_in, customer, password
+):
+    import time_machine
+    from django.utils import formats, timezone, translation
+
+    from subscriptions.sandbox import controls
+
+    page = signed_in
+    _subscribe(page)
+    _checkout(page, "paid")
+    expect(page.get_by_role("status")).to_contain_text("Betaling ontvangen.")
+    subscription = Subscription.objects.get()
+    due = subscription.current_period_end
+    with time_machine.travel(
+        timezone.make_aware(timezone.datetime.combine(due, timezone.datetime.min.time())).replace(hour=10)
+    ):
+        controls.charge(subscription.active_remote().mollie_id, outcome="failed")
+        subscription.refresh_from_db()
+        assert subscription.status == Subscription.Status.SUSPENDED
+        with translation.override("nl"):
+            failed_on = formats.date_format(due, "j F Y")
+            pay_before = formats.date_format(due + timezone.timedelta(days=14), "j F Y")
+        log_in(page, "jansen", password)  # (a month later: a new session)
+        page.goto("/portal/abonnement/")
+        expect(page.get_by_text(f"Betaling mislukt op {failed_on}")).to_be_visible()
+        expect(page.get_by_text(f"betaal vóór {pay_before} om uw abonnement te behouden.")).to_be_visible()
+        expect(page.get_by_text("Openstaand bedrag: € 35,09 (incl. btw).")).to_be_visible()
+        page.get_by_role("button", name="Nu betalen").click()
+        expect(page.get_by_role("heading", name="Afrekenen")).to_be_visible()
+        _checkout(page, "paid")
+        status = page.get_by_role("status")
+        expect(status).to_contain_text("Betaling ontvangen.")
+        expect(status).to_contain_text("Uw abonnement is actief")
+        page.get_by_role("link", name="Naar uw abonnement").click()
+        expect(page.get_by_text(re.compile(r"^Actief · € 35,09 per maand"))).to_be_visible()
+        expect(page.get_by_text("Betaling mislukt op")).to_have_count(0)
+    subscription.refresh_from_db()
+    assert subscription.status == Subscription.Status.ACTIVE and subscription.dunning_since is None
+    assert Payment.objects.filter(arrears_of__isnull=False, status="paid").count() == 1

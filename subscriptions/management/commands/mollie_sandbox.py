@@ -20,7 +20,8 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         charge = sub.add_parser("charge", help="run the next charge of a subscription (sub_…)")
         charge.add_argument("subscription_id")
-        charge.add_argument("--outcome", choices=["paid", "failed", "pending"], default="paid")
+        charge.add_argument("--outcome", choices=engine.CHARGE_OUTCOMES, default="paid")
+        charge.add_argument("--retry", action="store_true", help="charge the last charge's date again (Mollie retrying a failed charge)")
         status = sub.add_parser("status", help="set a payment's status (tr_…)")
         status.add_argument("payment_id")
         status.add_argument("status", choices=engine.PAYMENT_STATUSES)
@@ -45,7 +46,7 @@ class Command(BaseCommand):
         action = options["action"]
         try:
             if action == "charge":
-                payment = controls.charge(options["subscription_id"], outcome=options["outcome"])
+                payment = controls.charge(options["subscription_id"], outcome=options["outcome"], retry=options["retry"])
                 self.stdout.write(f"{payment.id} {payment.data['status']}")
             elif action == "status":
                 payment = controls.set_status(options["payment_id"], options["status"])
