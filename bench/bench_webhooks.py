@@ -225,6 +225,7 @@ def _prepare(n: int, site_url: str) -> list[str]:
 
     from django.contrib.auth import get_user_model
 
+    from accounts.models import Profile
     from subscriptions import services
     from subscriptions.models import Payment, Plan
     from subscriptions.sandbox import controls
@@ -234,6 +235,7 @@ def _prepare(n: int, site_url: str) -> list[str]:
     ids = []
     for i in range(n):
         user = get_user_model().objects.create_user(username=f"bench{i}", email=f"bench{i}@example.com", password=None)
+        Profile.objects.create(user=user, full_name=f"Klant {i}", street="Stationsplein 1", postal_code="5611AB", city="Eindhoven")
         payment = services.subscription_start(user=user, plan=plan)
         services.first_payment_checkout(payment=payment)
         ids.append(Payment.objects.get(pk=payment.pk).mollie_id)

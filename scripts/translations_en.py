@@ -650,5 +650,8 @@ EN.update({
     "Betaling": "Payment",
     "%(plan)s: eerste termijn": "%(plan)s: first period",
     "%(plan)s: achterstallige betaling": "%(plan)s: overdue payment",
+    "Vul eerst uw naam en adres in bij Mijn gegevens: die komen op uw factuur.": "Please first enter your name and address under My data: they go on your invoice.",
+    "Uw factuur moet uw naam en adres vermelden. Vul die eerst in; daarna kunt u hier een abonnement afsluiten.": "Your invoice must show your name and address. Please enter them first; then you can subscribe here.",
+    "Naam en adres invullen": "Enter name and address",
     "%(product)s: terugbetaling %(payment)s": "%(product)s: refund %(payment)s",
 })

@@ -124,6 +124,19 @@ def vat_treatment(*, user) -> tuple[Decimal, bool]:
     return VAT_RATE, False
 
 
+# What a Dutch invoice must name of the customer (and a first payment therefore needs).
+BILLING_DETAILS = ("name", "street", "postal_code", "city", "country")
+
+
+def billing_details_missing(*, user) -> list[str]:
+    """The parts of the invoice address the customer has not filled in yet (none: ready)."""
+    profile = _profile(user)
+    if profile is None:
+        return list(BILLING_DETAILS)
+    address = profile.billing_address()
+    return [part for part in BILLING_DETAILS if not (address.get(part) or "").strip()]
+
+
 def billing_snapshot(*, user) -> dict[str, str]:
     """Name, address, company and VAT id as they are now: copied onto the invoice."""
     if user is None:
@@ -152,6 +165,8 @@ def subscription_start(*, user, plan: Plan) -> Payment:
     plan = Plan.objects.get(pk=plan.pk)
     if not plan.active:
         raise BillingError(_("Deze abonnementsvorm is niet meer af te sluiten."))
+    if billing_details_missing(user=user):
+        raise BillingError(_("Vul eerst uw naam en adres in bij Mijn gegevens: die komen op uw factuur."))
     customer, _created = MollieCustomer.objects.get_or_create(user=user)
     live = Subscription.objects.filter(customer=customer, status__in=Subscription.LIVE).first()
     if live is not None:

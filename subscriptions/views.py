@@ -40,6 +40,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         ).first()
     context = {
         "plans": Plan.objects.filter(active=True),
+        "billing_missing": current is None and bool(services.billing_details_missing(user=request.user)),
         "current": current,
         "open_payment": open_payment,
         "dunning": dunning,

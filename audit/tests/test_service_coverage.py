@@ -53,6 +53,7 @@ LEDGER: dict[str, tuple[str, str]] = {
     "subscriptions.webhook_url": ("pure computation", ""),
     "subscriptions.vat_treatment": ("reads only", ""),
     "subscriptions.billing_snapshot": ("reads only (builds the invoice snapshot)", ""),
+    "subscriptions.billing_details_missing": ("reads only", ""),
     "subscriptions.subscription_start": ("elsewhere", "subscriptions/tests/test_subscribe.py:subscription.created"),
     "subscriptions.customer_ensure": ("elsewhere", "subscriptions/tests/test_subscribe.py:payment.customer_created"),
     "subscriptions.first_payment_checkout": ("calls Mollie; the payment is recorded by subscription_start", ""),

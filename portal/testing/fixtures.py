@@ -19,12 +19,20 @@ def make_user(db):
     """Create a verified customer (or staff member) that can log in."""
     counter = {"n": 0}
 
-    def make(username: str | None = None, *, email: str | None = None, staff: bool = False, password: str = PASSWORD):
+    def make(
+        username: str | None = None, *, email: str | None = None, staff: bool = False, password: str = PASSWORD, address: bool = False
+    ):
         counter["n"] += 1
         username = username or f"klant{counter['n']}"
         email = email or f"{username}@example.com"
         user = get_user_model().objects.create_user(username=username, email=email, password=password, is_staff=staff)
         EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        if address:  # a name and address, as an invoice needs them before a subscription
+            from accounts.models import Profile
+
+            Profile.objects.create(
+                user=user, full_name=f"Klant {username}", street="Stationsplein 1", postal_code="5611AB", city="Eindhoven", country="NL"
+            )
         return user
 
     return make

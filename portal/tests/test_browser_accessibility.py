@@ -488,6 +488,7 @@ def mollie_sandbox(live_server, settings):
 
 
 def test_subscription_pages_pass_axe_and_fit_a_phone(visitor, mollie_sandbox, customer):
+    from accounts.models import Profile
     from subscriptions.models import Invoice, Plan, Subscription
 
     Plan.objects.create(name="Basis", description="Eén koppeling", price="29.00", interval=Plan.Interval.MONTH)
@@ -496,6 +497,11 @@ def test_subscription_pages_pass_axe_and_fit_a_phone(visitor, mollie_sandbox, cu
     findings = Findings()
     overview = reverse("subscriptions:overview")
 
+    page.goto(overview)  # no name and address yet: a notice instead of the subscribe buttons
+    check_page(page, findings, "subscription: address needed first", phone=phone, language=language)
+    Profile.objects.update_or_create(
+        user=customer, defaults={"full_name": "Jan Jansen", "street": "Stationsplein 1", "postal_code": "5611AB", "city": "Eindhoven"}
+    )
     page.goto(overview)
     check_page(page, findings, "subscription: choose a plan", phone=phone, language=language)
     _submit(page, form="main form[action*='/afsluiten/']")

@@ -41,6 +41,17 @@ def api(mollie_sandbox):
 
 
 @pytest.fixture
+def make_user(make_user):
+    """Customers here have the name and address an invoice needs (subscribing asks for
+    them); ``address=False`` makes one without."""
+
+    def make(*args, address: bool = True, **kwargs):
+        return make_user(*args, address=address and not kwargs.get("staff", False), **kwargs)
+
+    return make
+
+
+@pytest.fixture
 def plan(transactional_db) -> Plan:
     return Plan.objects.create(name="Basis", description="Eén koppeling", price=Decimal("29.00"), interval=Plan.Interval.MONTH)
 

@@ -33,6 +33,41 @@ def test_the_plans_page_shows_prices_with_and_without_vat(logged_in, plan, yearl
     assert "€ 350,90" in page and "€ 290,00" in page
 
 
+@pytest.mark.parametrize(
+    "missing",
+    [
+        {"full_name": "", "company_name": ""},
+        {"street": ""},
+        {"postal_code": "", "city": ""},
+        {"billing_same_as_address": False},  # a separate billing address, left empty
+    ],
+)
+def test_without_name_and_address_for_the_invoice_nothing_can_be_subscribed(mollie_sandbox, make_user, plan, missing):
+    from django.test import Client
+
+    from accounts.models import Profile
+
+    user = make_user("zonderadres")
+    Profile.objects.filter(user=user).update(**missing)
+    client = Client()
+    client.force_login(user)
+    page = client.get("/portal/abonnement/").content.decode()
+    assert "Uw factuur moet uw naam en adres vermelden." in page
+    assert 'href="/portal/gegevens/profiel/"' in page
+    assert f"/portal/abonnement/afsluiten/{plan.pk}/" not in page  # no subscribe button
+    response = client.post(f"/portal/abonnement/afsluiten/{plan.pk}/", follow=True)
+    assert "Vul eerst uw naam en adres in bij Mijn gegevens" in response.content.decode()
+    assert not Subscription.objects.exists() and not Payment.objects.exists()
+    assert not MollieCustomer.objects.exists() and not SandboxObject.objects.exists()  # nothing at Mollie either
+    assert not AuditEvent.objects.filter(subject_id=user.pk, action__startswith="subscription.").exists()
+
+
+def test_with_a_complete_address_the_plans_can_be_subscribed_to(subscribe, logged_in, plan):
+    page = logged_in.get("/portal/abonnement/").content.decode()
+    assert "Uw factuur moet uw naam en adres vermelden." not in page
+    assert f"/portal/abonnement/afsluiten/{plan.pk}/" in page
+
+
 def test_subscribing_sends_the_customer_to_mollies_checkout(subscribe, customer, plan):
     response, payment = subscribe()
     assert response.status_code == HTTPStatus.FOUND

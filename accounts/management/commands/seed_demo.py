@@ -31,7 +31,11 @@ class Command(BaseCommand):
                     user.set_password(password)
                     user.save()
                     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-                    profile_for(user)
+                    profile = profile_for(user)
+                    if not staff:  # a name and address, so the demo customer can subscribe
+                        profile.full_name, profile.company_name = "Demi Klant", "Demo Webshop B.V."
+                        profile.street, profile.postal_code, profile.city = "Stationsplein 1", "5611AB", "Eindhoven"
+                        profile.save()
             from portal.demo import seed_more
 
             seed_more(stdout=self.stdout)
