@@ -257,7 +257,27 @@ class InvoiceSequence(models.Model):
         return f"{self.year}: {self.last_number}"
 
 
-class Invoice(models.Model):
+class BillingDocument(models.Model):
+    """What invoices and credit notes share: the amounts, who it was from and to as it was on
+    the day it was issued, and the PDF as issued (rendered once from the row, then only ever
+    served, see services.document_pdf; its SHA-256 is also in the audit event that stored it)."""
+
+    amount_net = models.DecimalField(_("bedrag excl. btw"), max_digits=10, decimal_places=2)
+    vat_rate = models.DecimalField(_("btw-tarief (%)"), max_digits=4, decimal_places=1)
+    vat_amount = models.DecimalField(_("btw"), max_digits=10, decimal_places=2)
+    amount_gross = models.DecimalField(_("totaal"), max_digits=10, decimal_places=2)
+    reverse_charge = models.BooleanField(_("btw verlegd"), default=False)
+    billing_snapshot = models.JSONField(_("factuurgegevens"))
+    seller_snapshot = models.JSONField(_("gegevens leverancier"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    pdf = models.BinaryField(_("pdf"), null=True, editable=False)
+    pdf_sha256 = models.CharField(_("SHA-256 van de pdf"), max_length=64, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Invoice(BillingDocument):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="invoices")
     payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="invoice")
     number = models.CharField(_("factuurnummer"), max_length=20, unique=True)
@@ -265,19 +285,6 @@ class Invoice(models.Model):
     description = models.CharField(_("omschrijving"), max_length=200)
     period_start = models.DateField(_("periode van"))
     period_end = models.DateField(_("periode tot"))
-    amount_net = models.DecimalField(_("bedrag excl. btw"), max_digits=10, decimal_places=2)
-    vat_rate = models.DecimalField(_("btw-tarief (%)"), max_digits=4, decimal_places=1)
-    vat_amount = models.DecimalField(_("btw"), max_digits=10, decimal_places=2)
-    amount_gross = models.DecimalField(_("totaal"), max_digits=10, decimal_places=2)
-    reverse_charge = models.BooleanField(_("btw verlegd"), default=False)
-    # What the invoice was addressed to, kept as it was on the day it was issued.
-    billing_snapshot = models.JSONField(_("factuurgegevens"))
-    seller_snapshot = models.JSONField(_("gegevens leverancier"))
-    created_at = models.DateTimeField(auto_now_add=True)
-    # The PDF as issued: rendered once from this row, then only ever served (see
-    # services.document_pdf); its SHA-256 is also in the audit event that stored it.
-    pdf = models.BinaryField(_("pdf"), null=True, editable=False)
-    pdf_sha256 = models.CharField(_("SHA-256 van de pdf"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("factuur")
@@ -292,7 +299,7 @@ class Invoice(models.Model):
         return f"factuur-{self.number}.pdf"
 
 
-class CreditNote(models.Model):
+class CreditNote(BillingDocument):
     """A correction of an invoice for money Mollie refunded: negative amounts, numbered in
     the invoices' own gapless series, addressed as the invoice was. One per growth of the
     payment's refunded amount (``refunded_before`` → ``refunded_after``)."""
@@ -304,16 +311,6 @@ class CreditNote(models.Model):
     description = models.CharField(_("omschrijving"), max_length=200)
     refunded_before = models.DecimalField(_("terugbetaald vóór"), max_digits=10, decimal_places=2)
     refunded_after = models.DecimalField(_("terugbetaald na"), max_digits=10, decimal_places=2)
-    amount_net = models.DecimalField(_("bedrag excl. btw"), max_digits=10, decimal_places=2)
-    vat_rate = models.DecimalField(_("btw-tarief (%)"), max_digits=4, decimal_places=1)
-    vat_amount = models.DecimalField(_("btw"), max_digits=10, decimal_places=2)
-    amount_gross = models.DecimalField(_("totaal"), max_digits=10, decimal_places=2)
-    reverse_charge = models.BooleanField(_("btw verlegd"), default=False)
-    billing_snapshot = models.JSONField(_("factuurgegevens"))
-    seller_snapshot = models.JSONField(_("gegevens leverancier"))
-    created_at = models.DateTimeField(auto_now_add=True)
-    pdf = models.BinaryField(_("pdf"), null=True, editable=False)
-    pdf_sha256 = models.CharField(_("SHA-256 van de pdf"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("creditnota")

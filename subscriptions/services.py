@@ -419,6 +419,21 @@ def _activate(subscription: Subscription, payment: Payment, remote: mollie.Remot
     return paid_on
 
 
+def _period_paid(subscription: Subscription, start: date) -> None:
+    """Mollie's money paid one more period, from ``start``: the paid period now ends one
+    interval later (the caller holds the subscription's lock)."""
+    old_end = subscription.current_period_end
+    subscription.current_period_end = add_interval(start, subscription.plan.interval)
+    subscription.save(update_fields=["current_period_end"])
+    record(
+        Action.SUBSCRIPTION_RENEWED,
+        system=MOLLIE,
+        subject_id=subscription.user_id,
+        target=subscription,
+        changes={"current_period_end": [old_end.isoformat() if old_end else None, subscription.current_period_end.isoformat()]},
+    )
+
+
 def _renew(subscription: Subscription, payment: Payment) -> date:
     """A paid recurring charge pays the next period: from the end of the paid period, or
     from its charge date if that is later (after a gap). Each payment is applied once (its
@@ -430,15 +445,7 @@ def _renew(subscription: Subscription, payment: Payment) -> date:
     past_due = subscription.status == Subscription.Status.SUSPENDED
     if past_due and old_end and _overdue_period(subscription):
         start = old_end  # Mollie's retry of the failed charge pays the overdue period
-    subscription.current_period_end = add_interval(start, subscription.plan.interval)
-    subscription.save(update_fields=["current_period_end"])
-    record(
-        Action.SUBSCRIPTION_RENEWED,
-        system=MOLLIE,
-        subject_id=subscription.user_id,
-        target=subscription,
-        changes={"current_period_end": [old_end.isoformat() if old_end else None, subscription.current_period_end.isoformat()]},
-    )
+    _period_paid(subscription, start)
     if past_due:  # a later automatic charge that succeeds ends dunning too
         _past_due_clear(subscription, system=MOLLIE, changes={"paid_by": [None, payment.mollie_id]})
     return start
@@ -593,15 +600,7 @@ def _arrears_paid(subscription: Subscription, payment: Payment, remote: mollie.R
     period_start = old_end or paid_on
     if not past_due or _overdue_period(subscription):
         # The overdue period (or, when a retry of Mollie's settled it first, the next one).
-        subscription.current_period_end = add_interval(period_start, subscription.plan.interval)
-        subscription.save(update_fields=["current_period_end"])
-        record(
-            Action.SUBSCRIPTION_RENEWED,
-            system=MOLLIE,
-            subject_id=subscription.user_id,
-            target=subscription,
-            changes={"current_period_end": [old_end.isoformat() if old_end else None, subscription.current_period_end.isoformat()]},
-        )
+        _period_paid(subscription, period_start)
     else:  # a charged-back charge: its period was counted already; pay for that one again
         invoice = Invoice.objects.filter(payment_id=subscription.dunning_payment_id).only("period_start").first()
         period_start = invoice.period_start if invoice else paid_on
