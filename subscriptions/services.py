@@ -1189,14 +1189,9 @@ def reconcile(*, now: datetime | None = None) -> ReconcileReport:
     # 1. Payments still open, pending or authorized.
     for mollie_id in Payment.objects.filter(status__in=[Payment.Status.OPEN, Payment.Status.PENDING, Payment.Status.AUTHORIZED], mollie_id__isnull=False).values_list("mollie_id", flat=True):
         report.payments_checked += 1
-        try:
-            remote = mollie.payment_get(mollie_id)
-        except mollie.MollieNotFound:
-            continue
-        except mollie.MollieError as exc:
-            report.errors.append(str(exc))
-            continue
-        report.payments_changed += _apply(remote).changed
+        remote = _fetch(mollie_id, report)
+        if remote is not None:
+            report.payments_changed += _apply(remote).changed
     # 2. First payments whose create answer never reached us.
     lost = Payment.objects.filter(status=Payment.Status.CREATED, mollie_id__isnull=True, created_at__lte=now - LOST_CREATE_GRACE).select_related("subscription__customer")
     for payment in lost:
@@ -1254,16 +1249,22 @@ def reconcile(*, now: datetime | None = None) -> ReconcileReport:
         sequence_type=Payment.Sequence.FIRST, status=Payment.Status.PAID, paid_at__gte=now - REFUND_WATCH, mollie_id__isnull=False
     ).values_list("mollie_id", "amount_refunded", "amount_charged_back")
     for mollie_id, refunded, charged_back in watched:
-        try:
-            remote = mollie.payment_get(mollie_id)
-        except mollie.MollieNotFound:
-            continue
-        except mollie.MollieError as exc:
-            report.errors.append(str(exc))
-            continue
-        if remote.amount_refunded > refunded or remote.amount_charged_back > charged_back:
+        remote = _fetch(mollie_id, report)
+        if remote is not None and (remote.amount_refunded > refunded or remote.amount_charged_back > charged_back):
             report.first_payment_amounts_changed += _apply(remote).changed
     return report
+
+
+def _fetch(mollie_id: str, report: ReconcileReport) -> mollie.RemotePayment | None:
+    """The payment as Mollie has it now (None if Mollie does not know it or could not
+    answer; the error is in the report and the next run asks again)."""
+    try:
+        return mollie.payment_get(mollie_id)
+    except mollie.MollieNotFound:
+        return None
+    except mollie.MollieError as exc:
+        report.errors.append(str(exc))
+        return None
 
 
 def _push_safely(subscription: Subscription, report: ReconcileReport) -> int:
