@@ -420,10 +420,15 @@ def _activate(subscription: Subscription, payment: Payment, remote: mollie.Remot
 
 
 def _period_paid(subscription: Subscription, start: date) -> None:
-    """Mollie's money paid one more period, from ``start``: the paid period now ends one
-    interval later (the caller holds the subscription's lock)."""
+    """Mollie's money paid the period from ``start``: the paid period lasts at least until
+    one interval after it (the caller holds the subscription's lock). It never moves back,
+    so charges of different periods applied in any order end at the same date, and a second
+    payment for a period already paid does not extend it again."""
     old_end = subscription.current_period_end
-    subscription.current_period_end = add_interval(start, subscription.plan.interval)
+    new_end = add_interval(start, subscription.plan.interval)
+    if old_end is not None and new_end <= old_end:
+        return
+    subscription.current_period_end = new_end
     subscription.save(update_fields=["current_period_end"])
     record(
         Action.SUBSCRIPTION_RENEWED,
@@ -435,13 +440,14 @@ def _period_paid(subscription: Subscription, start: date) -> None:
 
 
 def _renew(subscription: Subscription, payment: Payment) -> date:
-    """A paid recurring charge pays the next period: from the end of the paid period, or
-    from its charge date if that is later (after a gap). Each payment is applied once (its
-    status moves to paid once), so duplicate and out-of-order deliveries add up to the
-    same end date."""
+    """A paid recurring charge pays the period that starts on its charge date (Mollie
+    charges on the first day of each period). Each payment is applied once (its status
+    moves to paid once) and the period end only moves forward, so duplicate and
+    out-of-order deliveries, and reconciliation reading Mollie's newest-first lists, all end
+    at the same date."""
     charge_date = payment.charge_date or timezone.localdate(payment.paid_at)
     old_end = subscription.current_period_end
-    start = max(old_end, charge_date) if old_end else charge_date
+    start = charge_date
     past_due = subscription.status == Subscription.Status.SUSPENDED
     if past_due and old_end and _overdue_period(subscription):
         start = old_end  # Mollie's retry of the failed charge pays the overdue period
@@ -1221,7 +1227,8 @@ def reconcile(*, now: datetime | None = None) -> ReconcileReport:
         except mollie.MollieError as exc:
             report.errors.append(str(exc))
             continue
-        for remote in remote_payments:
+        # Oldest first (Mollie lists newest first), so invoice numbers follow the periods.
+        for remote in sorted(remote_payments, key=lambda p: p.created_at or now):
             status = known.get(remote.id)
             if status is not None and status == remote.status and status in Payment.FINAL_STATUSES:
                 refunded, charged_back = amounts[remote.id]

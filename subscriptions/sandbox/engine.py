@@ -464,6 +464,10 @@ def subscription_charge(subscription: SandboxObject, *, outcome: str = "paid", r
         if not earlier:
             raise unprocessable("The subscription has no charge to retry.", None)
         charge_date = earlier[0].data["chargeDate"]  # (newest first)
+    # Mollie creates a charge on its date; run early here, it is dated as if that day had come
+    # (so a failed charge reads as the charge of the coming period, not as an old one).
+    due = date.fromisoformat(charge_date)
+    created = now_iso() if due <= timezone.localdate() else iso(timezone.make_aware(datetime.combine(due, datetime.min.time())))
     payment = _store(
         Kind.PAYMENT,
         "tr_",
@@ -484,6 +488,7 @@ def subscription_charge(subscription: SandboxObject, *, outcome: str = "paid", r
             "mandateId": mandate.id,
             "subscriptionId": subscription.id,
             "chargeDate": charge_date,
+            "createdAt": created,
         },
         parent_id=subscription.parent_id,
     )

@@ -227,3 +227,24 @@ def test_a_refund_or_chargeback_of_a_first_payment_whose_webhook_is_lost_is_foun
     assert not CreditNote.objects.filter(invoice__payment__in=[charged_back, old]).exists()
     assert AuditEvent.objects.filter(action="payment.charged_back", target_id=str(charged_back.pk)).count() == 1
     assert services.reconcile().changes == 0  # the next run finds nothing new
+
+
+def test_three_lost_monthly_charges_are_applied_oldest_first_by_one_reconciliation(mollie_sandbox, make_user, plan):
+    from dateutil.relativedelta import relativedelta
+
+    controls.add_fault("webhook_drop", count=1000)
+    (payment,) = _open_payments(make_user, plan, 1)
+    checkout(payment.checkout_url, "paid")
+    services.reconcile()
+    subscription = Subscription.objects.get(pk=payment.subscription_id)
+    first_end = subscription.current_period_end
+    link = subscription.active_remote()
+    for _ in range(3):  # three months of charges, every webhook lost
+        controls.charge(link.mollie_id)
+    assert services.reconcile().subscription_payments_changed == 3
+    subscription.refresh_from_db()
+    assert subscription.current_period_end == first_end + relativedelta(months=1) + relativedelta(months=1) + relativedelta(months=1)
+    recurring = Invoice.objects.filter(payment__sequence_type="recurring").order_by("number")
+    starts = [invoice.period_start for invoice in recurring]
+    assert starts == sorted(starts) and starts[0] == first_end  # numbered in the order of the periods
+    assert services.reconcile().changes == 0
