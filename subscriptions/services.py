@@ -115,11 +115,14 @@ def _profile(user):
 
 
 def vat_treatment(*, user) -> tuple[Decimal, bool]:
-    """21% Dutch VAT, or 0% reverse charge for a business elsewhere in the EU with a VAT id."""
+    """21% Dutch VAT, or 0% reverse charge for a business elsewhere in the EU: a company
+    whose VAT id is of the country of its billing address, and that country is not the
+    Netherlands (a Dutch VAT id never gets reverse charge, wherever the address is)."""
     profile = _profile(user)
     if profile is not None and profile.vat_id and profile.company_name:
         country = profile.billing_address()["country"]
-        if country in EU_OUTSIDE_NL:
+        vat_country = profile.vat_id.strip().upper()[:2].replace("EL", "GR")  # Greece's VAT ids start with EL
+        if country in EU_OUTSIDE_NL and vat_country == country:
             return Decimal("0"), True
     return VAT_RATE, False
 
@@ -809,25 +812,37 @@ def _invoice_issue(payment: Payment, subscription: Subscription, period_start: d
     issued_on = timezone.localdate()
     period_end = add_interval(period_start, subscription.plan.interval) - timedelta(days=1)
     gross = payment.amount
-    rate = subscription.vat_rate
+    rate, reverse_charge = subscription.vat_rate, subscription.reverse_charge
+    if payment.user is not None:
+        # The VAT treatment on the day of the invoice: a customer that no longer qualifies
+        # for reverse charge (moved, or removed the VAT id) gets Dutch VAT within the amount
+        # paid, never an invoice that says "btw verlegd" without grounds for it.
+        rate, reverse_charge = vat_treatment(user=payment.user)
+        if (rate, reverse_charge) != (subscription.vat_rate, subscription.reverse_charge):
+            logger.warning("Invoice for payment %s: VAT treatment changed since subscription %s started", payment.pk, subscription.pk)
     net = (gross * Decimal("100") / (Decimal("100") + rate)).quantize(CENT, rounding=ROUND_HALF_UP)
+    with translation.override("nl"):  # the invoice is a Dutch document, whoever applied the payment
+        description = f"{subscription.plan.billing_name} ({subscription.plan.get_interval_display()})"
     invoice = Invoice.objects.create(
         user=payment.user,
         payment=payment,
         number=_next_invoice_number(issued_on.year),
         issued_on=issued_on,
-        description=f"{subscription.plan.billing_name} ({subscription.plan.get_interval_display()})",
+        description=description,
         period_start=period_start,
         period_end=period_end,
         amount_net=net,
         vat_rate=rate,
         vat_amount=gross - net,
         amount_gross=gross,
-        reverse_charge=subscription.reverse_charge,
+        reverse_charge=reverse_charge,
         billing_snapshot=billing_snapshot(user=payment.user),
         seller_snapshot=dict(settings.COMPANY),
     )
-    record(Action.INVOICE_ISSUED, system=MOLLIE, subject_id=payment.user_id, target=invoice, changes={"number": [None, invoice.number], "amount_gross": [None, str(gross)]})
+    changes = {"number": [None, invoice.number], "amount_gross": [None, str(gross)]}
+    if (rate, reverse_charge) != (subscription.vat_rate, subscription.reverse_charge):
+        changes["vat_rate"] = [str(subscription.vat_rate), str(rate)]
+    record(Action.INVOICE_ISSUED, system=MOLLIE, subject_id=payment.user_id, target=invoice, changes=changes)
     _pdf_later(invoice)
     return invoice
 

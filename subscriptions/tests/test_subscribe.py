@@ -173,6 +173,56 @@ def test_an_eu_business_with_a_vat_id_pays_without_vat_and_the_invoice_says_reve
     assert invoice.billing_snapshot["vat_id"] == "BE0123456789" and invoice.billing_snapshot["country"] == "BE"
 
 
+@pytest.mark.parametrize(
+    ("vat_id", "country", "reverse_charge"),
+    [
+        ("BE0123456789", "BE", True),
+        ("EL094259216", "GR", True),  # Greece's VAT ids start with EL
+        ("NL004495445B01", "BE", False),  # a Dutch VAT id: Dutch VAT wherever the address is
+        ("DE123456789", "BE", False),  # VAT id of another country than the address
+        ("BE0123456789", "NL", False),
+        ("", "BE", False),
+    ],
+)
+def test_reverse_charge_needs_a_vat_id_of_the_billing_country_outside_the_netherlands(customer, vat_id, country, reverse_charge):
+    from subscriptions.services import vat_treatment
+
+    profile = profile_for(customer)
+    profile.company_name, profile.vat_id, profile.country = "Klant BV", vat_id, country
+    profile.save()
+    fresh = type(customer).objects.get(pk=customer.pk)
+    assert vat_treatment(user=fresh) == ((Decimal("0"), True) if reverse_charge else (Decimal("21"), False))
+
+
+def test_a_customer_that_no_longer_qualifies_for_reverse_charge_gets_dutch_vat_within_the_amount_paid(subscribe, customer):
+    profile = profile_for(customer)
+    profile.company_name, profile.vat_id, profile.country = "Dupont SPRL", "BE0123456789", "BE"
+    profile.save()
+    response, payment = subscribe()
+    checkout(response["Location"], "paid")
+    subscription = Subscription.objects.get(pk=payment.subscription_id)
+    profile.country, profile.vat_id = "NL", ""  # moved to the Netherlands
+    profile.save()
+    charge = controls.charge(subscription.active_remote().mollie_id)
+    invoice = Invoice.objects.get(payment__mollie_id=charge.id)
+    assert not invoice.reverse_charge and invoice.vat_rate == Decimal("21")
+    assert (invoice.amount_net, invoice.vat_amount, invoice.amount_gross) == (Decimal("23.97"), Decimal("5.03"), Decimal("29.00"))
+    event = AuditEvent.objects.get(action="payment.invoice_issued", target_id=str(invoice.pk))
+    assert event.changes["vat_rate"] == ["0.0", "21"]
+
+
+def test_the_invoice_is_described_in_dutch_whichever_language_applied_the_payment(subscribe, customer):
+    from django.test import Client
+
+    english = Client(headers={"accept-language": "en"})
+    english.force_login(customer)
+    response, payment = subscribe(english)
+    controls.add_fault("webhook_drop", count=5)  # no webhook: the English return page applies it
+    checkout(response["Location"], "paid")
+    assert english.get(f"/portal/abonnement/betaling/{payment.pk}/").status_code == HTTPStatus.OK
+    assert Invoice.objects.get(payment=payment).description == "Exact koppeling Basis (per maand)"
+
+
 def test_invoices_are_numbered_without_gaps_per_year_and_keep_their_snapshot(subscribe, customer, make_user, logged_in):
     with time_machine.travel("2030-12-31 12:00 +01:00"):
         response, payment = subscribe()
