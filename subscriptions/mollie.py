@@ -207,6 +207,8 @@ def call(operation: Callable[[Client], T], *, what: str) -> T:
 
 # --- the calls the portal makes ------------------------------------------------------------
 
+CHECKOUT_LOCALES = {"nl": "nl_NL", "en": "en_US"}
+
 
 def customer_create(*, name: str, email: str, user_id: int, idempotency_key: str) -> str:
     data = {"name": name[:255] or None, "email": email or None, "locale": "nl_NL", "metadata": {"user_id": user_id}}
@@ -223,6 +225,7 @@ def first_payment_create(
     webhook_url: str,
     metadata: dict[str, Any],
     idempotency_key: str,
+    language: str = "nl",
 ) -> RemotePayment:
     data = {
         "amount": money(amount),
@@ -231,7 +234,7 @@ def first_payment_create(
         "sequenceType": "first",
         "redirectUrl": redirect_url,
         "webhookUrl": webhook_url,
-        "locale": "nl_NL",
+        "locale": CHECKOUT_LOCALES.get(language, "nl_NL"),  # Mollie's checkout in the customer's language
         "metadata": metadata,
     }
     payment = call(lambda c: c.payments.create(data, idempotency_key=idempotency_key), what="first payment create")

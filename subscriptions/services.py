@@ -246,6 +246,7 @@ def first_payment_checkout(*, payment: Payment) -> str:
         webhook_url=webhook_url(),
         metadata={"payment": payment.pk, "subscription": subscription.pk},
         idempotency_key=payment.idempotency_key,
+        language=subscription.language or _language(),
     )
     payment_apply(remote=remote)
     payment.refresh_from_db()

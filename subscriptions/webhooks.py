@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from subscriptions.models import Payment
 
 logger = logging.getLogger(__name__)
-PAYMENT_ID = re.compile(r"^tr_[A-Za-z0-9]{4,32}$")
+PAYMENT_ID = re.compile(r"tr_[A-Za-z0-9]{4,32}")  # whole string (fullmatch: no trailing newline)
 MAX_BODY = 1024
 
 
@@ -34,7 +34,7 @@ def mollie_webhook(request: HttpRequest) -> HttpResponse:
     if length > MAX_BODY:
         return HttpResponse(status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
     mollie_id = request.POST.get("id", "")
-    if set(request.POST.keys()) - {"id"} or len(request.POST.getlist("id")) != 1 or not PAYMENT_ID.match(mollie_id):
+    if set(request.POST.keys()) - {"id"} or len(request.POST.getlist("id")) != 1 or not PAYMENT_ID.fullmatch(mollie_id):
         return HttpResponse(status=HTTPStatus.BAD_REQUEST)
     try:
         known = Payment.objects.filter(mollie_id=mollie_id).exists()

@@ -80,6 +80,7 @@ def test_subscribing_sends_the_customer_to_mollies_checkout(subscribe, customer,
     assert remote["sequenceType"] == "first" and remote["customerId"] == MollieCustomer.objects.get(user=customer).mollie_id
     assert remote["amount"] == {"currency": "EUR", "value": "35.09"}
     assert remote["webhookUrl"].endswith("/webhooks/mollie/")
+    assert remote["locale"] == "nl_NL"
     assert actions(subject_id=customer.pk)[:3] == ["subscription.created", "payment.created", "payment.customer_created"]
 
 
@@ -217,6 +218,7 @@ def test_the_invoice_is_described_in_dutch_whichever_language_applied_the_paymen
     english = Client(headers={"accept-language": "en"})
     english.force_login(customer)
     response, payment = subscribe(english)
+    assert SandboxObject.objects.get(pk=payment.mollie_id).data["locale"] == "en_US"  # Mollie's checkout in English
     controls.add_fault("webhook_drop", count=5)  # no webhook: the English return page applies it
     checkout(response["Location"], "paid")
     assert english.get(f"/portal/abonnement/betaling/{payment.pk}/").status_code == HTTPStatus.OK

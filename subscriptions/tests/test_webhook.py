@@ -50,6 +50,8 @@ def test_other_methods_are_refused(client, method, open_payment):
         {"id": "tr_" + "a" * 200},
         {"id": "tr_abcdef", "status": "paid"},
         {"id": ["tr_abcdef", "tr_ghijkl"]},
+        {"id": "tr_abcdef\n"},  # a trailing newline is not part of an id
+        {"id": " tr_abcdef"},
     ],
 )
 def test_malformed_or_tampered_bodies_change_nothing(client, body, open_payment):
