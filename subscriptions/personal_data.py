@@ -22,15 +22,19 @@ Dunning leaves no table of its own: the subscription's ``dunning_*`` fields, the
 charges are columns of the rows above and go with them.
 
 A subscription that never ended (``ended_at`` empty) is never due: while it runs, it is
-needed for the contract.
+needed for the contract. One that never started (its first payment failed, expired or was
+never made) ends when that is known, so its rows go seven years later too. An invoice or
+credit note dated after the end keeps the whole subscription until seven years after that
+document's date.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 from django.db.models import Max, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from retention.cascade import in_batch
@@ -45,7 +49,25 @@ def _iso(value) -> str | None:
 
 
 def billing_due(now: datetime) -> QuerySet:
-    return Subscription.objects.filter(ended_at__isnull=False, ended_at__lte=BILLING_PERIOD.cutoff(now))
+    """Ended seven years ago, and no invoice or credit note of it younger than that (a
+    refund's credit note or a late payment's invoice can come after the end: the seven
+    years of a document run from its own date)."""
+    cutoff = BILLING_PERIOD.cutoff(now)
+    last_day = timezone.localdate(cutoff)
+    return (
+        Subscription.objects.filter(ended_at__isnull=False, ended_at__lte=cutoff)
+        .exclude(payments__invoice__issued_on__gt=last_day)
+        .exclude(payments__invoice__credit_notes__issued_on__gt=last_day)
+    )
+
+
+def _last_document_day(subscriptions: QuerySet):
+    days = [
+        Invoice.objects.filter(payment__subscription__in=subscriptions).aggregate(last=Max("issued_on"))["last"],
+        CreditNote.objects.filter(invoice__payment__subscription__in=subscriptions).aggregate(last=Max("issued_on"))["last"],
+    ]
+    days = [day for day in days if day is not None]
+    return max(days) if days else None
 
 
 def dispose_billing(ids: list[Any]) -> dict[str, int]:
@@ -109,6 +131,9 @@ def explain_billing(user, now: datetime) -> Explanation:
     if subscriptions.filter(ended_at__isnull=True).exists():
         return Explanation(category=BILLING, held=True, note=str(_("zeven jaar na het einde van uw abonnement")))
     last_end = subscriptions.aggregate(last=Max("ended_at"))["last"]
+    last_document = _last_document_day(subscriptions)
+    if last_document is not None:
+        last_end = max(last_end, timezone.make_aware(datetime.combine(last_document, time.min)))
     return Explanation(category=BILLING, held=True, removal_at=BILLING_PERIOD.ends_at(last_end))
 
 

@@ -24,7 +24,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Sum
+from django.db.models import Exists, F, OuterRef, Sum
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -390,13 +390,18 @@ def _change_status(payment: Payment, remote: mollie.RemotePayment, old_status: s
         _invoice_issue(payment, subscription, period_start)
     elif payment.is_final and payment.sequence_type == Payment.Sequence.FIRST and subscription.status == Subscription.Status.PENDING:
         subscription.status = Subscription.Status.FAILED
-        subscription.save(update_fields=["status"])
+        subscription.ended_at = _now()  # never started: the seven years of its billing rows run from now
+        subscription.save(update_fields=["status", "ended_at"])
         record(
             Action.SUBSCRIPTION_NOT_STARTED,
             system=MOLLIE,
             subject_id=subscription.user_id,
             target=subscription,
-            changes={"status": [Subscription.Status.PENDING, Subscription.Status.FAILED], "payment_status": [None, payment.status]},
+            changes={
+                "status": [Subscription.Status.PENDING, Subscription.Status.FAILED],
+                "payment_status": [None, payment.status],
+                "ended_at": [None, subscription.ended_at.isoformat()],
+            },
         )
     elif payment.is_final and payment.sequence_type == Payment.Sequence.RECURRING:
         _past_due_start(subscription, payment, amount=payment.amount, cause="failed")
@@ -452,6 +457,12 @@ def _renew(subscription: Subscription, payment: Payment) -> date:
     charge_date = payment.charge_date or timezone.localdate(payment.paid_at)
     old_end = subscription.current_period_end
     start = charge_date
+    if subscription.status not in Subscription.CHARGED:
+        # Paid after the subscription ended (e.g. Mollie's retry after dunning ended it, or a
+        # charge staff stopped too late): the money is recorded and invoiced, staff refunds;
+        # the ended subscription is not revived.
+        logger.warning("Recurring payment %s paid for subscription %s in status %s", payment.mollie_id, subscription.pk, subscription.status)
+        return start
     past_due = subscription.status == Subscription.Status.SUSPENDED
     if past_due and old_end and _overdue_period(subscription):
         start = old_end  # Mollie's retry of the failed charge pays the overdue period
@@ -1157,9 +1168,12 @@ def subscriptions_end_due(*, now: datetime | None = None) -> int:
     now = now or _now()
     today = timezone.localdate(now)
     ended = 0
+    # A charge still open at Mollie decides first: if it is paid, the period it pays is the
+    # customer's (and the subscription ends after it); if it fails, the next run ends it.
+    charging = Payment.objects.filter(subscription=OuterRef("pk"), sequence_type=Payment.Sequence.RECURRING, status__in=Payment.OPEN_STATUSES)
     due = Subscription.objects.select_for_update().filter(
         status=Subscription.Status.ACTIVE, cancel_at_period_end=True, current_period_end__lte=today
-    )
+    ).exclude(Exists(charging))
     for subscription in due:
         subscription.status = Subscription.Status.ENDED
         subscription.ended_at = timezone.make_aware(datetime.combine(subscription.current_period_end, time.min))

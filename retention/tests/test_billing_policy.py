@@ -98,3 +98,48 @@ def test_the_export_lists_the_credit_notes(rich_customer):
     exported = export_billing(user)
     assert [(c["amount_net"], c["vat_amount"], c["amount_gross"]) for c in exported["credit_notes"]] == [("-8.26", "-1.74", "-10.00")]
     assert exported["credit_notes"][0]["invoice"] == exported["invoices"][0]["number"]
+
+
+@pytest.mark.django_db
+def test_a_credit_note_dated_after_the_end_keeps_the_subscription_seven_years_from_its_own_date(rich_customer):
+    """A refund's credit note can come months after the subscription ended; the documents
+    and everything behind them stay until seven years after the latest document's date."""
+    from datetime import date
+
+    user = rich_customer("jansen", closed_at=ENDED)
+    subscription = billing_history(user, ended_at=ENDED, credit_note=True)
+    CreditNote.objects.update(issued_on=date(2026, 7, 1))  # refunded three and a half months after the end
+    run(SEVEN_YEARS_LATER + timedelta(days=1))  # seven years after the end: the credit note is younger
+    assert Subscription.objects.filter(pk=subscription.pk).exists() and CreditNote.objects.count() == 1
+    run(ams(2033, 7, 1, 12, 0))  # its last day of the seven years
+    assert CreditNote.objects.count() == 1
+    run(ams(2033, 7, 2, 12, 0))  # the day after
+    assert not Subscription.objects.exists() and not CreditNote.objects.exists() and not Invoice.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_subscription_that_never_started_is_removed_seven_years_after_its_first_payment_failed(rich_customer):
+    from decimal import Decimal
+
+    from subscriptions import mollie
+    from subscriptions import services as billing
+    from subscriptions.models import Plan
+
+    user = rich_customer("jansen")
+    plan = Plan.objects.create(name="Basis", price=Decimal("25.00"))
+    with time_machine.travel(ENDED, tick=False):
+        payment = billing.subscription_start(user=user, plan=plan)
+        Payment.objects.filter(pk=payment.pk).update(mollie_id="tr_failedfirst", status="open")
+        failed = mollie.RemotePayment(
+            id="tr_failedfirst", status="failed", amount=payment.amount, amount_refunded=Decimal("0"), amount_charged_back=Decimal("0"),
+            sequence_type="first", customer_id=None, mandate_id=None, subscription_id=None, paid_at=None, created_at=None,
+            checkout_url="", metadata={},
+        )
+        billing.payment_apply(remote=failed)  # what Mollie's webhook tells
+    subscription = Subscription.objects.get(pk=payment.subscription_id)
+    assert subscription.status == Subscription.Status.FAILED and subscription.ended_at == ENDED
+    run(SEVEN_YEARS_LATER - timedelta(days=1))
+    assert Subscription.objects.filter(pk=subscription.pk).exists()
+    run(SEVEN_YEARS_LATER + timedelta(days=1))
+    assert not Subscription.objects.filter(pk=subscription.pk).exists()
+    assert not Payment.objects.filter(pk=payment.pk).exists()

@@ -157,3 +157,54 @@ def test_staff_refund_in_the_admin_is_done_once_and_recorded_when_mollie_reports
     page = admin.post("/admin/subscriptions/payment/", {"action": "refund_in_full", "_selected_action": [payment.pk]}, follow=True)
     assert "Het bedrag moet tussen" in page.content.decode()
     assert SandboxObject.objects.filter(kind="refund").count() == 1
+
+
+def test_a_charge_still_pending_when_the_customer_cancels_decides_before_the_end(active):
+    """SEPA: Mollie starts the next period's charge on its due date and it stays pending for
+    days. A cancellation in those days does not end the subscription under a charge that is
+    then paid: the paid period is the customer's, and the end follows it."""
+    from subscriptions.models import Invoice, Payment
+
+    end = active.current_period_end
+    with time_machine.travel(_at(end, 10)):
+        charge = controls.charge(active.active_remote().mollie_id, outcome="pending")
+    with time_machine.travel(_at(end + timedelta(days=1), 9)):
+        browser = Client()  # a month later: a new session
+        browser.force_login(active.user)
+        response = browser.post(f"/portal/abonnement/{active.pk}/opzeggen/")
+        assert response.status_code == HTTPStatus.FOUND and response["Location"] == "/portal/abonnement/"
+        services.reconcile()
+        active.refresh_from_db()
+        assert active.status == Subscription.Status.ACTIVE and active.cancel_at_period_end  # waits for the charge
+    with time_machine.travel(_at(end + timedelta(days=3), 9)):
+        controls.set_status(charge.id, "paid")
+        services.payment_sync(mollie_id=charge.id)
+        active.refresh_from_db()
+        assert active.current_period_end > end  # the charge paid one more period
+        assert Invoice.objects.filter(payment__mollie_id=charge.id).exists()
+        services.reconcile()
+        active.refresh_from_db()
+        assert active.status == Subscription.Status.ACTIVE
+    with time_machine.travel(_at(active.current_period_end, 0)):
+        services.reconcile()
+        active.refresh_from_db()
+        assert active.status == Subscription.Status.ENDED  # at the end of the period it paid
+    assert Payment.objects.get(mollie_id=charge.id).status == "paid"
+
+
+def test_a_charge_paid_after_the_subscription_ended_does_not_revive_it(active):
+    """E.g. Mollie's retry paid after dunning or staff ended the subscription: the money is
+    recorded and invoiced (staff refunds), the subscription stays ended."""
+    from subscriptions.models import Invoice
+
+    end = active.current_period_end
+    with time_machine.travel(_at(end, 10)):
+        charge = controls.charge(active.active_remote().mollie_id, outcome="pending")
+    with time_machine.travel(_at(end, 11)):
+        services.subscription_cancel_now(subscription=active, system="billing", reason="test: ended by staff")
+    with time_machine.travel(_at(end + timedelta(days=3), 9)):
+        controls.set_status(charge.id, "paid")
+        services.payment_sync(mollie_id=charge.id)
+    active.refresh_from_db()
+    assert active.status == Subscription.Status.CANCELED and active.current_period_end == end
+    assert Invoice.objects.filter(payment__mollie_id=charge.id).exists()
