@@ -387,7 +387,8 @@ def _change_status(payment: Payment, remote: mollie.RemotePayment, old_status: s
             period_start = _activate(subscription, payment, remote)
         else:
             period_start = _renew(subscription, payment)
-        _invoice_issue(payment, subscription, period_start)
+        if period_start is not None:
+            _invoice_issue(payment, subscription, period_start)
     elif payment.is_final and payment.sequence_type == Payment.Sequence.FIRST and subscription.status == Subscription.Status.PENDING:
         subscription.status = Subscription.Status.FAILED
         subscription.ended_at = _now()  # never started: the seven years of its billing rows run from now
@@ -606,11 +607,12 @@ def _past_due_clear(subscription: Subscription, *, actor=None, system: str | Non
     )
 
 
-def _arrears_paid(subscription: Subscription, payment: Payment, remote: mollie.RemotePayment) -> date:
+def _arrears_paid(subscription: Subscription, payment: Payment, remote: mollie.RemotePayment) -> date | None:
     """A "Nu betalen" payment was paid: the overdue period counts as paid (the period end
     moves on one interval, as a paid charge does), dunning ends, and the new mandate is
     ours from now on (pushed to Mollie's subscription after commit). Returns the start of
-    the period the invoice is for."""
+    the period the invoice is for, or None when the payment settles an invoice that exists
+    already (a charged-back charge: its invoice stands, one supply gets one invoice)."""
     paid_on = timezone.localdate(remote.paid_at)
     if subscription.status not in Subscription.CHARGED:
         # Ended meanwhile (e.g. the account was closed): the money is recorded, staff refunds.
@@ -619,13 +621,20 @@ def _arrears_paid(subscription: Subscription, payment: Payment, remote: mollie.R
     past_due = subscription.status == Subscription.Status.SUSPENDED
     old_end = subscription.current_period_end
     period_start = old_end or paid_on
-    if not past_due or _overdue_period(subscription):
+    unpaid_period = not past_due or _overdue_period(subscription)
+    if unpaid_period:
         # The overdue period (or, when a retry of Mollie's settled it first, the next one).
         _period_paid(subscription, period_start)
-    else:  # a charged-back charge: its period was counted already; pay for that one again
-        invoice = Invoice.objects.filter(payment_id=subscription.dunning_payment_id).only("period_start").first()
-        period_start = invoice.period_start if invoice else paid_on
     changes: dict = {"paid_by": [None, payment.mollie_id]}
+    if not unpaid_period:
+        # A charged-back charge: its period was counted and invoiced already; this payment
+        # settles that invoice instead of getting one of its own.
+        invoice = Invoice.objects.filter(payment_id=subscription.dunning_payment_id).only("number", "period_start").first()
+        if invoice is not None:
+            changes["settles_invoice"] = [None, invoice.number]
+            period_start = None
+        else:
+            period_start = paid_on
     if remote.mandate_id and remote.mandate_id != subscription.mandate_id:
         link = subscription.active_remote()
         if link is not None and not link.mandate_id:  # remember what Mollie charges now

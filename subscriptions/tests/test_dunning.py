@@ -419,7 +419,12 @@ def test_a_chargeback_of_an_automatic_payment_makes_the_subscription_past_due(ac
     assert active.status == Subscription.Status.ACTIVE
     assert active.current_period_end == paid_until  # that period was counted when it was first paid
     arrears = Payment.objects.get(arrears_of=paid)
-    assert Invoice.objects.get(payment=arrears).period_start == original.period_start
+    # One supply, one invoice: the charged-back charge's invoice stands and this payment
+    # settles it (no second invoice with the same period and VAT).
+    assert not Invoice.objects.filter(payment=arrears).exists()
+    assert Invoice.objects.filter(period_start=original.period_start).count() == 1
+    ended = AuditEvent.objects.filter(action="subscription.past_due_ended").latest("id")
+    assert ended.changes["settles_invoice"] == [None, original.number]
 
 
 # --- reminders and the end ------------------------------------------------------------------------
