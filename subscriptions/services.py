@@ -24,7 +24,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, F, OuterRef, Sum
+from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -1251,12 +1251,17 @@ def reconcile(*, now: datetime | None = None) -> ReconcileReport:
         elif payment.created_at <= now - LOST_CREATE_GIVE_UP:
             report.lost_creates_abandoned += _abandon(payment)
     # 3. Payments of our subscriptions at Mollie that we have not seen (or not seen final).
-    links = MollieSubscription.objects.filter(subscription__status__in=[*Subscription.LIVE, Subscription.Status.ENDED, Subscription.Status.CANCELED]).select_related("subscription__customer")
-    known = dict(Payment.objects.filter(sequence_type=Payment.Sequence.RECURRING).values_list("mollie_id", "status"))
-    amounts = {
-        mollie_id: (refunded, charged_back)
-        for mollie_id, refunded, charged_back in Payment.objects.filter(sequence_type=Payment.Sequence.RECURRING).values_list("mollie_id", "amount_refunded", "amount_charged_back")
-    }
+    # Live subscriptions, and ended ones for as long as a refund or chargeback of their
+    # last charges can still come (the same watch as for first payments): the work of a run
+    # does not grow with every subscription that ever ended.
+    links = MollieSubscription.objects.filter(
+        Q(subscription__status__in=Subscription.LIVE)
+        | Q(subscription__status__in=[Subscription.Status.ENDED, Subscription.Status.CANCELED], subscription__ended_at__gte=now - REFUND_WATCH)
+    ).select_related("subscription__customer")
+    recurring = Payment.objects.filter(sequence_type=Payment.Sequence.RECURRING, subscription__remote_subscriptions__in=links)
+    known, amounts = {}, {}
+    for mollie_id, status, refunded, charged_back in recurring.values_list("mollie_id", "status", "amount_refunded", "amount_charged_back"):
+        known[mollie_id], amounts[mollie_id] = status, (refunded, charged_back)
     for link in links:
         customer_id = link.subscription.customer.mollie_id
         try:

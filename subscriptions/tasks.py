@@ -37,14 +37,25 @@ def push_subscription(subscription_id: int) -> None:
     subscription_push(subscription_id=subscription_id)
 
 
+RECONCILE_RUNNING = "mollie-reconcile-running"
+
+
 @shared_task(ignore_result=True)
 def reconcile() -> dict:
-    """Every 15 minutes (beat): repair whatever webhooks missed."""
+    """Every 15 minutes (beat): repair whatever webhooks missed. One run at a time: a run
+    that outlasts its 15 minutes is not joined by the next one."""
     from dataclasses import asdict
+
+    from django.core.cache import cache
 
     from subscriptions.services import reconcile as run
 
-    return asdict(run())
+    if not cache.add(RECONCILE_RUNNING, 1, timeout=60 * 60):
+        return {"skipped": "a reconciliation is still running"}
+    try:
+        return asdict(run())
+    finally:
+        cache.delete(RECONCILE_RUNNING)
 
 
 @shared_task(ignore_result=True)

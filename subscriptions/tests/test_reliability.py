@@ -248,3 +248,37 @@ def test_three_lost_monthly_charges_are_applied_oldest_first_by_one_reconciliati
     starts = [invoice.period_start for invoice in recurring]
     assert starts == sorted(starts) and starts[0] == first_end  # numbered in the order of the periods
     assert services.reconcile().changes == 0
+
+
+def test_a_reconciliation_still_running_is_not_joined_by_the_next(mollie_sandbox, make_user, plan):
+    from django.core.cache import cache
+
+    from subscriptions.tasks import RECONCILE_RUNNING, reconcile
+
+    controls.add_fault("webhook_drop", count=10)
+    (payment,) = _open_payments(make_user, plan, 1)
+    checkout(payment.checkout_url, "paid")
+    cache.add(RECONCILE_RUNNING, 1)  # another run holds it
+    assert reconcile.delay().result == {"skipped": "a reconciliation is still running"}
+    assert Payment.objects.get(pk=payment.pk).status == "open"
+    cache.delete(RECONCILE_RUNNING)
+    assert reconcile.delay().result["payments_changed"] == 1
+    assert cache.get(RECONCILE_RUNNING) is None  # released after the run
+
+
+def test_charges_of_a_subscription_ended_over_120_days_ago_are_no_longer_asked_about(mollie_sandbox, make_user, plan):
+    controls.add_fault("webhook_drop", count=1000)
+    (payment,) = _open_payments(make_user, plan, 1)
+    checkout(payment.checkout_url, "paid")
+    services.reconcile()
+    subscription = Subscription.objects.get(pk=payment.subscription_id)
+    charge = controls.charge(subscription.active_remote().mollie_id)
+    services.reconcile()
+    services.subscription_cancel_now(subscription=subscription, system="billing", reason="test")
+    subscription.refresh_from_db()
+    controls.refund(charge.id, Decimal("1.00"))  # its webhook is lost
+    with time_machine.travel(subscription.ended_at + timedelta(days=120, hours=1)):
+        assert services.reconcile().subscription_payments_changed == 0  # no longer watched
+    with time_machine.travel(subscription.ended_at + timedelta(days=119, hours=23)):
+        assert services.reconcile().subscription_payments_changed == 1  # still watched: found
+    assert Payment.objects.get(mollie_id=charge.id).amount_refunded == Decimal("1.00")
