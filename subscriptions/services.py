@@ -60,6 +60,9 @@ LOST_CREATE_GIVE_UP = timedelta(hours=2)
 # its webhook was lost (card chargebacks come up to about 120 days later). Recurring
 # payments are covered by the subscription payment lists.
 REFUND_WATCH = timedelta(days=120)
+# Days after the end of a paid period without a charge before reconciliation asks Mollie
+# whether it still charges the subscription at all.
+NO_CHARGE_GRACE = timedelta(days=2)
 # Dunning (see docs/billing.md): day 0 is the local day the automatic charge failed; each
 # boundary is the start (00:00, Europe/Amsterdam) of that day. A reminder on day 3 and on
 # day 10; at the start of day 14 an unpaid subscription ends ("betaal vóór" day 14).
@@ -1211,6 +1214,7 @@ class ReconcileReport:
     mollie_subscriptions_changed: int = 0
     subscriptions_ended: int = 0
     first_payment_amounts_changed: int = 0
+    stopped_by_mollie: int = 0
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -1223,6 +1227,7 @@ class ReconcileReport:
             + self.mollie_subscriptions_changed
             + self.subscriptions_ended
             + self.first_payment_amounts_changed
+            + self.stopped_by_mollie
         )
 
 
@@ -1295,7 +1300,26 @@ def reconcile(*, now: datetime | None = None) -> ReconcileReport:
         report.mollie_subscriptions_changed += _push_safely(subscription, report)
     # 5. Periods that ran out after a cancellation.
     report.subscriptions_ended = subscriptions_end_due(now=now)
-    # 6. Refunds and chargebacks of paid first payments (their webhook may be lost too).
+    # 6. Active subscriptions whose period is over without a charge: Mollie may have stopped
+    # charging (the customer revoked the mandate: Mollie suspends its subscription and sends
+    # no webhook, as nothing was charged).
+    today_minus = timezone.localdate(now) - NO_CHARGE_GRACE
+    stale = Subscription.objects.filter(
+        status=Subscription.Status.ACTIVE, cancel_at_period_end=False, current_period_end__lte=today_minus,
+        remote_subscriptions__canceled_at__isnull=True,
+    ).exclude(
+        Exists(Payment.objects.filter(subscription=OuterRef("pk"), sequence_type=Payment.Sequence.RECURRING, charge_date__gte=OuterRef("current_period_end")))
+    ).select_related("customer").distinct()
+    for subscription in stale:
+        link = subscription.active_remote()
+        try:
+            remote = mollie.subscription_get(customer_id=subscription.customer.mollie_id, subscription_id=link.mollie_id)
+        except mollie.MollieError as exc:
+            report.errors.append(str(exc))
+            continue
+        if remote.status not in ("active", "pending"):
+            report.stopped_by_mollie += _charges_stopped(subscription, link, remote.status)
+    # 7. Refunds and chargebacks of paid first payments (their webhook may be lost too).
     watched = Payment.objects.filter(
         sequence_type=Payment.Sequence.FIRST, status=Payment.Status.PAID, paid_at__gte=now - REFUND_WATCH, mollie_id__isnull=False
     ).values_list("mollie_id", "amount_refunded", "amount_charged_back")
@@ -1304,6 +1328,47 @@ def reconcile(*, now: datetime | None = None) -> ReconcileReport:
         if remote is not None and (remote.amount_refunded > refunded or remote.amount_charged_back > charged_back):
             report.first_payment_amounts_changed += _apply(remote).changed
     return report
+
+
+@transaction.atomic
+def _charges_stopped(subscription: Subscription, link: MollieSubscription, remote_status: str) -> int:
+    """Mollie no longer charges this subscription (suspended after the mandate was revoked,
+    or cancelled or completed at Mollie's side): the period that was due is recorded as an
+    automatic payment that could not be made, and dunning starts as for a failed charge
+    (mail, "Nu betalen" with a new mandate, reminders, the end on day 14). The Mollie
+    subscription is written off here; paying the arrears schedules a new one."""
+    subscription = _locked(subscription)
+    if subscription.status != Subscription.Status.ACTIVE or subscription.cancel_at_period_end:
+        return 0
+    link = MollieSubscription.objects.select_for_update().get(pk=link.pk)
+    if link.canceled_at is not None:
+        return 0
+    link.canceled_at = _now()
+    link.save(update_fields=["canceled_at"])
+    record(
+        Action.SUBSCRIPTION_UNSCHEDULED,
+        system=MOLLIE,
+        subject_id=subscription.user_id,
+        target=subscription,
+        changes={"mollie_subscription": [link.mollie_id, None], "mollie_status": [None, remote_status]},
+    )
+    payment = Payment.objects.create(
+        user=subscription.user,
+        subscription=subscription,
+        sequence_type=Payment.Sequence.RECURRING,
+        status=Payment.Status.FAILED,
+        amount=subscription.amount_gross,
+        charge_date=subscription.current_period_end,
+    )
+    record(
+        Action.PAYMENT_FAILED,
+        system=MOLLIE,
+        subject_id=subscription.user_id,
+        target=payment,
+        changes={"status": [None, Payment.Status.FAILED], "reason": [None, f"Mollie subscription {remote_status}"]},
+    )
+    _past_due_start(subscription, payment, amount=payment.amount, cause="mandate")
+    return 1
 
 
 def _fetch(mollie_id: str, report: ReconcileReport) -> mollie.RemotePayment | None:

@@ -611,3 +611,35 @@ def test_seven_years_after_an_unpaid_end_the_billing_rows_go_with_their_dunning_
     with time_machine.travel(past_due.ended_at + relativedelta(years=7, days=1), tick=False):
         retention.enforce()
     assert not Subscription.objects.exists() and not Payment.objects.exists() and not Invoice.objects.exists()
+
+
+# --- Mollie stops charging (mandate revoked) ---------------------------------------------------
+
+
+def test_a_revoked_mandate_makes_the_subscription_past_due_and_nu_betalen_schedules_charges_again(active, customer):
+    """Mollie suspends its subscription when the mandate is revoked and charges nothing: no
+    webhook comes. Reconciliation notices once the paid period is two days over."""
+    end = active.current_period_end
+    controls.revoke_mandate(active.mandate_id)
+    assert _remote(active)["status"] == "suspended"
+    with time_machine.travel(_at(end + timedelta(days=1), 12)):
+        assert services.reconcile().stopped_by_mollie == 0  # a day late: Mollie may still charge
+    with time_machine.travel(_at(end + timedelta(days=2), 12)):
+        mail.outbox.clear()
+        report = services.reconcile()
+        assert report.stopped_by_mollie == 1 and not report.errors
+        assert services.reconcile().stopped_by_mollie == 0  # once
+        active.refresh_from_db()
+        assert active.status == Subscription.Status.SUSPENDED and active.dunning_amount == Decimal("35.09")
+        assert active.dunning_payment.status == "failed" and active.dunning_payment.charge_date == end
+        assert active.active_remote() is None  # Mollie's suspended subscription is written off
+        [message] = mail.outbox
+        assert message.to == [customer.email] and message.subject.startswith("Automatische betaling mislukt: betaal vóór")
+        logged_in = _client(customer)
+        response = logged_in.post(f"/portal/abonnement/{active.pk}/nu-betalen/")
+        checkout(response["Location"], "paid")  # a new mandate
+    active.refresh_from_db()
+    assert active.status == Subscription.Status.ACTIVE and active.current_period_end > end
+    new_remote = active.active_remote()
+    assert new_remote is not None and new_remote.mandate_id == active.mandate_id  # charges scheduled again
+    assert SandboxObject.objects.get(pk=new_remote.mollie_id).data["status"] == "active"
