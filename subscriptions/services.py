@@ -484,6 +484,8 @@ def _apply_amounts(payment: Payment, remote: mollie.RemotePayment) -> bool:
         ("amount_charged_back", remote.amount_charged_back, Action.PAYMENT_CHARGED_BACK),
     ):
         current = getattr(payment, field_name)
+        if remote_value < current:  # e.g. a refund Mollie could not carry out: staff must look
+            logger.warning("Payment %s: Mollie reports %s %s, lower than the %s recorded; kept, needs staff", payment.mollie_id, field_name, remote_value, current)
         if remote_value > current:  # only ever grows: a stale read cannot undo a refund
             setattr(payment, field_name, remote_value)
             payment.save(update_fields=[field_name, "updated_at"])

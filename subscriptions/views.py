@@ -45,7 +45,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         "open_payment": open_payment,
         "dunning": dunning,
         "past": subscriptions.exclude(status__in=Subscription.LIVE)[:10],
-        "invoices": _with_credit_notes(Invoice.objects.filter(user=request.user))[:50],
+        "invoices": _with_credit_notes(Invoice.objects.filter(user=request.user)),
+        "reverse_charge": current is None and services.vat_treatment(user=request.user)[1],
     }
     return render(request, "subscriptions/overview.html", context)
 

@@ -22,6 +22,14 @@ from subscriptions.tests.conftest import checkout
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def logged_in_as(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
 def actions(**filters) -> list[str]:
     events = AuditEvent.objects.filter(**filters).exclude(action__startswith="auth.").order_by("id")
     return list(events.values_list("action", flat=True))
@@ -166,6 +174,8 @@ def test_an_eu_business_with_a_vat_id_pays_without_vat_and_the_invoice_says_reve
     profile.company_name, profile.vat_id, profile.country = "Dupont SPRL", "BE0123456789", "BE"
     profile.full_name, profile.street, profile.postal_code, profile.city = "Jean Dupont", "Rue 1", "1000", "Brussel"
     profile.save()
+    page = logged_in_as(customer).get("/portal/abonnement/").content.decode()
+    assert "€ 29,00</strong> per maand (btw verlegd)" in page and "€ 35,09" not in page  # the price they pay
     response, payment = subscribe()
     assert payment.amount == Decimal("29.00")
     checkout(response["Location"], "paid")
