@@ -78,32 +78,32 @@ def control_page(request: HttpRequest) -> HttpResponse:
         try:
             if action == "charge":
                 payment = controls.charge(target, outcome=request.POST.get("outcome", "paid"))
-                messages.success(request, f"Incasso {payment.id} aangemaakt.")
+                messages.success(request, gettext("Incasso %(id)s aangemaakt.") % {"id": payment.id})
             elif action == "status":
                 controls.set_status(target, request.POST.get("status", ""))
-                messages.success(request, f"Status van {target} gewijzigd.")
+                messages.success(request, gettext("Status van %(id)s gewijzigd.") % {"id": target})
             elif action == "refund":
                 refund = controls.refund(target, _decimal(request.POST.get("amount", "")))
-                messages.success(request, f"Terugbetaling {refund.id} aangemaakt.")
+                messages.success(request, gettext("Terugbetaling %(id)s aangemaakt.") % {"id": refund.id})
             elif action == "chargeback":
                 chargeback = controls.chargeback(target, _decimal(request.POST.get("amount", "")))
-                messages.success(request, f"Terugboeking {chargeback.id} aangemaakt.")
+                messages.success(request, gettext("Terugboeking %(id)s aangemaakt.") % {"id": chargeback.id})
             elif action == "revoke_mandate":
                 controls.revoke_mandate(target)
-                messages.success(request, f"Machtiging {target} ingetrokken.")
+                messages.success(request, gettext("Machtiging %(id)s ingetrokken.") % {"id": target})
             elif action == "fault":
                 count = int(request.POST.get("count") or 1)
                 fault = controls.add_fault(request.POST.get("kind", ""), target=request.POST.get("target") or "*", count=count)
-                messages.success(request, f"Storing ingesteld: {fault}.")
+                messages.success(request, gettext("Storing ingesteld: %(fault)s.") % {"fault": fault})
             elif action == "clear_faults":
-                messages.success(request, f"{controls.clear_faults()} storing(en) opgeheven.")
+                messages.success(request, gettext("%(n)s storing(en) opgeheven.") % {"n": controls.clear_faults()})
             elif action == "release":
                 count = engine.webhook_release_held(order=request.POST.get("order", "reverse"))
-                messages.success(request, f"{count} vastgehouden webhook(s) verstuurd.")
+                messages.success(request, gettext("%(n)s vastgehouden webhook(s) verstuurd.") % {"n": count})
             elif action == "deliver_due":
-                messages.success(request, f"{engine.webhooks_deliver_due(everything=True)} webhook(s) verstuurd.")
+                messages.success(request, gettext("%(n)s webhook(s) verstuurd.") % {"n": engine.webhooks_deliver_due(everything=True)})
             else:
-                messages.error(request, "Onbekende actie.")
+                messages.error(request, gettext("Onbekende actie."))
         except ApiError as exc:
             messages.error(request, exc.detail)
         except ValueError as exc:

@@ -197,6 +197,10 @@ def test_the_control_page_is_for_staff_only(mollie_sandbox, client, make_user):
     from subscriptions.sandbox.models import SandboxFault
 
     assert not SandboxFault.objects.filter(remaining__gt=0).exists()
+    english = client.get(url, headers={"accept-language": "en"}).content.decode()
+    assert "<h1>Sandbox controls</h1>" in english and "Send held webhooks (reverse order)" in english
+    page = client.post(url, {"action": "nonsense"}, headers={"accept-language": "en"}, follow=True)
+    assert "Unknown action." in page.content.decode()
 
 
 def test_the_command_injects_faults_and_charges(mollie_sandbox, capsys):
