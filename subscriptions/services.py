@@ -309,7 +309,10 @@ def _apply(remote: mollie.RemotePayment) -> Outcome:
             _change_status(payment, remote, old_status)
             changed = True
     changed |= _apply_amounts(payment, remote)
-    if payment.amount_charged_back > charged_back and payment.sequence_type == Payment.Sequence.RECURRING:
+    # A charged-back charge (automatic, or the first payment that started the subscription)
+    # leaves its period unpaid: dunning asks for it again. A "Nu betalen" payment charged
+    # back is recorded only (staff follow it up).
+    if payment.amount_charged_back > charged_back and payment.arrears_of_id is None and payment.status == Payment.Status.PAID:
         _past_due_start(payment.subscription, payment, amount=payment.amount_charged_back - charged_back, cause="chargeback")
     if remote.checkout_url and payment.checkout_url != remote.checkout_url and payment.status == Payment.Status.OPEN:
         payment.checkout_url = remote.checkout_url

@@ -643,3 +643,24 @@ def test_a_revoked_mandate_makes_the_subscription_past_due_and_nu_betalen_schedu
     new_remote = active.active_remote()
     assert new_remote is not None and new_remote.mandate_id == active.mandate_id  # charges scheduled again
     assert SandboxObject.objects.get(pk=new_remote.mollie_id).data["status"] == "active"
+
+
+def test_a_chargeback_of_the_first_payment_makes_the_subscription_past_due_too(active, customer):
+    first = Payment.objects.get(subscription=active, sequence_type="first")
+    invoice = Invoice.objects.get(payment=first)
+    controls.chargeback(first.mollie_id)
+    active.refresh_from_db()
+    assert active.status == Subscription.Status.SUSPENDED and active.dunning_payment == first
+    assert active.dunning_amount == first.amount
+    response = _client(customer).post(f"/portal/abonnement/{active.pk}/nu-betalen/")
+    checkout(response["Location"], "paid")
+    active.refresh_from_db()
+    assert active.status == Subscription.Status.ACTIVE
+    arrears = Payment.objects.get(arrears_of=first)
+    assert not Invoice.objects.filter(payment=arrears).exists()  # it settles the first invoice
+    assert AuditEvent.objects.filter(action="subscription.past_due_ended").latest("id").changes["settles_invoice"] == [None, invoice.number]
+    # A chargeback of that "Nu betalen" payment is recorded, and starts nothing by itself.
+    controls.chargeback(arrears.mollie_id)
+    active.refresh_from_db()
+    assert active.status == Subscription.Status.ACTIVE
+    assert Payment.objects.get(pk=arrears.pk).amount_charged_back == arrears.amount
