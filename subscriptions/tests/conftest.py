@@ -68,6 +68,34 @@ def logged_in(customer) -> DjangoClient:
     return client
 
 
+@pytest.fixture
+def staff_client(make_user) -> tuple[DjangoClient, object]:
+    """A logged-in superuser with a second factor (the admin asks for one): (client, user)."""
+    from allauth.mfa.models import Authenticator
+
+    staff = make_user("medewerker", staff=True)
+    staff.is_superuser = True
+    staff.save()
+    Authenticator.objects.create(user=staff, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    client = DjangoClient()
+    client.force_login(staff)
+    return client, staff
+
+
+def browser_session(user, base_url: str) -> requests.Session:
+    """A real HTTP session of a logged-in user on the live server (CSRF token set), for
+    requests fired from several threads at once."""
+    from django.conf import settings
+
+    client = DjangoClient()
+    client.force_login(user)
+    session = requests.Session()
+    session.cookies.set(settings.SESSION_COOKIE_NAME, client.cookies[settings.SESSION_COOKIE_NAME].value)
+    session.get(base_url + "/portal/abonnement/", timeout=30)
+    session.headers["X-CSRFToken"] = session.cookies[settings.CSRF_COOKIE_NAME]
+    return session
+
+
 def checkout(url: str, outcome: str = "paid", method: str = "creditcard"):
     """The payer's choice on the sandbox's hosted checkout page."""
     from urllib.parse import urlsplit

@@ -9,28 +9,18 @@ from threading import Barrier
 
 import pytest
 import requests
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.test import Client
 
 from subscriptions.models import MollieCustomer, Payment, Subscription
 from subscriptions.sandbox.models import SandboxObject
+from subscriptions.tests.conftest import browser_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _browser_session(user, base_url: str) -> requests.Session:
-    client = Client()
-    client.force_login(user)
-    session = requests.Session()
-    session.cookies.set(settings.SESSION_COOKIE_NAME, client.cookies[settings.SESSION_COOKIE_NAME].value)
-    session.get(base_url + "/portal/abonnement/", timeout=30)
-    session.headers["X-CSRFToken"] = session.cookies[settings.CSRF_COOKIE_NAME]
-    return session
-
 
 def test_concurrent_subscribe_requests_create_one_subscription_and_one_mollie_payment(mollie_sandbox, customer, plan):
-    sessions = [_browser_session(customer, mollie_sandbox.url) for _ in range(8)]
+    sessions = [browser_session(customer, mollie_sandbox.url) for _ in range(8)]
     barrier = Barrier(len(sessions))
     url = mollie_sandbox.url + f"/portal/abonnement/afsluiten/{plan.pk}/"
 

@@ -17,7 +17,6 @@ from threading import Barrier
 import pytest
 import requests
 import time_machine
-from allauth.mfa.models import Authenticator
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core import mail
@@ -29,7 +28,7 @@ from subscriptions import services
 from subscriptions.models import Invoice, MollieSubscription, Payment, Subscription
 from subscriptions.sandbox import controls
 from subscriptions.sandbox.models import SandboxFault, SandboxObject
-from subscriptions.tests.conftest import checkout
+from subscriptions.tests.conftest import browser_session, checkout
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -300,18 +299,9 @@ def test_clicking_pay_now_again_returns_to_the_open_checkout(past_due, logged_in
     assert "We wachten op de bevestiging van uw betaling." in page
 
 
-def _browser_session(user, base_url: str) -> requests.Session:
-    client = Client()
-    client.force_login(user)
-    session = requests.Session()
-    session.cookies.set(settings.SESSION_COOKIE_NAME, client.cookies[settings.SESSION_COOKIE_NAME].value)
-    session.get(base_url + "/portal/abonnement/", timeout=30)
-    session.headers["X-CSRFToken"] = session.cookies[settings.CSRF_COOKIE_NAME]
-    return session
-
 
 def test_concurrent_pay_now_clicks_start_one_payment(past_due, customer):
-    sessions = [_browser_session(customer, settings.SITE_URL) for _ in range(6)]
+    sessions = [browser_session(customer, settings.SITE_URL) for _ in range(6)]
     barrier = Barrier(len(sessions))
     url = settings.SITE_URL + f"/portal/abonnement/{past_due.pk}/nu-betalen/"
 
@@ -510,16 +500,6 @@ def test_the_daily_task_is_scheduled_and_runs_the_service(past_due):
 
 # --- staff ------------------------------------------------------------------------------------------
 
-
-@pytest.fixture
-def staff_client(make_user) -> tuple[Client, object]:
-    staff = make_user("medewerker", staff=True)
-    staff.is_superuser = True
-    staff.save()
-    Authenticator.objects.create(user=staff, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    client = Client()
-    client.force_login(staff)
-    return client, staff
 
 
 def test_staff_find_past_due_subscriptions_and_end_dunning_only_with_a_reason(past_due, staff_client):

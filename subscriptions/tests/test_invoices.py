@@ -13,7 +13,6 @@ from http import HTTPStatus
 
 import pytest
 import time_machine
-from allauth.mfa.models import Authenticator
 from django.db import connection
 from django.test import Client
 from pypdf import PdfReader
@@ -81,16 +80,6 @@ def download(client: Client, url: str) -> bytes:
     assert response["Content-Type"] == "application/pdf"
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
     return response.content
-
-
-def staff_client(make_user) -> tuple[Client, object]:
-    staff = make_user("boekhouder", staff=True)
-    staff.is_superuser = True
-    staff.save()
-    Authenticator.objects.create(user=staff, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    client = Client()
-    client.force_login(staff)
-    return client, staff
 
 
 # --- the invoice PDF -------------------------------------------------------------------------
@@ -236,12 +225,12 @@ def test_hostile_numbers_are_404_never_500(logged_in, number):
 
 
 def test_a_staff_refund_reported_by_webhook_gives_one_credit_note_for_the_whole_invoice(
-    paid, customer, logged_in, make_user
+    paid, customer, logged_in, staff_client
 ):
     dutch_business(customer)
     payment = paid()
     invoice = Invoice.objects.get(payment=payment)
-    admin, staff = staff_client(make_user)
+    admin, staff = staff_client
     admin.post("/admin/subscriptions/payment/", {"action": "refund_in_full", "_selected_action": [payment.pk]})
     note = CreditNote.objects.get()
     assert (note.amount_net, note.vat_amount, note.amount_gross) == (
