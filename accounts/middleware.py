@@ -10,7 +10,15 @@ from django.utils.http import urlencode
 
 # Pages a staff member without MFA may still open: the setup itself, logging out, the
 # language switch and static files.
-_ALLOWED_PREFIXES = ("/accounts/2fa/", "/accounts/logout/", "/accounts/reauthenticate/", "/i18n/", "/static/", "/healthz", "/readyz")
+_ALLOWED_PREFIXES = (
+    "/accounts/2fa/",
+    "/accounts/logout/",
+    "/accounts/reauthenticate/",
+    "/i18n/",
+    "/static/",
+    "/healthz",
+    "/readyz",
+)
 
 
 def has_mfa(user) -> bool:

@@ -70,8 +70,10 @@ class Profile(models.Model):
     )
 
     def snapshot(self) -> dict[str, object]:
-        return {field: str(getattr(self, field)) if field.endswith("country") else getattr(self, field)
-                for field in self.AUDITED_FIELDS}
+        return {
+            field: str(getattr(self, field)) if field.endswith("country") else getattr(self, field)
+            for field in self.AUDITED_FIELDS
+        }
 
     def billing_address(self) -> dict[str, str]:
         """The address invoices go to: the separate billing address, or the main one."""

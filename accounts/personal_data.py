@@ -47,6 +47,7 @@ def _iso(moment: datetime | None) -> str | None:
 
 # --- account -----------------------------------------------------------------------------
 
+
 def accounts_due(now: datetime) -> QuerySet:
     return User.objects.filter(closed_at__isnull=False, closed_at__lte=ACCOUNT_PERIOD.cutoff(now))
 
@@ -99,12 +100,15 @@ def _account_clock(user, now: datetime, category: Category) -> Explanation:
 
 # --- profile -----------------------------------------------------------------------------
 
+
 def export_profile(user) -> dict[str, Any]:
     profile = Profile.objects.filter(user=user).first()
     if profile is None:
         return {}
-    return {**{k: (str(v) if not isinstance(v, bool) else v) for k, v in profile.snapshot().items()},
-            "updated_at": _iso(profile.updated_at)}
+    return {
+        **{k: (str(v) if not isinstance(v, bool) else v) for k, v in profile.snapshot().items()},
+        "updated_at": _iso(profile.updated_at),
+    }
 
 
 def explain_profile(user, now: datetime) -> Explanation:
@@ -118,6 +122,7 @@ def explain_profile(user, now: datetime) -> Explanation:
 
 
 # --- sessions ----------------------------------------------------------------------------
+
 
 def sessions_due(now: datetime) -> QuerySet:
     return Session.objects.filter(expire_date__lte=now)
@@ -162,12 +167,22 @@ def export_sessions(user) -> dict[str, Any]:
 
 def explain_sessions(user, now: datetime) -> Explanation:
     keys = UserSession.objects.filter(user=user).values("session_key")
-    last = Session.objects.filter(session_key__in=keys).order_by("-expire_date").values_list("expire_date", flat=True).first()
-    return Explanation(category=SESSIONS, held=last is not None, removal_at=last,
-                       note="" if last else str(_("bij het einde van elke sessie")))
+    last = (
+        Session.objects.filter(session_key__in=keys)
+        .order_by("-expire_date")
+        .values_list("expire_date", flat=True)
+        .first()
+    )
+    return Explanation(
+        category=SESSIONS,
+        held=last is not None,
+        removal_at=last,
+        note="" if last else str(_("bij het einde van elke sessie")),
+    )
 
 
 # --- session devices (allauth usersessions: IP address, browser, last seen) ---------------
+
 
 def session_devices_due(now: datetime) -> QuerySet:
     live = Session.objects.filter(expire_date__gt=now).values("session_key")
@@ -187,11 +202,15 @@ def export_session_devices(user) -> list[dict[str, Any]]:
 
 
 def explain_session_devices(user, now: datetime) -> Explanation:
-    return Explanation(category=SESSION_DEVICES, held=UserSession.objects.filter(user=user).exists(),
-                       note=str(_("tot het einde van de sessie")))
+    return Explanation(
+        category=SESSION_DEVICES,
+        held=UserSession.objects.filter(user=user).exists(),
+        note=str(_("tot het einde van de sessie")),
+    )
 
 
 # --- failed logins and lockouts (django-axes) ---------------------------------------------
+
 
 def _usernames_of(user_ids) -> QuerySet:
     return User.objects.filter(pk__in=_batch(user_ids)).annotate(login=Lower("username")).values("login")
@@ -214,15 +233,23 @@ def _axes_category(model, name: str, verbose_name, data, order: int) -> Category
 
     def export(user) -> list[dict[str, Any]]:
         rows = model.objects.filter(username=user.get_username().lower()).order_by("attempt_time")
-        return [{"attempt_time": _iso(r.attempt_time), "ip_address": r.ip_address, "user_agent": r.user_agent}
-                for r in rows]
+        return [
+            {"attempt_time": _iso(r.attempt_time), "ip_address": r.ip_address, "user_agent": r.user_agent} for r in rows
+        ]
 
     def explain(user, now: datetime) -> Explanation:
-        first = (model.objects.filter(username=user.get_username().lower()).order_by("attempt_time")
-                 .values_list("attempt_time", flat=True).first())
-        return Explanation(category=category, held=first is not None,
-                           removal_at=LOGIN_RECORD_PERIOD.ends_at(first) if first else None,
-                           note=str(_("30 dagen na de inlogpoging")))
+        first = (
+            model.objects.filter(username=user.get_username().lower())
+            .order_by("attempt_time")
+            .values_list("attempt_time", flat=True)
+            .first()
+        )
+        return Explanation(
+            category=category,
+            held=first is not None,
+            removal_at=LOGIN_RECORD_PERIOD.ends_at(first) if first else None,
+            note=str(_("30 dagen na de inlogpoging")),
+        )
 
     category = Category(
         name=name,
@@ -255,7 +282,9 @@ ACCOUNT = Category(
     clock_start=_("het opheffen van het account"),
     period=ACCOUNT_PERIOD,
     end_action=EndAction.DELETE,
-    data=_("gebruikersnaam, e-mailadressen, wachtwoord (versleuteld), tweestapsverificatie, aanmeld- en opheffingsdatum"),
+    data=_(
+        "gebruikersnaam, e-mailadressen, wachtwoord (versleuteld), tweestapsverificatie, aanmeld- en opheffingsdatum"
+    ),
     due=accounts_due,
     dispose=erase_accounts,
     subject_field="pk",
@@ -319,13 +348,25 @@ SESSION_DEVICES = Category(
 )
 
 LOGIN_ATTEMPTS = _axes_category(
-    AccessAttempt, "login_attempts", _("Mislukte inlogpogingen"),
-    _("gebruikersnaam, IP-adres, browser, tijdstip, aantal pogingen"), 30)
+    AccessAttempt,
+    "login_attempts",
+    _("Mislukte inlogpogingen"),
+    _("gebruikersnaam, IP-adres, browser, tijdstip, aantal pogingen"),
+    30,
+)
 LOGIN_FAILURES = _axes_category(
-    AccessFailureLog, "login_failures", _("Blokkeringen na mislukte inlogpogingen"),
-    _("gebruikersnaam, IP-adres, browser, tijdstip, of het account werd geblokkeerd"), 31)
+    AccessFailureLog,
+    "login_failures",
+    _("Blokkeringen na mislukte inlogpogingen"),
+    _("gebruikersnaam, IP-adres, browser, tijdstip, of het account werd geblokkeerd"),
+    31,
+)
 LOGIN_LOG = _axes_category(
-    AccessLog, "login_log", _("Inlogregistratie"),
-    _("gebruikersnaam, IP-adres, browser, tijdstip van in- en uitloggen"), 32)
+    AccessLog,
+    "login_log",
+    _("Inlogregistratie"),
+    _("gebruikersnaam, IP-adres, browser, tijdstip van in- en uitloggen"),
+    32,
+)
 
 register(ACCOUNT, PROFILE, SESSIONS, SESSION_DEVICES, LOGIN_ATTEMPTS, LOGIN_FAILURES, LOGIN_LOG)

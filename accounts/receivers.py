@@ -24,8 +24,13 @@ def _user_for_identifier(identifier: str):
 
 @receiver(account_signals.user_signed_up)
 def on_signed_up(sender, request, user, **kwargs) -> None:
-    record(Action.ACCOUNT_SIGNED_UP, actor=user, subject=user, target=user,
-           changes={"username": [None, user.get_username()], "email": [None, user.email]})
+    record(
+        Action.ACCOUNT_SIGNED_UP,
+        actor=user,
+        subject=user,
+        target=user,
+        changes={"username": [None, user.get_username()], "email": [None, user.email]},
+    )
 
 
 @receiver(auth_signals.user_logged_in)
@@ -45,15 +50,21 @@ def on_login_failed(sender, credentials, request=None, **kwargs) -> None:
     user = _user_for_identifier(identifier)
     # The typed identifier is personal data of someone else when it matches nobody: it is
     # kept only as "unknown account".
-    record(Action.AUTH_LOGIN_FAILED, subject=user,
-           changes={"login": [None, user.get_username() if user else "(unknown account)"]})
+    record(
+        Action.AUTH_LOGIN_FAILED,
+        subject=user,
+        changes={"login": [None, user.get_username() if user else "(unknown account)"]},
+    )
 
 
 @receiver(user_locked_out)
 def on_locked_out(sender, request, username, ip_address, **kwargs) -> None:
     user = _user_for_identifier(username or "")
-    record(Action.AUTH_LOCKED_OUT, subject=user,
-           changes={"login": [None, user.get_username() if user else "(unknown account)"]})
+    record(
+        Action.AUTH_LOCKED_OUT,
+        subject=user,
+        changes={"login": [None, user.get_username() if user else "(unknown account)"]},
+    )
 
 
 @receiver(account_signals.password_changed)
@@ -74,38 +85,68 @@ def on_password_reset(sender, request, user, **kwargs) -> None:
 @receiver(account_signals.email_confirmed)
 def on_email_confirmed(sender, request, email_address, **kwargs) -> None:
     user = email_address.user
-    record(Action.ACCOUNT_EMAIL_CONFIRMED, actor=request.user if request else None, subject=user,
-           target=email_address, changes={"email": [None, email_address.email]})
+    record(
+        Action.ACCOUNT_EMAIL_CONFIRMED,
+        actor=request.user if request else None,
+        subject=user,
+        target=email_address,
+        changes={"email": [None, email_address.email]},
+    )
 
 
 @receiver(account_signals.email_added)
 def on_email_added(sender, request, user, email_address, **kwargs) -> None:
-    record(Action.ACCOUNT_EMAIL_ADDED, actor=user, subject=user, target=email_address,
-           changes={"email": [None, email_address.email]})
+    record(
+        Action.ACCOUNT_EMAIL_ADDED,
+        actor=user,
+        subject=user,
+        target=email_address,
+        changes={"email": [None, email_address.email]},
+    )
 
 
 @receiver(account_signals.email_changed)
 def on_email_changed(sender, request, user, from_email_address, to_email_address, **kwargs) -> None:
-    record(Action.ACCOUNT_EMAIL_CHANGED, actor=user, subject=user, target=to_email_address,
-           changes={"email": [from_email_address.email if from_email_address else None, to_email_address.email]})
+    record(
+        Action.ACCOUNT_EMAIL_CHANGED,
+        actor=user,
+        subject=user,
+        target=to_email_address,
+        changes={"email": [from_email_address.email if from_email_address else None, to_email_address.email]},
+    )
 
 
 @receiver(account_signals.email_removed)
 def on_email_removed(sender, request, user, email_address, **kwargs) -> None:
-    record(Action.ACCOUNT_EMAIL_REMOVED, actor=user, subject=user, target=email_address,
-           changes={"email": [email_address.email, None]})
+    record(
+        Action.ACCOUNT_EMAIL_REMOVED,
+        actor=user,
+        subject=user,
+        target=email_address,
+        changes={"email": [email_address.email, None]},
+    )
 
 
 @receiver(mfa_signals.authenticator_added)
 def on_mfa_added(sender, request, user, authenticator, **kwargs) -> None:
-    record(Action.AUTH_MFA_ADDED, actor=user, subject=user, target=authenticator,
-           changes={"type": [None, authenticator.type]})
+    record(
+        Action.AUTH_MFA_ADDED,
+        actor=user,
+        subject=user,
+        target=authenticator,
+        changes={"type": [None, authenticator.type]},
+    )
 
 
 @receiver(mfa_signals.authenticator_removed)
 def on_mfa_removed(sender, request, user, authenticator, **kwargs) -> None:
-    record(Action.AUTH_MFA_REMOVED, actor=user, subject=user, target=authenticator,
-           changes={"type": [authenticator.type, None]})
+    record(
+        Action.AUTH_MFA_REMOVED,
+        actor=user,
+        subject=user,
+        target=authenticator,
+        changes={"type": [authenticator.type, None]},
+    )
 
 
 @receiver(mfa_signals.authenticator_reset)
@@ -115,5 +156,10 @@ def on_mfa_reset(sender, request, user, authenticator, **kwargs) -> None:
 
 @receiver(mfa_signals.authenticator_used)
 def on_mfa_used(sender, request, user, authenticator, **kwargs) -> None:
-    record(Action.AUTH_MFA_USED, actor=user, subject=user, target=authenticator,
-           changes={"type": [None, authenticator.type]})
+    record(
+        Action.AUTH_MFA_USED,
+        actor=user,
+        subject=user,
+        target=authenticator,
+        changes={"type": [None, authenticator.type]},
+    )

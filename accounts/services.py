@@ -69,7 +69,10 @@ def account_close(*, user: User, by: User, reason: str = "") -> User:
         send_later(
             "accounts/email/account_closed",
             to=[user.email],
-            context={"username": user.get_username(), "closed_at": timezone.localtime(user.closed_at).strftime("%d-%m-%Y %H:%M")},
+            context={
+                "username": user.get_username(),
+                "closed_at": timezone.localtime(user.closed_at).strftime("%d-%m-%Y %H:%M"),
+            },
         )
     return user
 

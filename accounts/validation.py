@@ -35,7 +35,9 @@ def postal_code(value: str, country: str) -> str:
         try:
             return nl_postcode.validate(value)
         except stdnum_errors.ValidationError as exc:
-            raise ValidationError(_("Vul een geldige Nederlandse postcode in, bijvoorbeeld 5617 AC."), code="postcode") from exc
+            raise ValidationError(
+                _("Vul een geldige Nederlandse postcode in, bijvoorbeeld 5617 AC."), code="postcode"
+            ) from exc
     cleaned = plain_text(value).upper()
     if len(cleaned) > 12 or not all(ch.isalnum() or ch in " -" for ch in cleaned):
         raise ValidationError(_("Vul een geldige postcode in."), code="postcode")
@@ -48,9 +50,13 @@ def phone_e164(value: str, country: str) -> str:
     try:
         number = phonenumbers.parse(value, country or "NL")
     except phonenumbers.NumberParseException as exc:
-        raise ValidationError(_("Vul een geldig telefoonnummer in, bijvoorbeeld 040 123 4567 of +31 40 123 4567."), code="phone") from exc
+        raise ValidationError(
+            _("Vul een geldig telefoonnummer in, bijvoorbeeld 040 123 4567 of +31 40 123 4567."), code="phone"
+        ) from exc
     if not phonenumbers.is_valid_number(number):
-        raise ValidationError(_("Vul een geldig telefoonnummer in, bijvoorbeeld 040 123 4567 of +31 40 123 4567."), code="phone")
+        raise ValidationError(
+            _("Vul een geldig telefoonnummer in, bijvoorbeeld 040 123 4567 of +31 40 123 4567."), code="phone"
+        )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -69,6 +75,10 @@ def vat_id(value: str) -> str:
     try:
         return vat.validate(value)
     except stdnum_errors.InvalidComponent as exc:
-        raise ValidationError(_("Dit btw-identificatienummer hoort niet bij een land van de EU."), code="vat_country") from exc
+        raise ValidationError(
+            _("Dit btw-identificatienummer hoort niet bij een land van de EU."), code="vat_country"
+        ) from exc
     except stdnum_errors.ValidationError as exc:
-        raise ValidationError(_("Vul een geldig btw-identificatienummer in, met landcode, bijvoorbeeld NL004495445B01."), code="vat") from exc
+        raise ValidationError(
+            _("Vul een geldig btw-identificatienummer in, met landcode, bijvoorbeeld NL004495445B01."), code="vat"
+        ) from exc

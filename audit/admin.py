@@ -35,7 +35,8 @@ class _NumberFilter(admin.SimpleListFilter):
             "parameter_name": self.parameter_name,
             "others": [
                 (key, item)
-                for key, values in changelist.get_filters_params().items() if key != self.parameter_name
+                for key, values in changelist.get_filters_params().items()
+                if key != self.parameter_name
                 for item in (values if isinstance(values, list) else [values])
             ],
         }
@@ -54,17 +55,51 @@ class ActorFilter(_NumberFilter):
 @admin.register(AuditEvent)
 class AuditEventAdmin(AuditedModelAdminMixin, admin.ModelAdmin):
     audit_views = False  # reading the log is not a view of a customer's page
-    list_display = ("occurred_at", "action", "actor_kind", "actor_label", "subject_id", "target_type", "target_id", "redacted_at")
-    list_filter = ("actor_kind", CustomerFilter, ActorFilter, "action", ("occurred_at", admin.DateFieldListFilter),
-                   ("redacted_at", admin.EmptyFieldListFilter))
+    list_display = (
+        "occurred_at",
+        "action",
+        "actor_kind",
+        "actor_label",
+        "subject_id",
+        "target_type",
+        "target_id",
+        "redacted_at",
+    )
+    list_filter = (
+        "actor_kind",
+        CustomerFilter,
+        ActorFilter,
+        "action",
+        ("occurred_at", admin.DateFieldListFilter),
+        ("redacted_at", admin.EmptyFieldListFilter),
+    )
     date_hierarchy = "occurred_at"
     search_fields = ("=target_id", "=request_id")
     ordering = ("-occurred_at", "-id")
     show_full_result_count = False
     list_per_page = 50
     actions = None
-    fields = ("occurred_at", "chain", "seq", "action", "actor_kind", "actor_id", "actor_label", "subject_id", "target_type",
-              "target_id", "changes", "fields", "ip", "user_agent", "request_id", "redacted_at", "personal_digest", "digest", "chain_value")
+    fields = (
+        "occurred_at",
+        "chain",
+        "seq",
+        "action",
+        "actor_kind",
+        "actor_id",
+        "actor_label",
+        "subject_id",
+        "target_type",
+        "target_id",
+        "changes",
+        "fields",
+        "ip",
+        "user_agent",
+        "request_id",
+        "redacted_at",
+        "personal_digest",
+        "digest",
+        "chain_value",
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request) -> bool:

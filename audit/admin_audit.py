@@ -120,7 +120,12 @@ class AuditedModelAdminMixin:
     def log_addition(self, request, obj, message):
         entry = super().log_addition(request, obj, message)
         changes = _take(request)
-        self._audit(request, Action.ADMIN_ADDED, obj, {k: v for k, v in changes.items() if v[1] not in (None, "")} if changes else {})
+        self._audit(
+            request,
+            Action.ADMIN_ADDED,
+            obj,
+            {k: v for k, v in changes.items() if v[1] not in (None, "")} if changes else {},
+        )
         return entry
 
     def log_change(self, request, obj, message):
@@ -167,7 +172,9 @@ def audited(admin_class: type[admin.ModelAdmin]) -> type[admin.ModelAdmin]:
     """The same admin class with the mixin in front (the class itself when it has it)."""
     if issubclass(admin_class, AuditedModelAdminMixin):
         return admin_class
-    return type(f"Audited{admin_class.__name__}", (AuditedModelAdminMixin, admin_class), {"__module__": admin_class.__module__})
+    return type(
+        f"Audited{admin_class.__name__}", (AuditedModelAdminMixin, admin_class), {"__module__": admin_class.__module__}
+    )
 
 
 def audit_every_model_admin(site: admin.AdminSite) -> None:

@@ -40,9 +40,17 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ONE_MICROSECOND = timedelta(microseconds=1)
 REDACTED_CHANGES = "{}"
 
-_COPY_ESCAPES = str.maketrans({
-    "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v",
-})
+_COPY_ESCAPES = str.maketrans(
+    {
+        "\\": "\\\\",
+        "\b": "\\b",
+        "\f": "\\f",
+        "\n": "\\n",
+        "\r": "\\r",
+        "\t": "\\t",
+        "\v": "\\v",
+    }
+)
 _json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False).encode
 
 
@@ -118,10 +126,25 @@ def event_digest(
     fields_json: str,
     personal_digest: str,
 ) -> str:
-    return hashlib.sha256(_copy_text([
-        VERSION, chain, seq, occurred_us, actor_kind, actor_id, subject_id, action, target_type, target_id, request_id,
-        fields_json, personal_digest,
-    ])).hexdigest()
+    return hashlib.sha256(
+        _copy_text(
+            [
+                VERSION,
+                chain,
+                seq,
+                occurred_us,
+                actor_kind,
+                actor_id,
+                subject_id,
+                action,
+                target_type,
+                target_id,
+                request_id,
+                fields_json,
+                personal_digest,
+            ]
+        )
+    ).hexdigest()
 
 
 def link(previous: str | None, digest: str) -> str:

@@ -89,7 +89,11 @@ def create_checkpoint() -> Checkpoint:
     os.replace(temporary, path)
     logger.info(
         "audit checkpoint %s: %d events in %d chains, root %s, signature %s",
-        path.name, payload["events"], len(chains), payload["root"], document["signature"],
+        path.name,
+        payload["events"],
+        len(chains),
+        payload["root"],
+        document["signature"],
     )
     return _as_checkpoint(path, payload)
 

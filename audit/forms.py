@@ -8,10 +8,18 @@ from audit.selectors import kind_choices
 
 class ActivityFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Soort"), required=False)
-    start = forms.DateField(label=_("Vanaf"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                            error_messages={"invalid": _("Vul een geldige datum in, bijvoorbeeld 2026-03-01.")})
-    end = forms.DateField(label=_("Tot en met"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                          error_messages={"invalid": _("Vul een geldige datum in, bijvoorbeeld 2026-03-31.")})
+    start = forms.DateField(
+        label=_("Vanaf"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Vul een geldige datum in, bijvoorbeeld 2026-03-01.")},
+    )
+    end = forms.DateField(
+        label=_("Tot en met"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Vul een geldige datum in, bijvoorbeeld 2026-03-31.")},
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

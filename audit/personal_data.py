@@ -77,7 +77,9 @@ def anonymous_events_due(now: datetime) -> QuerySet:
 def dispose_anonymous_events(ids: list[Any]) -> dict[str, int]:
     if not ids:
         return {}
-    newest = AuditEvent.objects.filter(pk__in=ids).order_by("-occurred_at").values_list("occurred_at", flat=True).first()
+    newest = (
+        AuditEvent.objects.filter(pk__in=ids).order_by("-occurred_at").values_list("occurred_at", flat=True).first()
+    )
     return {"audit.AuditEvent (redacted)": _redact(subject_id=None, before=newest)}
 
 
@@ -103,7 +105,13 @@ def explain_customer_events(user, now: datetime) -> Explanation:
         category=CUSTOMER_EVENTS,
         held=AuditEvent.objects.filter(subject_id=user.pk).exists(),
         removal_at=ACCOUNT_PERIOD.ends_at(user.closed_at) if user.closed_at else None,
-        note="" if user.closed_at else str(_("tot drie maanden nadat u uw account opheft; de gebeurtenis zelf blijft als bewijs, zonder persoonsgegevens")),
+        note=""
+        if user.closed_at
+        else str(
+            _(
+                "tot drie maanden nadat u uw account opheft; de gebeurtenis zelf blijft als bewijs, zonder persoonsgegevens"
+            )
+        ),
     )
 
 

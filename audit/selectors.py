@@ -35,7 +35,9 @@ def kind_choices() -> list[tuple[str, str]]:
     return [(kind, str(labels.get(kind, kind))) for kind in KINDS]
 
 
-def customer_events(*, user, kind: str = "", start: date | None = None, end: date | None = None) -> QuerySet[AuditEvent]:
+def customer_events(
+    *, user, kind: str = "", start: date | None = None, end: date | None = None
+) -> QuerySet[AuditEvent]:
     """The events about ``user``, newest first; dates are whole days in the local time zone."""
     events = AuditEvent.objects.filter(subject_id=user.pk)
     if kind:
@@ -62,7 +64,7 @@ def actor_for(event: AuditEvent, *, user) -> str:
 
 
 def change_lines(event: AuditEvent) -> list[str]:
-    """"field: old → new" per change; redacted values read as removed."""
+    """ "field: old → new" per change; redacted values read as removed."""
     if event.redacted_at is not None:
         removed = _("(verwijderd)")
         return [f"{field}: {removed}" for field in json.loads(event.fields or "[]")]

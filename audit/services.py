@@ -21,10 +21,27 @@ from portal import request_context
 
 CHANGED = "changed"
 # Field names (or parts of them, split on "_" / "-" / ".") whose values are secrets.
-SECRET_PARTS = frozenset({
-    "password", "password1", "password2", "passwd", "pwd", "token", "secret", "key", "apikey",
-    "otp", "totp", "pin", "seed", "cvc", "cvv", "signature", "credentials",
-})
+SECRET_PARTS = frozenset(
+    {
+        "password",
+        "password1",
+        "password2",
+        "passwd",
+        "pwd",
+        "token",
+        "secret",
+        "key",
+        "apikey",
+        "otp",
+        "totp",
+        "pin",
+        "seed",
+        "cvc",
+        "cvv",
+        "signature",
+        "credentials",
+    }
+)
 SECRET_NAMES = frozenset({"code", "codes", "recovery_codes", "api_key", "secret_key", "access_token", "refresh_token"})
 # Values that look like credentials whatever the field is called (Mollie keys, bearer tokens).
 SECRET_VALUE = re.compile(r"^(live|test|access|org)_[A-Za-z0-9]{20,}$|^Bearer\s+\S+$")
@@ -43,7 +60,10 @@ def _is_secret_name(field: str) -> bool:
 def _mask(value: Any) -> Any:
     """Replace every secret (by field name, at any depth, or by its shape) with "changed"."""
     if isinstance(value, dict):
-        return {k: CHANGED if _is_secret_name(str(k)) and v not in (None, "", CHANGED) else _mask(v) for k, v in value.items()}
+        return {
+            k: CHANGED if _is_secret_name(str(k)) and v not in (None, "", CHANGED) else _mask(v)
+            for k, v in value.items()
+        }
     if isinstance(value, list | tuple):
         return [_mask(v) for v in value]
     if isinstance(value, str) and SECRET_VALUE.match(value):
@@ -128,15 +148,21 @@ def record(
     }
     changes_json = hashing.canonical_json(masked)
     fields_json = hashing.field_names(masked)
-    personal = hashing.personal_digest(salt=salt, actor_label=label, ip=ip, user_agent=user_agent, changes_json=changes_json)
+    personal = hashing.personal_digest(
+        salt=salt, actor_label=label, ip=ip, user_agent=user_agent, changes_json=changes_json
+    )
     chain = hashing.chain_for(subject_id)
     with transaction.atomic(savepoint=False):
         previous_seq, previous_value = _lock_chain_and_read_head(chain)
         occurred_at = timezone.now()  # after the lock: times follow the sequence
         seq = previous_seq + 1
         digest = hashing.event_digest(
-            chain=chain, seq=seq, occurred_us=hashing.microseconds(occurred_at), fields_json=fields_json,
-            personal_digest=personal, **fields,
+            chain=chain,
+            seq=seq,
+            occurred_us=hashing.microseconds(occurred_at),
+            fields_json=fields_json,
+            personal_digest=personal,
+            **fields,
         )
         event = AuditEvent.objects.create(
             chain=chain,
@@ -186,4 +212,6 @@ def redact_personal_fields(*, subject_id: int | None, before: datetime | None = 
     events = AuditEvent.objects.filter(chain=chain, redacted_at__isnull=True)
     if before is not None:
         events = events.filter(occurred_at__lte=before)
-    return events.update(ip=None, user_agent="", actor_label="", salt="", changes=hashing.REDACTED_CHANGES, redacted_at=now)
+    return events.update(
+        ip=None, user_agent="", actor_label="", salt="", changes=hashing.REDACTED_CHANGES, redacted_at=now
+    )

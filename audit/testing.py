@@ -19,10 +19,17 @@ from dataclasses import dataclass, field
 from django.db import connection
 
 # Bookkeeping that is not "data a customer or staff member sees".
-IGNORED_TABLES = frozenset({
-    "django_session", "django_admin_log", "axes_accessattempt", "axes_accesslog", "axes_accessfailurelog",
-    "usersessions_usersession", "retention_heartbeat",
-})
+IGNORED_TABLES = frozenset(
+    {
+        "django_session",
+        "django_admin_log",
+        "axes_accessattempt",
+        "axes_accesslog",
+        "axes_accessfailurelog",
+        "usersessions_usersession",
+        "retention_heartbeat",
+    }
+)
 _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z0-9_]+)"?', re.IGNORECASE)
 
 

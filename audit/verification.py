@@ -36,9 +36,27 @@ COPY (
 BATCH = 4096  # pieces of COPY output per check batch
 PIPE_BUFFER = 1 << 20
 ORM_COLUMNS = (
-    "id", "chain", "seq", "occurred_at", "actor_kind", "actor_id", "subject_id", "action", "target_type", "target_id",
-    "request_id", "fields", "personal_digest", "salt", "actor_label", "ip", "user_agent", "changes", "digest",
-    "chain_value", "redacted_at",
+    "id",
+    "chain",
+    "seq",
+    "occurred_at",
+    "actor_kind",
+    "actor_id",
+    "subject_id",
+    "action",
+    "target_type",
+    "target_id",
+    "request_id",
+    "fields",
+    "personal_digest",
+    "salt",
+    "actor_label",
+    "ip",
+    "user_agent",
+    "changes",
+    "digest",
+    "chain_value",
+    "redacted_at",
 )
 
 
@@ -136,10 +154,13 @@ class _Walker:
 
     def _finish_chain(self) -> None:
         if self.chain is not None and self.pin_length and self.expected - 1 < self.pin_length:
-            raise _Broken(Problem(
-                f"chain cut short: {self.expected - 1} events, the checkpoint recorded {self.pin_length}",
-                chain=self.chain_id, seq=self.expected,
-            ))
+            raise _Broken(
+                Problem(
+                    f"chain cut short: {self.expected - 1} events, the checkpoint recorded {self.pin_length}",
+                    chain=self.chain_id,
+                    seq=self.expected,
+                )
+            )
 
     def _rows(self, lines: list[bytes]) -> None:
         sha256 = hashlib.sha256
@@ -165,8 +186,12 @@ class _Walker:
                     pin_head = head.encode()
                 seq = int(parts[2])
                 if seq != expected:
-                    self._fail(f"event {expected} of the chain is missing" if seq > expected
-                               else f"sequence number {seq} out of order (expected {expected})", parts)
+                    self._fail(
+                        f"event {expected} of the chain is missing"
+                        if seq > expected
+                        else f"sequence number {seq} out of order (expected {expected})",
+                        parts,
+                    )
                 if parts[6] != chain and not (parts[6] == null and chain == b"0"):
                     self._fail("event is in the chain of another customer", parts)
                 if parts[20] == b"f":
@@ -181,8 +206,11 @@ class _Walker:
                     self._fail("content does not match its digest (event altered)", parts)
                 value = sha256(previous + digest).digest()
                 if hexlify(value) != parts[19]:
-                    self._fail("chain value does not follow from the previous event "
-                               "(an event removed, inserted or reordered before it)", parts)
+                    self._fail(
+                        "chain value does not follow from the previous event "
+                        "(an event removed, inserted or reordered before it)",
+                        parts,
+                    )
                 if seq == pin_length and parts[19] != pin_head:
                     self._fail("chain rewritten: differs from the signed checkpoint at this event", parts)
                 previous = value
@@ -202,7 +230,9 @@ class _Walker:
         self._finish_chain()
         dropped = sorted(set(self.pinned) - self.seen)
         if dropped:
-            raise _Broken(Problem(f"chain missing: the checkpoint recorded {self.pinned[dropped[0]][0]} events", chain=dropped[0]))
+            raise _Broken(
+                Problem(f"chain missing: the checkpoint recorded {self.pinned[dropped[0]][0]} events", chain=dropped[0])
+            )
 
 
 def _stream_orm(walker: _Walker) -> None:

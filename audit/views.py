@@ -28,7 +28,9 @@ def _filtered(request: HttpRequest):
     if form.is_bound and not form.is_valid():
         return form, None
     data = form.cleaned_data if form.is_bound else {}
-    events = selectors.customer_events(user=request.user, kind=data.get("kind") or "", start=data.get("start"), end=data.get("end"))
+    events = selectors.customer_events(
+        user=request.user, kind=data.get("kind") or "", start=data.get("start"), end=data.get("end")
+    )
     return form, events
 
 
@@ -58,7 +60,9 @@ def activity(request: HttpRequest) -> HttpResponse:
     ]
     query = request.GET.copy()
     query.pop("pagina", None)
-    return render(request, "audit/activity.html", {"form": form, "page": page, "rows": rows, "query": query.urlencode()})
+    return render(
+        request, "audit/activity.html", {"form": form, "page": page, "rows": rows, "query": query.urlencode()}
+    )
 
 
 class _Echo:
@@ -84,14 +88,36 @@ def activity_csv(request: HttpRequest) -> HttpResponse:
 
     def rows() -> Iterator[str]:
         yield "\ufeff"  # lets spreadsheet programs read the file as UTF-8
-        yield writer.writerow([_("Tijdstip"), _("Gebeurtenis"), _("Code"), _("Door"), _("Object"), _("Wijzigingen"),
-                               _("IP-adres"), _("Browser"), _("Request-id")])
+        yield writer.writerow(
+            [
+                _("Tijdstip"),
+                _("Gebeurtenis"),
+                _("Code"),
+                _("Door"),
+                _("Object"),
+                _("Wijzigingen"),
+                _("IP-adres"),
+                _("Browser"),
+                _("Request-id"),
+            ]
+        )
         for event in events.iterator(chunk_size=2000):
-            yield writer.writerow([_cell(v) for v in (
-                timezone.localtime(event.occurred_at).isoformat(timespec="seconds"), _label(event.action), event.action,
-                selectors.actor_for(event, user=user), f"{event.target_type} {event.target_id}".strip(),
-                json.dumps(event.changes, ensure_ascii=False), event.ip, event.user_agent, event.request_id,
-            )])
+            yield writer.writerow(
+                [
+                    _cell(v)
+                    for v in (
+                        timezone.localtime(event.occurred_at).isoformat(timespec="seconds"),
+                        _label(event.action),
+                        event.action,
+                        selectors.actor_for(event, user=user),
+                        f"{event.target_type} {event.target_id}".strip(),
+                        json.dumps(event.changes, ensure_ascii=False),
+                        event.ip,
+                        event.user_agent,
+                        event.request_id,
+                    )
+                ]
+            )
 
     filename = f"activiteit-{timezone.localdate():%Y%m%d}.csv"
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")

@@ -77,7 +77,9 @@ def chained(subjects: list[list[int]]) -> float:
     from portal import request_context
 
     def work(n: int) -> None:
-        request_context.bind(request_context.RequestContext(request_id=f"bench-{n:04d}", ip="198.51.100.10", user_agent="bench/1"))
+        request_context.bind(
+            request_context.RequestContext(request_id=f"bench-{n:04d}", ip="198.51.100.10", user_agent="bench/1")
+        )
         for i, subject_id in enumerate(subjects[n]):
             record(Action.SETTINGS_CHANGED, subject_id=subject_id, changes={"division": [i, i + 1]})
 
@@ -96,9 +98,20 @@ def plain(subjects: list[list[int]], offset: int) -> float:
     def work(n: int) -> None:
         for i, subject_id in enumerate(subjects[n]):
             AuditEvent.objects.create(
-                chain=-1 - n, seq=offset + i, occurred_at=timezone.now(), actor_kind="anonymous", actor_label="anonymous",
-                subject_id=subject_id, action="settings.changed", changes={"division": [i, i + 1]}, ip="198.51.100.10",
-                user_agent="bench/1", request_id=f"bench-{n:04d}", salt="0" * 32, personal_digest=filler, digest=filler,
+                chain=-1 - n,
+                seq=offset + i,
+                occurred_at=timezone.now(),
+                actor_kind="anonymous",
+                actor_label="anonymous",
+                subject_id=subject_id,
+                action="settings.changed",
+                changes={"division": [i, i + 1]},
+                ip="198.51.100.10",
+                user_agent="bench/1",
+                request_id=f"bench-{n:04d}",
+                salt="0" * 32,
+                personal_digest=filler,
+                digest=filler,
                 chain_value=filler,
             )
 
@@ -127,7 +140,9 @@ def fill_for_verification(target: int) -> None:
     if missing <= 0:
         return
     with connection.cursor() as cursor:
-        cursor.execute("SELECT chain, max(seq), (array_agg(chain_value ORDER BY seq DESC))[1] FROM audit_auditevent GROUP BY chain")
+        cursor.execute(
+            "SELECT chain, max(seq), (array_agg(chain_value ORDER BY seq DESC))[1] FROM audit_auditevent GROUP BY chain"
+        )
         heads = {chain: (seq, value) for chain, seq, value in cursor.fetchall()}
     rng = random.Random(7)
     batch: list[AuditEvent] = []
@@ -140,18 +155,50 @@ def fill_for_verification(target: int) -> None:
         changes = {"division": [i, i + 1]} if i % 3 else {}
         salt = hashing.new_salt()
         label = f"klant{subject_id}" if subject_id else "anonymous"
-        personal = hashing.personal_digest(salt=salt, actor_label=label, ip="198.51.100.10", user_agent="bench/1",
-                                           changes_json=hashing.canonical_json(changes))
-        fields = {"actor_kind": "customer" if subject_id else "anonymous", "actor_id": subject_id, "subject_id": subject_id,
-                  "action": "settings.changed", "target_type": "accounts.profile", "target_id": str(subject_id or ""),
-                  "request_id": f"fill-{i}"}
+        personal = hashing.personal_digest(
+            salt=salt,
+            actor_label=label,
+            ip="198.51.100.10",
+            user_agent="bench/1",
+            changes_json=hashing.canonical_json(changes),
+        )
+        fields = {
+            "actor_kind": "customer" if subject_id else "anonymous",
+            "actor_id": subject_id,
+            "subject_id": subject_id,
+            "action": "settings.changed",
+            "target_type": "accounts.profile",
+            "target_id": str(subject_id or ""),
+            "request_id": f"fill-{i}",
+        }
         names = hashing.field_names(changes)
-        digest = hashing.event_digest(chain=chain, seq=seq, occurred_us=hashing.microseconds(now), fields_json=names,
-                                      personal_digest=personal, **fields)
+        digest = hashing.event_digest(
+            chain=chain,
+            seq=seq,
+            occurred_us=hashing.microseconds(now),
+            fields_json=names,
+            personal_digest=personal,
+            **fields,
+        )
         value = hashing.link(previous, digest)
         heads[chain] = (seq, value)
-        batch.append(AuditEvent(chain=chain, seq=seq, occurred_at=now, actor_label=label, changes=changes, fields=names, ip="198.51.100.10",
-                                user_agent="bench/1", salt=salt, personal_digest=personal, digest=digest, chain_value=value, **fields))
+        batch.append(
+            AuditEvent(
+                chain=chain,
+                seq=seq,
+                occurred_at=now,
+                actor_label=label,
+                changes=changes,
+                fields=names,
+                ip="198.51.100.10",
+                user_agent="bench/1",
+                salt=salt,
+                personal_digest=personal,
+                digest=digest,
+                chain_value=value,
+                **fields,
+            )
+        )
         if len(batch) == 5000:
             AuditEvent.objects.bulk_create(batch)
             batch = []
@@ -160,7 +207,11 @@ def fill_for_verification(target: int) -> None:
 
 def write_section(markdown: str) -> None:
     """Replace (or add) the "## Audit" section of docs/benchmarks.md, leaving the others."""
-    text = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n\nEach section is written by its `bench/bench_*.py` (run them all with `make bench`).\n"
+    text = (
+        DOCS.read_text()
+        if DOCS.exists()
+        else "# Benchmarks\n\nEach section is written by its `bench/bench_*.py` (run them all with `make bench`).\n"
+    )
     section = "## Audit\n\n" + markdown.strip() + "\n"
     pattern = re.compile(r"^## Audit\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
     if pattern.search(text):

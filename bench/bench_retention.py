@@ -120,8 +120,10 @@ def run_size(*, n: int, due_fraction: float, batch_size: int) -> dict:
 
     every = max(2, round(1 / due_fraction))
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE accounts_user, accounts_profile, account_emailaddress, audit_auditevent, "
-                       "retention_disposalrecord, retention_retentionrun CASCADE")
+        cursor.execute(
+            "TRUNCATE accounts_user, accounts_profile, account_emailaddress, audit_auditevent, "
+            "retention_disposalrecord, retention_retentionrun CASCADE"
+        )
         started = time.perf_counter()
         _generate(cursor, n=n, every=every)
         generated = time.perf_counter() - started
@@ -196,7 +198,11 @@ def write_section(markdown: str) -> None:
     text = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n"
     section = "## Retention\n\n" + markdown.strip() + "\n"
     existing = re.compile(r"^## Retention\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
-    text = existing.sub(lambda _m: section + "\n", text).rstrip() + "\n" if existing.search(text) else text.rstrip() + "\n\n" + section
+    text = (
+        existing.sub(lambda _m: section + "\n", text).rstrip() + "\n"
+        if existing.search(text)
+        else text.rstrip() + "\n\n" + section
+    )
     DOCS.write_text(text)
 
 
@@ -212,9 +218,11 @@ def render(rows: list[dict], batch_size: int) -> str:
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
-        lines.append(f"| {r['accounts']:,} | {r['due']:,} | {r['enforce_s']:.1f} | {r['rows_per_s']:,.0f} | "
-                     f"{r['plain_s']:.1f} | {r['ratio']:.2f} | {r['tracemalloc_peak_mb']:.1f} | "
-                     f"{r['rss_peak_mb']:.0f} | {r['batches']} |")
+        lines.append(
+            f"| {r['accounts']:,} | {r['due']:,} | {r['enforce_s']:.1f} | {r['rows_per_s']:,.0f} | "
+            f"{r['plain_s']:.1f} | {r['ratio']:.2f} | {r['tracemalloc_peak_mb']:.1f} | "
+            f"{r['rss_peak_mb']:.0f} | {r['batches']} |"
+        )
     return "\n".join(lines)
 
 
@@ -250,7 +258,9 @@ def main() -> None:
 
     try:
         call_command("migrate", verbosity=0)
-        rows = [run_size(n=n, due_fraction=d, batch_size=args.batch_size) for n, d in zip(sizes_n, sizes_due, strict=True)]
+        rows = [
+            run_size(n=n, due_fraction=d, batch_size=args.batch_size) for n, d in zip(sizes_n, sizes_due, strict=True)
+        ]
     finally:
         if not args.keep:
             drop_database(base_url, BENCH_DB)
@@ -261,7 +271,10 @@ def main() -> None:
         write_section(markdown)
     missed = [r for r in rows if r["ratio"] < TARGET_RATIO or r["tracemalloc_peak_mb"] >= TARGET_PEAK_MB]
     if missed:
-        print(f"missed a target (ratio >= {TARGET_RATIO}, peak < {TARGET_PEAK_MB} MB) in {len(missed)} size(s)", file=sys.stderr)
+        print(
+            f"missed a target (ratio >= {TARGET_RATIO}, peak < {TARGET_PEAK_MB} MB) in {len(missed)} size(s)",
+            file=sys.stderr,
+        )
         sys.exit(2)
 
 

@@ -123,7 +123,11 @@ def write_section(markdown: str) -> None:
     """Replace (or add) the "## Webhooks" section of docs/benchmarks.md, leaving the others."""
     import re
 
-    text = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n\nEach section is written by its `bench/bench_*.py` (run them all with `make bench`).\n"
+    text = (
+        DOCS.read_text()
+        if DOCS.exists()
+        else "# Benchmarks\n\nEach section is written by its `bench/bench_*.py` (run them all with `make bench`).\n"
+    )
     section = "## Webhooks\n\n" + markdown.strip() + "\n"
     pattern = re.compile(r"^## Webhooks\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
     if pattern.search(text):
@@ -137,8 +141,13 @@ def _admin(base_url: str):
     import psycopg2
 
     parsed = urlparse(base_url)
-    connection = psycopg2.connect(dbname="postgres", user=parsed.username, password=parsed.password,
-                                  host=parsed.hostname, port=parsed.port or 5432)
+    connection = psycopg2.connect(
+        dbname="postgres",
+        user=parsed.username,
+        password=parsed.password,
+        host=parsed.hostname,
+        port=parsed.port or 5432,
+    )
     connection.autocommit = True
     return connection
 
@@ -221,7 +230,9 @@ def _postgres_backends() -> list[int]:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -240,7 +251,9 @@ def _prepare(n: int, site_url: str) -> list[str]:
     ids = []
     for i in range(n):
         user = get_user_model().objects.create_user(username=f"bench{i}", email=f"bench{i}@example.com", password=None)
-        Profile.objects.create(user=user, full_name=f"Klant {i}", street="Stationsplein 1", postal_code="5611AB", city="Eindhoven")
+        Profile.objects.create(
+            user=user, full_name=f"Klant {i}", street="Stationsplein 1", postal_code="5611AB", city="Eindhoven"
+        )
         payment = services.subscription_start(user=user, plan=plan)
         services.first_payment_checkout(payment=payment)
         ids.append(Payment.objects.get(pk=payment.pk).mollie_id)
@@ -269,11 +282,13 @@ def _profile(ids: list[str]) -> None:
             services.payment_apply(remote=remote)
         cpu_fetch.append(c1 - c0)
         cpu_apply.append(time.process_time() - c1)
-    print(f"{len(cpu_fetch)} deliveries without the profiler, CPU of this process, medians: fetch {statistics.median(cpu_fetch) * 1000:.1f} ms, "
-          f"apply and commit {statistics.median(cpu_apply) * 1000:.1f} ms")
+    print(
+        f"{len(cpu_fetch)} deliveries without the profiler, CPU of this process, medians: fetch {statistics.median(cpu_fetch) * 1000:.1f} ms, "
+        f"apply and commit {statistics.median(cpu_apply) * 1000:.1f} ms"
+    )
     profiler = cProfile.Profile()
     profiler.enable()
-    for mollie_id in ids[len(ids) // 2:]:
+    for mollie_id in ids[len(ids) // 2 :]:
         t0 = time.perf_counter()
         remote = mollie.payment_get(mollie_id)
         t1 = time.perf_counter()
@@ -288,9 +303,11 @@ def _profile(ids: list[str]) -> None:
         statements.append(len(queries))
     profiler.disable()
     _drain()
-    print(f"{len(fetch)} deliveries, medians: fetch {statistics.median(fetch) * 1000:.1f} ms, "
-          f"apply {statistics.median(apply) * 1000:.1f} ms ({statistics.median(statements):.0f} statements incl. commit), "
-          f"commit {statistics.median(commit) * 1000:.1f} ms")
+    print(
+        f"{len(fetch)} deliveries, medians: fetch {statistics.median(fetch) * 1000:.1f} ms, "
+        f"apply {statistics.median(apply) * 1000:.1f} ms ({statistics.median(statements):.0f} statements incl. commit), "
+        f"commit {statistics.median(commit) * 1000:.1f} ms"
+    )
     for sql in queries.captured_queries:
         print(f"  {float(sql['time']) * 1000:6.1f} ms  {sql['sql'][:150]}")
     pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
@@ -311,10 +328,17 @@ def main() -> None:  # noqa: PLR0915
     parser.add_argument("--senders", type=int, default=8, help="concurrent webhook senders")
     parser.add_argument("--concurrency", type=int, default=8, help="threads (or processes) of the one worker")
     parser.add_argument("--pool", choices=["threads", "prefork"], default="threads")
-    parser.add_argument("--web-workers", type=int, default=1, help="gunicorn processes serving the webhook (and, apart, the sandbox)")
+    parser.add_argument(
+        "--web-workers", type=int, default=1, help="gunicorn processes serving the webhook (and, apart, the sandbox)"
+    )
     parser.add_argument("--no-docs", action="store_true", help="print only; leave docs/benchmarks.md alone")
-    parser.add_argument("--profile", type=int, default=0, metavar="K",
-                        help="instead of the benchmark: apply K deliveries serially in this process and show where the time goes")
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="K",
+        help="instead of the benchmark: apply K deliveries serially in this process and show where the time goes",
+    )
     args = parser.parse_args()
 
     base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal")
@@ -352,20 +376,75 @@ def main() -> None:  # noqa: PLR0915
     # The production web server (gunicorn, threads) serves the portal's webhook; a second
     # one serves the sandbox (Mollie).
     server = subprocess.Popen(  # noqa: S603
-        [python, "-m", "gunicorn", "portal.wsgi", "-b", f"127.0.0.1:{port}", "--workers", str(args.web_workers),
-         "--threads", "8", "--worker-class", "gthread", "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=(logs / "server.log").open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
+        [
+            python,
+            "-m",
+            "gunicorn",
+            "portal.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.web_workers),
+            "--threads",
+            "8",
+            "--worker-class",
+            "gthread",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=(logs / "server.log").open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     sandbox = subprocess.Popen(  # noqa: S603
-        [python, "-m", "gunicorn", "portal.wsgi", "-b", f"127.0.0.1:{sandbox_port}", "--workers", "1",
-         "--threads", "8", "--worker-class", "gthread", "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=(logs / "sandbox.log").open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
+        [
+            python,
+            "-m",
+            "gunicorn",
+            "portal.wsgi",
+            "-b",
+            f"127.0.0.1:{sandbox_port}",
+            "--workers",
+            "1",
+            "--threads",
+            "8",
+            "--worker-class",
+            "gthread",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=(logs / "sandbox.log").open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     worker = subprocess.Popen(  # noqa: S603
-        [python, "-m", "celery", "-A", "portal", "worker", "-Q", QUEUE, "-n", node,
-         f"--pool={args.pool}", f"--concurrency={args.concurrency}", "--without-gossip", "--without-mingle",
-         "--without-heartbeat", "--loglevel=WARNING"],
-        cwd=ROOT, env=env, stdout=(logs / "worker.log").open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
+        [
+            python,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "-Q",
+            QUEUE,
+            "-n",
+            node,
+            f"--pool={args.pool}",
+            f"--concurrency={args.concurrency}",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=(logs / "worker.log").open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     try:
         import django

@@ -10,7 +10,11 @@ def _admin_connection(base_url: str):
 
     parsed = urlparse(base_url)
     connection = psycopg2.connect(
-        dbname="postgres", user=parsed.username, password=parsed.password, host=parsed.hostname, port=parsed.port or 5432
+        dbname="postgres",
+        user=parsed.username,
+        password=parsed.password,
+        host=parsed.hostname,
+        port=parsed.port or 5432,
     )
     connection.autocommit = True
     return connection

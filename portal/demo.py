@@ -13,10 +13,22 @@ def _seed_plans(*, stdout) -> None:
     from subscriptions.models import Plan
 
     plans = [
-        ("Exact koppeling Basis", "Eén koppeling met Exact Online, dagelijkse synchronisatie.", Decimal("29.00"), Plan.Interval.MONTH),
-        ("Exact koppeling Jaar", "Basis, per jaar betaald: twee maanden voordeel.", Decimal("290.00"), Plan.Interval.YEAR),
+        (
+            "Exact koppeling Basis",
+            "Eén koppeling met Exact Online, dagelijkse synchronisatie.",
+            Decimal("29.00"),
+            Plan.Interval.MONTH,
+        ),
+        (
+            "Exact koppeling Jaar",
+            "Basis, per jaar betaald: twee maanden voordeel.",
+            Decimal("290.00"),
+            Plan.Interval.YEAR,
+        ),
     ]
     for name, description, price, interval in plans:
-        _plan, created = Plan.objects.get_or_create(name=name, defaults={"description": description, "price": price, "interval": interval})
+        _plan, created = Plan.objects.get_or_create(
+            name=name, defaults={"description": description, "price": price, "interval": interval}
+        )
         if created:
             stdout.write(f"Plan created: {name}")

@@ -18,7 +18,12 @@ def render_and_send(
     headers: dict[str, str] | None = None,
 ) -> None:
     with translation.override(language or settings.LANGUAGE_CODE):
-        full_context = {"COMPANY": settings.COMPANY, "PRODUCT_NAME": settings.PRODUCT_NAME, "SITE_URL": settings.SITE_URL, **context}
+        full_context = {
+            "COMPANY": settings.COMPANY,
+            "PRODUCT_NAME": settings.PRODUCT_NAME,
+            "SITE_URL": settings.SITE_URL,
+            **context,
+        }
         subject = render_to_string(f"{template_prefix}_subject.txt", full_context).strip()
         text = render_to_string(f"{template_prefix}_message.txt", full_context)
         html = render_to_string(f"{template_prefix}_message.html", full_context)
@@ -27,7 +32,14 @@ def render_and_send(
     message.send()
 
 
-def send_later(template_prefix: str, *, to: list[str], context: dict, language: str | None = None, headers: dict[str, str] | None = None) -> None:
+def send_later(
+    template_prefix: str,
+    *,
+    to: list[str],
+    context: dict,
+    language: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> None:
     """Queue the mail for after the current transaction commits (a rolled-back change
     sends nothing)."""
     from django.db import transaction

@@ -307,6 +307,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+
 # --- The company, printed on invoices and in the privacy statement ----------------------
 def _company_number(name: str, valid, example: str) -> str:
     """KvK number and VAT id: a Dutch invoice must carry both, so production needs them."""

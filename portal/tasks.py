@@ -10,7 +10,9 @@ def ping(value: str) -> str:
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
-def send_templated_mail(template_prefix: str, *, to: list[str], context: dict, language: str, headers: dict | None = None) -> None:
+def send_templated_mail(
+    template_prefix: str, *, to: list[str], context: dict, language: str, headers: dict | None = None
+) -> None:
     from portal.mail import render_and_send
 
     render_and_send(template_prefix, to=to, context=context, language=language, headers=headers)

@@ -115,7 +115,12 @@ class LegalHoldAdmin(admin.ModelAdmin):
         if change:
             return
         hold = services.hold_add(user=form.cleaned_data["user"], reason=form.cleaned_data["reason"], by=request.user)
-        obj.pk, obj.subject_id, obj.created_at, obj.created_by = hold.pk, hold.subject_id, hold.created_at, hold.created_by
+        obj.pk, obj.subject_id, obj.created_at, obj.created_by = (
+            hold.pk,
+            hold.subject_id,
+            hold.created_at,
+            hold.created_by,
+        )
 
     @admin.action(description=_("Geselecteerde bewaarplichten opheffen"))
     def release(self, request, queryset) -> None:

@@ -57,8 +57,10 @@ def delete_where(model: type[models.Model], where: str, params: list[Any], *, _d
                 for label, n in delete_where(child, child_where, params, _depth=_depth + 1).items():
                     counts[label] = counts.get(label, 0) + n
             elif on_delete is models.SET_NULL:
-                cursor.execute(f"UPDATE {_quote(child._meta.db_table)} SET {_quote(field.column)} = NULL WHERE {child_where}",  # noqa: S608
-                               params)
+                cursor.execute(
+                    f"UPDATE {_quote(child._meta.db_table)} SET {_quote(field.column)} = NULL WHERE {child_where}",  # noqa: S608
+                    params,
+                )
                 if cursor.rowcount:
                     label = f"{child._meta.label} (unlinked)"
                     counts[label] = counts.get(label, 0) + cursor.rowcount
@@ -67,7 +69,9 @@ def delete_where(model: type[models.Model], where: str, params: list[Any], *, _d
                 if cursor.fetchone():
                     raise ProtectedError(f"{child._meta.label} rows protect {model._meta.label} rows", set())
             else:
-                raise NotImplementedError(f"{child._meta.label}.{field.name}: on_delete {on_delete.__name__} not supported")
+                raise NotImplementedError(
+                    f"{child._meta.label}.{field.name}: on_delete {on_delete.__name__} not supported"
+                )
         cursor.execute(f"DELETE FROM {table} WHERE {where}", params)  # noqa: S608
         if cursor.rowcount:
             counts[model._meta.label] = counts.get(model._meta.label, 0) + cursor.rowcount

@@ -40,7 +40,9 @@ class DisposalRecord(models.Model):
     run = models.ForeignKey(RetentionRun, on_delete=models.PROTECT, related_name="records", verbose_name=_("ronde"))
     policy = models.CharField(_("categorie"), max_length=64)
     end_action = models.CharField(_("actie"), max_length=16)
-    cutoff = models.DateTimeField(_("grens"), null=True, blank=True, help_text=_("Alles met een begin op of voor dit tijdstip was verlopen."))
+    cutoff = models.DateTimeField(
+        _("grens"), null=True, blank=True, help_text=_("Alles met een begin op of voor dit tijdstip was verlopen.")
+    )
     disposed = models.PositiveBigIntegerField(_("aantal"), default=0)
     held = models.PositiveBigIntegerField(_("vastgehouden"), default=0)
     batches = models.PositiveIntegerField(_("batches"), default=0)
@@ -52,7 +54,9 @@ class DisposalRecord(models.Model):
         verbose_name = _("verwijderverslag")
         verbose_name_plural = _("verwijderverslagen")
         ordering = ["-started_at", "policy"]
-        constraints = [models.UniqueConstraint(fields=["run", "policy"], name="retention_record_one_per_policy_per_run")]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "policy"], name="retention_record_one_per_policy_per_run")
+        ]
 
     def __str__(self) -> str:
         return f"{self.policy}: {self.disposed}"
@@ -66,7 +70,14 @@ class Heartbeat(models.Model):
     installed_at = models.DateTimeField(_("geïnstalleerd"))
     last_started_at = models.DateTimeField(_("laatst gestart"), null=True, blank=True)
     last_success_at = models.DateTimeField(_("laatst geslaagd"), null=True, blank=True)
-    last_run = models.ForeignKey(RetentionRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("laatste ronde"))
+    last_run = models.ForeignKey(
+        RetentionRun,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("laatste ronde"),
+    )
 
     class Meta:
         verbose_name = _("hartslag")
@@ -90,8 +101,14 @@ class LegalHold(models.Model):
     outlives the account it was about."""
 
     subject_id = models.BigIntegerField(_("klant-id"), db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                             related_name="+", verbose_name=_("klant"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("klant"),
+    )
     reason = models.CharField(_("reden"), max_length=500)
     created_at = models.DateTimeField(_("ingesteld op"))
     created_by = models.CharField(_("ingesteld door"), max_length=200)
@@ -124,8 +141,9 @@ class DataExport(models.Model):
     """A customer's "Download mijn gegevens" request and the ZIP it produced."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_exports",
-                             verbose_name=_("klant"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_exports", verbose_name=_("klant")
+    )
     status = models.CharField(_("status"), max_length=16, choices=ExportStatus.choices, default=ExportStatus.PENDING)
     progress = models.PositiveSmallIntegerField(_("voortgang (%)"), default=0)
     requested_at = models.DateTimeField(_("aangevraagd op"), db_index=True)

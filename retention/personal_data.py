@@ -54,8 +54,11 @@ def erase_user_exports(user_ids: list[Any]) -> dict[str, int]:
 
 def export_exports(user) -> list[dict[str, Any]]:
     return [
-        {"requested_at": e.requested_at.isoformat(), "status": e.status,
-         "ready_at": e.ready_at.isoformat() if e.ready_at else None}
+        {
+            "requested_at": e.requested_at.isoformat(),
+            "status": e.status,
+            "ready_at": e.ready_at.isoformat() if e.ready_at else None,
+        }
         for e in DataExport.objects.filter(user=user).order_by("requested_at")
     ]
 

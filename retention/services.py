@@ -70,6 +70,7 @@ class RunInProgress(RetentionError):
 
 # --- results ---------------------------------------------------------------------------
 
+
 @dataclass
 class PolicyResult:
     policy: str
@@ -113,6 +114,7 @@ class RunResult:
 
 # --- enforcement -----------------------------------------------------------------------
 
+
 def _held_user_ids():
     return LegalHold.objects.held_user_ids()
 
@@ -150,8 +152,14 @@ def _enforce_category(
     record_row = None
     if run is not None:
         record_row, _created = DisposalRecord.objects.get_or_create(
-            run=run, policy=category.name,
-            defaults={"end_action": result.end_action, "cutoff": result.cutoff, "held": result.held, "started_at": now()},
+            run=run,
+            policy=category.name,
+            defaults={
+                "end_action": result.end_action,
+                "cutoff": result.cutoff,
+                "held": result.held,
+                "started_at": now(),
+            },
         )
     last = None
     while True:
@@ -248,11 +256,14 @@ def enforce(
         result.run_id = str(run.pk)
         try:
             for category in categories:
-                result.policies.append(_enforce_category(category, at=at, batch_size=batch_size, run=run, on_batch=on_batch))
+                result.policies.append(
+                    _enforce_category(category, at=at, batch_size=batch_size, run=run, on_batch=on_batch)
+                )
         except Exception as exc:
             logger.exception("retention run %s failed", run.pk)
-            RetentionRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, finished_at=now(),
-                                                          error=exc.__class__.__name__[:200])
+            RetentionRun.objects.filter(pk=run.pk).update(
+                status=RunStatus.FAILED, finished_at=now(), error=exc.__class__.__name__[:200]
+            )
             result.status = RunStatus.FAILED
             raise
         with transaction.atomic():
@@ -266,9 +277,12 @@ def enforce(
                 Action.RETENTION_ENFORCED,
                 system="retention",
                 target=run,
-                changes={"run": str(run.pk), "policy": policy or "all",
-                         "disposed": {p.policy: p.disposed for p in result.policies},
-                         "held": {p.policy: p.held for p in result.policies if p.held}},
+                changes={
+                    "run": str(run.pk),
+                    "policy": policy or "all",
+                    "disposed": {p.policy: p.disposed for p in result.policies},
+                    "held": {p.policy: p.held for p in result.policies if p.held},
+                },
             )
         result.status = RunStatus.SUCCEEDED
         result.finished_at = finished
@@ -302,16 +316,18 @@ def report() -> list[dict[str, Any]]:
     for category in registry.enforced_categories():
         due_now = category.due_queryset(at, held_ids).count()
         due_soon = category.due_queryset(at + REPORT_HORIZON, held_ids).count() - due_now
-        rows.append({
-            "policy": category.name,
-            "name": str(category.verbose_name),
-            "period": category.period.describe() if category.period else "",
-            "end_action": str(category.end_action),
-            "legal_basis": str(category.legal_basis),
-            "due_now": due_now,
-            "due_next_30_days": max(due_soon, 0),
-            "held": category.held_queryset(at, held_ids).count(),
-        })
+        rows.append(
+            {
+                "policy": category.name,
+                "name": str(category.verbose_name),
+                "period": category.period.describe() if category.period else "",
+                "end_action": str(category.end_action),
+                "legal_basis": str(category.legal_basis),
+                "due_now": due_now,
+                "due_next_30_days": max(due_soon, 0),
+                "held": category.held_queryset(at, held_ids).count(),
+            }
+        )
     return rows
 
 
@@ -338,8 +354,9 @@ def explain(*, user) -> list[registry.Explanation]:
             continue
         item = category.explain(user, at)
         if on_hold:
-            item = registry.Explanation(category=item.category, held=item.held, removal_at=item.removal_at,
-                                        note=item.note, on_hold=True)
+            item = registry.Explanation(
+                category=item.category, held=item.held, removal_at=item.removal_at, note=item.note, on_hold=True
+            )
         explanations.append(item)
     return explanations
 
@@ -354,12 +371,18 @@ def export_for_ops(*, user, by=None) -> dict[str, Any]:
     """The export for ``manage.py retention export``: the same data, recorded as staff
     access to the customer's data."""
     actor, system, label = _ops_label(by)
-    record(Action.RETENTION_EXPORT_REQUESTED, actor=actor, system=system, subject=user,
-           changes={"via": "manage.py retention export", "by": label})
+    record(
+        Action.RETENTION_EXPORT_REQUESTED,
+        actor=actor,
+        system=system,
+        subject=user,
+        changes={"via": "manage.py retention export", "by": label},
+    )
     return export_data(user=user)
 
 
 # --- legal holds -------------------------------------------------------------------------
+
 
 def _ops_label(by) -> tuple[Any, str | None, str]:
     """(actor, system, label) for the audit event and the hold record."""
@@ -384,8 +407,14 @@ def hold_add(*, user, reason: str, by=None) -> LegalHold:
         raise RetentionError("that user no longer exists")
     actor, system, label = _ops_label(by)
     hold = LegalHold.objects.create(subject_id=user.pk, user=user, reason=reason, created_at=now(), created_by=label)
-    record(Action.RETENTION_HOLD_ADDED, actor=actor, system=system, subject=user, target=hold,
-           changes={"hold": hold.pk, "reason": [None, reason]})
+    record(
+        Action.RETENTION_HOLD_ADDED,
+        actor=actor,
+        system=system,
+        subject=user,
+        target=hold,
+        changes={"hold": hold.pk, "reason": [None, reason]},
+    )
     return hold
 
 
@@ -400,18 +429,29 @@ def hold_release(*, hold_id: int, by=None) -> LegalHold:
     hold.released_at = now()
     hold.released_by = label
     hold.save(update_fields=["released_at", "released_by"])
-    record(Action.RETENTION_HOLD_RELEASED, actor=actor, system=system, subject_id=hold.subject_id, target=hold,
-           changes={"hold": hold.pk, "released_at": [None, hold.released_at.isoformat()]})
+    record(
+        Action.RETENTION_HOLD_RELEASED,
+        actor=actor,
+        system=system,
+        subject_id=hold.subject_id,
+        target=hold,
+        changes={"hold": hold.pk, "released_at": [None, hold.released_at.isoformat()]},
+    )
     return hold
 
 
 # --- the customer's data export ----------------------------------------------------------
 
+
 def export_is_downloadable(export: DataExport, *, at: datetime | None = None) -> bool:
     from retention.personal_data import EXPORT_PERIOD
 
     at = at or now()
-    return export.status == ExportStatus.READY and export.ready_at is not None and EXPORT_PERIOD.ends_at(export.ready_at) > at
+    return (
+        export.status == ExportStatus.READY
+        and export.ready_at is not None
+        and EXPORT_PERIOD.ends_at(export.ready_at) > at
+    )
 
 
 def export_expires_at(export: DataExport) -> datetime | None:
@@ -457,16 +497,22 @@ def export_build(*, export_id: str, language: str | None = None) -> DataExport |
         DataExport.objects.filter(pk=export.pk).update(progress=int(90 * index / len(categories)))
     with translation.override(language or settings.LANGUAGE_CODE):
         explanations = explain(user=user)
-        summary = render_to_string("retention/export_summary.html", {
-            "user": user,
-            "made_at": now(),
-            "sections": [
-                {"category": c, "data": data[c.name],
-                 "json": json.dumps(data[c.name], indent=2, ensure_ascii=False, default=str)}
-                for c in categories
-            ],
-            "explanations": explanations,
-        })
+        summary = render_to_string(
+            "retention/export_summary.html",
+            {
+                "user": user,
+                "made_at": now(),
+                "sections": [
+                    {
+                        "category": c,
+                        "data": data[c.name],
+                        "json": json.dumps(data[c.name], indent=2, ensure_ascii=False, default=str),
+                    }
+                    for c in categories
+                ],
+                "explanations": explanations,
+            },
+        )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for category in categories:

@@ -29,12 +29,16 @@ def _own_export(request: HttpRequest, export_id: uuid.UUID) -> DataExport:
 def overview(request: HttpRequest) -> HttpResponse:
     explanations = services.explain(user=request.user)
     latest = DataExport.objects.filter(user=request.user).order_by("-requested_at").first()
-    return render(request, "retention/mijn_gegevens.html", {
-        "explanations": explanations,
-        "latest": latest,
-        "latest_downloadable": latest is not None and services.export_is_downloadable(latest),
-        "latest_expires_at": services.export_expires_at(latest) if latest else None,
-    })
+    return render(
+        request,
+        "retention/mijn_gegevens.html",
+        {
+            "explanations": explanations,
+            "latest": latest,
+            "latest_downloadable": latest is not None and services.export_is_downloadable(latest),
+            "latest_expires_at": services.export_expires_at(latest) if latest else None,
+        },
+    )
 
 
 @login_required
@@ -49,12 +53,16 @@ def request_export(request: HttpRequest) -> HttpResponse:
 def export_status(request: HttpRequest, export_id: uuid.UUID) -> HttpResponse:
     export = _own_export(request, export_id)
     busy = export.status in (ExportStatus.PENDING, ExportStatus.RUNNING)
-    return render(request, "retention/export_status.html", {
-        "export": export,
-        "busy": busy,
-        "downloadable": services.export_is_downloadable(export),
-        "expires_at": services.export_expires_at(export),
-    })
+    return render(
+        request,
+        "retention/export_status.html",
+        {
+            "export": export,
+            "busy": busy,
+            "downloadable": services.export_is_downloadable(export),
+            "expires_at": services.export_expires_at(export),
+        },
+    )
 
 
 @login_required
@@ -66,7 +74,8 @@ def download(request: HttpRequest, export_id: uuid.UUID) -> HttpResponse:
         return render(request, "retention/export_gone.html", {"export": export}, status=HTTPStatus.GONE)
     services.export_downloaded(export=export, by=request.user)
     stamp = services.now().strftime("%Y%m%d")
-    response = FileResponse(path.open("rb"), as_attachment=True, filename=f"mijn-gegevens-{stamp}.zip",
-                            content_type="application/zip")
+    response = FileResponse(
+        path.open("rb"), as_attachment=True, filename=f"mijn-gegevens-{stamp}.zip", content_type="application/zip"
+    )
     response["Cache-Control"] = "no-store"
     return response

@@ -88,7 +88,16 @@ class DunningFilter(admin.SimpleListFilter):
 
 @admin.register(Subscription)
 class SubscriptionAdmin(ReadOnlyAdmin):
-    list_display = ("pk", "user", "plan", "status", "current_period_end", "cancel_at_period_end", "dunning_since", "ended_at")
+    list_display = (
+        "pk",
+        "user",
+        "plan",
+        "status",
+        "current_period_end",
+        "cancel_at_period_end",
+        "dunning_since",
+        "ended_at",
+    )
     list_filter = (DunningFilter, "status", "cancel_at_period_end", "plan")
     search_fields = ("user__username", "user__email", "customer__mollie_id", "remote_subscriptions__mollie_id")
     inlines = [PaymentInline]
@@ -107,10 +116,16 @@ class SubscriptionAdmin(ReadOnlyAdmin):
                 except services.BillingError as exc:
                     self.message_user(request, f"{subscription}: {exc}", messages.ERROR)
                 else:
-                    self.message_user(request, _("%(subscription)s: achterstand afgehandeld.") % {"subscription": subscription}, messages.SUCCESS)
+                    self.message_user(
+                        request,
+                        _("%(subscription)s: achterstand afgehandeld.") % {"subscription": subscription},
+                        messages.SUCCESS,
+                    )
             return None
         if not chosen.exists():
-            self.message_user(request, _("Geen van de gekozen abonnementen heeft een achterstallige betaling."), messages.WARNING)
+            self.message_user(
+                request, _("Geen van de gekozen abonnementen heeft een achterstallige betaling."), messages.WARNING
+            )
             return None
         context = {
             **self.admin_site.each_context(request),
@@ -137,7 +152,16 @@ class SubscriptionAdmin(ReadOnlyAdmin):
 
 @admin.register(Payment)
 class PaymentAdmin(ReadOnlyAdmin):
-    list_display = ("__str__", "user", "sequence_type", "status", "amount", "amount_refunded", "amount_charged_back", "paid_at")
+    list_display = (
+        "__str__",
+        "user",
+        "sequence_type",
+        "status",
+        "amount",
+        "amount_refunded",
+        "amount_charged_back",
+        "paid_at",
+    )
     list_filter = ("status", "sequence_type")
     search_fields = ("mollie_id", "user__username", "user__email")
     actions = ["refund_in_full"]
@@ -155,7 +179,11 @@ class PaymentAdmin(ReadOnlyAdmin):
             except mollie.MollieError as exc:
                 self.message_user(request, f"{payment}: {exc}", messages.ERROR)
             else:
-                self.message_user(request, _("%(payment)s: € %(amount)s terugbetaald.") % {"payment": payment, "amount": amount}, messages.SUCCESS)
+                self.message_user(
+                    request,
+                    _("%(payment)s: € %(amount)s terugbetaald.") % {"payment": payment, "amount": amount},
+                    messages.SUCCESS,
+                )
 
 
 class PdfDownloadMixin:
@@ -181,7 +209,13 @@ class PdfDownloadMixin:
             raise Http404
         response = pdf_response(document)
         with transaction.atomic():
-            record(Action.ADMIN_VIEWED, actor=request.user, subject_id=document.user_id, target=document, changes={"pdf": [None, document.pdf_filename]})
+            record(
+                Action.ADMIN_VIEWED,
+                actor=request.user,
+                subject_id=document.user_id,
+                target=document,
+                changes={"pdf": [None, document.pdf_filename]},
+            )
         return response
 
     @admin.display(description=_("pdf"))
@@ -209,12 +243,23 @@ class CreditNoteInline(admin.TabularInline):
 
     @admin.display(description=_("pdf"))
     def pdf_link(self, note: CreditNote) -> str:
-        return format_html('<a href="{}">{}</a>', reverse("admin:subscriptions_creditnote_pdf", args=[note.pk]), note.pdf_filename)
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:subscriptions_creditnote_pdf", args=[note.pk]), note.pdf_filename
+        )
 
 
 @admin.register(Invoice)
 class InvoiceAdmin(PdfDownloadMixin, ReadOnlyAdmin):
-    list_display = ("number", "user", "issued_on", "amount_net", "vat_amount", "amount_gross", "reverse_charge", "pdf_link")
+    list_display = (
+        "number",
+        "user",
+        "issued_on",
+        "amount_net",
+        "vat_amount",
+        "amount_gross",
+        "reverse_charge",
+        "pdf_link",
+    )
     search_fields = ("number", "user__username")
     readonly_fields = ("pdf_link", "pdf_sha256")
     inlines = [CreditNoteInline]

@@ -31,7 +31,9 @@ class Plan(models.Model):
     description = models.TextField(_("omschrijving"), blank=True)
     price = models.DecimalField(_("prijs excl. btw (EUR)"), max_digits=10, decimal_places=2)
     interval = models.CharField(_("termijn"), max_length=8, choices=Interval.choices, default=Interval.MONTH)
-    active = models.BooleanField(_("actief"), default=True, help_text=_("Alleen actieve abonnementsvormen zijn af te sluiten."))
+    active = models.BooleanField(
+        _("actief"), default=True, help_text=_("Alleen actieve abonnementsvormen zijn af te sluiten.")
+    )
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
 
     class Meta:
@@ -66,7 +68,9 @@ class Plan(models.Model):
 class MollieCustomer(models.Model):
     """The customer's id at Mollie: created once per account."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="mollie_customer")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="mollie_customer"
+    )
     mollie_id = models.CharField(_("Mollie-klant-id"), max_length=40, unique=True, null=True, blank=True)
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
 
@@ -92,7 +96,9 @@ class Subscription(models.Model):
     # Mollie keeps charging (and may retry) while past due: its subscription stays.
     CHARGED = (Status.ACTIVE, Status.SUSPENDED)
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="subscriptions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="subscriptions"
+    )
     customer = models.ForeignKey(MollieCustomer, on_delete=models.PROTECT, related_name="subscriptions")
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="subscriptions")
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
@@ -113,7 +119,12 @@ class Subscription(models.Model):
     # charged back, cleared when the arrears are settled.
     dunning_since = models.DateTimeField(_("betaling achterstallig sinds"), null=True, blank=True)
     dunning_payment = models.ForeignKey(
-        "Payment", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("mislukte betaling")
+        "Payment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("mislukte betaling"),
     )
     dunning_amount = models.DecimalField(_("openstaand bedrag"), max_digits=10, decimal_places=2, null=True, blank=True)
     dunning_reminders = models.PositiveSmallIntegerField(_("herinneringen verstuurd"), default=0)
@@ -213,7 +224,12 @@ class Payment(models.Model):
     # "Nu betalen" after a failed automatic charge: a first payment (new mandate) that
     # pays the arrears of this failed or charged-back payment.
     arrears_of = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="arrears_payments", verbose_name=_("betaalt achterstand van")
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="arrears_payments",
+        verbose_name=_("betaalt achterstand van"),
     )
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     updated_at = models.DateTimeField(_("bijgewerkt op"), auto_now=True)
@@ -304,8 +320,12 @@ class CreditNote(BillingDocument):
     the invoices' own gapless series, addressed as the invoice was. One per growth of the
     payment's refunded amount (``refunded_before`` → ``refunded_after``)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="credit_notes")
-    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="credit_notes", verbose_name=_("factuur"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="credit_notes"
+    )
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.PROTECT, related_name="credit_notes", verbose_name=_("factuur")
+    )
     number = models.CharField(_("nummer"), max_length=20, unique=True)
     issued_on = models.DateField(_("datum"))
     description = models.CharField(_("omschrijving"), max_length=200)
@@ -320,7 +340,9 @@ class CreditNote(BillingDocument):
             # One credit note per refund growth, whatever the webhooks do.
             models.UniqueConstraint(fields=["invoice", "refunded_after"], name="creditnote_one_per_refund_growth"),
             models.CheckConstraint(condition=Q(amount_gross__lt=0), name="creditnote_amount_negative"),
-            models.CheckConstraint(condition=Q(refunded_after__gt=models.F("refunded_before")), name="creditnote_refund_grows"),
+            models.CheckConstraint(
+                condition=Q(refunded_after__gt=models.F("refunded_before")), name="creditnote_refund_grows"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -293,12 +293,16 @@ def subscription_get(*, customer_id: str, subscription_id: str) -> RemoteSubscri
     return call(run, what=f"subscription {subscription_id}")
 
 
-def subscription_mandate_update(*, customer_id: str, subscription_id: str, mandate_id: str, idempotency_key: str) -> RemoteSubscription:
+def subscription_mandate_update(
+    *, customer_id: str, subscription_id: str, mandate_id: str, idempotency_key: str
+) -> RemoteSubscription:
     """PATCH the mandate Mollie charges for a subscription (after "pay now" with another
     method). A cancelled subscription cannot be updated: Mollie answers 422 (MollieError)."""
 
     def run(c: Client) -> RemoteSubscription:
-        updated = Customer({"id": customer_id}, c).subscriptions.update(subscription_id, {"mandateId": mandate_id}, idempotency_key=idempotency_key)
+        updated = Customer({"id": customer_id}, c).subscriptions.update(
+            subscription_id, {"mandateId": mandate_id}, idempotency_key=idempotency_key
+        )
         return _subscription(dict(updated), customer_id)
 
     return call(run, what=f"subscription mandate update {subscription_id}")
@@ -335,7 +339,9 @@ def subscription_payments(*, customer_id: str, subscription_id: str) -> list[Rem
 def refund_create(*, payment_id: str, amount: Decimal, description: str, idempotency_key: str) -> str:
     def run(c: Client) -> str:
         payment = c.payments.get(payment_id)
-        refund = payment.refunds.create({"amount": money(amount), "description": description}, idempotency_key=idempotency_key)
+        refund = payment.refunds.create(
+            {"amount": money(amount), "description": description}, idempotency_key=idempotency_key
+        )
         return refund.id
 
     return call(run, what=f"refund {payment_id}")

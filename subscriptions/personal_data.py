@@ -64,7 +64,9 @@ def billing_due(now: datetime) -> QuerySet:
 def _last_document_day(subscriptions: QuerySet):
     days = [
         Invoice.objects.filter(payment__subscription__in=subscriptions).aggregate(last=Max("issued_on"))["last"],
-        CreditNote.objects.filter(invoice__payment__subscription__in=subscriptions).aggregate(last=Max("issued_on"))["last"],
+        CreditNote.objects.filter(invoice__payment__subscription__in=subscriptions).aggregate(last=Max("issued_on"))[
+            "last"
+        ],
     ]
     days = [day for day in days if day is not None]
     return max(days) if days else None
@@ -80,8 +82,10 @@ def dispose_billing(ids: list[Any]) -> dict[str, int]:
         ("subscriptions.Payment", Payment.objects.filter(subscription_id__in=ids)),
         ("subscriptions.MollieSubscription", MollieSubscription.objects.filter(subscription_id__in=ids)),
         ("subscriptions.Subscription", Subscription.objects.filter(pk__in=ids)),
-        ("subscriptions.MollieCustomer",
-         MollieCustomer.objects.filter(pk__in=customers, user__isnull=True, subscriptions__isnull=True)),
+        (
+            "subscriptions.MollieCustomer",
+            MollieCustomer.objects.filter(pk__in=customers, user__isnull=True, subscriptions__isnull=True),
+        ),
     ):
         deleted, _per_model = queryset.delete()
         counts[label] = deleted
@@ -91,7 +95,9 @@ def dispose_billing(ids: list[Any]) -> dict[str, int]:
 def erase_user_billing(user_ids: list[Any]) -> dict[str, int]:
     """With the account: drop Mollie customers that never got a subscription (the rest
     loses its user link through SET_NULL and stays for its own period)."""
-    deleted, _per_model = MollieCustomer.objects.filter(user_id__in=in_batch(user_ids), subscriptions__isnull=True).delete()
+    deleted, _per_model = MollieCustomer.objects.filter(
+        user_id__in=in_batch(user_ids), subscriptions__isnull=True
+    ).delete()
     return {"subscriptions.MollieCustomer": deleted} if deleted else {}
 
 
@@ -99,27 +105,54 @@ def export_billing(user) -> dict[str, Any]:
     return {
         "mollie_customer": getattr(MollieCustomer.objects.filter(user=user).first(), "mollie_id", None),
         "subscriptions": [
-            {"plan": s.plan.name, "status": s.status, "amount_gross": str(s.amount_gross), "mandate": s.mandate_id,
-             "started_at": _iso(s.started_at), "ended_at": _iso(s.ended_at), "end_reason": s.end_reason,
-             "language": s.language, "payment_overdue_since": _iso(s.dunning_since),
-             "amount_overdue": str(s.dunning_amount) if s.dunning_amount is not None else None}
+            {
+                "plan": s.plan.name,
+                "status": s.status,
+                "amount_gross": str(s.amount_gross),
+                "mandate": s.mandate_id,
+                "started_at": _iso(s.started_at),
+                "ended_at": _iso(s.ended_at),
+                "end_reason": s.end_reason,
+                "language": s.language,
+                "payment_overdue_since": _iso(s.dunning_since),
+                "amount_overdue": str(s.dunning_amount) if s.dunning_amount is not None else None,
+            }
             for s in Subscription.objects.filter(user=user).select_related("plan").order_by("created_at")
         ],
         "payments": [
-            {"mollie_id": p.mollie_id, "status": p.status, "amount": str(p.amount), "paid_at": _iso(p.paid_at),
-             "amount_refunded": str(p.amount_refunded), "amount_charged_back": str(p.amount_charged_back)}
+            {
+                "mollie_id": p.mollie_id,
+                "status": p.status,
+                "amount": str(p.amount),
+                "paid_at": _iso(p.paid_at),
+                "amount_refunded": str(p.amount_refunded),
+                "amount_charged_back": str(p.amount_charged_back),
+            }
             for p in Payment.objects.filter(user=user).order_by("created_at")
         ],
         "invoices": [
-            {"number": i.number, "issued_on": _iso(i.issued_on), "amount_gross": str(i.amount_gross),
-             "billing_snapshot": i.billing_snapshot}
+            {
+                "number": i.number,
+                "issued_on": _iso(i.issued_on),
+                "amount_gross": str(i.amount_gross),
+                "billing_snapshot": i.billing_snapshot,
+            }
             for i in Invoice.objects.filter(user=user).defer("pdf").order_by("issued_on", "number")
         ],
         "credit_notes": [
-            {"number": c.number, "invoice": c.invoice.number, "issued_on": _iso(c.issued_on),
-             "amount_net": str(c.amount_net), "vat_amount": str(c.vat_amount), "amount_gross": str(c.amount_gross),
-             "billing_snapshot": c.billing_snapshot}
-            for c in CreditNote.objects.filter(user=user).defer("pdf").select_related("invoice").order_by("issued_on", "number")
+            {
+                "number": c.number,
+                "invoice": c.invoice.number,
+                "issued_on": _iso(c.issued_on),
+                "amount_net": str(c.amount_net),
+                "vat_amount": str(c.vat_amount),
+                "amount_gross": str(c.amount_gross),
+                "billing_snapshot": c.billing_snapshot,
+            }
+            for c in CreditNote.objects.filter(user=user)
+            .defer("pdf")
+            .select_related("invoice")
+            .order_by("issued_on", "number")
         ],
     }
 
@@ -145,7 +178,9 @@ BILLING = Category(
     clock_start=_("het einde van het abonnement"),
     period=BILLING_PERIOD,
     end_action=EndAction.DELETE,
-    data=_("Mollie-klant-, machtigings- en betalingskenmerken, bedragen, betaaldata, facturen en creditnota's met naam en factuuradres"),
+    data=_(
+        "Mollie-klant-, machtigings- en betalingskenmerken, bedragen, betaaldata, facturen en creditnota's met naam en factuuradres"
+    ),
     due=billing_due,
     dispose=dispose_billing,
     subject_field="user_id",

@@ -51,9 +51,7 @@ logger = logging.getLogger(__name__)
 MOLLIE = "Mollie"
 # EU member states other than the Netherlands: a business there with a VAT id is invoiced
 # without Dutch VAT ("btw verlegd", reverse charge).
-EU_OUTSIDE_NL = frozenset(
-    "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT PL PT RO SE SI SK".split()
-)
+EU_OUTSIDE_NL = frozenset("AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT PL PT RO SE SI SK".split())
 LOST_CREATE_GRACE = timedelta(minutes=5)
 LOST_CREATE_GIVE_UP = timedelta(hours=2)
 # How long after payment a refund or chargeback of a first payment is still looked for when
@@ -191,7 +189,9 @@ def subscription_start(*, user, plan: Plan) -> Payment:
                 amount_gross=gross,
                 language=_language(),
             )
-            payment = Payment.objects.create(user=user, subscription=subscription, sequence_type=Payment.Sequence.FIRST, amount=gross)
+            payment = Payment.objects.create(
+                user=user, subscription=subscription, sequence_type=Payment.Sequence.FIRST, amount=gross
+            )
     except IntegrityError:
         live = Subscription.objects.filter(customer=customer, status__in=Subscription.LIVE).first()
         raise AlreadySubscribed(live) from None
@@ -202,7 +202,13 @@ def subscription_start(*, user, plan: Plan) -> Payment:
         target=subscription,
         changes={"plan": [None, plan.name], "amount_gross": [None, str(gross)], "vat_rate": [None, str(rate)]},
     )
-    record(Action.PAYMENT_CREATED, actor=user, subject=user, target=payment, changes={"amount": [None, str(gross)], "sequence_type": [None, "first"]})
+    record(
+        Action.PAYMENT_CREATED,
+        actor=user,
+        subject=user,
+        target=payment,
+        changes={"amount": [None, str(gross)], "sequence_type": [None, "first"]},
+    )
     return payment
 
 
@@ -214,14 +220,23 @@ def customer_ensure(*, customer: MollieCustomer) -> str:
     profile = _profile(user)
     name = (profile.full_name if profile else "") or (user.get_username() if user else "")
     mollie_id = mollie.customer_create(
-        name=name, email=user.email if user else "", user_id=user.pk if user else 0, idempotency_key=f"customer-{customer.pk}"
+        name=name,
+        email=user.email if user else "",
+        user_id=user.pk if user else 0,
+        idempotency_key=f"customer-{customer.pk}",
     )
     with transaction.atomic():
         locked = MollieCustomer.objects.select_for_update().get(pk=customer.pk)
         if not locked.mollie_id:
             locked.mollie_id = mollie_id
             locked.save(update_fields=["mollie_id"])
-            record(Action.MOLLIE_CUSTOMER_CREATED, system=MOLLIE, subject_id=locked.user_id, target=locked, changes={"mollie_id": [None, mollie_id]})
+            record(
+                Action.MOLLIE_CUSTOMER_CREATED,
+                system=MOLLIE,
+                subject_id=locked.user_id,
+                target=locked,
+                changes={"mollie_id": [None, mollie_id]},
+            )
         customer.mollie_id = locked.mollie_id
     return customer.mollie_id
 
@@ -244,7 +259,8 @@ def first_payment_checkout(*, payment: Payment) -> str:
     remote = mollie.first_payment_create(
         customer_id=customer_id,
         amount=payment.amount,
-        description=(_("%(plan)s: achterstallige betaling") if arrears else _("%(plan)s: eerste termijn")) % {"plan": subscription.plan.billing_name},
+        description=(_("%(plan)s: achterstallige betaling") if arrears else _("%(plan)s: eerste termijn"))
+        % {"plan": subscription.plan.billing_name},
         redirect_url=settings.SITE_URL + reverse("subscriptions:payment_return", args=[payment.pk]),
         webhook_url=webhook_url(),
         metadata={"payment": payment.pk, "subscription": subscription.pk},
@@ -312,8 +328,14 @@ def _apply(remote: mollie.RemotePayment) -> Outcome:
     # A charged-back charge (automatic, or the first payment that started the subscription)
     # leaves its period unpaid: dunning asks for it again. A "Nu betalen" payment charged
     # back is recorded only (staff follow it up).
-    if payment.amount_charged_back > charged_back and payment.arrears_of_id is None and payment.status == Payment.Status.PAID:
-        _past_due_start(payment.subscription, payment, amount=payment.amount_charged_back - charged_back, cause="chargeback")
+    if (
+        payment.amount_charged_back > charged_back
+        and payment.arrears_of_id is None
+        and payment.status == Payment.Status.PAID
+    ):
+        _past_due_start(
+            payment.subscription, payment, amount=payment.amount_charged_back - charged_back, cause="chargeback"
+        )
     if remote.checkout_url and payment.checkout_url != remote.checkout_url and payment.status == Payment.Status.OPEN:
         payment.checkout_url = remote.checkout_url
         payment.save(update_fields=["checkout_url", "updated_at"])
@@ -334,14 +356,22 @@ def _adopt(remote: mollie.RemotePayment) -> tuple[Payment | None, bool]:
             return None, False
         payment.mollie_id = remote.id
         payment.save(update_fields=["mollie_id", "updated_at"])
-        record(Action.PAYMENT_STATUS_CHANGED, system=MOLLIE, subject_id=payment.user_id, target=payment, changes={"mollie_id": [None, remote.id]})
+        record(
+            Action.PAYMENT_STATUS_CHANGED,
+            system=MOLLIE,
+            subject_id=payment.user_id,
+            target=payment,
+            changes={"mollie_id": [None, remote.id]},
+        )
         return payment, True
     if remote.subscription_id:
         link = MollieSubscription.objects.filter(mollie_id=remote.subscription_id).first()
         if link is None:
             logger.info("Payment %s belongs to unknown subscription %s; ignored", remote.id, remote.subscription_id)
             return None, False
-        subscription = Subscription.objects.select_for_update(of=("self",)).select_related("plan").get(pk=link.subscription_id)
+        subscription = (
+            Subscription.objects.select_for_update(of=("self",)).select_related("plan").get(pk=link.subscription_id)
+        )
         # Another delivery of the same id may have recorded it while we waited for the lock.
         payment = _locked_payment(mollie_id=remote.id)
         if payment is not None:
@@ -361,7 +391,11 @@ def _adopt(remote: mollie.RemotePayment) -> tuple[Payment | None, bool]:
             system=MOLLIE,
             subject_id=subscription.user_id,
             target=payment,
-            changes={"mollie_id": [None, remote.id], "amount": [None, str(remote.amount)], "sequence_type": [None, "recurring"]},
+            changes={
+                "mollie_id": [None, remote.id],
+                "amount": [None, str(remote.amount)],
+                "sequence_type": [None, "recurring"],
+            },
         )
         return payment, True
     logger.info("Payment %s is not ours; ignored", remote.id)
@@ -382,7 +416,13 @@ def _change_status(payment: Payment, remote: mollie.RemotePayment, old_status: s
         Payment.Status.PAID: Action.PAYMENT_PAID,
         Payment.Status.FAILED: Action.PAYMENT_FAILED,
     }.get(remote.status, Action.PAYMENT_STATUS_CHANGED)
-    record(action, system=MOLLIE, subject_id=payment.user_id, target=payment, changes={"status": [old_status, remote.status]})
+    record(
+        action,
+        system=MOLLIE,
+        subject_id=payment.user_id,
+        target=payment,
+        changes={"status": [old_status, remote.status]},
+    )
     # Every caller locked the payment together with its subscription (_locked_payment) or,
     # for a recurring payment just recorded, the subscription itself.
     subscription = payment.subscription
@@ -395,7 +435,11 @@ def _change_status(payment: Payment, remote: mollie.RemotePayment, old_status: s
             period_start = _renew(subscription, payment)
         if period_start is not None:
             _invoice_issue(payment, subscription, period_start)
-    elif payment.is_final and payment.sequence_type == Payment.Sequence.FIRST and subscription.status == Subscription.Status.PENDING:
+    elif (
+        payment.is_final
+        and payment.sequence_type == Payment.Sequence.FIRST
+        and subscription.status == Subscription.Status.PENDING
+    ):
         subscription.status = Subscription.Status.FAILED
         subscription.ended_at = _now()  # never started: the seven years of its billing rows run from now
         subscription.save(update_fields=["status", "ended_at"])
@@ -420,17 +464,31 @@ def _activate(subscription: Subscription, payment: Payment, remote: mollie.Remot
     if subscription.status != Subscription.Status.PENDING:
         # E.g. the account was closed while the payment was pending: the money is recorded,
         # staff refunds it; the subscription is not revived.
-        logger.warning("First payment %s paid for subscription %s in status %s", payment.mollie_id, subscription.pk, subscription.status)
+        logger.warning(
+            "First payment %s paid for subscription %s in status %s",
+            payment.mollie_id,
+            subscription.pk,
+            subscription.status,
+        )
         return paid_on
     subscription.status = Subscription.Status.ACTIVE
     subscription.started_at = remote.paid_at
     subscription.current_period_end = add_interval(paid_on, subscription.plan.interval)
     subscription.mandate_id = remote.mandate_id or ""
     subscription.save(update_fields=["status", "started_at", "current_period_end", "mandate_id"])
-    changes = {"status": [Subscription.Status.PENDING, Subscription.Status.ACTIVE], "current_period_end": [None, subscription.current_period_end.isoformat()]}
+    changes = {
+        "status": [Subscription.Status.PENDING, Subscription.Status.ACTIVE],
+        "current_period_end": [None, subscription.current_period_end.isoformat()],
+    }
     if remote.mandate_id:  # the mandate comes with the activation: one event records both
         changes["mandate_id"] = [None, remote.mandate_id]
-    record(Action.SUBSCRIPTION_ACTIVATED, system=MOLLIE, subject_id=subscription.user_id, target=subscription, changes=changes)
+    record(
+        Action.SUBSCRIPTION_ACTIVATED,
+        system=MOLLIE,
+        subject_id=subscription.user_id,
+        target=subscription,
+        changes=changes,
+    )
     _push_later(subscription)
     return paid_on
 
@@ -451,7 +509,12 @@ def _period_paid(subscription: Subscription, start: date) -> None:
         system=MOLLIE,
         subject_id=subscription.user_id,
         target=subscription,
-        changes={"current_period_end": [old_end.isoformat() if old_end else None, subscription.current_period_end.isoformat()]},
+        changes={
+            "current_period_end": [
+                old_end.isoformat() if old_end else None,
+                subscription.current_period_end.isoformat(),
+            ]
+        },
     )
 
 
@@ -468,7 +531,12 @@ def _renew(subscription: Subscription, payment: Payment) -> date:
         # Paid after the subscription ended (e.g. Mollie's retry after dunning ended it, or a
         # charge staff stopped too late): the money is recorded and invoiced, staff refunds;
         # the ended subscription is not revived.
-        logger.warning("Recurring payment %s paid for subscription %s in status %s", payment.mollie_id, subscription.pk, subscription.status)
+        logger.warning(
+            "Recurring payment %s paid for subscription %s in status %s",
+            payment.mollie_id,
+            subscription.pk,
+            subscription.status,
+        )
         return start
     past_due = subscription.status == Subscription.Status.SUSPENDED
     if past_due and old_end and _overdue_period(subscription):
@@ -488,11 +556,23 @@ def _apply_amounts(payment: Payment, remote: mollie.RemotePayment) -> bool:
     ):
         current = getattr(payment, field_name)
         if remote_value < current:  # e.g. a refund Mollie could not carry out: staff must look
-            logger.warning("Payment %s: Mollie reports %s %s, lower than the %s recorded; kept, needs staff", payment.mollie_id, field_name, remote_value, current)
+            logger.warning(
+                "Payment %s: Mollie reports %s %s, lower than the %s recorded; kept, needs staff",
+                payment.mollie_id,
+                field_name,
+                remote_value,
+                current,
+            )
         if remote_value > current:  # only ever grows: a stale read cannot undo a refund
             setattr(payment, field_name, remote_value)
             payment.save(update_fields=[field_name, "updated_at"])
-            record(action, system=MOLLIE, subject_id=payment.user_id, target=payment, changes={field_name: [str(current), str(remote_value)]})
+            record(
+                action,
+                system=MOLLIE,
+                subject_id=payment.user_id,
+                target=payment,
+                changes={field_name: [str(current), str(remote_value)]},
+            )
             if field_name == "amount_refunded":  # (a chargeback is no credit note)
                 _credit_note_issue(payment, current, remote_value)
             changed = True
@@ -569,8 +649,11 @@ def _past_due_start(subscription: Subscription, payment: Payment, *, amount: Dec
         # Already past due (a retry failed again: the clock runs on), not running, or
         # ending anyway at the end of its period: the failure is recorded, nothing more.
         return
-    if cause == "failed" and payment.charge_date and subscription.current_period_end and (
-        payment.charge_date < subscription.current_period_end - STALE_FAILURE
+    if (
+        cause == "failed"
+        and payment.charge_date
+        and subscription.current_period_end
+        and (payment.charge_date < subscription.current_period_end - STALE_FAILURE)
     ):
         return  # an old charge whose period has been paid since
     old_status = subscription.status
@@ -579,7 +662,9 @@ def _past_due_start(subscription: Subscription, payment: Payment, *, amount: Dec
     subscription.dunning_payment = payment
     subscription.dunning_amount = amount
     subscription.dunning_reminders = 0
-    subscription.save(update_fields=["status", "dunning_since", "dunning_payment", "dunning_amount", "dunning_reminders"])
+    subscription.save(
+        update_fields=["status", "dunning_since", "dunning_payment", "dunning_amount", "dunning_reminders"]
+    )
     schedule = dunning_schedule(subscription=subscription)
     record(
         Action.SUBSCRIPTION_PAST_DUE,
@@ -604,7 +689,9 @@ def _past_due_clear(subscription: Subscription, *, actor=None, system: str | Non
     subscription.dunning_payment = None
     subscription.dunning_amount = None
     subscription.dunning_reminders = 0
-    subscription.save(update_fields=["status", "dunning_since", "dunning_payment", "dunning_amount", "dunning_reminders"])
+    subscription.save(
+        update_fields=["status", "dunning_since", "dunning_payment", "dunning_amount", "dunning_reminders"]
+    )
     record(
         Action.SUBSCRIPTION_PAST_DUE_ENDED,
         actor=actor,
@@ -624,7 +711,12 @@ def _arrears_paid(subscription: Subscription, payment: Payment, remote: mollie.R
     paid_on = timezone.localdate(remote.paid_at)
     if subscription.status not in Subscription.CHARGED:
         # Ended meanwhile (e.g. the account was closed): the money is recorded, staff refunds.
-        logger.warning("Arrears payment %s paid for subscription %s in status %s", payment.mollie_id, subscription.pk, subscription.status)
+        logger.warning(
+            "Arrears payment %s paid for subscription %s in status %s",
+            payment.mollie_id,
+            subscription.pk,
+            subscription.status,
+        )
         return paid_on
     past_due = subscription.status == Subscription.Status.SUSPENDED
     old_end = subscription.current_period_end
@@ -637,7 +729,9 @@ def _arrears_paid(subscription: Subscription, payment: Payment, remote: mollie.R
     if not unpaid_period:
         # A charged-back charge: its period was counted and invoiced already; this payment
         # settles that invoice instead of getting one of its own.
-        invoice = Invoice.objects.filter(payment_id=subscription.dunning_payment_id).only("number", "period_start").first()
+        invoice = (
+            Invoice.objects.filter(payment_id=subscription.dunning_payment_id).only("number", "period_start").first()
+        )
         if invoice is not None:
             changes["settles_invoice"] = [None, invoice.number]
             period_start = None
@@ -655,17 +749,23 @@ def _arrears_paid(subscription: Subscription, payment: Payment, remote: mollie.R
     if past_due:
         _past_due_clear(subscription, system=MOLLIE, changes=changes)
     elif "mandate_id" in changes:
-        record(Action.MANDATE_CHANGED, system=MOLLIE, subject_id=subscription.user_id, target=subscription, changes=changes)
+        record(
+            Action.MANDATE_CHANGED, system=MOLLIE, subject_id=subscription.user_id, target=subscription, changes=changes
+        )
     return period_start
 
 
 def arrears_payment_start(*, subscription: Subscription, by) -> Payment:
-    """"Nu betalen": the payment for the arrears of a past-due subscription (a first
+    """ "Nu betalen": the payment for the arrears of a past-due subscription (a first
     payment, so it gives a new mandate; not yet at Mollie). One at a time: an attempt
     that is still open is returned instead of a new one (row lock; the database refuses
     a second open first payment anyway)."""
     waiting = (
-        subscription.payments.filter(sequence_type=Payment.Sequence.FIRST, status__in=[Payment.Status.OPEN, Payment.Status.PENDING], mollie_id__isnull=False)
+        subscription.payments.filter(
+            sequence_type=Payment.Sequence.FIRST,
+            status__in=[Payment.Status.OPEN, Payment.Status.PENDING],
+            mollie_id__isnull=False,
+        )
         .values_list("mollie_id", flat=True)
         .first()
     )
@@ -702,7 +802,11 @@ def _arrears_payment(*, subscription: Subscription, by) -> Payment:
         actor=by,
         subject_id=subscription.user_id,
         target=payment,
-        changes={"amount": [None, str(payment.amount)], "sequence_type": [None, "first"], "arrears_of": [None, payment.arrears_of_id]},
+        changes={
+            "amount": [None, str(payment.amount)],
+            "sequence_type": [None, "first"],
+            "arrears_of": [None, payment.arrears_of_id],
+        },
     )
     return payment
 
@@ -741,7 +845,9 @@ def dunning_run(*, now: datetime | None = None) -> DunningReport:
     end once day 14 has begun. Running it twice sends nothing twice."""
     now = now or _now()
     report = DunningReport()
-    for subscription_id in Subscription.objects.filter(status=Subscription.Status.SUSPENDED).values_list("pk", flat=True):
+    for subscription_id in Subscription.objects.filter(status=Subscription.Status.SUSPENDED).values_list(
+        "pk", flat=True
+    ):
         step = _dunning_step(subscription_id, now)
         if step == "reminded":
             report.reminders_sent += 1
@@ -754,7 +860,12 @@ def dunning_run(*, now: datetime | None = None) -> DunningReport:
 
 @transaction.atomic
 def _dunning_step(subscription_id: int, now: datetime) -> str:
-    subscription = Subscription.objects.select_for_update().select_related("plan").filter(pk=subscription_id, status=Subscription.Status.SUSPENDED).first()
+    subscription = (
+        Subscription.objects.select_for_update()
+        .select_related("plan")
+        .filter(pk=subscription_id, status=Subscription.Status.SUSPENDED)
+        .first()
+    )
     if subscription is None:  # settled meanwhile
         return ""
     schedule = dunning_schedule(subscription=subscription)
@@ -802,7 +913,8 @@ def payment_refund(*, payment: Payment, by, amount: Decimal | None = None) -> De
     mollie.refund_create(
         payment_id=payment.mollie_id,
         amount=amount,
-        description=_("%(product)s: terugbetaling %(payment)s") % {"product": settings.PRODUCT_NAME, "payment": payment.mollie_id},
+        description=_("%(product)s: terugbetaling %(payment)s")
+        % {"product": settings.PRODUCT_NAME, "payment": payment.mollie_id},
         idempotency_key=f"refund-{payment.pk}-{payment.amount_refunded}",
     )
     with transaction.atomic():
@@ -848,7 +960,11 @@ def _invoice_issue(payment: Payment, subscription: Subscription, period_start: d
         # paid, never an invoice that says "btw verlegd" without grounds for it.
         rate, reverse_charge = vat_treatment(user=payment.user)
         if (rate, reverse_charge) != (subscription.vat_rate, subscription.reverse_charge):
-            logger.warning("Invoice for payment %s: VAT treatment changed since subscription %s started", payment.pk, subscription.pk)
+            logger.warning(
+                "Invoice for payment %s: VAT treatment changed since subscription %s started",
+                payment.pk,
+                subscription.pk,
+            )
     net = (gross * Decimal("100") / (Decimal("100") + rate)).quantize(CENT, rounding=ROUND_HALF_UP)
     with translation.override("nl"):  # the invoice is a Dutch document, whoever applied the payment
         description = f"{subscription.plan.billing_name} ({subscription.plan.get_interval_display()})"
@@ -932,7 +1048,11 @@ def _credit_note_issue(payment: Payment, before: Decimal, after: Decimal) -> Cre
         system=MOLLIE,
         subject_id=invoice.user_id,
         target=note,
-        changes={"number": [None, note.number], "invoice": [None, invoice.number], "amount_gross": [None, str(note.amount_gross)]},
+        changes={
+            "number": [None, note.number],
+            "invoice": [None, invoice.number],
+            "amount_gross": [None, str(note.amount_gross)],
+        },
     )
     _pdf_later(note)
     return note
@@ -1022,7 +1142,9 @@ def _push_later(subscription: Subscription) -> None:
         try:
             subscription_push(subscription_id=subscription_id)
         except Exception as exc:  # noqa: BLE001  (the task retries what can be retried)
-            logger.info("Push of subscription %s after commit failed (%s); queued", subscription_id, exc.__class__.__name__)
+            logger.info(
+                "Push of subscription %s after commit failed (%s); queued", subscription_id, exc.__class__.__name__
+            )
             push_subscription.delay(subscription_id)
 
     transaction.on_commit(push_now)
@@ -1037,7 +1159,13 @@ def subscription_push(*, subscription_id: int) -> bool:
     # Past due (suspended) keeps Mollie's subscription: it may retry, and "pay now" moves it
     # to the new mandate. Only an active one gets a new Mollie subscription.
     wanted = subscription.status in Subscription.CHARGED and not subscription.cancel_at_period_end
-    if wanted and subscription.status == Subscription.Status.ACTIVE and remote is None and subscription.mandate_id and subscription.customer.mollie_id:
+    if (
+        wanted
+        and subscription.status == Subscription.Status.ACTIVE
+        and remote is None
+        and subscription.mandate_id
+        and subscription.customer.mollie_id
+    ):
         # The number of Mollie subscriptions so far makes a new key (and description) for
         # each resume, while a retry of the same attempt reuses it.
         count = subscription.remote_subscriptions.count()
@@ -1058,7 +1186,9 @@ def subscription_push(*, subscription_id: int) -> bool:
             locked = Subscription.objects.select_for_update().get(pk=subscription.pk)
             made = not MollieSubscription.objects.filter(mollie_id=created.id).exists()
             if made:  # (a second writer waits for the lock above and then sees the link)
-                MollieSubscription.objects.create(mollie_id=created.id, subscription=subscription, mandate_id=subscription.mandate_id)
+                MollieSubscription.objects.create(
+                    mollie_id=created.id, subscription=subscription, mandate_id=subscription.mandate_id
+                )
                 record(
                     Action.SUBSCRIPTION_SCHEDULED,
                     system=MOLLIE,
@@ -1072,17 +1202,31 @@ def subscription_push(*, subscription_id: int) -> bool:
         return True
     if not wanted and remote is not None:
         mollie.subscription_cancel(
-            customer_id=subscription.customer.mollie_id, subscription_id=remote.mollie_id, idempotency_key=f"sub-{subscription.pk}-cancel-{remote.mollie_id}"
+            customer_id=subscription.customer.mollie_id,
+            subscription_id=remote.mollie_id,
+            idempotency_key=f"sub-{subscription.pk}-cancel-{remote.mollie_id}",
         )
         with transaction.atomic():
             locked = MollieSubscription.objects.select_for_update().get(pk=remote.pk)
             if locked.canceled_at is None:
                 locked.canceled_at = _now()
                 locked.save(update_fields=["canceled_at"])
-                record(Action.SUBSCRIPTION_UNSCHEDULED, system=MOLLIE, subject_id=subscription.user_id, target=subscription, changes={"mollie_subscription": [remote.mollie_id, None]})
+                record(
+                    Action.SUBSCRIPTION_UNSCHEDULED,
+                    system=MOLLIE,
+                    subject_id=subscription.user_id,
+                    target=subscription,
+                    changes={"mollie_subscription": [remote.mollie_id, None]},
+                )
         subscription_push(subscription_id=subscription.pk)
         return True
-    if wanted and remote is not None and remote.mandate_id and subscription.mandate_id and remote.mandate_id != subscription.mandate_id:
+    if (
+        wanted
+        and remote is not None
+        and remote.mandate_id
+        and subscription.mandate_id
+        and remote.mandate_id != subscription.mandate_id
+    ):
         # "Pay now" brought a new mandate: Mollie's subscription charges it from now on.
         mollie.subscription_mandate_update(
             customer_id=subscription.customer.mollie_id,
@@ -1098,7 +1242,10 @@ def subscription_push(*, subscription_id: int) -> bool:
                     system=MOLLIE,
                     subject_id=subscription.user_id,
                     target=subscription,
-                    changes={"mollie_subscription": [None, remote.mollie_id], "mandate_id": [locked.mandate_id, subscription.mandate_id]},
+                    changes={
+                        "mollie_subscription": [None, remote.mollie_id],
+                        "mandate_id": [locked.mandate_id, subscription.mandate_id],
+                    },
                 )
                 locked.mandate_id = subscription.mandate_id
                 locked.save(update_fields=["mandate_id"])
@@ -1144,13 +1291,21 @@ def subscription_cancel_undo(*, subscription: Subscription, by) -> Subscription:
     subscription.cancel_at_period_end = False
     subscription.cancel_requested_at = None
     subscription.save(update_fields=["cancel_at_period_end", "cancel_requested_at"])
-    record(Action.SUBSCRIPTION_CANCEL_UNDONE, actor=by, subject_id=subscription.user_id, target=subscription, changes={"cancel_at_period_end": [True, False]})
+    record(
+        Action.SUBSCRIPTION_CANCEL_UNDONE,
+        actor=by,
+        subject_id=subscription.user_id,
+        target=subscription,
+        changes={"cancel_at_period_end": [True, False]},
+    )
     _push_later(subscription)
     return subscription
 
 
 @transaction.atomic
-def subscription_cancel_now(*, subscription: Subscription, by=None, system: str | None = None, reason: str = "") -> Subscription:
+def subscription_cancel_now(
+    *, subscription: Subscription, by=None, system: str | None = None, reason: str = ""
+) -> Subscription:
     """End at once (staff, account closure): no further charges, access ends now."""
     subscription = _locked(subscription)
     if not subscription.is_live:
@@ -1187,10 +1342,14 @@ def subscriptions_end_due(*, now: datetime | None = None) -> int:
     ended = 0
     # A charge still open at Mollie decides first: if it is paid, the period it pays is the
     # customer's (and the subscription ends after it); if it fails, the next run ends it.
-    charging = Payment.objects.filter(subscription=OuterRef("pk"), sequence_type=Payment.Sequence.RECURRING, status__in=Payment.OPEN_STATUSES)
-    due = Subscription.objects.select_for_update().filter(
-        status=Subscription.Status.ACTIVE, cancel_at_period_end=True, current_period_end__lte=today
-    ).exclude(Exists(charging))
+    charging = Payment.objects.filter(
+        subscription=OuterRef("pk"), sequence_type=Payment.Sequence.RECURRING, status__in=Payment.OPEN_STATUSES
+    )
+    due = (
+        Subscription.objects.select_for_update()
+        .filter(status=Subscription.Status.ACTIVE, cancel_at_period_end=True, current_period_end__lte=today)
+        .exclude(Exists(charging))
+    )
     for subscription in due:
         subscription.status = Subscription.Status.ENDED
         subscription.ended_at = timezone.make_aware(datetime.combine(subscription.current_period_end, time.min))
@@ -1200,7 +1359,10 @@ def subscriptions_end_due(*, now: datetime | None = None) -> int:
             system="billing",
             subject_id=subscription.user_id,
             target=subscription,
-            changes={"status": [Subscription.Status.ACTIVE, Subscription.Status.ENDED], "ended_at": [None, subscription.ended_at.isoformat()]},
+            changes={
+                "status": [Subscription.Status.ACTIVE, Subscription.Status.ENDED],
+                "ended_at": [None, subscription.ended_at.isoformat()],
+            },
         )
         ended += 1
     return ended
@@ -1242,17 +1404,25 @@ def reconcile(*, now: datetime | None = None) -> ReconcileReport:
     now = now or _now()
     report = ReconcileReport()
     # 1. Payments still open, pending or authorized.
-    for mollie_id in Payment.objects.filter(status__in=[Payment.Status.OPEN, Payment.Status.PENDING, Payment.Status.AUTHORIZED], mollie_id__isnull=False).values_list("mollie_id", flat=True):
+    for mollie_id in Payment.objects.filter(
+        status__in=[Payment.Status.OPEN, Payment.Status.PENDING, Payment.Status.AUTHORIZED], mollie_id__isnull=False
+    ).values_list("mollie_id", flat=True):
         report.payments_checked += 1
         remote = _fetch(mollie_id, report)
         if remote is not None:
             report.payments_changed += _apply(remote).changed
     # 2. First payments whose create answer never reached us.
-    lost = Payment.objects.filter(status=Payment.Status.CREATED, mollie_id__isnull=True, created_at__lte=now - LOST_CREATE_GRACE).select_related("subscription__customer")
+    lost = Payment.objects.filter(
+        status=Payment.Status.CREATED, mollie_id__isnull=True, created_at__lte=now - LOST_CREATE_GRACE
+    ).select_related("subscription__customer")
     for payment in lost:
         customer_id = payment.subscription.customer.mollie_id
         try:
-            found = [p for p in mollie.customer_payments(customer_id) if p.metadata.get("payment") == payment.pk] if customer_id else []
+            found = (
+                [p for p in mollie.customer_payments(customer_id) if p.metadata.get("payment") == payment.pk]
+                if customer_id
+                else []
+            )
         except mollie.MollieError as exc:
             report.errors.append(str(exc))
             continue
@@ -1266,11 +1436,18 @@ def reconcile(*, now: datetime | None = None) -> ReconcileReport:
     # does not grow with every subscription that ever ended.
     links = MollieSubscription.objects.filter(
         Q(subscription__status__in=Subscription.LIVE)
-        | Q(subscription__status__in=[Subscription.Status.ENDED, Subscription.Status.CANCELED], subscription__ended_at__gte=now - REFUND_WATCH)
+        | Q(
+            subscription__status__in=[Subscription.Status.ENDED, Subscription.Status.CANCELED],
+            subscription__ended_at__gte=now - REFUND_WATCH,
+        )
     ).select_related("subscription__customer")
-    recurring = Payment.objects.filter(sequence_type=Payment.Sequence.RECURRING, subscription__remote_subscriptions__in=links)
+    recurring = Payment.objects.filter(
+        sequence_type=Payment.Sequence.RECURRING, subscription__remote_subscriptions__in=links
+    )
     known, amounts = {}, {}
-    for mollie_id, status, refunded, charged_back in recurring.values_list("mollie_id", "status", "amount_refunded", "amount_charged_back"):
+    for mollie_id, status, refunded, charged_back in recurring.values_list(
+        "mollie_id", "status", "amount_refunded", "amount_charged_back"
+    ):
         known[mollie_id], amounts[mollie_id] = status, (refunded, charged_back)
     for link in links:
         customer_id = link.subscription.customer.mollie_id
@@ -1290,7 +1467,11 @@ def reconcile(*, now: datetime | None = None) -> ReconcileReport:
                     continue
             report.subscription_payments_changed += _apply(remote).changed
     # 4. Mollie subscriptions that should exist or should be gone.
-    for subscription in Subscription.objects.filter(remote_subscriptions__canceled_at__isnull=True).exclude(status__in=Subscription.CHARGED, cancel_at_period_end=False).distinct():
+    for subscription in (
+        Subscription.objects.filter(remote_subscriptions__canceled_at__isnull=True)
+        .exclude(status__in=Subscription.CHARGED, cancel_at_period_end=False)
+        .distinct()
+    ):
         report.mollie_subscriptions_changed += _push_safely(subscription, report)
     # ... and Mollie subscriptions still charging an old mandate after "pay now".
     stale_mandates = (
@@ -1301,7 +1482,9 @@ def reconcile(*, now: datetime | None = None) -> ReconcileReport:
     )
     for subscription in Subscription.objects.filter(pk__in=list(stale_mandates)):
         report.mollie_subscriptions_changed += _push_safely(subscription, report)
-    for subscription in Subscription.objects.filter(status=Subscription.Status.ACTIVE, cancel_at_period_end=False).exclude(remote_subscriptions__canceled_at__isnull=True):
+    for subscription in Subscription.objects.filter(
+        status=Subscription.Status.ACTIVE, cancel_at_period_end=False
+    ).exclude(remote_subscriptions__canceled_at__isnull=True):
         report.mollie_subscriptions_changed += _push_safely(subscription, report)
     # 5. Periods that ran out after a cancellation.
     report.subscriptions_ended = subscriptions_end_due(now=now)
@@ -1309,16 +1492,31 @@ def reconcile(*, now: datetime | None = None) -> ReconcileReport:
     # charging (the customer revoked the mandate: Mollie suspends its subscription and sends
     # no webhook, as nothing was charged).
     today_minus = timezone.localdate(now) - NO_CHARGE_GRACE
-    stale = Subscription.objects.filter(
-        status=Subscription.Status.ACTIVE, cancel_at_period_end=False, current_period_end__lte=today_minus,
-        remote_subscriptions__canceled_at__isnull=True,
-    ).exclude(
-        Exists(Payment.objects.filter(subscription=OuterRef("pk"), sequence_type=Payment.Sequence.RECURRING, charge_date__gte=OuterRef("current_period_end")))
-    ).select_related("customer").distinct()
+    stale = (
+        Subscription.objects.filter(
+            status=Subscription.Status.ACTIVE,
+            cancel_at_period_end=False,
+            current_period_end__lte=today_minus,
+            remote_subscriptions__canceled_at__isnull=True,
+        )
+        .exclude(
+            Exists(
+                Payment.objects.filter(
+                    subscription=OuterRef("pk"),
+                    sequence_type=Payment.Sequence.RECURRING,
+                    charge_date__gte=OuterRef("current_period_end"),
+                )
+            )
+        )
+        .select_related("customer")
+        .distinct()
+    )
     for subscription in stale:
         link = subscription.active_remote()
         try:
-            remote = mollie.subscription_get(customer_id=subscription.customer.mollie_id, subscription_id=link.mollie_id)
+            remote = mollie.subscription_get(
+                customer_id=subscription.customer.mollie_id, subscription_id=link.mollie_id
+            )
         except mollie.MollieError as exc:
             report.errors.append(str(exc))
             continue
@@ -1326,7 +1524,10 @@ def reconcile(*, now: datetime | None = None) -> ReconcileReport:
             report.stopped_by_mollie += _charges_stopped(subscription, link, remote.status)
     # 7. Refunds and chargebacks of paid first payments (their webhook may be lost too).
     watched = Payment.objects.filter(
-        sequence_type=Payment.Sequence.FIRST, status=Payment.Status.PAID, paid_at__gte=now - REFUND_WATCH, mollie_id__isnull=False
+        sequence_type=Payment.Sequence.FIRST,
+        status=Payment.Status.PAID,
+        paid_at__gte=now - REFUND_WATCH,
+        mollie_id__isnull=False,
     ).values_list("mollie_id", "amount_refunded", "amount_charged_back")
     for mollie_id, refunded, charged_back in watched:
         remote = _fetch(mollie_id, report)
@@ -1404,8 +1605,19 @@ def _abandon(payment: Payment) -> int:
     if payment.status != Payment.Status.CREATED or payment.mollie_id:
         return 0
     fake = mollie.RemotePayment(
-        id="", status=Payment.Status.CANCELED, amount=payment.amount, amount_refunded=Decimal("0"), amount_charged_back=Decimal("0"),
-        sequence_type="first", customer_id=None, mandate_id=None, subscription_id=None, paid_at=None, created_at=None, checkout_url="", metadata={},
+        id="",
+        status=Payment.Status.CANCELED,
+        amount=payment.amount,
+        amount_refunded=Decimal("0"),
+        amount_charged_back=Decimal("0"),
+        sequence_type="first",
+        customer_id=None,
+        mandate_id=None,
+        subscription_id=None,
+        paid_at=None,
+        created_at=None,
+        checkout_url="",
+        metadata={},
     )
     _change_status(payment, fake, Payment.Status.CREATED)
     return 1

@@ -29,7 +29,13 @@ def process_webhook(mollie_id: str) -> None:
         payment_sync(mollie_id=mollie_id)
 
 
-@shared_task(autoretry_for=(mollie.MollieUnavailable,), retry_backoff=10, retry_backoff_max=900, max_retries=12, ignore_result=True)
+@shared_task(
+    autoretry_for=(mollie.MollieUnavailable,),
+    retry_backoff=10,
+    retry_backoff_max=900,
+    max_retries=12,
+    ignore_result=True,
+)
 def push_subscription(subscription_id: int) -> None:
     """Make Mollie's subscription match ours (schedule or stop the charges)."""
     from subscriptions.services import subscription_push
@@ -74,7 +80,9 @@ def noop() -> None:
     """Does nothing: the benchmark's yardstick for one worker's task rate."""
 
 
-@shared_task(autoretry_for=(OperationalError,), retry_backoff=5, retry_backoff_max=300, max_retries=8, ignore_result=True)
+@shared_task(
+    autoretry_for=(OperationalError,), retry_backoff=5, retry_backoff_max=300, max_retries=8, ignore_result=True
+)
 def render_pdf(kind: str, pk: int) -> None:
     """After an invoice or credit note is issued: render and store its PDF (once)."""
     from subscriptions.services import PDF_DOCUMENTS, document_pdf

@@ -36,7 +36,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         dunning = services.dunning_schedule(subscription=current)
         # A "Nu betalen" that reached Mollie and waits for its outcome.
         open_payment = current.payments.filter(
-            arrears_of__isnull=False, status__in=[Payment.Status.OPEN, Payment.Status.PENDING, Payment.Status.AUTHORIZED]
+            arrears_of__isnull=False,
+            status__in=[Payment.Status.OPEN, Payment.Status.PENDING, Payment.Status.AUTHORIZED],
         ).first()
     context = {
         "plans": Plan.objects.filter(active=True),
@@ -61,7 +62,9 @@ def _to_checkout(request: HttpRequest, payment: Payment, *, on_error: str = "") 
         messages.error(request, _unreachable_message())
         return back
     except mollie.MollieError:
-        messages.error(request, _("De betaling kon niet worden gestart. Neem contact met ons op als dit blijft gebeuren."))
+        messages.error(
+            request, _("De betaling kon niet worden gestart. Neem contact met ons op als dit blijft gebeuren.")
+        )
         return back
     if url:
         return HttpResponseRedirect(url)
@@ -85,21 +88,27 @@ def subscribe(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 def _own_payment(request: HttpRequest, payment_id: int) -> Payment:
     return get_object_or_404(
-        Payment.objects.select_related("subscription__plan"), pk=payment_id, user=request.user, sequence_type=Payment.Sequence.FIRST
+        Payment.objects.select_related("subscription__plan"),
+        pk=payment_id,
+        user=request.user,
+        sequence_type=Payment.Sequence.FIRST,
     )
 
 
 @login_required
 @require_POST
 def payment_retry(request: HttpRequest, payment_id: int) -> HttpResponse:
-    """"Try again": the same payment if it never reached Mollie or is still open, a new
+    """ "Try again": the same payment if it never reached Mollie or is still open, a new
     attempt if it failed, was cancelled or expired."""
     payment = _own_payment(request, payment_id)
     if payment.status == Payment.Status.CREATED:
         return _to_checkout(request, payment)
     if payment.status == Payment.Status.OPEN and payment.checkout_url:
         return HttpResponseRedirect(payment.checkout_url)
-    if payment.status in (Payment.Status.FAILED, Payment.Status.CANCELED, Payment.Status.EXPIRED) and payment.arrears_of_id:
+    if (
+        payment.status in (Payment.Status.FAILED, Payment.Status.CANCELED, Payment.Status.EXPIRED)
+        and payment.arrears_of_id
+    ):
         return _pay_arrears(request, payment.subscription)
     if payment.status in (Payment.Status.FAILED, Payment.Status.CANCELED, Payment.Status.EXPIRED):
         plan = payment.subscription.plan
@@ -154,7 +163,7 @@ def _pay_arrears(request: HttpRequest, subscription: Subscription) -> HttpRespon
 @login_required
 @require_POST
 def pay_now(request: HttpRequest, subscription_id: int) -> HttpResponse:
-    """"Nu betalen" after a failed automatic charge: a payment for the arrears at Mollie's
+    """ "Nu betalen" after a failed automatic charge: a payment for the arrears at Mollie's
     checkout, where another payment method may be chosen."""
     return _pay_arrears(request, _own_subscription(request, subscription_id))
 
@@ -201,7 +210,9 @@ DOCUMENT_NUMBER = re.compile(r"[0-9]{4}-[0-9]{5,9}")
 
 
 def _with_credit_notes(invoices):
-    return invoices.defer("pdf").prefetch_related(Prefetch("credit_notes", queryset=CreditNote.objects.defer("pdf").order_by("number")))
+    return invoices.defer("pdf").prefetch_related(
+        Prefetch("credit_notes", queryset=CreditNote.objects.defer("pdf").order_by("number"))
+    )
 
 
 def _own_document(request: HttpRequest, queryset, number: str):

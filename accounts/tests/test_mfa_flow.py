@@ -54,7 +54,9 @@ def test_activating_totp_then_logging_in_needs_the_code(customer, password):
         response = client.post(LOGIN, {"login": "jansen", "password": password})
         assert response["Location"].startswith("/accounts/2fa/authenticate/")
         assert "_auth_user_id" not in client.session
-        wrong = client.post("/accounts/2fa/authenticate/", {"code": "000000" if current_code(secret) != "000000" else "111111"})
+        wrong = client.post(
+            "/accounts/2fa/authenticate/", {"code": "000000" if current_code(secret) != "000000" else "111111"}
+        )
         assert wrong.status_code == HTTPStatus.OK
         assert "_auth_user_id" not in client.session
         ok = client.post("/accounts/2fa/authenticate/", {"code": current_code(secret)})

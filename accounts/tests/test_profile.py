@@ -128,7 +128,13 @@ def test_a_separate_billing_address_must_be_complete(logged_in, customer):
     assert "kies dat het factuuradres gelijk is aan het adres" in response.content.decode()
     response = logged_in.post(
         URL,
-        {**data, "billing_name": "Boekhouding", "billing_street": "Postbus 1", "billing_postal_code": "5600aa", "billing_city": "Eindhoven"},
+        {
+            **data,
+            "billing_name": "Boekhouding",
+            "billing_street": "Postbus 1",
+            "billing_postal_code": "5600aa",
+            "billing_city": "Eindhoven",
+        },
     )
     assert response.status_code == HTTPStatus.FOUND
     assert Profile.objects.get(user=customer).billing_address()["postal_code"] == "5600 AA"

@@ -13,12 +13,19 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 SIGNUP = "/accounts/signup/"
-GOOD = {"username": "bakker", "email": "bakker@example.com", "password1": "Lang-genoeg-wachtwoord-1", "password2": "Lang-genoeg-wachtwoord-1"}
+GOOD = {
+    "username": "bakker",
+    "email": "bakker@example.com",
+    "password1": "Lang-genoeg-wachtwoord-1",
+    "password2": "Lang-genoeg-wachtwoord-1",
+}
 
 HOSTILE = st.one_of(
     st.text(max_size=200),
     st.text(alphabet="<>'\";-\\/%_\x00 abc@.", max_size=60),
-    st.sampled_from(["", " ", "x" * 10_000, "<script>alert(1)</script>", "' OR '1'='1", "admin'--", "ä@ö.nl", "a@b", "\u202e"]),
+    st.sampled_from(
+        ["", " ", "x" * 10_000, "<script>alert(1)</script>", "' OR '1'='1", "admin'--", "ä@ö.nl", "a@b", "\u202e"]
+    ),
 )
 
 

@@ -70,12 +70,15 @@ def test_filter_by_kind_and_date_range(logged_in, history):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("params", "message"), [
-    ({"start": "gisteren"}, "Vul een geldige datum in"),
-    ({"end": "2026-13-45"}, "Vul een geldige datum in"),
-    ({"start": "2026-03-09", "end": "2026-03-01"}, "De begindatum ligt na de einddatum."),
-    ({"kind": "'; DROP TABLE audit_auditevent; --"}, "Kies een soort uit de lijst."),
-])
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"start": "gisteren"}, "Vul een geldige datum in"),
+        ({"end": "2026-13-45"}, "Vul een geldige datum in"),
+        ({"start": "2026-03-09", "end": "2026-03-01"}, "De begindatum ligt na de einddatum."),
+        ({"kind": "'; DROP TABLE audit_auditevent; --"}, "Kies een soort uit de lijst."),
+    ],
+)
 def test_bad_filters_get_a_clear_message_not_an_error(logged_in, history, params, message):
     response = logged_in.get("/portal/activiteit/", params)
     assert response.status_code == HTTPStatus.BAD_REQUEST
@@ -103,7 +106,9 @@ def test_pages_of_25_keep_the_filter(logged_in, customer):
 
 @pytest.mark.django_db
 def test_csv_download_holds_the_filtered_events(logged_in, history, customer):
-    token = request_context.bind(request_context.RequestContext(request_id="r-csv-1234", ip="198.51.100.77", user_agent="=cmd|calc"))
+    token = request_context.bind(
+        request_context.RequestContext(request_id="r-csv-1234", ip="198.51.100.77", user_agent="=cmd|calc")
+    )
     try:
         with at(10):
             record(Action.SETTINGS_CHANGED, actor=customer, subject=customer, changes={"division": [1, 2]})

@@ -58,8 +58,11 @@ def events(action: Action, **filters):
 
 
 def test_every_registered_model_admin_records_its_changes():
-    escaped = [f"{model._meta.label}: {type(model_admin).__name__}" for model, model_admin in admin.site._registry.items()
-               if not isinstance(model_admin, AuditedModelAdminMixin)]
+    escaped = [
+        f"{model._meta.label}: {type(model_admin).__name__}"
+        for model, model_admin in admin.site._registry.items()
+        if not isinstance(model_admin, AuditedModelAdminMixin)
+    ]
     assert escaped == []
 
 
@@ -93,7 +96,9 @@ def test_a_change_in_the_admin_records_old_and_new_values_including_inlines(staf
     data["email"] = "nieuw@example.com"
     data["profile-0-city"] = "Tilburg"
     response = staff_client.post(f"/admin/accounts/user/{customer.pk}/change/", data)
-    assert response.status_code == HTTPStatus.FOUND, response.context["adminform"].form.errors if response.context else ""
+    assert response.status_code == HTTPStatus.FOUND, (
+        response.context["adminform"].form.errors if response.context else ""
+    )
     event = events(Action.ADMIN_CHANGED).get()
     assert (event.actor_id, event.subject_id) == (staff.pk, customer.pk)
     assert event.changes["email"] == ["jansen@example.com", "nieuw@example.com"]
@@ -103,10 +108,19 @@ def test_a_change_in_the_admin_records_old_and_new_values_including_inlines(staf
 
 @pytest.mark.django_db
 def test_adding_a_user_in_the_admin_is_recorded_without_the_password(staff_client, staff):
-    response = staff_client.post("/admin/accounts/user/add/", {
-        "username": "nieuwe", "password1": "Zeer-Geheim-123", "password2": "Zeer-Geheim-123", "usable_password": "true",
-        "profile-TOTAL_FORMS": "0", "profile-INITIAL_FORMS": "0", "profile-MIN_NUM_FORMS": "0", "profile-MAX_NUM_FORMS": "1",
-    })
+    response = staff_client.post(
+        "/admin/accounts/user/add/",
+        {
+            "username": "nieuwe",
+            "password1": "Zeer-Geheim-123",
+            "password2": "Zeer-Geheim-123",
+            "usable_password": "true",
+            "profile-TOTAL_FORMS": "0",
+            "profile-INITIAL_FORMS": "0",
+            "profile-MIN_NUM_FORMS": "0",
+            "profile-MAX_NUM_FORMS": "1",
+        },
+    )
     assert response.status_code == HTTPStatus.FOUND
     user = get_user_model().objects.get(username="nieuwe")
     event = events(Action.ADMIN_ADDED).get()
@@ -116,8 +130,10 @@ def test_adding_a_user_in_the_admin_is_recorded_without_the_password(staff_clien
 
 @pytest.mark.django_db
 def test_a_password_set_by_staff_is_recorded_as_changed(staff_client, customer):
-    response = staff_client.post(f"/admin/accounts/user/{customer.pk}/password/", {
-        "password1": "Nieuw-Wachtwoord-9", "password2": "Nieuw-Wachtwoord-9", "usable_password": "true"})
+    response = staff_client.post(
+        f"/admin/accounts/user/{customer.pk}/password/",
+        {"password1": "Nieuw-Wachtwoord-9", "password2": "Nieuw-Wachtwoord-9", "usable_password": "true"},
+    )
     assert response.status_code == HTTPStatus.FOUND
     event = events(Action.ADMIN_CHANGED, subject_id=customer.pk).get()
     assert event.changes == {"password": "changed"}
@@ -138,11 +154,17 @@ def test_deleting_in_the_admin_is_recorded(staff_client, staff, make_user):
 def test_third_party_admins_and_their_actions_are_recorded_too(staff_client, staff, make_user):
     user = make_user("piet")
     address = EmailAddress.objects.create(user=user, email="piet2@example.com", verified=False)
-    response = staff_client.post("/admin/account/emailaddress/", {"action": "make_verified", "_selected_action": [address.pk]})
+    response = staff_client.post(
+        "/admin/account/emailaddress/", {"action": "make_verified", "_selected_action": [address.pk]}
+    )
     assert response.status_code == HTTPStatus.FOUND
     assert EmailAddress.objects.get(pk=address.pk).verified
     event = events(Action.ADMIN_CHANGED).get()
-    assert (event.actor_id, event.subject_id, event.changes) == (staff.pk, user.pk, {"admin_action": [None, "make_verified"]})
+    assert (event.actor_id, event.subject_id, event.changes) == (
+        staff.pk,
+        user.pk,
+        {"admin_action": [None, "make_verified"]},
+    )
 
 
 @pytest.mark.django_db
@@ -163,9 +185,15 @@ def test_the_audit_log_is_listed_and_filtered_for_staff(staff_client, customer):
 def test_nobody_adds_changes_or_deletes_audit_events_in_the_admin_not_even_a_superuser(staff_client, customer):
     event = record(Action.AUTH_LOGIN, actor=customer, subject=customer)
     assert staff_client.get("/admin/audit/auditevent/add/").status_code == HTTPStatus.FORBIDDEN
-    assert staff_client.post(f"/admin/audit/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == HTTPStatus.FORBIDDEN
+    assert (
+        staff_client.post(f"/admin/audit/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code
+        == HTTPStatus.FORBIDDEN
+    )
     page = staff_client.get(f"/admin/audit/auditevent/{event.pk}/change/")
     assert page.status_code == HTTPStatus.OK and b'name="action"' not in page.content  # shown read only
-    assert staff_client.post(f"/admin/audit/auditevent/{event.pk}/change/", {"action": "auth.logout"}).status_code == HTTPStatus.FORBIDDEN
+    assert (
+        staff_client.post(f"/admin/audit/auditevent/{event.pk}/change/", {"action": "auth.logout"}).status_code
+        == HTTPStatus.FORBIDDEN
+    )
     assert AuditEvent.objects.get(pk=event.pk).action == "auth.login"
     assert not events(Action.ADMIN_VIEWED).exists()

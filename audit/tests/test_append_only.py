@@ -30,7 +30,15 @@ def event(db):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("change", [{"action": "auth.login"}, {"ip": "203.0.113.1"}, {"changes": {}}, {"occurred_at": datetime(2020, 1, 1, tzinfo=UTC)}])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"action": "auth.login"},
+        {"ip": "203.0.113.1"},
+        {"changes": {}},
+        {"occurred_at": datetime(2020, 1, 1, tzinfo=UTC)},
+    ],
+)
 def test_update_is_refused_by_the_database(event, change):
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AuditEvent.objects.filter(pk=event.pk).update(**change)
@@ -45,14 +53,17 @@ def test_delete_is_refused_by_the_database(event):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("sql", [
-    "UPDATE audit_auditevent SET action = 'auth.login', redacted_at = now(), ip = NULL, user_agent = '', actor_label = '', salt = ''",
-    "UPDATE audit_auditevent SET ip = '203.0.113.1', redacted_at = now()",
-    """UPDATE audit_auditevent SET redacted_at = now(), ip = NULL, user_agent = '', actor_label = '', salt = '', changes = '{"full_name":"Piet"}'""",
-    "UPDATE audit_auditevent SET redacted_at = now(), ip = NULL, user_agent = '', actor_label = '', salt = '', changes = '{}', fields = '[]'",
-    "UPDATE audit_auditevent SET ip = NULL, user_agent = '', actor_label = '', salt = '', changes = '{}'",
-    "DELETE FROM audit_auditevent",
-])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE audit_auditevent SET action = 'auth.login', redacted_at = now(), ip = NULL, user_agent = '', actor_label = '', salt = ''",
+        "UPDATE audit_auditevent SET ip = '203.0.113.1', redacted_at = now()",
+        """UPDATE audit_auditevent SET redacted_at = now(), ip = NULL, user_agent = '', actor_label = '', salt = '', changes = '{"full_name":"Piet"}'""",
+        "UPDATE audit_auditevent SET redacted_at = now(), ip = NULL, user_agent = '', actor_label = '', salt = '', changes = '{}', fields = '[]'",
+        "UPDATE audit_auditevent SET ip = NULL, user_agent = '', actor_label = '', salt = '', changes = '{}'",
+        "DELETE FROM audit_auditevent",
+    ],
+)
 def test_the_redaction_switch_allows_only_blanking(event, sql):
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL audit.redaction = 'on'")
@@ -69,7 +80,11 @@ def test_redaction_blanks_personal_fields_keeps_the_evidence_and_verify_still_pa
     assert (redacted.ip, redacted.user_agent, redacted.actor_label, redacted.salt) == (None, "", "", "")
     assert redacted.changes == {} and redacted.fields == '["full_name"]'
     assert redacted.redacted_at == datetime(2027, 1, 1, tzinfo=UTC)
-    assert (redacted.action, redacted.digest, redacted.chain_value) == ("profile.changed", event.digest, event.chain_value)
+    assert (redacted.action, redacted.digest, redacted.chain_value) == (
+        "profile.changed",
+        event.digest,
+        event.chain_value,
+    )
     assert AuditEvent.objects.get(pk=other.pk).changes == {"login": [None, "piet"]}
     report = verify()
     assert report.ok, report.problem

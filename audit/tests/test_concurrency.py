@@ -27,7 +27,11 @@ def run_writers(subject_for) -> list[BaseException]:
             start.wait()
             for i in range(EVENTS_EACH):
                 with transaction.atomic():
-                    record(Action.SETTINGS_CHANGED, subject_id=subject_for(n, i), changes={"writer": [None, n], "i": [None, i]})
+                    record(
+                        Action.SETTINGS_CHANGED,
+                        subject_id=subject_for(n, i),
+                        changes={"writer": [None, n], "i": [None, i]},
+                    )
         except BaseException as error:  # noqa: BLE001 (reported by the test)
             errors.append(error)
         finally:
@@ -97,4 +101,7 @@ def test_a_writer_waits_for_the_chain_not_for_other_customers(customer):
         assert not same_done.wait(1)
     same.join(10)
     assert same_done.is_set()
-    assert list(AuditEvent.objects.filter(chain=customer.pk).order_by("seq").values_list("action", flat=True)) == ["profile.changed", "auth.login"]
+    assert list(AuditEvent.objects.filter(chain=customer.pk).order_by("seq").values_list("action", flat=True)) == [
+        "profile.changed",
+        "auth.login",
+    ]

@@ -43,12 +43,17 @@ def test_email_changes_and_mfa_changes_reported_by_allauth_are_recorded(rf, cust
     old = EmailAddress.objects.get(user=customer)
     new = EmailAddress.objects.create(user=customer, email="nieuw@example.com")
     account_signals.email_added.send(sender=EmailAddress, request=request, user=customer, email_address=new)
-    account_signals.email_changed.send(sender=EmailAddress, request=request, user=customer, from_email_address=old, to_email_address=new)
+    account_signals.email_changed.send(
+        sender=EmailAddress, request=request, user=customer, from_email_address=old, to_email_address=new
+    )
     account_signals.email_removed.send(sender=EmailAddress, request=request, user=customer, email_address=old)
     totp = Authenticator.objects.create(user=customer, type=Authenticator.Type.TOTP, data={"secret": "geheim"})
     mfa_signals.authenticator_removed.send(sender=Authenticator, request=request, user=customer, authenticator=totp)
     assert actions(subject_id=customer.pk) == [
-        "account.email_added", "account.email_changed", "account.email_removed", "auth.mfa_removed",
+        "account.email_added",
+        "account.email_changed",
+        "account.email_removed",
+        "auth.mfa_removed",
     ]
     changed = AuditEvent.objects.get(action="account.email_changed")
     assert changed.changes == {"email": ["jansen@example.com", "nieuw@example.com"]}

@@ -21,7 +21,9 @@ from portal import request_context
 
 @pytest.fixture
 def request_from_browser():
-    token = request_context.bind(request_context.RequestContext(request_id="req-12345678", ip="2001:DB8::1", user_agent="Firefox/140"))
+    token = request_context.bind(
+        request_context.RequestContext(request_id="req-12345678", ip="2001:DB8::1", user_agent="Firefox/140")
+    )
     yield
     request_context.unbind(token)
 
@@ -29,8 +31,13 @@ def request_from_browser():
 @pytest.mark.django_db
 def test_an_event_holds_actor_customer_target_changes_and_request(customer, request_from_browser):
     with time_machine.travel(datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC), tick=False):
-        event = record(Action.PROFILE_CHANGED, actor=customer, subject=customer, target=customer,
-                       changes={"city": ["Eindhoven", "Tilburg"]})
+        event = record(
+            Action.PROFILE_CHANGED,
+            actor=customer,
+            subject=customer,
+            target=customer,
+            changes={"city": ["Eindhoven", "Tilburg"]},
+        )
     event = AuditEvent.objects.get(pk=event.pk)
     assert event.occurred_at == datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
     assert (event.actor_kind, event.actor_id, event.actor_label) == (ActorKind.CUSTOMER, customer.pk, "jansen")
@@ -57,12 +64,24 @@ def test_each_customer_has_its_own_numbered_chain_linked_by_digests():
     nobody = record(Action.AUTH_LOGIN_FAILED)
     assert [(e.chain, e.seq) for e in (first, other, second, nobody)] == [(7, 1), (8, 1), (7, 2), (0, 1)]
     assert first.chain_value == hashlib.sha256(bytes(32) + bytes.fromhex(first.digest)).hexdigest()
-    assert second.chain_value == hashlib.sha256(bytes.fromhex(first.chain_value) + bytes.fromhex(second.digest)).hexdigest()
+    assert (
+        second.chain_value
+        == hashlib.sha256(bytes.fromhex(first.chain_value) + bytes.fromhex(second.digest)).hexdigest()
+    )
     stored = AuditEvent.objects.get(pk=second.pk)
     assert stored.digest == hashing.event_digest(
-        chain=7, seq=2, occurred_us=hashing.microseconds(stored.occurred_at), actor_kind=stored.actor_kind,
-        actor_id=None, subject_id=7, action="auth.logout", target_type="", target_id="", request_id="",
-        fields_json="[]", personal_digest=stored.personal_digest,
+        chain=7,
+        seq=2,
+        occurred_us=hashing.microseconds(stored.occurred_at),
+        actor_kind=stored.actor_kind,
+        actor_id=None,
+        subject_id=7,
+        action="auth.logout",
+        target_type="",
+        target_id="",
+        request_id="",
+        fields_json="[]",
+        personal_digest=stored.personal_digest,
     )
 
 
@@ -76,8 +95,13 @@ def test_awkward_values_are_hashed_exactly_as_postgresql_streams_them(ip):
     agent = "Odd\tAgent\\ with\ttab\nand\r\x0b\x08\x0c\x01 bytes Zoë 🚀"
     token = request_context.bind(request_context.RequestContext(request_id="tab\there", ip=ip, user_agent=agent))
     try:
-        record(Action.SETTINGS_CHANGED, subject_id=9, target_type="a\\b", target_id="x\ny",
-               changes={"note": ["a\tb", "c\\d\ne \"quoted\""], "naam\t": "Zoë 🚀", "leeg": None, "n": 12})
+        record(
+            Action.SETTINGS_CHANGED,
+            subject_id=9,
+            target_type="a\\b",
+            target_id="x\ny",
+            changes={"note": ["a\tb", 'c\\d\ne "quoted"'], "naam\t": "Zoë 🚀", "leeg": None, "n": 12},
+        )
     finally:
         request_context.unbind(token)
     report = verify()
@@ -94,14 +118,18 @@ def test_unknown_event_type_cannot_be_recorded():
 
 @pytest.mark.django_db
 def test_secrets_in_changes_are_masked_at_any_depth_but_ordinary_fields_stay():
-    event = record(Action.SETTINGS_CHANGED, subject_id=3, changes={
-        "password": ["old-pass", "new-pass"],
-        "exact": [{"api_key": "k-123", "division": 1}, {"api_key": "k-456", "division": 2}],
-        "webhook_secret": [None, "s3cr3t"],
-        "mollie": [None, "live_abcdefghijklmnopqrstuvwxyz12"],
-        "postal_code": ["5611AA", "5612QX"],
-        "kvk_number": [None, "12345678"],
-    })
+    event = record(
+        Action.SETTINGS_CHANGED,
+        subject_id=3,
+        changes={
+            "password": ["old-pass", "new-pass"],
+            "exact": [{"api_key": "k-123", "division": 1}, {"api_key": "k-456", "division": 2}],
+            "webhook_secret": [None, "s3cr3t"],
+            "mollie": [None, "live_abcdefghijklmnopqrstuvwxyz12"],
+            "postal_code": ["5611AA", "5612QX"],
+            "kvk_number": [None, "12345678"],
+        },
+    )
     stored = AuditEvent.objects.get(pk=event.pk).changes
     assert stored["password"] == "changed"
     assert stored["exact"] == [{"api_key": "changed", "division": 1}, {"api_key": "changed", "division": 2}]
@@ -118,7 +146,11 @@ def test_values_a_json_column_cannot_hold_are_stored_as_text_and_still_verify():
 
     from audit.verification import verify
 
-    record(Action.PAYMENT_PAID, subject_id=4, changes={"amount": [None, Decimal("12.10")], "at": [None, datetime(2026, 1, 1, tzinfo=UTC)]})
+    record(
+        Action.PAYMENT_PAID,
+        subject_id=4,
+        changes={"amount": [None, Decimal("12.10")], "at": [None, datetime(2026, 1, 1, tzinfo=UTC)]},
+    )
     assert AuditEvent.objects.get().changes == {"amount": [None, "12.10"], "at": [None, "2026-01-01T00:00:00+00:00"]}
     assert verify().ok
 

@@ -31,7 +31,10 @@ LEDGER: dict[str, tuple[str, str]] = {
     "accounts.account_close": (HERE, ""),
     "audit.record": ("the recording function itself", ""),
     "audit.diff": ("pure computation", ""),
-    "audit.redact_personal_fields": ("the redaction path (retention.enforce records retention.enforced)", "audit/tests/test_append_only.py"),
+    "audit.redact_personal_fields": (
+        "the redaction path (retention.enforce records retention.enforced)",
+        "audit/tests/test_append_only.py",
+    ),
     "retention.now": ("clock", ""),
     "retention.heartbeat": ("operational heartbeat, not customer data", ""),
     "retention.check_heartbeat": ("reads only", ""),
@@ -144,7 +147,12 @@ def test_holds_and_exports(customer, staff):
         services.export_for_ops(user=customer, by=staff)
     assert writes.audited  # staff reading a customer's data is evidence too
     actions = set(AuditEvent.objects.filter(subject_id=customer.pk).values_list("action", flat=True))
-    assert {"retention.hold_added", "retention.hold_released", "retention.export_requested", "retention.export_downloaded"} <= actions
+    assert {
+        "retention.hold_added",
+        "retention.hold_released",
+        "retention.export_requested",
+        "retention.export_downloaded",
+    } <= actions
 
 
 @pytest.fixture
@@ -154,8 +162,14 @@ def subscription(customer):
     plan = Plan.objects.create(name="Basis", price=Decimal("25.00"))
     mollie_customer = MollieCustomer.objects.create(user=customer, mollie_id="cst_audit1")
     return Subscription.objects.create(
-        user=customer, customer=mollie_customer, plan=plan, status="active", amount_net=Decimal("25.00"),
-        vat_rate=Decimal("21.0"), amount_gross=Decimal("30.25"), started_at=timezone.now(),
+        user=customer,
+        customer=mollie_customer,
+        plan=plan,
+        status="active",
+        amount_net=Decimal("25.00"),
+        vat_rate=Decimal("21.0"),
+        amount_gross=Decimal("30.25"),
+        started_at=timezone.now(),
         current_period_end=date.today() + timedelta(days=20),  # noqa: DTZ011
     )
 
@@ -170,7 +184,11 @@ def test_subscription_cancel_undo_and_cancel_now(subscription, customer, staff):
         services.subscription_cancel_undo(subscription=subscription, by=customer)
     with audited_writes():
         services.subscription_cancel_now(subscription=subscription, by=staff, reason="fraude")
-    actions = list(AuditEvent.objects.filter(subject_id=customer.pk, action__startswith="subscription.").order_by("seq").values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(subject_id=customer.pk, action__startswith="subscription.")
+        .order_by("seq")
+        .values_list("action", flat=True)
+    )
     assert actions == ["subscription.cancel_requested", "subscription.cancel_undone", "subscription.canceled"]
 
 

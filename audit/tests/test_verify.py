@@ -21,7 +21,9 @@ from portal import request_context
 @pytest.fixture
 def trail(db):
     """Three events for customer 21, three for customer 22, two about no customer."""
-    token = request_context.bind(request_context.RequestContext(request_id="r-abcdefgh", ip="198.51.100.4", user_agent="Firefox/140"))
+    token = request_context.bind(
+        request_context.RequestContext(request_id="r-abcdefgh", ip="198.51.100.4", user_agent="Firefox/140")
+    )
     try:
         for subject_id in (21, 22):
             record(Action.AUTH_LOGIN, subject_id=subject_id)
@@ -50,16 +52,32 @@ def rechain(as_database_owner, chain: int) -> None:
     """What a careful forger does after changing a chain: recompute every digest and link."""
     previous = None
     for event in AuditEvent.objects.filter(chain=chain).order_by("seq"):
-        personal = hashing.personal_digest(salt=event.salt, actor_label=event.actor_label, ip=event.ip,
-                                           user_agent=event.user_agent, changes_json=hashing.canonical_json(event.changes))
+        personal = hashing.personal_digest(
+            salt=event.salt,
+            actor_label=event.actor_label,
+            ip=event.ip,
+            user_agent=event.user_agent,
+            changes_json=hashing.canonical_json(event.changes),
+        )
         digest = hashing.event_digest(
-            chain=chain, seq=event.seq, occurred_us=hashing.microseconds(event.occurred_at), actor_kind=event.actor_kind,
-            actor_id=event.actor_id, subject_id=event.subject_id, action=event.action, target_type=event.target_type,
-            target_id=event.target_id, request_id=event.request_id, fields_json=event.fields, personal_digest=personal,
+            chain=chain,
+            seq=event.seq,
+            occurred_us=hashing.microseconds(event.occurred_at),
+            actor_kind=event.actor_kind,
+            actor_id=event.actor_id,
+            subject_id=event.subject_id,
+            action=event.action,
+            target_type=event.target_type,
+            target_id=event.target_id,
+            request_id=event.request_id,
+            fields_json=event.fields,
+            personal_digest=personal,
         )
         previous = hashing.link(previous, digest)
-        as_database_owner("UPDATE audit_auditevent SET personal_digest = %s, digest = %s, chain_value = %s WHERE id = %s",
-                          [personal, digest, previous, event.pk])
+        as_database_owner(
+            "UPDATE audit_auditevent SET personal_digest = %s, digest = %s, chain_value = %s WHERE id = %s",
+            [personal, digest, previous, event.pk],
+        )
 
 
 def test_an_intact_trail_passes_with_a_summary(trail):
@@ -84,14 +102,18 @@ def test_a_changed_event_is_named(trail, as_database_owner):
 
 def test_a_changed_personal_field_is_found(trail, as_database_owner):
     target = trail[(22, 2)]
-    as_database_owner("""UPDATE audit_auditevent SET changes = '{"city":["Eindhoven","Breda"]}' WHERE id = %s""", [target.pk])
+    as_database_owner(
+        """UPDATE audit_auditevent SET changes = '{"city":["Eindhoven","Breda"]}' WHERE id = %s""", [target.pk]
+    )
     report = verify()
     assert not report.ok and report.problem.event_id == target.pk and "personal" in report.problem.reason
 
 
 def test_a_changed_time_is_found(trail, as_database_owner):
     target = trail[(0, 1)]
-    as_database_owner("UPDATE audit_auditevent SET occurred_at = occurred_at - interval '1 microsecond' WHERE id = %s", [target.pk])
+    as_database_owner(
+        "UPDATE audit_auditevent SET occurred_at = occurred_at - interval '1 microsecond' WHERE id = %s", [target.pk]
+    )
     assert verify().problem.event_id == target.pk
 
 
@@ -108,13 +130,38 @@ def test_an_inserted_event_is_found_even_with_correct_hashes_of_its_own(trail, a
     as_database_owner("UPDATE audit_auditevent SET seq = seq - 99 WHERE chain = 21 AND seq >= 100")
     first = trail[(21, 1)]
     personal = hashing.personal_digest(salt="00" * 16, actor_label="jansen", ip=None, user_agent="", changes_json="{}")
-    digest = hashing.event_digest(chain=21, seq=2, occurred_us=hashing.microseconds(first.occurred_at), actor_kind="customer",
-                                  actor_id=21, subject_id=21, action="account.closed", target_type="", target_id="",
-                                  request_id="", fields_json="[]", personal_digest=personal)
-    AuditEvent.objects.bulk_create([AuditEvent(
-        chain=21, seq=2, occurred_at=first.occurred_at, actor_kind="customer", actor_id=21, actor_label="jansen", subject_id=21,
-        action="account.closed", salt="00" * 16, personal_digest=personal, digest=digest, chain_value=hashing.link(first.chain_value, digest),
-    )])
+    digest = hashing.event_digest(
+        chain=21,
+        seq=2,
+        occurred_us=hashing.microseconds(first.occurred_at),
+        actor_kind="customer",
+        actor_id=21,
+        subject_id=21,
+        action="account.closed",
+        target_type="",
+        target_id="",
+        request_id="",
+        fields_json="[]",
+        personal_digest=personal,
+    )
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                chain=21,
+                seq=2,
+                occurred_at=first.occurred_at,
+                actor_kind="customer",
+                actor_id=21,
+                actor_label="jansen",
+                subject_id=21,
+                action="account.closed",
+                salt="00" * 16,
+                personal_digest=personal,
+                digest=digest,
+                chain_value=hashing.link(first.chain_value, digest),
+            )
+        ]
+    )
     report = verify()
     assert not report.ok
     assert report.problem.event_id == trail[(21, 2)].pk  # the genuine event that no longer fits
@@ -122,7 +169,9 @@ def test_an_inserted_event_is_found_even_with_correct_hashes_of_its_own(trail, a
 
 def test_reordered_events_are_found(trail, as_database_owner):
     as_database_owner("UPDATE audit_auditevent SET seq = seq + 100 WHERE chain = 22 AND seq IN (2, 3)")
-    as_database_owner("UPDATE audit_auditevent SET seq = CASE seq WHEN 102 THEN 3 ELSE 2 END WHERE chain = 22 AND seq > 100")
+    as_database_owner(
+        "UPDATE audit_auditevent SET seq = CASE seq WHEN 102 THEN 3 ELSE 2 END WHERE chain = 22 AND seq > 100"
+    )
     report = verify()
     assert not report.ok and report.problem.chain == 22 and report.problem.seq == 2
 

@@ -26,8 +26,12 @@ def test_the_beat_job_writes_a_signed_checkpoint_on_a_real_worker(tmp_path, sett
     previous = (app.conf.task_always_eager, app.conf.task_default_queue)
     app.conf.task_always_eager, app.conf.task_default_queue = False, queue
     try:
-        with run_celery_worker(queue=queue, database_settings=connection.settings_dict,
-                               extra_env={"AUDIT_CHECKPOINT_DIR": str(tmp_path)}, name="audit") as worker:
+        with run_celery_worker(
+            queue=queue,
+            database_settings=connection.settings_dict,
+            extra_env={"AUDIT_CHECKPOINT_DIR": str(tmp_path)},
+            name="audit",
+        ) as worker:
             audit_checkpoint.apply_async(queue=queue)
             worker.wait_until(lambda: any(tmp_path.glob("checkpoint-*.json")), timeout=30)
     finally:

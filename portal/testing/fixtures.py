@@ -20,7 +20,12 @@ def make_user(db):
     counter = {"n": 0}
 
     def make(
-        username: str | None = None, *, email: str | None = None, staff: bool = False, password: str = PASSWORD, address: bool = False
+        username: str | None = None,
+        *,
+        email: str | None = None,
+        staff: bool = False,
+        password: str = PASSWORD,
+        address: bool = False,
     ):
         counter["n"] += 1
         username = username or f"klant{counter['n']}"
@@ -31,7 +36,12 @@ def make_user(db):
             from accounts.models import Profile
 
             Profile.objects.create(
-                user=user, full_name=f"Klant {username}", street="Stationsplein 1", postal_code="5611AB", city="Eindhoven", country="NL"
+                user=user,
+                full_name=f"Klant {username}",
+                street="Stationsplein 1",
+                postal_code="5611AB",
+                city="Eindhoven",
+                country="NL",
             )
         return user
 

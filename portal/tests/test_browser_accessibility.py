@@ -500,7 +500,8 @@ def test_subscription_pages_pass_axe_and_fit_a_phone(visitor, mollie_sandbox, cu
     page.goto(overview)  # no name and address yet: a notice instead of the subscribe buttons
     check_page(page, findings, "subscription: address needed first", phone=phone, language=language)
     Profile.objects.update_or_create(
-        user=customer, defaults={"full_name": "Jan Jansen", "street": "Stationsplein 1", "postal_code": "5611AB", "city": "Eindhoven"}
+        user=customer,
+        defaults={"full_name": "Jan Jansen", "street": "Stationsplein 1", "postal_code": "5611AB", "city": "Eindhoven"},
     )
     page.goto(overview)
     check_page(page, findings, "subscription: choose a plan", phone=phone, language=language)

@@ -11,7 +11,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PUBLIC_PAGES = ["/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/privacy/"]
-CUSTOMER_PAGES = ["/portal/", "/portal/gegevens/profiel/", "/portal/account/opheffen/", "/accounts/email/", "/accounts/password/change/", "/accounts/2fa/"]
+CUSTOMER_PAGES = [
+    "/portal/",
+    "/portal/gegevens/profiel/",
+    "/portal/account/opheffen/",
+    "/accounts/email/",
+    "/accounts/password/change/",
+    "/accounts/2fa/",
+]
 
 
 def test_every_dutch_source_string_has_english():

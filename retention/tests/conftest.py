@@ -42,8 +42,13 @@ def rich_customer(make_user):
     def _make(username: str, closed_at: datetime | None):
         user = make_user(username, email=f"{username}@example.com")
         Profile.objects.create(
-            user=user, full_name=f"Piet {username.title()}van Ginkel", street="Lindelaan 12", postal_code="5611AB",
-            city="Eindhoven", phone="+31612345678", company_name=f"{username.title()} Webshop B.V.",
+            user=user,
+            full_name=f"Piet {username.title()}van Ginkel",
+            street="Lindelaan 12",
+            postal_code="5611AB",
+            city="Eindhoven",
+            phone="+31612345678",
+            company_name=f"{username.title()} Webshop B.V.",
         )
         Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
         store = SessionStore()
@@ -52,8 +57,14 @@ def rich_customer(make_user):
         UserSession.objects.create(user=user, ip="203.0.113.7", session_key=store.session_key, user_agent="Firefox/130")
         for model in (AccessAttempt, AccessFailureLog, AccessLog):
             extra = {"get_data": "", "post_data": "", "failures_since_start": 1} if model is AccessAttempt else {}
-            model.objects.create(username=username.lower(), ip_address="203.0.113.7", user_agent="Firefox/130",
-                                 http_accept="*/*", path_info="/accounts/login/", **extra)
+            model.objects.create(
+                username=username.lower(),
+                ip_address="203.0.113.7",
+                user_agent="Firefox/130",
+                http_accept="*/*",
+                path_info="/accounts/login/",
+                **extra,
+            )
         if closed_at is not None:
             account_services.account_close(user=user, by=user, reason="stoppen")
             user.refresh_from_db()

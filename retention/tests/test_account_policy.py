@@ -92,7 +92,12 @@ def test_a_run_is_recorded_with_a_heartbeat_and_an_audit_event(rich_customer):
     result = run(THREE_MONTHS_LATER + timedelta(days=1))
     run_row = RetentionRun.objects.get(pk=result.run_id)
     assert run_row.status == "succeeded" and run_row.finished_at is not None
-    assert set(run_row.records.values_list("policy", flat=True)) >= {"account", "sessions", "login_attempts", "data_exports"}
+    assert set(run_row.records.values_list("policy", flat=True)) >= {
+        "account",
+        "sessions",
+        "login_attempts",
+        "data_exports",
+    }
     beat = services.heartbeat()
     assert beat.last_success_at == run_row.finished_at
     event = AuditEvent.objects.filter(action="retention.enforced").latest("pk")

@@ -42,4 +42,6 @@ def test_staff_add_and_release_holds_through_the_service(staff_client, rich_cust
     staff_client.post("/admin/retention/legalhold/", {"action": "release", "_selected_action": [hold.pk]})
     hold.refresh_from_db()
     assert hold.released_by == "beheerder"
-    assert AuditEvent.objects.filter(subject_id=user.pk, action="retention.hold_released", actor_label="beheerder").exists()
+    assert AuditEvent.objects.filter(
+        subject_id=user.pk, action="retention.hold_released", actor_label="beheerder"
+    ).exists()

@@ -96,7 +96,9 @@ def test_the_export_lists_the_credit_notes(rich_customer):
     user = rich_customer("jansen")
     billing_history(user, ended_at=None, credit_note=True)
     exported = export_billing(user)
-    assert [(c["amount_net"], c["vat_amount"], c["amount_gross"]) for c in exported["credit_notes"]] == [("-8.26", "-1.74", "-10.00")]
+    assert [(c["amount_net"], c["vat_amount"], c["amount_gross"]) for c in exported["credit_notes"]] == [
+        ("-8.26", "-1.74", "-10.00")
+    ]
     assert exported["credit_notes"][0]["invoice"] == exported["invoices"][0]["number"]
 
 
@@ -131,9 +133,19 @@ def test_a_subscription_that_never_started_is_removed_seven_years_after_its_firs
         payment = billing.subscription_start(user=user, plan=plan)
         Payment.objects.filter(pk=payment.pk).update(mollie_id="tr_failedfirst", status="open")
         failed = mollie.RemotePayment(
-            id="tr_failedfirst", status="failed", amount=payment.amount, amount_refunded=Decimal("0"), amount_charged_back=Decimal("0"),
-            sequence_type="first", customer_id=None, mandate_id=None, subscription_id=None, paid_at=None, created_at=None,
-            checkout_url="", metadata={},
+            id="tr_failedfirst",
+            status="failed",
+            amount=payment.amount,
+            amount_refunded=Decimal("0"),
+            amount_charged_back=Decimal("0"),
+            sequence_type="first",
+            customer_id=None,
+            mandate_id=None,
+            subscription_id=None,
+            paid_at=None,
+            created_at=None,
+            checkout_url="",
+            metadata={},
         )
         billing.payment_apply(remote=failed)  # what Mollie's webhook tells
     subscription = Subscription.objects.get(pk=payment.subscription_id)

@@ -15,9 +15,13 @@ from portal.testing.browser import has_horizontal_scroll, log_in
 pytestmark = pytest.mark.browser
 
 
-def test_the_customer_reads_what_we_keep_and_downloads_it(page, phone_page, browser_log, make_user, password, latest_mail):
+def test_the_customer_reads_what_we_keep_and_downloads_it(
+    page, phone_page, browser_log, make_user, password, latest_mail
+):
     user = make_user("jansen", email="jansen@example.com")
-    Profile.objects.create(user=user, full_name="Piet Jansen", street="Lindelaan 12", city="Eindhoven", phone="+31612345678")
+    Profile.objects.create(
+        user=user, full_name="Piet Jansen", street="Lindelaan 12", city="Eindhoven", phone="+31612345678"
+    )
     log_in(page, "jansen", password)
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Wat wij bewaren").click()
     page.wait_for_load_state()

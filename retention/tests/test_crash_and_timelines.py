@@ -105,8 +105,10 @@ def test_random_timelines_nothing_early_nothing_left_nothing_twice(make_user, cl
             assert services.enforce(policy="account").total == 0
 
 
-@given(st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2030, 12, 31)),  # noqa: DTZ001 (wall-clock)
-       st.integers(min_value=-5 * 24 * 60, max_value=5 * 24 * 60))
+@given(
+    st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2030, 12, 31)),  # noqa: DTZ001 (wall-clock)
+    st.integers(min_value=-5 * 24 * 60, max_value=5 * 24 * 60),
+)
 @settings(max_examples=300, deadline=None)
 def test_the_cutoff_is_the_exact_inverse_of_the_period(local_start, minutes):
     from django.utils import timezone
@@ -133,9 +135,14 @@ customer_timeline = st.tuples(
 )
 
 
-@given(customers=st.lists(customer_timeline, min_size=1, max_size=6),
-       runs=st.lists(st.tuples(st.integers(min_value=0, max_value=3400), st.integers(min_value=0, max_value=23)),
-                     min_size=1, max_size=4))
+@given(
+    customers=st.lists(customer_timeline, min_size=1, max_size=6),
+    runs=st.lists(
+        st.tuples(st.integers(min_value=0, max_value=3400), st.integers(min_value=0, max_value=23)),
+        min_size=1,
+        max_size=4,
+    ),
+)
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @pytest.mark.django_db
 def test_random_timelines_of_accounts_billing_and_holds(make_user, customers, runs):
@@ -165,6 +172,10 @@ def test_random_timelines_of_accounts_billing_and_holds(make_user, customers, ru
                 account_due = not held and closed_at is not None and ACCOUNT_PERIOD.ends_at(closed_at) <= at
                 billing_due = not held and ended_at is not None and BILLING_PERIOD.ends_at(ended_at) <= at
                 assert User.objects.filter(pk=user_pk).exists() != account_due, ("account", closed_at, at)
-                assert Subscription.objects.filter(pk=subscription_pk).exists() != billing_due, ("billing", ended_at, at)
+                assert Subscription.objects.filter(pk=subscription_pk).exists() != billing_due, (
+                    "billing",
+                    ended_at,
+                    at,
+                )
             again = services.enforce()
             assert {p.policy: p.disposed for p in again.policies if p.disposed} == {}

@@ -52,7 +52,11 @@ def test_adding_and_releasing_a_hold_is_audited(rich_customer):
     call_command("retention", "hold", "add", "--user", str(user.pk), "--reason", "Vordering curator")
     hold = LegalHold.objects.get()
     call_command("retention", "hold", "release", str(hold.pk))
-    actions = list(AuditEvent.objects.filter(subject_id=user.pk, action__startswith="retention.hold").values_list("action", flat=True).order_by("pk"))
+    actions = list(
+        AuditEvent.objects.filter(subject_id=user.pk, action__startswith="retention.hold")
+        .values_list("action", flat=True)
+        .order_by("pk")
+    )
     assert actions == ["retention.hold_added", "retention.hold_released"]
 
 

@@ -98,7 +98,9 @@ def test_download_is_made_mailed_and_works_seven_days_for_its_owner_only(
 
 
 @pytest.mark.django_db
-def test_an_expired_export_and_its_file_are_removed_by_enforcement(client, rich_customer, django_capture_on_commit_callbacks):
+def test_an_expired_export_and_its_file_are_removed_by_enforcement(
+    client, rich_customer, django_capture_on_commit_callbacks
+):
     from retention import services
     from retention.personal_data import export_dir
 
@@ -111,7 +113,10 @@ def test_an_expired_export_and_its_file_are_removed_by_enforcement(client, rich_
     with time_machine.travel(NOW + timedelta(days=7), tick=False), django_capture_on_commit_callbacks(execute=True):
         services.enforce(policy="data_exports")
     assert file.exists()
-    with time_machine.travel(NOW + timedelta(days=8, hours=1), tick=False), django_capture_on_commit_callbacks(execute=True):
+    with (
+        time_machine.travel(NOW + timedelta(days=8, hours=1), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         services.enforce(policy="data_exports")
     assert not DataExport.objects.exists()
     assert not file.exists()
@@ -129,10 +134,14 @@ def test_the_export_job_runs_on_the_worker_and_the_page_shows_progress(celery_wo
     export = DataExport.objects.get(user=user)
     first = client.get(status_url).content.decode()
     assert 'http-equiv="refresh"' in first or "staat klaar" in first
-    celery_worker_process.wait_until(lambda: DataExport.objects.filter(pk=export.pk, status="ready").exists(), timeout=30)
+    celery_worker_process.wait_until(
+        lambda: DataExport.objects.filter(pk=export.pk, status="ready").exists(), timeout=30
+    )
     page = client.get(status_url).content.decode()
     assert "Uw download staat klaar" in page and 'http-equiv="refresh"' not in page
-    celery_worker_process.wait_until(lambda: "Uw gegevens staan klaar om te downloaden" in celery_worker_process.log_text(), timeout=30)
+    celery_worker_process.wait_until(
+        lambda: "Uw gegevens staan klaar om te downloaden" in celery_worker_process.log_text(), timeout=30
+    )
     export.refresh_from_db()
     try:
         assert client.get(f"/portal/mijn-gegevens/download/{export.pk}/").status_code == HTTPStatus.OK

@@ -51,11 +51,22 @@ def test_nothing_personal_is_left_after_erasure_outside_the_invoice_snapshot(mak
     closed = ams(2026, 2, 1, 10, 0)
     with time_machine.travel(closed - timedelta(days=30), tick=False):
         user = make_user("zwanenburg", email=EMAIL)
-        token = request_context.bind(request_context.RequestContext(request_id="r1", ip="198.51.100.23", user_agent="Zwanenburg-Browser/1"))
+        token = request_context.bind(
+            request_context.RequestContext(request_id="r1", ip="198.51.100.23", user_agent="Zwanenburg-Browser/1")
+        )
         try:
-            account_services.profile_update(user=user, by=user, data={
-                "full_name": NAME, "street": STREET, "postal_code": POSTAL_CODE, "city": "Eindhoven",
-                "phone": PHONE, "company_name": "Zwanenburg Webshop B.V."})
+            account_services.profile_update(
+                user=user,
+                by=user,
+                data={
+                    "full_name": NAME,
+                    "street": STREET,
+                    "postal_code": POSTAL_CODE,
+                    "city": "Eindhoven",
+                    "phone": PHONE,
+                    "company_name": "Zwanenburg Webshop B.V.",
+                },
+            )
             record(Action.AUTH_LOGIN, actor=user, subject=user)
         finally:
             request_context.unbind(token)

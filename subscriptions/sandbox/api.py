@@ -83,7 +83,9 @@ class Renderer:
             if data.get("mandateId"):
                 links["mandate"] = self.link(f"customers/{data['customerId']}/mandates/{data['mandateId']}")
             if data.get("subscriptionId"):
-                links["subscription"] = self.link(f"customers/{data['customerId']}/subscriptions/{data['subscriptionId']}")
+                links["subscription"] = self.link(
+                    f"customers/{data['customerId']}/subscriptions/{data['subscriptionId']}"
+                )
             if data.get("amountRefunded", {}).get("value", "0.00") != "0.00":
                 links["refunds"] = self.link(f"payments/{obj.id}/refunds")
             if data.get("amountChargedBack"):
@@ -110,7 +112,9 @@ class Renderer:
         data["_links"] = links
         return data
 
-    def render_list(self, objects: list[SandboxObject], plural: str, path: str, params: dict[str, str]) -> dict[str, Any]:
+    def render_list(
+        self, objects: list[SandboxObject], plural: str, path: str, params: dict[str, str]
+    ) -> dict[str, Any]:
         try:
             limit = max(1, min(250, int(params.get("limit", "50"))))
         except ValueError:
@@ -120,7 +124,7 @@ class Renderer:
             ids = [obj.id for obj in objects]
             if start not in ids:
                 raise engine.unprocessable("The 'from' id is not in this list.", "from")
-            objects = objects[ids.index(start):]
+            objects = objects[ids.index(start) :]
         page, rest = objects[:limit], objects[limit:]
         links: dict[str, Any] = {
             "self": self.link(path),
@@ -134,7 +138,11 @@ class Renderer:
 def _authenticate(request: HttpRequest) -> str:
     match = _API_KEY.match(request.headers.get("Authorization", ""))
     if not match:
-        raise ApiError(401, "Unauthorized Request", "Missing authentication, or failed to authenticate (the sandbox takes test keys only).")
+        raise ApiError(
+            401,
+            "Unauthorized Request",
+            "Missing authentication, or failed to authenticate (the sandbox takes test keys only).",
+        )
     return match.group(1)
 
 
@@ -200,7 +208,9 @@ def _route(request: HttpRequest, path: str, data: dict[str, Any]) -> tuple[int, 
                 return created(engine.payment_create(data, customer_id=customer.id))
         elif rest == ["subscriptions"]:
             if method == "GET":
-                return 200, r.render_list(engine.listing(Kind.SUBSCRIPTION, parent_id=customer.id), "subscriptions", path, params)
+                return 200, r.render_list(
+                    engine.listing(Kind.SUBSCRIPTION, parent_id=customer.id), "subscriptions", path, params
+                )
             if method == "POST":
                 return created(engine.subscription_create(customer, data))
         elif rest[0] == "subscriptions" and len(rest) in (2, 3):
@@ -244,7 +254,9 @@ def _route(request: HttpRequest, path: str, data: dict[str, Any]) -> tuple[int, 
             if method == "GET":
                 return 200, r.render_list(engine.listing(Kind.REFUND, parent_id=payment.id), "refunds", path, params)
         elif rest == ["chargebacks"] and method == "GET":
-            return 200, r.render_list(engine.listing(Kind.CHARGEBACK, parent_id=payment.id), "chargebacks", path, params)
+            return 200, r.render_list(
+                engine.listing(Kind.CHARGEBACK, parent_id=payment.id), "chargebacks", path, params
+            )
         elif len(rest) == 2 and rest[0] in ("refunds", "chargebacks"):
             kind = Kind.REFUND if rest[0] == "refunds" else Kind.CHARGEBACK
             if method == "GET":
@@ -269,18 +281,29 @@ def _run(request: HttpRequest, path: str, data: dict[str, Any]) -> tuple[int, di
         return error.status, error_body(error)
 
 
-def _idempotent(api_key: str, key: str, scope: str, data: dict[str, Any], run: Callable[[], tuple[int, dict]]) -> HttpResponse:
+def _idempotent(
+    api_key: str, key: str, scope: str, data: dict[str, Any], run: Callable[[], tuple[int, dict]]
+) -> HttpResponse:
     body_hash = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
-    SandboxIdempotencyKey.objects.filter(api_key=api_key, key=key, created_at__lt=timezone.now() - IDEMPOTENCY_WINDOW).delete()
+    SandboxIdempotencyKey.objects.filter(
+        api_key=api_key, key=key, created_at__lt=timezone.now() - IDEMPOTENCY_WINDOW
+    ).delete()
     try:
         with transaction.atomic():
             row = SandboxIdempotencyKey.objects.create(api_key=api_key, key=key, scope=scope, body_hash=body_hash)
     except IntegrityError:
         existing = SandboxIdempotencyKey.objects.filter(api_key=api_key, key=key).first()
         if existing is None:  # removed meanwhile: its call failed; the client may try again
-            raise ApiError(409, "Conflict", "A request with this idempotency key is being retried; try again.") from None
+            raise ApiError(
+                409, "Conflict", "A request with this idempotency key is being retried; try again."
+            ) from None
         if existing.scope != scope or existing.body_hash != body_hash:
-            raise ApiError(400, "Bad Request", "The idempotency key was already used for a request with other parameters.", "Idempotency-Key") from None
+            raise ApiError(
+                400,
+                "Bad Request",
+                "The idempotency key was already used for a request with other parameters.",
+                "Idempotency-Key",
+            ) from None
         if not existing.done:
             raise ApiError(409, "Conflict", "A request with this idempotency key is still being processed.") from None
         return _json(existing.response_status, existing.response_body, {"Idempotent-Replayed": "true"})
@@ -300,8 +323,15 @@ def _idempotent(api_key: str, key: str, scope: str, data: dict[str, Any], run: C
 def _fault_response(fault: SandboxFault) -> HttpResponse:
     if fault.kind == SandboxFault.Kind.HTTP_502_HTML:
         return HttpResponse("<html><body><h1>502 Bad Gateway</h1></body></html>", status=502, content_type="text/html")
-    status = {SandboxFault.Kind.HTTP_500: 500, SandboxFault.Kind.HTTP_503: 503, SandboxFault.Kind.HTTP_429: 429}.get(fault.kind, 504)
-    title = {500: "Internal Server Error", 503: "Service Unavailable", 429: "Too Many Requests", 504: "Gateway Timeout"}[status]
+    status = {SandboxFault.Kind.HTTP_500: 500, SandboxFault.Kind.HTTP_503: 503, SandboxFault.Kind.HTTP_429: 429}.get(
+        fault.kind, 504
+    )
+    title = {
+        500: "Internal Server Error",
+        503: "Service Unavailable",
+        429: "Too Many Requests",
+        504: "Gateway Timeout",
+    }[status]
     return _json(status, error_body(ApiError(status, title, "Injected by the sandbox.")))
 
 

@@ -89,7 +89,11 @@ def add_interval(start: date, interval: str) -> date:
     if not match:  # validated on the way in
         raise unprocessable("Invalid interval.", "interval")
     count, unit = int(match.group(1)), match.group(2).rstrip("s")
-    delta = {"day": relativedelta(days=count), "week": relativedelta(weeks=count), "month": relativedelta(months=count)}[unit]
+    delta = {
+        "day": relativedelta(days=count),
+        "week": relativedelta(weeks=count),
+        "month": relativedelta(months=count),
+    }[unit]
     return start + delta
 
 
@@ -282,7 +286,13 @@ def mandate_create_for(customer_id: str, *, method: str) -> SandboxObject:
     details = (
         {"consumerName": "T. TEST", "consumerAccount": "NL55INGB0000000000", "consumerBic": "INGBNL2A"}
         if mandate_method == "directdebit"
-        else {"cardHolder": "T. TEST", "cardNumber": "6787", "cardLabel": "Mastercard", "cardFingerprint": "sandbox", "cardExpiryDate": "2030-12-31"}
+        else {
+            "cardHolder": "T. TEST",
+            "cardNumber": "6787",
+            "cardLabel": "Mastercard",
+            "cardFingerprint": "sandbox",
+            "cardExpiryDate": "2030-12-31",
+        }
     )
     return _store(
         Kind.MANDATE,
@@ -397,7 +407,10 @@ def subscription_create(customer: SandboxObject, data: dict) -> SandboxObject:
     if not mandates:
         raise unprocessable("The customer has no valid mandate.", "mandateId")
     for other in listing(Kind.SUBSCRIPTION, parent_id=customer.id):
-        if other.data["status"] in ("active", "pending", "suspended") and other.data["description"] == fields["description"]:
+        if (
+            other.data["status"] in ("active", "pending", "suspended")
+            and other.data["description"] == fields["description"]
+        ):
             raise unprocessable("The description must be unique per customer.", "description")
     fields.setdefault("mandateId", mandates[0].id)
     times = fields.get("times")
@@ -460,14 +473,22 @@ def subscription_charge(subscription: SandboxObject, *, outcome: str = "paid", r
         raise unprocessable("The subscription's mandate is not valid.", "mandateId")
     charge_date = data.get("nextPaymentDate") or timezone.localdate().isoformat()
     if retry:
-        earlier = [p for p in listing(Kind.PAYMENT, parent_id=subscription.parent_id) if p.data.get("subscriptionId") == subscription.id]
+        earlier = [
+            p
+            for p in listing(Kind.PAYMENT, parent_id=subscription.parent_id)
+            if p.data.get("subscriptionId") == subscription.id
+        ]
         if not earlier:
             raise unprocessable("The subscription has no charge to retry.", None)
         charge_date = earlier[0].data["chargeDate"]  # (newest first)
     # Mollie creates a charge on its date; run early here, it is dated as if that day had come
     # (so a failed charge reads as the charge of the coming period, not as an old one).
     due = date.fromisoformat(charge_date)
-    created = now_iso() if due <= timezone.localdate() else iso(timezone.make_aware(datetime.combine(due, datetime.min.time())))
+    created = (
+        now_iso()
+        if due <= timezone.localdate()
+        else iso(timezone.make_aware(datetime.combine(due, datetime.min.time())))
+    )
     payment = _store(
         Kind.PAYMENT,
         "tr_",
@@ -530,7 +551,9 @@ def webhook_schedule(object_id: str, url: str | None) -> None:
     the request that caused it (Mollie calls back asynchronously)."""
     if not url:
         return
-    fault = take_fault((SandboxFault.Kind.WEBHOOK_DROP, SandboxFault.Kind.WEBHOOK_HOLD, SandboxFault.Kind.WEBHOOK_DUPLICATE), "webhook")
+    fault = take_fault(
+        (SandboxFault.Kind.WEBHOOK_DROP, SandboxFault.Kind.WEBHOOK_HOLD, SandboxFault.Kind.WEBHOOK_DUPLICATE), "webhook"
+    )
     if fault is not None and fault.kind == SandboxFault.Kind.WEBHOOK_DROP:
         SandboxWebhook.objects.create(object_id=object_id, url=url, status=SandboxWebhook.Status.DROPPED)
         return
@@ -602,7 +625,9 @@ def webhook_deliver(webhook_id: int) -> None:
 
 def webhooks_deliver_due(*, everything: bool = False) -> int:
     """Send retries that are due (or all pending ones with ``everything``)."""
-    pending = SandboxWebhook.objects.filter(status__in=[SandboxWebhook.Status.SCHEDULED, SandboxWebhook.Status.RETRYING])
+    pending = SandboxWebhook.objects.filter(
+        status__in=[SandboxWebhook.Status.SCHEDULED, SandboxWebhook.Status.RETRYING]
+    )
     if not everything:
         pending = pending.filter(next_attempt_at__lte=timezone.now())
     ids = list(pending.values_list("pk", flat=True))

@@ -93,7 +93,9 @@ def control_page(request: HttpRequest) -> HttpResponse:
                 messages.success(request, gettext("Machtiging %(id)s ingetrokken.") % {"id": target})
             elif action == "fault":
                 count = int(request.POST.get("count") or 1)
-                fault = controls.add_fault(request.POST.get("kind", ""), target=request.POST.get("target") or "*", count=count)
+                fault = controls.add_fault(
+                    request.POST.get("kind", ""), target=request.POST.get("target") or "*", count=count
+                )
                 messages.success(request, gettext("Storing ingesteld: %(fault)s.") % {"fault": fault})
             elif action == "clear_faults":
                 messages.success(request, gettext("%(n)s storing(en) opgeheven.") % {"n": controls.clear_faults()})
@@ -101,7 +103,10 @@ def control_page(request: HttpRequest) -> HttpResponse:
                 count = engine.webhook_release_held(order=request.POST.get("order", "reverse"))
                 messages.success(request, gettext("%(n)s vastgehouden webhook(s) verstuurd.") % {"n": count})
             elif action == "deliver_due":
-                messages.success(request, gettext("%(n)s webhook(s) verstuurd.") % {"n": engine.webhooks_deliver_due(everything=True)})
+                messages.success(
+                    request,
+                    gettext("%(n)s webhook(s) verstuurd.") % {"n": engine.webhooks_deliver_due(everything=True)},
+                )
             else:
                 messages.error(request, gettext("Onbekende actie."))
         except ApiError as exc:

@@ -53,7 +53,9 @@ def make_user(make_user):
 
 @pytest.fixture
 def plan(transactional_db) -> Plan:
-    return Plan.objects.create(name="Basis", description="Eén koppeling", price=Decimal("29.00"), interval=Plan.Interval.MONTH)
+    return Plan.objects.create(
+        name="Basis", description="Eén koppeling", price=Decimal("29.00"), interval=Plan.Interval.MONTH
+    )
 
 
 @pytest.fixture
@@ -139,7 +141,9 @@ def sandbox_worker(mollie_sandbox, transactional_db, django_db_blocker):
     with django_db_blocker.unblock():
         database_settings = dict(connection.settings_dict)
     previous = (app.conf.task_always_eager, app.conf.task_default_queue)
-    with run_celery_worker(queue=queue, database_settings=database_settings, extra_env=extra_env, name="billing") as worker:
+    with run_celery_worker(
+        queue=queue, database_settings=database_settings, extra_env=extra_env, name="billing"
+    ) as worker:
         app.conf.task_always_eager = False
         app.conf.task_default_queue = queue
         try:

@@ -68,7 +68,20 @@ def test_cancelling_shows_the_end_date_and_can_be_undone(signed_in):
     page.get_by_role("link", name="Naar uw abonnement").click()
     subscription = Subscription.objects.get()
     last_day = subscription.paid_through
-    months = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"]
+    months = [
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ]
     shown = f"{last_day.day} {months[last_day.month - 1]} {last_day.year}"
     page.get_by_role("button", name="Abonnement opzeggen").click()
     expect(page.get_by_role("status")).to_contain_text(f"loopt nog tot en met {shown}")

@@ -154,7 +154,9 @@ def test_staff_refund_in_the_admin_is_done_once_and_recorded_when_mollie_reports
     assert payment.amount_refunded == payment.amount and payment.status == Payment.Status.PAID
     assert AuditEvent.objects.filter(action="payment.refunded", actor_id=staff.pk).count() == 2
     assert AuditEvent.objects.filter(action="payment.refunded", actor_kind="system").count() == 1
-    page = admin.post("/admin/subscriptions/payment/", {"action": "refund_in_full", "_selected_action": [payment.pk]}, follow=True)
+    page = admin.post(
+        "/admin/subscriptions/payment/", {"action": "refund_in_full", "_selected_action": [payment.pk]}, follow=True
+    )
     assert "Het bedrag moet tussen" in page.content.decode()
     assert SandboxObject.objects.filter(kind="refund").count() == 1
 

@@ -18,7 +18,6 @@ from subscriptions.tests.conftest import browser_session
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-
 def test_concurrent_subscribe_requests_create_one_subscription_and_one_mollie_payment(mollie_sandbox, customer, plan):
     sessions = [browser_session(customer, mollie_sandbox.url) for _ in range(8)]
     barrier = Barrier(len(sessions))
@@ -40,7 +39,14 @@ def test_concurrent_subscribe_requests_create_one_subscription_and_one_mollie_pa
 
 def test_the_database_refuses_a_second_live_subscription(customer, plan):
     customer_link = MollieCustomer.objects.create(user=customer)
-    fields = {"user": customer, "customer": customer_link, "plan": plan, "amount_net": Decimal("29"), "vat_rate": 21, "amount_gross": Decimal("35.09")}
+    fields = {
+        "user": customer,
+        "customer": customer_link,
+        "plan": plan,
+        "amount_net": Decimal("29"),
+        "vat_rate": 21,
+        "amount_gross": Decimal("35.09"),
+    }
     Subscription.objects.create(**fields)
     with pytest.raises(IntegrityError), transaction.atomic():
         Subscription.objects.create(**fields, status=Subscription.Status.ACTIVE)
@@ -51,8 +57,15 @@ def test_the_database_refuses_a_second_live_subscription(customer, plan):
 def test_the_database_refuses_a_second_open_first_payment(customer, plan):
     customer_link = MollieCustomer.objects.create(user=customer)
     subscription = Subscription.objects.create(
-        user=customer, customer=customer_link, plan=plan, amount_net=Decimal("29"), vat_rate=21, amount_gross=Decimal("35.09")
+        user=customer,
+        customer=customer_link,
+        plan=plan,
+        amount_net=Decimal("29"),
+        vat_rate=21,
+        amount_gross=Decimal("35.09"),
     )
-    Payment.objects.create(user=customer, subscription=subscription, sequence_type="first", amount=Decimal("35.09"), status="open")
+    Payment.objects.create(
+        user=customer, subscription=subscription, sequence_type="first", amount=Decimal("35.09"), status="open"
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
         Payment.objects.create(user=customer, subscription=subscription, sequence_type="first", amount=Decimal("35.09"))

@@ -48,14 +48,20 @@ def live_key(settings):
 def test_a_live_key_never_meets_the_sandbox(live_key, client):
     assert not enabled()
     assert mollie.endpoint() == ""  # the client's default: https://api.mollie.com
-    assert client.get("/sandbox/mollie/v2/payments", HTTP_AUTHORIZATION="Bearer test_abcdefghij").status_code == HTTPStatus.NOT_FOUND
+    assert (
+        client.get("/sandbox/mollie/v2/payments", HTTP_AUTHORIZATION="Bearer test_abcdefghij").status_code
+        == HTTPStatus.NOT_FOUND
+    )
     assert client.get("/sandbox/mollie/checkout/tr_abcdef/").status_code == HTTPStatus.NOT_FOUND
     assert not [p for p in __import__("subscriptions.urls").urls.urlpatterns if "sandbox" in str(p.pattern)]
 
 
 def test_even_if_mounted_the_sandbox_refuses_once_a_live_key_is_configured(settings, client):
     settings.MOLLIE_API_KEY = "live_abcdefghijklmnopqrstuvwxyz01"
-    assert client.get("/sandbox/mollie/v2/payments", HTTP_AUTHORIZATION="Bearer test_abcdefghij").status_code == HTTPStatus.NOT_FOUND
+    assert (
+        client.get("/sandbox/mollie/v2/payments", HTTP_AUTHORIZATION="Bearer test_abcdefghij").status_code
+        == HTTPStatus.NOT_FOUND
+    )
 
 
 def test_production_never_has_the_sandbox(settings):

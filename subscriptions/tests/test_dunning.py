@@ -299,7 +299,6 @@ def test_clicking_pay_now_again_returns_to_the_open_checkout(past_due, logged_in
     assert "We wachten op de bevestiging van uw betaling." in page
 
 
-
 def test_concurrent_pay_now_clicks_start_one_payment(past_due, customer):
     sessions = [browser_session(customer, settings.SITE_URL) for _ in range(6)]
     barrier = Barrier(len(sessions))
@@ -501,7 +500,6 @@ def test_the_daily_task_is_scheduled_and_runs_the_service(past_due):
 # --- staff ------------------------------------------------------------------------------------------
 
 
-
 def test_staff_find_past_due_subscriptions_and_end_dunning_only_with_a_reason(past_due, staff_client):
     admin, staff = staff_client
     listing = admin.get("/admin/subscriptions/subscription/?dunning=past_due").content.decode()
@@ -614,7 +612,9 @@ def test_a_revoked_mandate_makes_the_subscription_past_due_and_nu_betalen_schedu
         assert active.dunning_payment.status == "failed" and active.dunning_payment.charge_date == end
         assert active.active_remote() is None  # Mollie's suspended subscription is written off
         [message] = mail.outbox
-        assert message.to == [customer.email] and message.subject.startswith("Automatische betaling mislukt: betaal vóór")
+        assert message.to == [customer.email] and message.subject.startswith(
+            "Automatische betaling mislukt: betaal vóór"
+        )
         logged_in = _client(customer)
         response = logged_in.post(f"/portal/abonnement/{active.pk}/nu-betalen/")
         checkout(response["Location"], "paid")  # a new mandate
@@ -638,7 +638,10 @@ def test_a_chargeback_of_the_first_payment_makes_the_subscription_past_due_too(a
     assert active.status == Subscription.Status.ACTIVE
     arrears = Payment.objects.get(arrears_of=first)
     assert not Invoice.objects.filter(payment=arrears).exists()  # it settles the first invoice
-    assert AuditEvent.objects.filter(action="subscription.past_due_ended").latest("id").changes["settles_invoice"] == [None, invoice.number]
+    assert AuditEvent.objects.filter(action="subscription.past_due_ended").latest("id").changes["settles_invoice"] == [
+        None,
+        invoice.number,
+    ]
     # A chargeback of that "Nu betalen" payment is recorded, and starts nothing by itself.
     controls.chargeback(arrears.mollie_id)
     active.refresh_from_db()

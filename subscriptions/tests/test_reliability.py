@@ -149,7 +149,9 @@ def test_a_mollie_that_keeps_failing_leaves_nothing_paid_and_no_payment_behind(m
     assert not Payment.objects.filter(status="paid").exists()
 
 
-def test_a_timeout_after_mollie_created_the_payment_does_not_create_a_second_one(mollie_sandbox, settings, make_user, plan):
+def test_a_timeout_after_mollie_created_the_payment_does_not_create_a_second_one(
+    mollie_sandbox, settings, make_user, plan
+):
     settings.MOLLIE_TIMEOUT = (2, 1)
     controls.add_fault("timeout_after", target="POST payments", count=1, delay_seconds=1.6)
     payment = services.subscription_start(user=make_user(), plan=plan)
@@ -158,7 +160,9 @@ def test_a_timeout_after_mollie_created_the_payment_does_not_create_a_second_one
     assert SandboxObject.objects.filter(kind="payment").count() == 1  # the retry was replayed
 
 
-def test_timeouts_on_every_attempt_leave_one_mollie_payment_that_reconciliation_finds(mollie_sandbox, settings, make_user, plan):
+def test_timeouts_on_every_attempt_leave_one_mollie_payment_that_reconciliation_finds(
+    mollie_sandbox, settings, make_user, plan
+):
     settings.MOLLIE_TIMEOUT = (2, 1)
     controls.add_fault("timeout_after", target="POST payments", count=3, delay_seconds=1.6)
     payment = services.subscription_start(user=make_user(), plan=plan)
@@ -192,7 +196,9 @@ def test_a_first_payment_that_never_reached_mollie_is_closed_after_two_hours(mol
     assert payment.subscription.status == Subscription.Status.FAILED
 
 
-def test_a_refund_or_chargeback_of_a_first_payment_whose_webhook_is_lost_is_found_for_120_days(mollie_sandbox, make_user, plan):
+def test_a_refund_or_chargeback_of_a_first_payment_whose_webhook_is_lost_is_found_for_120_days(
+    mollie_sandbox, make_user, plan
+):
     controls.add_fault("webhook_drop", count=1000)
     refunded, charged_back, inside, old = _open_payments(make_user, plan, 4)
     with time_machine.travel(timezone.now() - timedelta(days=120, hours=1)):
@@ -243,7 +249,9 @@ def test_three_lost_monthly_charges_are_applied_oldest_first_by_one_reconciliati
         controls.charge(link.mollie_id)
     assert services.reconcile().subscription_payments_changed == 3
     subscription.refresh_from_db()
-    assert subscription.current_period_end == first_end + relativedelta(months=1) + relativedelta(months=1) + relativedelta(months=1)
+    assert subscription.current_period_end == first_end + relativedelta(months=1) + relativedelta(
+        months=1
+    ) + relativedelta(months=1)
     recurring = Invoice.objects.filter(payment__sequence_type="recurring").order_by("number")
     starts = [invoice.period_start for invoice in recurring]
     assert starts == sorted(starts) and starts[0] == first_end  # numbered in the order of the periods

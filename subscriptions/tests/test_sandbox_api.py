@@ -65,7 +65,9 @@ def test_paying_in_the_checkout_sets_paid_at_and_creates_a_valid_mandate(mollie_
     ("language", "heading", "invalid"),
     [("nl", "Afrekenen", "Kies een uitkomst."), ("en", "Checkout", "Choose an outcome.")],
 )
-def test_the_checkout_speaks_the_payers_language_and_refuses_a_made_up_outcome(mollie_sandbox, language, heading, invalid):
+def test_the_checkout_speaks_the_payers_language_and_refuses_a_made_up_outcome(
+    mollie_sandbox, language, heading, invalid
+):
     from django.test import Client
 
     client = mollie.client()
@@ -130,7 +132,12 @@ def test_an_idempotency_key_replays_the_stored_answer(api):
 def test_a_subscription_needs_a_mandate_and_its_charges_are_its_payments(mollie_sandbox):
     client = mollie.client()
     customer = Customer({"id": _customer(client).id}, client)
-    data = {"amount": {"currency": "EUR", "value": "35.09"}, "interval": "1 month", "description": "Basis #1", "webhookUrl": "https://portal.example/webhooks/mollie/"}
+    data = {
+        "amount": {"currency": "EUR", "value": "35.09"},
+        "interval": "1 month",
+        "description": "Basis #1",
+        "webhookUrl": "https://portal.example/webhooks/mollie/",
+    }
     with pytest.raises(UnprocessableEntityError):
         customer.subscriptions.create(data)
     payment = client.payments.create({**FIRST, "customerId": customer.id})
@@ -153,7 +160,9 @@ def test_a_cancelled_subscription_cannot_be_updated(mollie_sandbox):
     client = mollie.client()
     customer = Customer({"id": _customer(client).id}, client)
     controls.set_status(client.payments.create({**FIRST, "customerId": customer.id}).id, "paid")
-    subscription = customer.subscriptions.create({"amount": {"currency": "EUR", "value": "1.00"}, "interval": "1 month", "description": "x"})
+    subscription = customer.subscriptions.create(
+        {"amount": {"currency": "EUR", "value": "1.00"}, "interval": "1 month", "description": "x"}
+    )
     cancelled = customer.subscriptions.delete(subscription.id)
     assert cancelled.status == "canceled" and cancelled.canceled_at
     with pytest.raises(UnprocessableEntityError):
@@ -189,7 +198,9 @@ def test_the_control_page_is_for_staff_only(mollie_sandbox, client, make_user):
     response = client.get(url)
     assert response.status_code == HTTPStatus.OK
     assert "Sandbox-bediening" in response.content.decode()
-    page = client.post(url, {"action": "fault", "kind": "http_500", "target": "POST payments", "count": "2"}, follow=True)
+    page = client.post(
+        url, {"action": "fault", "kind": "http_500", "target": "POST payments", "count": "2"}, follow=True
+    )
     assert "Storing ingesteld: http_500 POST payments ×2" in page.content.decode()
     page = client.post(url, {"action": "charge", "object_id": "sub_doesnotexist"}, follow=True)
     assert "No subscription exists with token sub_doesnotexist." in page.content.decode()

@@ -18,10 +18,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_a_failing_webhook_is_retried_on_mollies_schedule_then_given_up(mollie_sandbox):
     client = mollie.client()
-    payment = client.payments.create({
-        "amount": {"currency": "EUR", "value": "1.00"}, "description": "x", "redirectUrl": "https://x.example/",
-        "webhookUrl": mollie_sandbox.url + "/geen-webhook-hier/",
-    })
+    payment = client.payments.create(
+        {
+            "amount": {"currency": "EUR", "value": "1.00"},
+            "description": "x",
+            "redirectUrl": "https://x.example/",
+            "webhookUrl": mollie_sandbox.url + "/geen-webhook-hier/",
+        }
+    )
     start = timezone.now()
     with time_machine.travel(start, tick=False) as clock:
         controls.set_status(payment.id, "paid")

@@ -27,8 +27,14 @@ def subscription(customer) -> Subscription:
     plan = Plan.objects.create(name="Basis", price=Decimal("29.00"))
     link = MollieCustomer.objects.create(user=customer, mollie_id="cst_statetest")
     subscription = Subscription.objects.create(
-        user=customer, customer=link, plan=plan, status=Subscription.Status.ACTIVE, amount_net=Decimal("29.00"),
-        vat_rate=Decimal("21"), amount_gross=Decimal("35.09"), current_period_end=datetime(2030, 2, 1, tzinfo=UTC).date(),
+        user=customer,
+        customer=link,
+        plan=plan,
+        status=Subscription.Status.ACTIVE,
+        amount_net=Decimal("29.00"),
+        vat_rate=Decimal("21"),
+        amount_gross=Decimal("35.09"),
+        current_period_end=datetime(2030, 2, 1, tzinfo=UTC).date(),
     )
     MollieSubscription.objects.create(subscription=subscription, mollie_id="sub_statetest")
     return subscription
@@ -36,10 +42,19 @@ def subscription(customer) -> Subscription:
 
 def _remote(mollie_id: str, status: str, refunded: str = "0.00") -> mollie.RemotePayment:
     return mollie.RemotePayment(
-        id=mollie_id, status=status, amount=Decimal("35.09"), amount_refunded=Decimal(refunded), amount_charged_back=Decimal("0"),
-        sequence_type="recurring", customer_id="cst_statetest", mandate_id="mdt_x", subscription_id="sub_statetest",
+        id=mollie_id,
+        status=status,
+        amount=Decimal("35.09"),
+        amount_refunded=Decimal(refunded),
+        amount_charged_back=Decimal("0"),
+        sequence_type="recurring",
+        customer_id="cst_statetest",
+        mandate_id="mdt_x",
+        subscription_id="sub_statetest",
         paid_at=datetime(2030, 2, 1, 3, tzinfo=UTC) if status == "paid" else None,
-        created_at=datetime(2030, 2, 1, 2, tzinfo=UTC), checkout_url="", metadata={},
+        created_at=datetime(2030, 2, 1, 2, tzinfo=UTC),
+        checkout_url="",
+        metadata={},
     )
 
 
@@ -56,7 +71,9 @@ def test_any_order_of_answers_ends_in_the_furthest_status(subscription, statuses
     else:
         assert payment.status == max(statuses, key=lambda s: Payment.RANK[s])
     assert Invoice.objects.filter(payment=payment).count() == (1 if payment.status == "paid" else 0)
-    assert AuditEvent.objects.filter(action="payment.paid", target_id=str(payment.pk)).count() == (1 if payment.status == "paid" else 0)
+    assert AuditEvent.objects.filter(action="payment.paid", target_id=str(payment.pk)).count() == (
+        1 if payment.status == "paid" else 0
+    )
 
 
 def test_a_stale_answer_does_not_undo_a_refund(subscription):

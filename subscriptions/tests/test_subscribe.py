@@ -85,18 +85,27 @@ def test_subscribing_sends_the_customer_to_mollies_checkout(subscribe, customer,
     subscription = payment.subscription
     assert subscription.status == Subscription.Status.PENDING and subscription.user == customer
     remote = SandboxObject.objects.get(pk=payment.mollie_id).data
-    assert remote["sequenceType"] == "first" and remote["customerId"] == MollieCustomer.objects.get(user=customer).mollie_id
+    assert (
+        remote["sequenceType"] == "first"
+        and remote["customerId"] == MollieCustomer.objects.get(user=customer).mollie_id
+    )
     assert remote["amount"] == {"currency": "EUR", "value": "35.09"}
     assert remote["webhookUrl"].endswith("/webhooks/mollie/")
     assert remote["locale"] == "nl_NL"
-    assert actions(subject_id=customer.pk)[:3] == ["subscription.created", "payment.created", "payment.customer_created"]
+    assert actions(subject_id=customer.pk)[:3] == [
+        "subscription.created",
+        "payment.created",
+        "payment.customer_created",
+    ]
 
 
 def test_paying_activates_the_subscription_and_schedules_the_next_charges(subscribe, customer, logged_in):
     today = timezone.localdate()
     response, payment = subscribe()
     paid = checkout(response["Location"], "paid")
-    assert paid.status_code == HTTPStatus.FOUND and paid["Location"].endswith(f"/portal/abonnement/betaling/{payment.pk}/")
+    assert paid.status_code == HTTPStatus.FOUND and paid["Location"].endswith(
+        f"/portal/abonnement/betaling/{payment.pk}/"
+    )
     payment.refresh_from_db()
     subscription = Subscription.objects.get(pk=payment.subscription_id)
     assert payment.status == Payment.Status.PAID and payment.paid_at is not None
@@ -109,7 +118,12 @@ def test_paying_activates_the_subscription_and_schedules_the_next_charges(subscr
     assert remote.data["amount"] == {"currency": "EUR", "value": "35.09"} and remote.data["interval"] == "1 month"
     assert subscription.active_remote().mollie_id == remote.id
     invoice = Invoice.objects.get(payment=payment)
-    assert (invoice.amount_net, invoice.vat_rate, invoice.vat_amount, invoice.amount_gross) == (Decimal("29.00"), Decimal("21.0"), Decimal("6.09"), Decimal("35.09"))
+    assert (invoice.amount_net, invoice.vat_rate, invoice.vat_amount, invoice.amount_gross) == (
+        Decimal("29.00"),
+        Decimal("21.0"),
+        Decimal("6.09"),
+        Decimal("35.09"),
+    )
     page = logged_in.get(paid["Location"]).content.decode()
     assert "Betaling ontvangen." in page and "Uw abonnement is actief" in page
     with translation.override("nl"):
@@ -118,10 +132,17 @@ def test_paying_activates_the_subscription_and_schedules_the_next_charges(subscr
     overview = logged_in.get("/portal/abonnement/").content.decode()
     assert f"Betaald tot en met {last_paid_day}; op {next_charge} volgt de volgende automatische betaling." in overview
     assert invoice.description == "Exact koppeling Basis (per maand)"  # the product's name once
-    assert SandboxObject.objects.get(pk=payment.mollie_id).data["description"] == "Exact koppeling Basis: eerste termijn"
-    assert {"payment.paid", "subscription.activated", "payment.invoice_issued", "subscription.scheduled"} <= set(actions(subject_id=customer.pk))
+    assert (
+        SandboxObject.objects.get(pk=payment.mollie_id).data["description"] == "Exact koppeling Basis: eerste termijn"
+    )
+    assert {"payment.paid", "subscription.activated", "payment.invoice_issued", "subscription.scheduled"} <= set(
+        actions(subject_id=customer.pk)
+    )
     activated = AuditEvent.objects.get(subject_id=customer.pk, action="subscription.activated")
-    assert activated.changes["mandate_id"] == [None, subscription.mandate_id]  # the mandate is evidenced with the activation
+    assert activated.changes["mandate_id"] == [
+        None,
+        subscription.mandate_id,
+    ]  # the mandate is evidenced with the activation
 
 
 def test_the_return_page_asks_mollie_when_no_webhook_came(subscribe, logged_in):
@@ -195,7 +216,9 @@ def test_an_eu_business_with_a_vat_id_pays_without_vat_and_the_invoice_says_reve
         ("", "BE", False),
     ],
 )
-def test_reverse_charge_needs_a_vat_id_of_the_billing_country_outside_the_netherlands(customer, vat_id, country, reverse_charge):
+def test_reverse_charge_needs_a_vat_id_of_the_billing_country_outside_the_netherlands(
+    customer, vat_id, country, reverse_charge
+):
     from subscriptions.services import vat_treatment
 
     profile = profile_for(customer)
@@ -205,7 +228,9 @@ def test_reverse_charge_needs_a_vat_id_of_the_billing_country_outside_the_nether
     assert vat_treatment(user=fresh) == ((Decimal("0"), True) if reverse_charge else (Decimal("21"), False))
 
 
-def test_a_customer_that_no_longer_qualifies_for_reverse_charge_gets_dutch_vat_within_the_amount_paid(subscribe, customer):
+def test_a_customer_that_no_longer_qualifies_for_reverse_charge_gets_dutch_vat_within_the_amount_paid(
+    subscribe, customer
+):
     profile = profile_for(customer)
     profile.company_name, profile.vat_id, profile.country = "Dupont SPRL", "BE0123456789", "BE"
     profile.save()
@@ -217,7 +242,11 @@ def test_a_customer_that_no_longer_qualifies_for_reverse_charge_gets_dutch_vat_w
     charge = controls.charge(subscription.active_remote().mollie_id)
     invoice = Invoice.objects.get(payment__mollie_id=charge.id)
     assert not invoice.reverse_charge and invoice.vat_rate == Decimal("21")
-    assert (invoice.amount_net, invoice.vat_amount, invoice.amount_gross) == (Decimal("23.97"), Decimal("5.03"), Decimal("29.00"))
+    assert (invoice.amount_net, invoice.vat_amount, invoice.amount_gross) == (
+        Decimal("23.97"),
+        Decimal("5.03"),
+        Decimal("29.00"),
+    )
     event = AuditEvent.objects.get(action="payment.invoice_issued", target_id=str(invoice.pk))
     assert event.changes["vat_rate"] == ["0.0", "21"]
 
@@ -264,7 +293,9 @@ def test_recurring_charges_are_recorded_and_extend_the_paid_period(subscribe):
     subscription = Subscription.objects.get(pk=payment.subscription_id)
     first_end = subscription.current_period_end
     remote_id = subscription.active_remote().mollie_id
-    with time_machine.travel(timezone.make_aware(timezone.datetime.combine(first_end, timezone.datetime.min.time())).replace(hour=10)):
+    with time_machine.travel(
+        timezone.make_aware(timezone.datetime.combine(first_end, timezone.datetime.min.time())).replace(hour=10)
+    ):
         charge = controls.charge(remote_id)
     recurring = Payment.objects.get(mollie_id=charge.id)
     assert recurring.sequence_type == Payment.Sequence.RECURRING and recurring.status == Payment.Status.PAID

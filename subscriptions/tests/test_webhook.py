@@ -63,7 +63,9 @@ def test_malformed_or_tampered_bodies_change_nothing(client, body, open_payment)
 
 def test_a_huge_body_is_refused_without_reading_it(client, open_payment):
     before = _state()
-    response = client.post(URL, data="id=tr_abcdef&x=" + "A" * 5_000_000, content_type="application/x-www-form-urlencoded")
+    response = client.post(
+        URL, data="id=tr_abcdef&x=" + "A" * 5_000_000, content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code == HTTPStatus.REQUEST_ENTITY_TOO_LARGE
     assert _state() == before
 
@@ -82,7 +84,12 @@ def test_an_unknown_id_gets_200_and_changes_nothing(client, open_payment):
 def test_a_payment_of_someone_else_at_mollie_is_ignored(client, mollie_sandbox, open_payment):
     api_client = mollie.client()
     stranger = api_client.payments.create(
-        {"amount": {"currency": "EUR", "value": "1.00"}, "description": "x", "redirectUrl": "https://x.example/", "metadata": {"payment": open_payment.pk}}
+        {
+            "amount": {"currency": "EUR", "value": "1.00"},
+            "description": "x",
+            "redirectUrl": "https://x.example/",
+            "metadata": {"payment": open_payment.pk},
+        }
     )
     controls.add_fault("webhook_drop")
     controls.set_status(stranger.id, "paid")

@@ -19,16 +19,22 @@ def test_a_paid_checkout_activates_the_subscription_through_the_worker(sandbox_w
     paid = checkout(response["Location"], "paid")
     assert paid.status_code == 302
     # The checkout answered before anything was applied: the webhook is still to come.
-    sandbox_worker.wait_until(lambda: SandboxWebhook.objects.filter(object_id=payment.mollie_id, status="delivered").exists())
+    sandbox_worker.wait_until(
+        lambda: SandboxWebhook.objects.filter(object_id=payment.mollie_id, status="delivered").exists()
+    )
     sandbox_worker.wait_until(lambda: Payment.objects.get(pk=payment.pk).status == Payment.Status.PAID)
-    sandbox_worker.wait_until(lambda: MollieSubscription.objects.filter(subscription_id=payment.subscription_id).exists())
+    sandbox_worker.wait_until(
+        lambda: MollieSubscription.objects.filter(subscription_id=payment.subscription_id).exists()
+    )
     assert Subscription.objects.get(pk=payment.subscription_id).status == Subscription.Status.ACTIVE
 
 
 def test_recurring_charges_arrive_through_the_worker_even_out_of_order(sandbox_worker, subscribe):
     response, payment = subscribe()
     checkout(response["Location"], "paid")
-    link = sandbox_worker.wait_until(lambda: MollieSubscription.objects.filter(subscription_id=payment.subscription_id).first())
+    link = sandbox_worker.wait_until(
+        lambda: MollieSubscription.objects.filter(subscription_id=payment.subscription_id).first()
+    )
     first_end = Subscription.objects.get(pk=payment.subscription_id).current_period_end
     controls.add_fault("webhook_hold", count=3)
     charges = [controls.charge(link.mollie_id) for _ in range(3)]

@@ -36,10 +36,12 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(report.as_dict(), indent=2))
         elif report.ok:
-            self.stdout.write(self.style.SUCCESS(
-                f"audit trail intact: {report.events} events in {report.chains} chains, {report.redacted} redacted; "
-                f"checkpoint {report.checkpoint or '(none yet)'}; {report.events_per_second:,.0f} events/s"
-            ))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"audit trail intact: {report.events} events in {report.chains} chains, {report.redacted} redacted; "
+                    f"checkpoint {report.checkpoint or '(none yet)'}; {report.events_per_second:,.0f} events/s"
+                )
+            )
             for note in report.notes:
                 self.stdout.write(note)
         else:

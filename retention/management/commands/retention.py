@@ -100,14 +100,17 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"{'policy':<18} {'period':<22} {'action':<10} {'due now':>9} {'next 30d':>9} {'held':>6}")
         for row in rows:
-            self.stdout.write(f"{row['policy']:<18} {row['period']:<22} {row['end_action']:<10} "
-                              f"{row['due_now']:>9} {row['due_next_30_days']:>9} {row['held']:>6}")
+            self.stdout.write(
+                f"{row['policy']:<18} {row['period']:<22} {row['end_action']:<10} "
+                f"{row['due_now']:>9} {row['due_next_30_days']:>9} {row['held']:>6}"
+            )
 
     def do_enforce(self, options: dict) -> None:
         policy = options.get("policy")
         if policy is not None and policy not in [c.name for c in registry.enforced_categories()]:
-            raise _bad(f"unknown policy {policy!r}; choose from: "
-                       f"{', '.join(c.name for c in registry.enforced_categories())}")
+            raise _bad(
+                f"unknown policy {policy!r}; choose from: {', '.join(c.name for c in registry.enforced_categories())}"
+            )
         if options["batch_size"] < 1:
             raise _bad("--batch-size must be at least 1")
         try:
@@ -121,11 +124,17 @@ class Command(BaseCommand):
         if options["json"]:
             self._json(result.as_dict())
             return
-        heading = "dry run: nothing changed; enforce would dispose of" if result.dry_run else f"run {result.run_id}: disposed of"
+        heading = (
+            "dry run: nothing changed; enforce would dispose of"
+            if result.dry_run
+            else f"run {result.run_id}: disposed of"
+        )
         self.stdout.write(heading)
         for policy_result in result.policies:
-            self.stdout.write(f"  {policy_result.policy:<18} {policy_result.disposed:>9} ({policy_result.end_action}; "
-                              f"held back {policy_result.held}; cutoff {_fmt(policy_result.cutoff)})")
+            self.stdout.write(
+                f"  {policy_result.policy:<18} {policy_result.disposed:>9} ({policy_result.end_action}; "
+                f"held back {policy_result.held}; cutoff {_fmt(policy_result.cutoff)})"
+            )
         self.stdout.write(f"  {'total':<18} {result.total:>9}")
 
     def do_hold_add(self, options: dict) -> None:
@@ -149,9 +158,15 @@ class Command(BaseCommand):
     def do_hold_list(self, options: dict) -> None:
         holds = LegalHold.objects.all() if options["all"] else LegalHold.objects.active()
         rows = [
-            {"id": h.pk, "subject_id": h.subject_id, "user": h.user.get_username() if h.user else None,
-             "reason": h.reason, "created_at": h.created_at.isoformat(), "created_by": h.created_by,
-             "released_at": h.released_at.isoformat() if h.released_at else None}
+            {
+                "id": h.pk,
+                "subject_id": h.subject_id,
+                "user": h.user.get_username() if h.user else None,
+                "reason": h.reason,
+                "created_at": h.created_at.isoformat(),
+                "created_by": h.created_by,
+                "released_at": h.released_at.isoformat() if h.released_at else None,
+            }
             for h in holds.select_related("user").order_by("pk")
         ]
         if options["json"]:
@@ -161,20 +176,33 @@ class Command(BaseCommand):
             self.stdout.write("no legal holds")
         for row in rows:
             state = f"released {row['released_at'][:16]}" if row["released_at"] else "active"
-            self.stdout.write(f"#{row['id']:<5} {row['user'] or '(erased)'} (id {row['subject_id']}) "
-                              f"{state}; since {row['created_at'][:16]} by {row['created_by']}: {row['reason']}")
+            self.stdout.write(
+                f"#{row['id']:<5} {row['user'] or '(erased)'} (id {row['subject_id']}) "
+                f"{state}; since {row['created_at'][:16]} by {row['created_by']}: {row['reason']}"
+            )
 
     def do_explain(self, options: dict) -> None:
         user = self._user(options["user"])
         items = services.explain(user=user)
         if options.get("json"):
-            self._json([
-                {"category": i.category.name, "held": i.held, "legal_basis": str(i.category.legal_basis),
-                 "removal_at": i.removal_at.isoformat() if i.removal_at else None, "note": i.note, "on_hold": i.on_hold}
-                for i in items
-            ])
+            self._json(
+                [
+                    {
+                        "category": i.category.name,
+                        "held": i.held,
+                        "legal_basis": str(i.category.legal_basis),
+                        "removal_at": i.removal_at.isoformat() if i.removal_at else None,
+                        "note": i.note,
+                        "on_hold": i.on_hold,
+                    }
+                    for i in items
+                ]
+            )
             return
-        self.stdout.write(f"{user.get_username()} (id {user.pk})" + (" — UNDER LEGAL HOLD: nothing is disposed" if any(i.on_hold for i in items) else ""))
+        self.stdout.write(
+            f"{user.get_username()} (id {user.pk})"
+            + (" — UNDER LEGAL HOLD: nothing is disposed" if any(i.on_hold for i in items) else "")
+        )
         for item in items:
             when = _fmt(item.removal_at) if item.removal_at else item.note or "-"
             kept = "kept" if item.held else "none"
@@ -188,6 +216,13 @@ class Command(BaseCommand):
         if path.exists() and path.is_dir():
             raise _bad(f"{path} is a directory")
         data = services.export_for_ops(user=user)
-        path.write_text(json.dumps({"user": user.get_username(), "exported_at": services.now().isoformat(),
-                                    "categories": data}, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+        path.write_text(
+            json.dumps(
+                {"user": user.get_username(), "exported_at": services.now().isoformat(), "categories": data},
+                indent=2,
+                ensure_ascii=False,
+                default=str,
+            ),
+            encoding="utf-8",
+        )
         self.stdout.write(f"wrote {path} ({len(data)} categories)")

@@ -21,7 +21,9 @@ class Command(BaseCommand):
         charge = sub.add_parser("charge", help="run the next charge of a subscription (sub_…)")
         charge.add_argument("subscription_id")
         charge.add_argument("--outcome", choices=engine.CHARGE_OUTCOMES, default="paid")
-        charge.add_argument("--retry", action="store_true", help="charge the last charge's date again (Mollie retrying a failed charge)")
+        charge.add_argument(
+            "--retry", action="store_true", help="charge the last charge's date again (Mollie retrying a failed charge)"
+        )
         status = sub.add_parser("status", help="set a payment's status (tr_…)")
         status.add_argument("payment_id")
         status.add_argument("status", choices=engine.PAYMENT_STATUSES)
@@ -31,7 +33,9 @@ class Command(BaseCommand):
             action.add_argument("--amount", type=Decimal)
         fault = sub.add_parser("fault", help="inject a fault into the next calls or webhooks")
         fault.add_argument("kind", choices=SandboxFault.Kind.values)
-        fault.add_argument("--target", default="*", help='e.g. "POST payments" or "GET payments/*" (default: every call)')
+        fault.add_argument(
+            "--target", default="*", help='e.g. "POST payments" or "GET payments/*" (default: every call)'
+        )
         fault.add_argument("--count", type=int, default=1)
         fault.add_argument("--delay", type=float, default=3.0, help="seconds, for timeouts")
         sub.add_parser("clear-faults", help="disarm every fault")
@@ -46,7 +50,9 @@ class Command(BaseCommand):
         action = options["action"]
         try:
             if action == "charge":
-                payment = controls.charge(options["subscription_id"], outcome=options["outcome"], retry=options["retry"])
+                payment = controls.charge(
+                    options["subscription_id"], outcome=options["outcome"], retry=options["retry"]
+                )
                 self.stdout.write(f"{payment.id} {payment.data['status']}")
             elif action == "status":
                 payment = controls.set_status(options["payment_id"], options["status"])
@@ -58,7 +64,9 @@ class Command(BaseCommand):
                 chargeback = controls.chargeback(options["payment_id"], options["amount"])
                 self.stdout.write(f"{chargeback.id} {chargeback.data['amount']['value']}")
             elif action == "fault":
-                fault = controls.add_fault(options["kind"], target=options["target"], count=options["count"], delay_seconds=options["delay"])
+                fault = controls.add_fault(
+                    options["kind"], target=options["target"], count=options["count"], delay_seconds=options["delay"]
+                )
                 self.stdout.write(f"armed: {fault}")
             elif action == "clear-faults":
                 self.stdout.write(f"cleared {controls.clear_faults()}")
@@ -67,9 +75,13 @@ class Command(BaseCommand):
             elif action == "deliver":
                 self.stdout.write(f"delivered {engine.webhooks_deliver_due()}")
             elif action == "list":
-                for obj in SandboxObject.objects.filter(kind__in=["subscription", "payment"]).order_by("-created_at")[:50]:
+                for obj in SandboxObject.objects.filter(kind__in=["subscription", "payment"]).order_by("-created_at")[
+                    :50
+                ]:
                     data = obj.data
-                    self.stdout.write(f"{obj.id}\t{data['status']}\t{data['amount']['value']}\t{data.get('nextPaymentDate') or data.get('sequenceType', '')}")
+                    self.stdout.write(
+                        f"{obj.id}\t{data['status']}\t{data['amount']['value']}\t{data.get('nextPaymentDate') or data.get('sequenceType', '')}"
+                    )
         except ApiError as exc:
             raise CommandError(exc.detail) from exc
         except ValueError as exc:
