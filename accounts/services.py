@@ -156,5 +156,30 @@ def email_verification_resend(*, user: User, by: User) -> str:
         target=address,
         changes={"email": [None, address.email]},
     )
-    transaction.on_commit(lambda: address.send_confirmation(signup=False))
+    request = _request_for_mail()
+    transaction.on_commit(lambda: _send_confirmation(address, request))
     return address.email
+
+
+def _request_for_mail():
+    """allauth builds links from a request: the current one (staff in the admin), or one for
+    the public address when there is none (a command)."""
+    from urllib.parse import urlsplit
+
+    from allauth.core import context as allauth_context
+    from django.conf import settings
+    from django.http import HttpRequest
+
+    if allauth_context.request is not None:
+        return allauth_context.request
+    site = urlsplit(settings.SITE_URL)
+    request = HttpRequest()
+    request.META = {"HTTP_HOST": site.netloc, "SERVER_NAME": site.hostname, "SERVER_PORT": str(site.port or 443)}
+    return request
+
+
+def _send_confirmation(address, request) -> None:
+    from allauth.core import context as allauth_context
+
+    with allauth_context.request_context(request):
+        address.send_confirmation(request, signup=False)
