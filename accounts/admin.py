@@ -206,7 +206,12 @@ CUSTOMER_ACTIONS: dict[str, CustomerAction] = {
             "hold", _("Bewaarplicht instellen"), StaffActionForm, _hold, lambda c: True, "retention.add_legalhold"
         ),
         CustomerAction(
-            "release", _("Bewaarplicht opheffen"), HoldReleaseForm, _release, lambda c: True, "retention.change_legalhold"
+            "release",
+            _("Bewaarplicht opheffen"),
+            HoldReleaseForm,
+            _release,
+            lambda c: True,
+            "retention.change_legalhold",
         ),
         CustomerAction("verify", _("Bevestigingsmail opnieuw sturen"), StaffActionForm, _verify, _is_open),
         CustomerAction(
@@ -273,7 +278,7 @@ class UserAdmin(AuditedModelAdminMixin, DjangoUserAdmin):
             self.message_user(
                 request,
                 gettext(
-                    "Een klant wordt niet verwijderd. Hef het account op (klantactie \u201cAccount opheffen\u201d): "
+                    "Een klant wordt niet verwijderd. Hef het account op met de klantactie 'Account opheffen': "
                     "het abonnement stopt, de klant krijgt bericht en de gegevens worden na de bewaartermijn gewist."
                 ),
                 messages.ERROR,
@@ -326,9 +331,7 @@ class UserAdmin(AuditedModelAdminMixin, DjangoUserAdmin):
             raise PermissionDenied
         change_url = reverse("admin:accounts_user_change", args=[customer.pk])
         if not chosen.available(customer):
-            self.message_user(
-                request, gettext("Deze actie is voor deze klant nu niet mogelijk."), messages.WARNING
-            )
+            self.message_user(request, gettext("Deze actie is voor deze klant nu niet mogelijk."), messages.WARNING)
             return redirect(change_url)
         form = chosen.form(request.POST if request.method == "POST" else None, customer=customer)
         if request.method == "POST" and form.is_valid():

@@ -144,9 +144,7 @@ def email_verification_resend(*, user: User, by: User) -> str:
 
     if user.closed_at is not None:
         raise AccountError(_("Dit account is opgeheven."))
-    address = (
-        EmailAddress.objects.filter(user=user, verified=False).order_by("-primary", "pk").first()
-    )
+    address = EmailAddress.objects.filter(user=user, verified=False).order_by("-primary", "pk").first()
     if address is None:
         raise AccountError(_("Alle e-mailadressen van deze klant zijn al bevestigd."))
     record(

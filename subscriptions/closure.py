@@ -106,15 +106,11 @@ def closure_outcome(*, user, closing_day: date | None = None) -> ClosureOutcome:
     invoices = Invoice.objects.filter(payment__subscription=subscription).select_related("payment")
     last_invoice = invoices.order_by("-issued_on", "-number").first()
     current = (
-        invoices.filter(
-            payment__status=Payment.Status.PAID, period_start__lte=closing_day, period_end__gte=closing_day
-        )
+        invoices.filter(payment__status=Payment.Status.PAID, period_start__lte=closing_day, period_end__gte=closing_day)
         .order_by("-period_end", "-pk")
         .first()
     )
-    charge_in_progress = Payment.objects.filter(
-        subscription=subscription, status__in=Payment.OPEN_STATUSES
-    ).exists()
+    charge_in_progress = Payment.objects.filter(subscription=subscription, status__in=Payment.OPEN_STATUSES).exists()
     arrears = subscription.dunning_amount if subscription.status == Subscription.Status.SUSPENDED else None
     if current is None:
         return ClosureOutcome(

@@ -244,7 +244,7 @@ def test_forged_ids_of_another_customer_are_refused_and_nothing_changes(admin_cl
 
 @pytest.mark.django_db
 def test_unknown_customers_actions_and_staff_targets_are_not_found(admin_client, customer, staff):
-    assert admin_client.get(f"/admin/accounts/user/99999999/klantactie/close/").status_code == 404
+    assert admin_client.get("/admin/accounts/user/99999999/klantactie/close/").status_code == 404
     assert admin_client.get(action_url(customer, "erase")).status_code == 404
     assert admin_client.get(action_url(staff, "close")).status_code == 404
 
@@ -282,10 +282,14 @@ def test_staff_without_the_permission_cannot_use_the_actions(make_user, customer
 
 
 @pytest.mark.django_db
-def test_staff_cancel_a_subscription_of_this_customer_at_once(admin_client, staff, customer, django_capture_on_commit_callbacks):
+def test_staff_cancel_a_subscription_of_this_customer_at_once(
+    admin_client, staff, customer, django_capture_on_commit_callbacks
+):
     subscription = live_subscription(customer)
     with django_capture_on_commit_callbacks(execute=False):  # (the push to Mollie is tested in subscriptions)
-        response = admin_client.post(action_url(customer, "cancel"), {"subscription": subscription.pk, "reason": "fraude"})
+        response = admin_client.post(
+            action_url(customer, "cancel"), {"subscription": subscription.pk, "reason": "fraude"}
+        )
     assert response.status_code == HTTPStatus.FOUND
     subscription.refresh_from_db()
     assert subscription.status == "canceled" and subscription.end_reason == "fraude"

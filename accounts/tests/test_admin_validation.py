@@ -148,8 +148,16 @@ def test_a_first_or_last_name_with_markup_is_refused(admin_client, customer, nam
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("price", "0"), ("price", "-5"), ("price", "abc"), ("price", "1" * 20), ("name", "<b>Pro</b>"), ("name", " "),
-     ("description", "<script>x</script>"), ("interval", "week")],
+    [
+        ("price", "0"),
+        ("price", "-5"),
+        ("price", "abc"),
+        ("price", "1" * 20),
+        ("name", "<b>Pro</b>"),
+        ("name", " "),
+        ("description", "<script>x</script>"),
+        ("interval", "week"),
+    ],
 )
 def test_a_plan_with_a_bad_name_price_or_interval_is_refused(admin_client, field, value):
     data = {"name": "Pro", "description": "Twee koppelingen", "price": "49.00", "interval": "month", "active": "on"}

@@ -17,7 +17,7 @@ from accounts import services
 RESET = "/accounts/password/reset/"
 SIGNUP = "/accounts/signup/"
 LOGIN = "/accounts/login/"
-CLOSED_ON = datetime(2026, 1, 10, 12, 0)
+CLOSED_ON = datetime(2026, 1, 10, 12, 0)  # noqa: DTZ001  (made aware where used)
 
 
 @pytest.fixture
@@ -53,9 +53,7 @@ def test_a_password_reset_for_a_closed_account_mails_that_it_is_closed_and_until
 def test_signing_up_with_a_closed_accounts_address_mails_that_it_is_closed(closed, password):
     data = {"username": "nieuwenaam", "email": "jansen@example.com", "password1": password, "password2": password}
     response = Client().post(SIGNUP, data, follow=True)
-    fresh = Client().post(
-        SIGNUP, {**data, "username": "ietsanders", "email": "vreemde@example.com"}, follow=True
-    )
+    fresh = Client().post(SIGNUP, {**data, "username": "ietsanders", "email": "vreemde@example.com"}, follow=True)
     assert response.redirect_chain[-1][0] == fresh.redirect_chain[-1][0]  # the same page for both
     to_closed = [m for m in mail.outbox if m.to == ["jansen@example.com"]]
     assert len(to_closed) == 1

@@ -4,7 +4,7 @@ the outcome first and the mail repeats it. Both sides of each boundary, with tim
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from decimal import Decimal
 
 import pytest
@@ -24,11 +24,11 @@ from subscriptions.tests.conftest import checkout
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # 1 March 2026: the first period is 1-31 March (31 days), the second 1-30 April (30 days).
-START = datetime(2026, 3, 1, 10, 0)
+START = datetime(2026, 3, 1, 10, 0)  # noqa: DTZ001  (made aware where used)
 
 
 def at(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> datetime:
-    return timezone.make_aware(datetime.combine(datetime(year, month, day).date(), time(hour, minute)))
+    return timezone.make_aware(datetime.combine(date(year, month, day), time(hour, minute)))
 
 
 @pytest.fixture
@@ -90,7 +90,7 @@ def test_closing_on_the_last_day_of_the_paid_period_refunds_nothing(paid, custom
 def test_closing_on_the_first_day_of_a_new_period_before_its_charge_came_in_refunds_nothing(paid, customer):
     """Paid through 31 March; on 1 April the next charge is not paid yet: nothing to refund,
     and Mollie's subscription is cancelled so no charge follows."""
-    outcome = closure.closure_outcome(user=customer, closing_day=datetime(2026, 4, 1).date())
+    outcome = closure.closure_outcome(user=customer, closing_day=date(2026, 4, 1))
     assert outcome.invoice is None and outcome.refund == 0
     close(customer, at(2026, 4, 1, 0, 10))
     assert refunds() == []
@@ -101,7 +101,7 @@ def test_closing_on_the_first_day_of_a_new_period_just_paid_refunds_all_but_that
     with time_machine.travel(at(2026, 4, 1, 6)):
         controls.charge(paid.active_remote().mollie_id, outcome="paid")
     paid.refresh_from_db()
-    assert paid.current_period_end == datetime(2026, 5, 1).date()
+    assert paid.current_period_end == date(2026, 5, 1)
     page = close(customer, at(2026, 4, 1, 9), logged_in)
     # 30-day April period, 1 April used: 29/30 of € 35,09 = € 33,920... → € 33,92
     assert "U krijgt € 33,92 (incl. btw) terug" in page
