@@ -104,6 +104,7 @@ class RefundForm(StaffActionForm):
         min_value=Decimal("0.01"),
         max_digits=10,
         decimal_places=2,
+        localize=True,  # "10,00" as a Dutch staff member types it
         help_text=_("Leeg: alles wat nog niet is terugbetaald."),
     )
 
@@ -238,10 +239,15 @@ CUSTOMER_ACTIONS: dict[str, CustomerAction] = {
 def _refusals() -> tuple[type[Exception], ...]:
     """The exceptions with which a service refuses a request (their message is shown)."""
     from retention.services import RetentionError
-    from subscriptions.mollie import MollieError
     from subscriptions.services import BillingError
 
-    return (services.AccountError, RetentionError, BillingError, MollieError)
+    return (services.AccountError, RetentionError, BillingError)
+
+
+def _mollie_errors() -> tuple[type[Exception], ...]:
+    from subscriptions.mollie import MollieError
+
+    return (MollieError,)
 
 
 @admin.register(User)
@@ -337,6 +343,14 @@ class UserAdmin(AuditedModelAdminMixin, DjangoUserAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 message = self._perform(request, chosen, customer, form.cleaned_data)
+            except _mollie_errors():
+                form.add_error(
+                    None,
+                    gettext(
+                        "Mollie gaf geen bruikbaar antwoord. Probeer het later opnieuw: dezelfde aanvraag wordt "
+                        "nooit twee keer uitgevoerd."
+                    ),
+                )
             except _refusals() as exc:
                 form.add_error(None, str(exc))
             else:

@@ -852,5 +852,7 @@ EN.update(
         ),
         "Uw laatste factuur is %(invoice)s.": "Your last invoice is %(invoice)s.",
         "Er is geen factuur opgesteld.": "No invoice was issued.",
+        "Mollie gaf geen bruikbaar antwoord. Probeer het later opnieuw: dezelfde aanvraag wordt nooit twee keer "
+        "uitgevoerd.": ("Mollie gave no usable answer. Try again later: the same request is never carried out twice."),
     }
 )
