@@ -267,11 +267,16 @@ class UserAdmin(AuditedModelAdminMixin, DjangoUserAdmin):
 
     @staticmethod
     def _deletable(user: User) -> bool:
-        """Only staff accounts without any billing history are deleted; customers are closed
-        (retention erases them after the period)."""
+        """Only staff accounts that never were customers are deleted: no billing history and
+        not signed up through the portal (a customer made staff keeps the customer's rules).
+        Customers are closed; retention erases them after the period."""
+        from audit.models import AuditEvent
+
         if not user.is_staff:
             return False
-        return not (user.subscriptions.exists() or user.payments.exists() or user.invoices.exists())
+        if user.subscriptions.exists() or user.payments.exists() or user.invoices.exists():
+            return False
+        return not AuditEvent.objects.filter(action=Action.ACCOUNT_SIGNED_UP, subject_id=user.pk).exists()
 
     def has_delete_permission(self, request, obj=None) -> bool:
         if obj is not None and not self._deletable(obj):

@@ -101,6 +101,18 @@ def test_it_does_not_delete_a_staff_member_with_billing_history(admin_client, ma
 
 
 @pytest.mark.django_db
+def test_it_does_not_delete_a_customer_who_was_made_staff(admin_client, customer):
+    from audit.events import Action
+    from audit.services import record
+
+    record(Action.ACCOUNT_SIGNED_UP, actor=customer, subject=customer, target=customer)
+    customer.is_staff = True
+    customer.save()
+    admin_client.post(f"/admin/accounts/user/{customer.pk}/delete/", {"post": "yes"})
+    assert User.objects.filter(pk=customer.pk).exists()
+
+
+@pytest.mark.django_db
 def test_actief_and_the_login_address_are_read_only_for_a_customer(admin_client, customer):
     page = admin_client.get(f"/admin/accounts/user/{customer.pk}/change/")
     form = page.context["adminform"].form
