@@ -5,9 +5,16 @@ from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import translation
 
 from portal.client_ip import resolve_client_ip
+
+# allauth mails that answer "who has this address?" without the visitor being logged in: the
+# page shows the same for every address (no enumeration), and the mail to a closed account's
+# address says what is true for it instead.
+_ADDRESS_PROBE_MAILS = ("account/email/unknown_account", "account/email/account_already_exists")
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -16,7 +23,31 @@ class AccountAdapter(DefaultAccountAdapter):
         return resolve_client_ip(request) or "0.0.0.0"  # noqa: S104 (a key, not a bind address)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        if template_prefix in _ADDRESS_PROBE_MAILS:
+            from accounts.selectors import closed_account_facts, closed_user_for_email
+
+            closed = closed_user_for_email(email)
+            if closed is not None:
+                # A password reset finds no active account, and a signup finds the address
+                # taken: for a closed account both say it is closed, until when it is kept
+                # and how to reach support (never "register" or "reset your password").
+                from portal.mail import render_and_send
+
+                render_and_send(
+                    "accounts/email/closed_account_notice",
+                    to=[email],
+                    context={"username": closed.get_username(), **closed_account_facts(closed)},
+                    language=translation.get_language(),
+                )
+                return
         # Without django.contrib.sites allauth would greet with the request's host name
         # ("Hallo van 127.0.0.1:8000!"): mails name the product and the public address.
         site = SimpleNamespace(name=settings.PRODUCT_NAME, domain=urlsplit(settings.SITE_URL).netloc)
         super().send_mail(template_prefix, email, {"current_site": site, **context})
+
+    def respond_user_inactive(self, request: HttpRequest, user) -> HttpResponse:
+        # The visitor proved the password: the page may say when the account was closed
+        # and until when it is kept (the same facts as the closing mail).
+        from accounts.selectors import closed_account_facts
+
+        return render(request, "account/account_inactive.html", {"closed": closed_account_facts(user)})

@@ -1,26 +1,394 @@
+"""Customers and staff in the admin. Staff change a customer only through the services the
+customer's own pages use (the same validation, the same audit events): a customer is never
+deleted here (closing the account starts the retention clock instead), "Actief" and the
+login address are read only for customers, and the per-customer actions below call a
+service each, ask for a reason, and are recorded twice: the service's own event and an
+``admin.changed`` event naming the action and the reason. Staff need a second factor for
+all of it (``accounts.middleware.StaffMFARequiredMiddleware``)."""
+
 from __future__ import annotations
 
-from django.contrib import admin
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from http import HTTPStatus
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts import services, validation
+from accounts.forms import ProfileForm
 from accounts.models import Profile, User
 from audit.admin_audit import AuditedModelAdminMixin
+from audit.events import Action
+from audit.services import record
+
+
+class AdminProfileForm(ProfileForm):
+    """The customer's own profile form (KvK, VAT id, postcode, phone, plain text): what staff
+    type reaches an invoice only if a customer could have typed it."""
 
 
 class ProfileInline(admin.StackedInline):
     model = Profile
+    form = AdminProfileForm
     can_delete = False
     extra = 0
 
 
+class AdminUserChangeForm(UserChangeForm):
+    def _plain(self, name: str) -> str:
+        try:
+            return validation.plain_text(self.cleaned_data.get(name) or "")
+        except forms.ValidationError as exc:
+            raise forms.ValidationError(exc.messages) from exc
+
+    def clean_first_name(self) -> str:
+        return self._plain("first_name")
+
+    def clean_last_name(self) -> str:
+        return self._plain("last_name")
+
+
+# --- per-customer actions -----------------------------------------------------------------
+
+
+class StaffActionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reden (wordt vastgelegd in het logboek)"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        error_messages={"required": _("Geef een reden op.")},
+    )
+
+    def __init__(self, *args, customer: User, **kwargs) -> None:
+        self.customer = customer
+        super().__init__(*args, **kwargs)
+
+    def clean_reason(self) -> str:
+        reason = validation.plain_text(self.cleaned_data.get("reason") or "")
+        if not reason:
+            raise forms.ValidationError(_("Geef een reden op."), code="required")
+        return reason
+
+
+class CancelSubscriptionForm(StaffActionForm):
+    subscription = forms.ModelChoiceField(queryset=None, label=_("abonnement"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        from subscriptions.models import Subscription
+
+        super().__init__(*args, **kwargs)
+        self.fields["subscription"].queryset = Subscription.objects.filter(
+            user=self.customer, status__in=Subscription.LIVE
+        ).select_related("plan")
+
+
+class RefundForm(StaffActionForm):
+    payment = forms.ModelChoiceField(queryset=None, label=_("betaling"))
+    amount = forms.DecimalField(
+        label=_("bedrag (EUR, incl. btw)"),
+        required=False,
+        min_value=Decimal("0.01"),
+        max_digits=10,
+        decimal_places=2,
+        localize=True,  # "10,00" as a Dutch staff member types it
+        help_text=_("Leeg: alles wat nog niet is terugbetaald."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        from subscriptions.models import Payment
+
+        super().__init__(*args, **kwargs)
+        self.fields["payment"].queryset = Payment.objects.filter(
+            user=self.customer, status=Payment.Status.PAID
+        ).exclude(mollie_id=None)
+
+
+class HoldReleaseForm(StaffActionForm):
+    hold = forms.ModelChoiceField(queryset=None, label=_("bewaarplicht"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        from retention.models import LegalHold
+
+        super().__init__(*args, **kwargs)
+        self.fields["hold"].queryset = LegalHold.objects.active().filter(subject_id=self.customer.pk)
+
+
+def _close(request, customer, data) -> str:
+    services.account_close(user=customer, by=request.user, reason=data["reason"])
+    return gettext("Het account is opgeheven; de klant krijgt een bevestiging per e-mail.")
+
+
+def _reopen(request, customer, data) -> str:
+    services.account_reopen(user=customer, by=request.user, reason=data["reason"])
+    return gettext("Het account is heropend; het wordt niet meer gewist.")
+
+
+def _export(request, customer, data) -> str:
+    from retention import services as retention
+
+    retention.export_request(user=customer, by=request.user)
+    return gettext("De gegevensexport wordt gemaakt; de klant krijgt de downloadlink per e-mail.")
+
+
+def _hold(request, customer, data) -> str:
+    from retention import services as retention
+
+    retention.hold_add(user=customer, reason=data["reason"], by=request.user)
+    return gettext("Bewaarplicht ingesteld: de gegevens van deze klant worden niet gewist.")
+
+
+def _release(request, customer, data) -> str:
+    from retention import services as retention
+
+    retention.hold_release(hold_id=data["hold"].pk, by=request.user)
+    return gettext("Bewaarplicht opgeheven.")
+
+
+def _verify(request, customer, data) -> str:
+    email = services.email_verification_resend(user=customer, by=request.user)
+    return gettext("Bevestigingsmail opnieuw verstuurd naar %(email)s.") % {"email": email}
+
+
+def _cancel(request, customer, data) -> str:
+    from subscriptions import services as billing
+
+    billing.subscription_cancel_now(subscription=data["subscription"], by=request.user, reason=data["reason"])
+    return gettext("Het abonnement is direct beëindigd (ook bij Mollie).")
+
+
+def _refund(request, customer, data) -> str:
+    from subscriptions import services as billing
+
+    amount = billing.payment_refund(payment=data["payment"], by=request.user, amount=data.get("amount"))
+    return gettext("€ %(amount)s terugbetaling aangevraagd bij Mollie; de creditnota volgt.") % {"amount": amount}
+
+
+def _is_closed(customer: User) -> bool:
+    return customer.closed_at is not None
+
+
+def _is_open(customer: User) -> bool:
+    return customer.closed_at is None
+
+
+@dataclass(frozen=True)
+class CustomerAction:
+    name: str
+    label: str
+    form: type[StaffActionForm]
+    perform: Callable[[HttpRequest, User, dict], str]
+    available: Callable[[User], bool]
+    permission: str = "accounts.change_user"
+    # Mollie is called inside: not one transaction with our event (it is recorded after).
+    calls_mollie: bool = False
+
+
+CUSTOMER_ACTIONS: dict[str, CustomerAction] = {
+    action.name: action
+    for action in (
+        CustomerAction("close", _("Account opheffen"), StaffActionForm, _close, _is_open),
+        CustomerAction("reopen", _("Account heropenen"), StaffActionForm, _reopen, _is_closed),
+        CustomerAction("export", _("Gegevensexport starten"), StaffActionForm, _export, _is_open),
+        CustomerAction(
+            "hold", _("Bewaarplicht instellen"), StaffActionForm, _hold, lambda c: True, "retention.add_legalhold"
+        ),
+        CustomerAction(
+            "release",
+            _("Bewaarplicht opheffen"),
+            HoldReleaseForm,
+            _release,
+            lambda c: True,
+            "retention.change_legalhold",
+        ),
+        CustomerAction("verify", _("Bevestigingsmail opnieuw sturen"), StaffActionForm, _verify, _is_open),
+        CustomerAction(
+            "cancel",
+            _("Abonnement direct beëindigen"),
+            CancelSubscriptionForm,
+            _cancel,
+            lambda c: True,
+            "subscriptions.change_subscription",
+        ),
+        CustomerAction(
+            "refund",
+            _("Betaling terugbetalen"),
+            RefundForm,
+            _refund,
+            lambda c: True,
+            "subscriptions.change_payment",
+            calls_mollie=True,
+        ),
+    )
+}
+
+
+def _refusals() -> tuple[type[Exception], ...]:
+    """The exceptions with which a service refuses a request (their message is shown)."""
+    from retention.services import RetentionError
+    from subscriptions.services import BillingError
+
+    return (services.AccountError, RetentionError, BillingError)
+
+
+def _mollie_errors() -> tuple[type[Exception], ...]:
+    from subscriptions.mollie import MollieError
+
+    return (MollieError,)
+
+
 @admin.register(User)
 class UserAdmin(AuditedModelAdminMixin, DjangoUserAdmin):
+    form = AdminUserChangeForm
     list_display = ("username", "email", "is_staff", "is_active", "closed_at", "date_joined")
     list_filter = ("is_staff", "is_active", ("closed_at", admin.EmptyFieldListFilter))
-    readonly_fields = ("closed_at", "closed_reason", "last_login", "date_joined")
+    readonly_fields = ("closed_at", "closed_reason", "last_login", "date_joined", "customer_actions")
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
         (_("Opheffen"), {"fields": ("closed_at", "closed_reason")}),
+        (_("Klantacties"), {"fields": ("customer_actions",)}),
     )
     inlines = [ProfileInline]
+
+    # -- what staff may not do to a customer ------------------------------------------------
+
+    @staticmethod
+    def _deletable(user: User) -> bool:
+        """Only staff accounts that never were customers are deleted: no billing history and
+        not signed up through the portal (a customer made staff keeps the customer's rules).
+        Customers are closed; retention erases them after the period."""
+        from audit.models import AuditEvent
+
+        if not user.is_staff:
+            return False
+        if user.subscriptions.exists() or user.payments.exists() or user.invoices.exists():
+            return False
+        return not AuditEvent.objects.filter(action=Action.ACCOUNT_SIGNED_UP, subject_id=user.pk).exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and not self._deletable(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None and not self._deletable(obj):
+            self.message_user(
+                request,
+                gettext(
+                    "Een klant wordt niet verwijderd. Hef het account op met de klantactie 'Account opheffen': "
+                    "het abonnement stopt, de klant krijgt bericht en de gegevens worden na de bewaartermijn gewist."
+                ),
+                messages.ERROR,
+            )
+            return redirect(reverse("admin:accounts_user_change", args=[obj.pk]))
+        return super().delete_view(request, object_id, extra_context)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # one at a time, where the rule above is checked
+        return actions
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if obj is not None and not obj.is_staff:
+            # Closing and reopening are actions (with the retention clock); the login
+            # address changes through the customer's own verified e-mail management.
+            fields += ("is_active", "email")
+        return fields
+
+    # -- per-customer actions --------------------------------------------------------------
+
+    @admin.display(description=_("acties"))
+    def customer_actions(self, obj: User) -> str:
+        if obj is None or obj.pk is None or obj.is_staff:
+            return "—"
+        links = [
+            (reverse("admin:accounts_user_customer_action", args=[obj.pk, action.name]), action.label)
+            for action in CUSTOMER_ACTIONS.values()
+            if action.available(obj)
+        ]
+        return format_html("<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}</a></li>', links))
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/klantactie/<slug:action>/",
+                self.admin_site.admin_view(self.customer_action_view),
+                name="accounts_user_customer_action",
+            ),
+            *super().get_urls(),
+        ]
+
+    def customer_action_view(self, request: HttpRequest, object_id: int, action: str) -> HttpResponse:
+        chosen = CUSTOMER_ACTIONS.get(action)
+        customer = User.objects.filter(pk=object_id, is_staff=False).first()
+        if chosen is None or customer is None:
+            raise Http404
+        if not (self.has_change_permission(request, customer) and request.user.has_perm(chosen.permission)):
+            raise PermissionDenied
+        change_url = reverse("admin:accounts_user_change", args=[customer.pk])
+        if not chosen.available(customer):
+            self.message_user(request, gettext("Deze actie is voor deze klant nu niet mogelijk."), messages.WARNING)
+            return redirect(change_url)
+        form = chosen.form(request.POST if request.method == "POST" else None, customer=customer)
+        if request.method == "POST" and form.is_valid():
+            try:
+                message = self._perform(request, chosen, customer, form.cleaned_data)
+            except _mollie_errors():
+                form.add_error(
+                    None,
+                    gettext(
+                        "Mollie gaf geen bruikbaar antwoord. Probeer het later opnieuw: dezelfde aanvraag wordt "
+                        "nooit twee keer uitgevoerd."
+                    ),
+                )
+            except _refusals() as exc:
+                form.add_error(None, str(exc))
+            else:
+                self.message_user(request, message, messages.SUCCESS)
+                return redirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{chosen.label}: {customer.get_username()}",
+            "action": chosen,
+            "customer": customer,
+            "form": form,
+            "change_url": change_url,
+            "opts": self.model._meta,
+        }
+        status = HTTPStatus.BAD_REQUEST if form.errors else HTTPStatus.OK
+        return TemplateResponse(request, "admin/accounts/customer_action.html", context, status=status)
+
+    def _perform(self, request: HttpRequest, chosen: CustomerAction, customer: User, data: dict) -> str:
+        def audit() -> None:
+            record(
+                Action.ADMIN_CHANGED,
+                actor=request.user,
+                subject=customer,
+                target=customer,
+                changes={"admin_action": [None, chosen.name], "reason": [None, data["reason"]]},
+            )
+
+        if chosen.calls_mollie:  # never hold a transaction open around a Mollie call
+            message = chosen.perform(request, customer, data)
+            with transaction.atomic():
+                audit()
+            return message
+        with transaction.atomic():
+            message = chosen.perform(request, customer, data)
+            audit()
+        return message

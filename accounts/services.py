@@ -7,8 +7,10 @@ from allauth.usersessions.models import UserSession
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Profile, User
+from accounts.selectors import closed_account_facts, kept_until
 from audit.events import Action
 from audit.services import diff, record
 from portal.mail import send_later
@@ -62,8 +64,11 @@ def account_close(*, user: User, by: User, reason: str = "") -> User:
         target=user,
         changes={"closed_at": [None, user.closed_at.isoformat()], **({"reason": [None, reason]} if reason else {})},
     )
+    # A hook may return values for the closing mail (billing: what happened to the
+    # subscription and the money).
+    mail_extra: dict = {}
     for hook in CLOSE_HOOKS:
-        hook(user=user, by=by)
+        mail_extra.update(hook(user=user, by=by) or {})
     transaction.on_commit(lambda: _end_all_sessions(user))
     if user.email:
         send_later(
@@ -72,11 +77,107 @@ def account_close(*, user: User, by: User, reason: str = "") -> User:
             context={
                 "username": user.get_username(),
                 "closed_at": timezone.localtime(user.closed_at).strftime("%d-%m-%Y %H:%M"),
+                **closed_account_facts(user),
+                **mail_extra,
             },
         )
     return user
 
 
 # Billing and retention register callables here (``hook(user=..., by=...)``) that must run
-# inside the closing transaction, e.g. cancelling the subscription at Mollie.
+# inside the closing transaction, e.g. cancelling the subscription at Mollie. A hook may
+# return a dict of values for the closing mail.
 CLOSE_HOOKS: list = []
+
+
+class AccountError(Exception):
+    """A staff request the account services refuse (the message says why)."""
+
+
+def _reason(reason: str) -> str:
+    from accounts import validation
+
+    reason = validation.plain_text(reason or "")
+    if not reason:
+        raise AccountError(_("Geef een reden op."))
+    if len(reason) > 500:
+        raise AccountError(_("De reden is langer dan 500 tekens."))
+    return reason
+
+
+@transaction.atomic
+def account_reopen(*, user: User, by: User, reason: str) -> User:
+    """Staff reopen a closed account within its retention period: logins work again and the
+    erasure clock stops (it runs from ``closed_at``, which is cleared). A subscription ended
+    by the closure stays ended; the customer subscribes again. The customer is mailed."""
+    reason = _reason(reason)
+    user = get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    if user is None:
+        raise AccountError(_("Dit account bestaat niet meer."))
+    if user.closed_at is None:
+        raise AccountError(_("Dit account is niet opgeheven."))
+    last_day = kept_until(user)
+    if timezone.localdate() > last_day:
+        raise AccountError(_("De bewaartermijn van dit account is voorbij; het kan niet meer worden heropend."))
+    closed_at = user.closed_at
+    user.closed_at = None
+    user.closed_reason = ""
+    user.is_active = True
+    user.save(update_fields=["closed_at", "closed_reason", "is_active"])
+    record(
+        Action.ACCOUNT_REOPENED,
+        actor=by,
+        subject=user,
+        target=user,
+        changes={"closed_at": [closed_at.isoformat(), None], "is_active": [False, True], "reason": [None, reason]},
+    )
+    if user.email:
+        send_later("accounts/email/account_reopened", to=[user.email], context={"username": user.get_username()})
+    return user
+
+
+@transaction.atomic
+def email_verification_resend(*, user: User, by: User) -> str:
+    """Send the confirmation mail again for the customer's unverified primary address
+    (allauth builds and sends it after commit). Returns the address."""
+    from allauth.account.models import EmailAddress
+
+    if user.closed_at is not None:
+        raise AccountError(_("Dit account is opgeheven."))
+    address = EmailAddress.objects.filter(user=user, verified=False).order_by("-primary", "pk").first()
+    if address is None:
+        raise AccountError(_("Alle e-mailadressen van deze klant zijn al bevestigd."))
+    record(
+        Action.ACCOUNT_VERIFICATION_RESENT,
+        actor=by,
+        subject=user,
+        target=address,
+        changes={"email": [None, address.email]},
+    )
+    request = _request_for_mail()
+    transaction.on_commit(lambda: _send_confirmation(address, request))
+    return address.email
+
+
+def _request_for_mail():
+    """allauth builds links from a request: the current one (staff in the admin), or one for
+    the public address when there is none (a command)."""
+    from urllib.parse import urlsplit
+
+    from allauth.core import context as allauth_context
+    from django.conf import settings
+    from django.http import HttpRequest
+
+    if allauth_context.request is not None:
+        return allauth_context.request
+    site = urlsplit(settings.SITE_URL)
+    request = HttpRequest()
+    request.META = {"HTTP_HOST": site.netloc, "SERVER_NAME": site.hostname, "SERVER_PORT": str(site.port or 443)}
+    return request
+
+
+def _send_confirmation(address, request) -> None:
+    from allauth.core import context as allauth_context
+
+    with allauth_context.request_context(request):
+        address.send_confirmation(request, signup=False)

@@ -7,6 +7,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -38,7 +39,19 @@ def close_account(request: HttpRequest) -> HttpResponse:
         logout(request)
         return redirect("account_closed")
     status = HTTPStatus.BAD_REQUEST if form.errors else HTTPStatus.OK
-    return render(request, "accounts/close.html", {"form": form}, status=status)
+    return render(request, "accounts/close.html", {"form": form, **_closure_preview(request.user)}, status=status)
+
+
+def _closure_preview(user) -> dict:
+    """What closing now would mean: until when the account is kept, and what happens to a
+    live subscription and its money (the same outcome the closing mail repeats)."""
+    from accounts.personal_data import ACCOUNT_PERIOD
+    from subscriptions.closure import closure_outcome
+
+    return {
+        "kept_until": ACCOUNT_PERIOD.last_day(timezone.now()),
+        "billing": closure_outcome(user=user).as_context(),
+    }
 
 
 def closed(request: HttpRequest) -> HttpResponse:

@@ -68,6 +68,10 @@ class Action(models.TextChoices):
     SUBSCRIPTION_PAST_DUE = "subscription.past_due", _("Automatische betaling mislukt: betaling achterstallig")
     SUBSCRIPTION_PAYMENT_REMINDER = "subscription.payment_reminder", _("Betalingsherinnering verstuurd")
     SUBSCRIPTION_PAST_DUE_ENDED = "subscription.past_due_ended", _("Achterstallige betaling afgehandeld")
+    # --- backoffice ---
+    ACCOUNT_REOPENED = "account.reopened", _("Opgeheven account heropend")
+    ACCOUNT_VERIFICATION_RESENT = "account.verification_resent", _("Bevestigingsmail opnieuw verstuurd")
+    SUBSCRIPTION_CLOSURE_SETTLED = "subscription.closure_settled", _("Abonnement afgerekend bij opheffen account")
 
 
 class ActorKind(models.TextChoices):

@@ -168,6 +168,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Reminders and the end of unpaid subscriptions (subscriptions.services.dunning_run);
     # 08:00 UTC so the mails arrive in the (Dutch) morning.
     "billing-dunning-daily": {"task": "subscriptions.tasks.dunning", "schedule": crontab(hour=8, minute=0)},
+    # Charges paid after their account was closed are refunded in full (subscriptions.closure).
+    "billing-late-charges-after-closure": {
+        "task": "subscriptions.closure.refund_late_charges",
+        "schedule": crontab(minute=41),
+    },
 }
 
 # --- Authentication ---------------------------------------------------------------------

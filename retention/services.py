@@ -461,8 +461,10 @@ def export_expires_at(export: DataExport) -> datetime | None:
 
 
 @transaction.atomic
-def export_request(*, user) -> DataExport:
-    """Queue a data export for ``user``; while one is being made, that one is returned."""
+def export_request(*, user, by=None) -> DataExport:
+    """Queue a data export for ``user`` (asked by the customer, or by staff as ``by``; the
+    download link goes to the customer either way); while one is being made, that one is
+    returned."""
     from retention.tasks import build_export
 
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
@@ -470,7 +472,7 @@ def export_request(*, user) -> DataExport:
     if busy is not None:
         return busy
     export = DataExport.objects.create(user=user, requested_at=now())
-    record(Action.RETENTION_EXPORT_REQUESTED, actor=user, subject=user, target=export)
+    record(Action.RETENTION_EXPORT_REQUESTED, actor=by or user, subject=user, target=export)
     export_id = str(export.pk)
     transaction.on_commit(lambda: build_export.delay(export_id))
     return export

@@ -719,3 +719,140 @@ EN.update(
         "Onbekende actie.": "Unknown action.",
     }
 )
+
+# --- backoffice ---
+EN.update(
+    {
+        "bedrag (EUR, incl. btw)": "amount (EUR, incl. VAT)",
+        "Leeg: alles wat nog niet is terugbetaald.": "Empty: everything not refunded yet.",
+        "bewaarplicht": "legal hold",
+        "Het account is opgeheven; de klant krijgt een bevestiging per e-mail.": (
+            "The account is closed; the customer gets a confirmation by e-mail."
+        ),
+        "Het account is heropend; het wordt niet meer gewist.": "The account is reopened; it will no longer be erased.",
+        "De gegevensexport wordt gemaakt; de klant krijgt de downloadlink per e-mail.": (
+            "The data export is being made; the customer gets the download link by e-mail."
+        ),
+        "Bewaarplicht ingesteld: de gegevens van deze klant worden niet gewist.": (
+            "Legal hold placed: this customer's data will not be erased."
+        ),
+        "Bewaarplicht opgeheven.": "Legal hold released.",
+        "Bevestigingsmail opnieuw verstuurd naar %(email)s.": "Confirmation e-mail sent again to %(email)s.",
+        "Het abonnement is direct beëindigd (ook bij Mollie).": "The subscription has ended at once (at Mollie too).",
+        "€ %(amount)s terugbetaling aangevraagd bij Mollie; de creditnota volgt.": (
+            "Refund of € %(amount)s requested at Mollie; the credit note follows."
+        ),
+        "Account heropenen": "Reopen account",
+        "Gegevensexport starten": "Start data export",
+        "Bewaarplicht instellen": "Place legal hold",
+        "Bewaarplicht opheffen": "Release legal hold",
+        "Bevestigingsmail opnieuw sturen": "Resend confirmation e-mail",
+        "Abonnement direct beëindigen": "End subscription at once",
+        "Betaling terugbetalen": "Refund payment",
+        "Klantacties": "Customer actions",
+        "Een klant wordt niet verwijderd. Hef het account op met de klantactie 'Account opheffen': het abonnement "
+        "stopt, de klant krijgt bericht en de gegevens worden na de bewaartermijn gewist.": (
+            "A customer is never deleted. Close the account with the customer action 'Close account': the "
+            "subscription stops, the customer is told and the data is erased after the retention period."
+        ),
+        "Deze actie is voor deze klant nu niet mogelijk.": "This action is not possible for this customer now.",
+        "De reden is langer dan 500 tekens.": "The reason is longer than 500 characters.",
+        "Dit account bestaat niet meer.": "This account no longer exists.",
+        "Dit account is niet opgeheven.": "This account is not closed.",
+        "De bewaartermijn van dit account is voorbij; het kan niet meer worden heropend.": (
+            "The retention period of this account is over; it can no longer be reopened."
+        ),
+        "Dit account is opgeheven.": "This account is closed.",
+        "Alle e-mailadressen van deze klant zijn al bevestigd.": "All of this customer's e-mail addresses are confirmed.",
+        "Opgeheven account heropend": "Closed account reopened",
+        "Bevestigingsmail opnieuw verstuurd": "Confirmation e-mail sent again",
+        "Abonnement afgerekend bij opheffen account": "Subscription settled when the account was closed",
+        "Geef de abonnementsvorm een naam.": "Give the plan a name.",
+        "Het is opgeheven op %(closed_on)s. Wij bewaren de accountgegevens tot en met %(kept_until)s en wissen ze "
+        "daarna.": (
+            "It was closed on %(closed_on)s. We keep the account data until and including %(kept_until)s and erase "
+            "it after that."
+        ),
+        "Vragen, of wilt u het account terug? Neem binnen de bewaartermijn contact op met onze support: %(email)s "
+        "of %(phone)s.": (
+            "Questions, or do you want the account back? Contact our support within the retention period: "
+            "%(email)s or %(phone)s."
+        ),
+        "Na het opheffen kunt u niet meer inloggen en worden al uw sessies beëindigd.": (
+            "After closing you can no longer log in and all your sessions are ended."
+        ),
+        "Uw accountgegevens bewaren wij nog drie maanden, tot en met %(kept_until)s; daarna worden ze gewist. Tot "
+        "die dag kan onze support het account op uw verzoek heropenen.": (
+            "We keep your account data for three more months, until and including %(kept_until)s; after that it is "
+            "erased. Until that day our support can reopen the account at your request."
+        ),
+        "Factuurgegevens bewaren wij zeven jaar na het einde van uw abonnement, omdat de wet dat verplicht.": (
+            "We keep billing data for seven years after your subscription ends, because the law requires it."
+        ),
+        "Wat er met uw abonnement gebeurt": "What happens to your subscription",
+        "Wij bewaren uw accountgegevens tot en met %(kept_until)s en wissen ze daarna. Factuurgegevens bewaren wij "
+        "zeven jaar na het einde van uw abonnement, omdat de wet dat verplicht.": (
+            "We keep your account data until and including %(kept_until)s and erase it after that. We keep billing "
+            "data for seven years after your subscription ends, because the law requires it."
+        ),
+        "Op uw verzoek heeft onze support uw account voor %(PRODUCT_NAME)s heropend. U kunt weer inloggen; uw "
+        "gegevens worden niet meer gewist. Een abonnement dat bij het opheffen is beëindigd, blijft beëindigd: u "
+        "kunt in het portaal een nieuw abonnement afsluiten.": (
+            "At your request our support has reopened your %(PRODUCT_NAME)s account. You can log in again; your data "
+            "will no longer be erased. A subscription that ended with the closure stays ended: you can take out a "
+            "new subscription in the portal."
+        ),
+        "Heeft u hier niet om gevraagd? Neem dan direct contact met ons op.": (
+            "Did you not ask for this? Then contact us at once."
+        ),
+        "Uw account is heropend": "Your account has been reopened",
+        "Er is gevraagd om met dit e-mailadres een wachtwoord te herstellen of een account aan te maken bij "
+        "%(PRODUCT_NAME)s. Het account %(username)s bij dit adres is op %(closed_on)s opgeheven: inloggen, een "
+        "nieuw wachtwoord kiezen en opnieuw registreren met dit adres kan daarom niet.": (
+            "Someone asked to reset a password or to create an account at %(PRODUCT_NAME)s with this e-mail address. "
+            "The account %(username)s with this address was closed on %(closed_on)s: logging in, choosing a new "
+            "password and registering again with this address are therefore not possible."
+        ),
+        "Wij bewaren de accountgegevens tot en met %(kept_until)s en wissen ze daarna. Vanaf de dag daarna kunt u "
+        "met dit adres een nieuw account aanmaken.": (
+            "We keep the account data until and including %(kept_until)s and erase it after that. From the day after, "
+            "you can create a new account with this address."
+        ),
+        "Heeft u dit niet zelf gevraagd? Dan kunt u deze e-mail negeren.": (
+            "Did you not ask for this yourself? Then you can ignore this e-mail."
+        ),
+        "Home": "Home",
+        "Annuleren": "Cancel",
+        "Uw abonnement %(plan)s stopt direct, op %(ends_on)s. Daarna wordt er niets meer afgeschreven.": (
+            "Your %(plan)s subscription stops at once, on %(ends_on)s. Nothing is charged after that."
+        ),
+        "U heeft betaald tot en met %(paid_through)s (factuur %(invoice)s). Van die termijn van %(period_days)s "
+        "dagen gebruikt u er %(unused_days)s niet.": (
+            "You have paid up to and including %(paid_through)s (invoice %(invoice)s). Of that period of "
+            "%(period_days)s days you do not use %(unused_days)s."
+        ),
+        "U krijgt € %(refund)s (incl. btw) terug": "You get € %(refund)s (incl. VAT) back",
+        ", via Mollie op de rekening of kaart waarmee u betaalde, met een creditnota bij factuur %(invoice)s.": (
+            ", through Mollie to the account or card you paid with, with a credit note for invoice %(invoice)s."
+        ),
+        "U heeft betaald tot en met %(paid_through)s (factuur %(invoice)s). Dat is de dag van opheffen: er blijven "
+        "geen ongebruikte dagen over, dus er is geen terugbetaling.": (
+            "You have paid up to and including %(paid_through)s (invoice %(invoice)s). That is the day of closing: "
+            "no unused days are left, so there is no refund."
+        ),
+        "Uw abonnement was nog niet gestart. Wordt de eerste betaling toch nog voltooid, dan betalen wij die "
+        "volledig terug.": (
+            "Your subscription had not started yet. If the first payment is still completed, we refund it in full."
+        ),
+        "Het openstaande bedrag van € %(arrears)s wordt niet meer automatisch afgeschreven.": (
+            "The outstanding amount of € %(arrears)s is no longer collected automatically."
+        ),
+        "Een automatische betaling die al was gestart, betalen wij volledig terug als die toch nog lukt.": (
+            "An automatic payment that had already started is refunded in full if it still succeeds."
+        ),
+        "Uw laatste factuur is %(invoice)s.": "Your last invoice is %(invoice)s.",
+        "Er is geen factuur opgesteld.": "No invoice was issued.",
+        "Mollie gaf geen bruikbaar antwoord. Probeer het later opnieuw: dezelfde aanvraag wordt nooit twee keer "
+        "uitgevoerd.": ("Mollie gave no usable answer. Try again later: the same request is never carried out twice."),
+    }
+)

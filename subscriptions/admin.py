@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db import transaction
@@ -12,17 +14,49 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts import validation
 from audit.events import Action
 from audit.services import record
 from subscriptions import mollie, services
 from subscriptions.models import CreditNote, Invoice, MollieCustomer, Payment, Plan, Subscription
 
 
+class PlanForm(forms.ModelForm):
+    """backoffice: what the plan's name and price must be to reach an invoice (plain text, a
+    positive price in cents; the database refuses a price of zero or less anyway)."""
+
+    price = forms.DecimalField(
+        label=_("prijs excl. btw (EUR)"), min_value=Decimal("0.01"), max_digits=10, decimal_places=2
+    )
+
+    class Meta:
+        model = Plan
+        fields = ("name", "description", "price", "interval", "active")
+
+    def clean_name(self) -> str:
+        name = validation.plain_text(self.cleaned_data.get("name") or "")
+        if not name:
+            raise forms.ValidationError(_("Geef de abonnementsvorm een naam."), code="required")
+        return name
+
+    def clean_description(self) -> str:
+        lines = (self.cleaned_data.get("description") or "").replace("\r\n", "\n").split("\n")
+        return "\n".join(validation.plain_text(line) for line in lines).strip()
+
+
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
+    form = PlanForm
     list_display = ("name", "price", "price_incl_vat", "interval", "active")
     list_filter = ("active", "interval")
     search_fields = ("name",)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Mollie charges existing subscriptions at their own amount and the plan's interval:
+        # once a plan has subscriptions its price and interval stay (make a new plan).
+        if obj is not None and obj.subscriptions.exists():
+            return ("price", "interval")
+        return ()
 
     @admin.display(description=_("prijs incl. btw"))
     def price_incl_vat(self, plan: Plan):

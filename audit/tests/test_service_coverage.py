@@ -29,6 +29,11 @@ LEDGER: dict[str, tuple[str, str]] = {
     "accounts.profile_for": ("creates the empty profile row on first use: nothing visible changes", ""),
     "accounts.profile_update": (HERE, ""),
     "accounts.account_close": (HERE, ""),
+    "accounts.account_reopen": ("elsewhere", "accounts/tests/test_admin_customer_actions.py:account.reopened"),
+    "accounts.email_verification_resend": (
+        "elsewhere",
+        "accounts/tests/test_admin_customer_actions.py:account.verification_resent",
+    ),
     "audit.record": ("the recording function itself", ""),
     "audit.diff": ("pure computation", ""),
     "audit.redact_personal_fields": (

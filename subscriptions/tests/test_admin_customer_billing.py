@@ -1,0 +1,103 @@
+"""Staff close a paying customer's account, end a subscription or refund a payment through the
+customer actions in the admin (staff with MFA, the Django test client), against the Mollie
+sandbox: the same services and money rules as the customer's own closure, a clear message and
+nothing changed at Mollie for a bad request."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from http import HTTPStatus
+
+import pytest
+from django.core import mail
+
+from audit.models import AuditEvent
+from subscriptions import closure
+from subscriptions.models import CreditNote, Payment, Subscription
+from subscriptions.sandbox import controls
+from subscriptions.sandbox.models import SandboxObject
+from subscriptions.tests.conftest import checkout
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def paid(subscribe) -> Subscription:
+    response, payment = subscribe()
+    checkout(response["Location"], "paid")
+    return Subscription.objects.get(pk=payment.subscription_id)
+
+
+def url(customer, action: str) -> str:
+    return f"/admin/accounts/user/{customer.pk}/klantactie/{action}/"
+
+
+def refunds() -> list[Decimal]:
+    return [Decimal(obj.data["amount"]["value"]) for obj in SandboxObject.objects.filter(kind="refund")]
+
+
+def test_staff_closing_a_paying_customer_settles_like_the_customer_would(paid, customer, staff_client):
+    client, staff = staff_client
+    expected = closure.closure_outcome(user=customer).refund
+    assert expected > 0
+    response = client.post(url(customer, "close"), {"reason": "Verzoek per brief"})
+    assert response.status_code == HTTPStatus.FOUND
+    paid.refresh_from_db()
+    assert paid.status == Subscription.Status.CANCELED
+    assert refunds() == [expected]
+    assert [o.data["status"] for o in SandboxObject.objects.filter(kind="subscription")] == ["canceled"]
+    payment = Payment.objects.get(subscription=paid)
+    assert payment.amount_refunded == expected
+    assert CreditNote.objects.get(invoice__payment=payment).amount_gross == -expected
+    closing_mail = next(m for m in mail.outbox if "opgeheven" in m.subject)
+    assert "(incl. btw) terug" in closing_mail.body
+    requested = AuditEvent.objects.get(action="payment.refunded", actor_kind="staff")
+    assert requested.actor_id == staff.pk
+
+
+def test_staff_refund_part_of_a_payment_with_a_reason(paid, customer, staff_client):
+    client, staff = staff_client
+    payment = Payment.objects.get(subscription=paid)
+    response = client.post(url(customer, "refund"), {"payment": payment.pk, "amount": "10,00", "reason": "Storing"})
+    assert response.status_code == HTTPStatus.FOUND
+    assert refunds() == [Decimal("10.00")]
+    payment.refresh_from_db()
+    assert payment.amount_refunded == Decimal("10.00")
+    assert CreditNote.objects.get(invoice__payment=payment).amount_gross == Decimal("-10.00")
+    event = next(
+        e
+        for e in AuditEvent.objects.filter(action="admin.changed", subject_id=customer.pk)
+        if e.changes.get("admin_action") == [None, "refund"]
+    )
+    assert event.changes["reason"] == [None, "Storing"] and event.actor_id == staff.pk
+
+
+@pytest.mark.parametrize("amount", ["999", "0", "-1", "abc", "1e9"])
+def test_a_refund_of_a_wrong_amount_is_refused_and_nothing_reaches_mollie(paid, customer, staff_client, amount):
+    client, _staff = staff_client
+    payment = Payment.objects.get(subscription=paid)
+    response = client.post(url(customer, "refund"), {"payment": payment.pk, "amount": amount, "reason": "x"})
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert refunds() == []
+    assert not AuditEvent.objects.filter(action="payment.refunded").exists()
+
+
+def test_mollie_unreachable_during_a_refund_gives_a_clear_message(paid, customer, staff_client):
+    client, _staff = staff_client
+    payment = Payment.objects.get(subscription=paid)
+    controls.add_fault("http_503", target="POST payments/*/refunds", count=3)
+    response = client.post(url(customer, "refund"), {"payment": payment.pk, "reason": "Storing"})
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "Mollie gaf geen bruikbaar antwoord" in response.content.decode()
+    assert refunds() == []
+    assert not AuditEvent.objects.filter(action__in=["payment.refunded", "admin.changed"]).exists()
+
+
+def test_staff_end_a_subscription_at_once_and_mollie_stops_charging(paid, customer, staff_client):
+    client, _staff = staff_client
+    response = client.post(url(customer, "cancel"), {"subscription": paid.pk, "reason": "Fraude"})
+    assert response.status_code == HTTPStatus.FOUND
+    paid.refresh_from_db()
+    assert paid.status == Subscription.Status.CANCELED and paid.end_reason == "Fraude"
+    assert [o.data["status"] for o in SandboxObject.objects.filter(kind="subscription")] == ["canceled"]
+    assert refunds() == []  # ending is not refunding: that is its own action
