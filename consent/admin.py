@@ -43,10 +43,10 @@ class CookieConsentRecordAdmin(admin.ModelAdmin):
         return ", ".join(obj.refused) or "–"
 
     def get_search_results(self, request: HttpRequest, queryset, search_term: str):
-        term = search_term.strip()
+        term = "".join(c for c in search_term[:100] if c.isprintable()).strip()
         if not term:
-            return super().get_search_results(request, queryset, search_term)
-        return queryset.filter(consent_id=cookies.normalise_consent_id(term[:100])), False
+            return super().get_search_results(request, queryset, "")
+        return queryset.filter(consent_id=cookies.normalise_consent_id(term)), False
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
