@@ -8,6 +8,7 @@ it the process is in production mode and refuses to start without its secrets.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -287,6 +288,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 
 GA_MEASUREMENT_ID = env_str("GA_MEASUREMENT_ID")
+if GA_MEASUREMENT_ID and not re.fullmatch(r"G-[A-Z0-9]{4,20}", GA_MEASUREMENT_ID):
+    raise ImproperlyConfigured(f"GA_MEASUREMENT_ID is not a Google Analytics 4 id: {GA_MEASUREMENT_ID!r} (e.g. G-ABC123XYZ).")
 # Cookie consent (django-cookie-consent for the groups, consent/ for the banner and proof).
 # Its cookie is not Secure by default; in production it gets the __Host- prefix like ours.
 COOKIE_CONSENT_NAME = "__Host-cookie_consent" if PRODUCTION else "cookie_consent"
