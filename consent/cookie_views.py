@@ -33,7 +33,7 @@ _LOCAL_PATH = re.compile(r"^/(?![/\\])[!-~]*$")
 
 
 class CookieChoiceForm(forms.Form):
-    """"Accepteren" / "Weigeren" for every optional group, or "Keuze opslaan" with a
+    """ "Accepteren" / "Weigeren" for every optional group, or "Keuze opslaan" with a
     choice per group. Anything else in the POST (an unknown group, a forged value) makes
     the whole form invalid: nothing is recorded."""
 
@@ -161,7 +161,9 @@ def cookie_choice(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, message)
         target = form.cleaned_data.get("next") or ""
-        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        if not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
             target = reverse("cookies:settings")
         response = redirect(target)
     cookies.remember(request, response, record)

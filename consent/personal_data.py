@@ -53,7 +53,10 @@ def export_cookie_consents(user) -> list[dict[str, Any]]:
 
 def explain_cookie_consents(user, now: datetime) -> Explanation:
     first = (
-        CookieConsentRecord.objects.filter(user=user).order_by("decided_at").values_list("decided_at", flat=True).first()
+        CookieConsentRecord.objects.filter(user=user)
+        .order_by("decided_at")
+        .values_list("decided_at", flat=True)
+        .first()
     )
     return Explanation(
         category=COOKIE_CONSENTS,

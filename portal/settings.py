@@ -289,7 +289,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 
 GA_MEASUREMENT_ID = env_str("GA_MEASUREMENT_ID")
 if GA_MEASUREMENT_ID and not re.fullmatch(r"G-[A-Z0-9]{4,20}", GA_MEASUREMENT_ID):
-    raise ImproperlyConfigured(f"GA_MEASUREMENT_ID is not a Google Analytics 4 id: {GA_MEASUREMENT_ID!r} (e.g. G-ABC123XYZ).")
+    raise ImproperlyConfigured(
+        f"GA_MEASUREMENT_ID is not a Google Analytics 4 id: {GA_MEASUREMENT_ID!r} (e.g. G-ABC123XYZ)."
+    )
 # Cookie consent (django-cookie-consent for the groups, consent/ for the banner and proof).
 # Its cookie is not Secure by default; in production it gets the __Host- prefix like ours.
 COOKIE_CONSENT_NAME = "__Host-cookie_consent" if PRODUCTION else "cookie_consent"

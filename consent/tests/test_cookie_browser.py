@@ -51,7 +51,10 @@ def _banner(page):
 
 @pytest.mark.parametrize(
     ("locale", "title", "accept", "reject"),
-    [("nl-NL", "Cookies op dit portaal", "Accepteren", "Weigeren"), ("en-GB", "Cookies on this portal", "Accept", "Reject")],
+    [
+        ("nl-NL", "Cookies op dit portaal", "Accepteren", "Weigeren"),
+        ("en-GB", "Cookies on this portal", "Accept", "Reject"),
+    ],
 )
 def test_the_banner_asks_on_the_first_visit_without_contacting_anyone(
     new_page, browser_log, locale, title, accept, reject
@@ -84,7 +87,12 @@ def test_google_analytics_loads_only_after_acceptance_with_consent_mode_denied_f
         [
             "consent",
             "default",
-            {"ad_storage": "denied", "ad_user_data": "denied", "ad_personalization": "denied", "analytics_storage": "denied"},
+            {
+                "ad_storage": "denied",
+                "ad_user_data": "denied",
+                "ad_personalization": "denied",
+                "analytics_storage": "denied",
+            },
         ]
     ]
 
@@ -141,7 +149,10 @@ def test_the_footer_link_reopens_the_choice_and_withdrawal_removes_the_tag_and_i
 def test_analytics_js_removes_ga_cookies_left_behind_when_analytics_is_not_accepted(page, live_server):
     _fake_google(page)
     page.context.add_cookies(
-        [{"name": "_ga", "value": "GA1.1.1.2", "url": live_server.url}, {"name": "_ga_OLD", "value": "x", "url": live_server.url}]
+        [
+            {"name": "_ga", "value": "GA1.1.1.2", "url": live_server.url},
+            {"name": "_ga_OLD", "value": "x", "url": live_server.url},
+        ]
     )
     page.goto("/")
     page.wait_for_function("() => !document.cookie.includes('_ga')")

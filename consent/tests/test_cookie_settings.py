@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from portal.tests.test_production_settings import PRODUCTION_ENV, manage
 
-SHOW = "from django.conf import settings as s; print(s.COOKIE_CONSENT_NAME, s.COOKIE_CONSENT_SECURE, s.GA_MEASUREMENT_ID)"
+SHOW = (
+    "from django.conf import settings as s; print(s.COOKIE_CONSENT_NAME, s.COOKIE_CONSENT_SECURE, s.GA_MEASUREMENT_ID)"
+)
 
 
 def test_production_makes_the_consent_cookies_secure_host_only_cookies():
