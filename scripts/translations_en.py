@@ -764,7 +764,7 @@ EN.update(
         "Uw toestemmings-id:": "Your consent id:",
         "Noem dit id als u ons vraagt naar uw toestemming.": "Quote this id when you ask us about your consent.",
         "Wij vragen het u opnieuw na %(until)s, of eerder als het cookiedeel van onze privacyverklaring verandert.": "We will ask you again after %(until)s, or sooner if the cookie part of our privacy statement changes.",
-        "Uw vorige keuze (toestemmings-id %(id)s) geldt niet meer: hij is ouder dan twaalf maanden of het cookiedeel van onze privacyverklaring is veranderd. Kies opnieuw.": "Your previous choice (consent id %(id)s) no longer applies: it is older than twelve months or the cookie part of our privacy statement has changed. Please choose again.",
+        "Uw vorige keuze (toestemmings-id %(id)s) geldt niet meer: hij is ouder dan twaalf maanden, of onze cookies of het cookiedeel van onze privacyverklaring zijn veranderd. Kies opnieuw.": "Your previous choice (consent id %(id)s) no longer applies: it is older than twelve months, or our cookies or the cookie part of our privacy statement have changed. Please choose again.",
         "U heeft nog geen keuze gemaakt. Tot u dat doet, gebruiken wij alleen noodzakelijke cookies.": "You have not made a choice yet. Until you do, we only use necessary cookies.",
         "Altijd aan": "Always on",
         "Cookies voor „%(name)s”": "Cookies for “%(name)s”",
