@@ -70,3 +70,22 @@ def test_the_consent_id_is_random_and_readable():
     sample = ids.pop()
     assert len(sample) == 19 and sample.count("-") == 3
     assert normalise_consent_id(sample.lower().replace("-", " ")) == sample
+
+
+@pytest.mark.parametrize(
+    ("ip", "stored"),
+    [
+        ("192.0.2.255", "192.0.2.0/24"),
+        ("::ffff:192.0.2.7", "192.0.2.0/24"),
+        ("2001:db8:1:2:3:4:5:6", "2001:db8:1::/48"),
+        ("", ""),
+        (None, ""),
+        ("not-an-ip", ""),
+    ],
+)
+def test_only_the_network_of_the_address_is_stored(ip, stored):
+    from consent import services
+
+    record = services.cookie_choice_record(accepted=[], refused=["analytics"], ip=ip, user_agent="x")
+    assert record.ip_network == stored
+    assert CookieConsentRecord.objects.filter(pk=record.pk, ip_network=stored).exists()
