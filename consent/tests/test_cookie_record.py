@@ -89,3 +89,24 @@ def test_only_the_network_of_the_address_is_stored(ip, stored):
     record = services.cookie_choice_record(accepted=[], refused=["analytics"], ip=ip, user_agent="x")
     assert record.ip_network == stored
     assert CookieConsentRecord.objects.filter(pk=record.pk, ip_network=stored).exists()
+
+
+def test_the_banner_script_gets_the_decision_as_json_and_the_same_cookies(client):
+    response = client.post(
+        "/cookies/keuze/", {"choice": "accept", "next": "/"}, HTTP_X_REQUESTED_WITH="fetch", REMOTE_ADDR="192.0.2.1"
+    )
+    assert response.status_code == HTTPStatus.OK
+    answer = response.json()
+    assert answer["analytics"] is True and answer["consentId"] == latest_record().consent_id
+    assert answer["consentId"] in answer["message"]
+    assert {"cookie_consent", "cookie_consent_id"} <= set(response.cookies)
+
+
+def test_the_decision_is_kept_in_http_only_cookies_for_a_year_secure_when_configured(client, settings):
+    settings.COOKIE_CONSENT_SECURE = True
+    response = choose(client, "reject")
+    for name in ("cookie_consent", "cookie_consent_id"):
+        morsel = response.cookies[name]
+        assert morsel["httponly"] and morsel["secure"], name
+        assert morsel["samesite"] == "Lax" and morsel["max-age"] == 365 * 24 * 3600, name
+    assert response.cookies["cookie_consent"].value == "analytics=-1"
