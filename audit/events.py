@@ -72,6 +72,7 @@ class Action(models.TextChoices):
     ACCOUNT_REOPENED = "account.reopened", _("Opgeheven account heropend")
     ACCOUNT_VERIFICATION_RESENT = "account.verification_resent", _("Bevestigingsmail opnieuw verstuurd")
     SUBSCRIPTION_CLOSURE_SETTLED = "subscription.closure_settled", _("Abonnement afgerekend bij opheffen account")
+    CONSENT_REFUSED = "consent.refused", _("Cookietoestemming geweigerd")
 
 
 class ActorKind(models.TextChoices):

@@ -8,6 +8,7 @@ it the process is in production mode and refuses to start without its secrets.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -292,6 +293,17 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 
 GA_MEASUREMENT_ID = env_str("GA_MEASUREMENT_ID")
+if GA_MEASUREMENT_ID and not re.fullmatch(r"G-[A-Z0-9]{4,20}", GA_MEASUREMENT_ID):
+    raise ImproperlyConfigured(
+        f"GA_MEASUREMENT_ID is not a Google Analytics 4 id: {GA_MEASUREMENT_ID!r} (e.g. G-ABC123XYZ)."
+    )
+# Cookie consent (django-cookie-consent for the groups, consent/ for the banner and proof).
+# Its cookie is not Secure by default; in production it gets the __Host- prefix like ours.
+COOKIE_CONSENT_NAME = "__Host-cookie_consent" if PRODUCTION else "cookie_consent"
+COOKIE_CONSENT_SECURE = PRODUCTION
+COOKIE_CONSENT_MAX_AGE = 365 * 24 * 3600  # the browser forgets it with the decision's 12 months
+COOKIE_CONSENT_LOG_ENABLED = False  # its log holds no user or address: consent.CookieConsentRecord is the proof
+COOKIE_CONSENT_CACHE_BACKEND = "default"  # groups cached in the shared Redis cache
 _GA_HOSTS = [
     "https://www.googletagmanager.com",
     "https://*.google-analytics.com",

@@ -29,7 +29,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("portal/", include(portal_patterns)),
     path("portal/", include("accounts.urls")),
-    path("cookies/", include("cookie_consent.urls")),
+    path("cookies/", include("consent.cookie_urls")),  # not cookie_consent.urls: its views record no proof
     path("", include("audit.urls")),
     path("", include("subscriptions.urls")),
     path("", include("retention.urls")),

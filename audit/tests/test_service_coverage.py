@@ -81,6 +81,7 @@ LEDGER: dict[str, tuple[str, str]] = {
     "subscriptions.arrears_payment_start": ("elsewhere", "subscriptions/tests/test_dunning.py:payment.created"),
     "subscriptions.past_due_end": (HERE, ""),
     "subscriptions.dunning_run": (HERE, ""),
+    "consent.cookie_choice_record": ("elsewhere", "consent/tests/test_cookie_record.py:consent.given"),
 }
 
 

@@ -252,7 +252,7 @@ def test_anonymous_pages_pass_axe_and_fit_a_phone(visitor, make_user, password, 
     check_page(page, findings, "choose a new password with errors", phone=phone, language=language)
 
     visit("privacy statement", reverse("privacy"))
-    visit("cookie settings", reverse("cookie_consent_cookie_group_list"))
+    visit("cookie settings", reverse("cookies:settings"))
     visit("account closed", reverse("account_closed"))
     visit("page not found", "/bestaat-niet/")
 

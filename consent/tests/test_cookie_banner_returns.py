@@ -1,0 +1,94 @@
+"""The banner asks on the first visit, stays away after a decision, and returns twelve
+months after the decision and when the cookie part of the privacy statement changes; until
+then analytics stays off."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from consent.tests.cookie_fixtures import choose, cookie_groups  # noqa: F401
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cookie_groups")]
+
+BANNER = "Cookies op dit portaal"
+DECIDED = datetime(2027, 3, 10, 14, 30, tzinfo=ZoneInfo("Europe/Amsterdam"))
+
+
+@pytest.fixture(autouse=True)
+def _analytics_configured(settings):
+    settings.GA_MEASUREMENT_ID = "G-TEST123"
+
+
+def test_the_banner_asks_on_the_first_visit_of_any_page(client):
+    for path in ("/", "/privacy/", "/accounts/login/", "/accounts/signup/"):
+        page = client.get(path).content.decode()
+        assert BANNER in page and ">Accepteren</button>" in page and ">Weigeren</button>" in page, path
+        assert 'data-granted="false"' in page, path
+
+
+def test_the_banner_stays_away_after_a_decision(client):
+    choose(client, "reject")
+    page = client.get("/privacy/").content.decode()
+    assert BANNER not in page
+    assert 'data-granted="false"' in page
+
+
+def test_the_banner_returns_twelve_months_after_the_decision(client):
+    with time_machine.travel(DECIDED, tick=False):
+        choose(client, "accept")
+    with time_machine.travel(DECIDED + timedelta(days=364), tick=False):
+        page = client.get("/").content.decode()
+        assert BANNER not in page and 'data-granted="true"' in page
+    with time_machine.travel(datetime(2028, 3, 10, 14, 29, 59, tzinfo=ZoneInfo("Europe/Amsterdam")), tick=False):
+        page = client.get("/").content.decode()
+        assert BANNER not in page and 'data-granted="true"' in page
+    with time_machine.travel(datetime(2028, 3, 10, 14, 30, tzinfo=ZoneInfo("Europe/Amsterdam")), tick=False):
+        page = client.get("/").content.decode()
+        assert BANNER in page and 'data-granted="false"' in page
+        settings_page = client.get("/cookies/").content.decode()
+        assert "geldt niet meer" in settings_page
+
+
+def test_the_banner_returns_when_the_cookie_part_of_the_statement_changes(client, settings):
+    settings.CONSENT_COOKIE_REVISION = "1"
+    choose(client, "accept")
+    page = client.get("/").content.decode()
+    assert BANNER not in page and 'data-granted="true"' in page
+    settings.CONSENT_STATEMENT_VERSION = "2 (1 juni 2027)"  # another part changed: no new question
+    assert BANNER not in client.get("/").content.decode()
+    settings.CONSENT_COOKIE_REVISION = "2"
+    page = client.get("/").content.decode()
+    assert BANNER in page and 'data-granted="false"' in page
+    choose(client, "accept")
+    from consent.models import CookieConsentRecord
+
+    latest = CookieConsentRecord.objects.latest("decided_at")
+    assert latest.cookie_revision == "2" and latest.statement_version == "2 (1 juni 2027)"
+    assert BANNER not in client.get("/").content.decode()
+
+
+def test_the_banner_returns_when_a_cookie_is_added_to_the_analytics_group(client):
+    from cookie_consent.models import Cookie, CookieGroup
+
+    choose(client, "accept")
+    assert BANNER not in client.get("/").content.decode()
+    with time_machine.travel(datetime.now(tz=ZoneInfo("UTC")) + timedelta(minutes=5)):
+        Cookie.objects.create(cookiegroup=CookieGroup.objects.get(varname="analytics"), name="_gcl_au")
+    assert BANNER in client.get("/").content.decode()
+
+
+def test_without_a_measurement_id_there_is_no_analytics_code_at_all(client, settings):
+    settings.GA_MEASUREMENT_ID = ""
+    choose(client, "accept")
+    page = client.get("/").content.decode()
+    assert "analytics.js" not in page and "googletagmanager" not in page and "analytics-loader" not in page
+
+
+def test_the_measurement_id_reaches_the_page_only_as_a_data_attribute(client):
+    page = client.get("/").content.decode()
+    assert 'data-measurement-id="G-TEST123"' in page
+    assert "googletagmanager" not in page  # the loader script fetches it, only after consent
