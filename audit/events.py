@@ -68,6 +68,7 @@ class Action(models.TextChoices):
     SUBSCRIPTION_PAST_DUE = "subscription.past_due", _("Automatische betaling mislukt: betaling achterstallig")
     SUBSCRIPTION_PAYMENT_REMINDER = "subscription.payment_reminder", _("Betalingsherinnering verstuurd")
     SUBSCRIPTION_PAST_DUE_ENDED = "subscription.past_due_ended", _("Achterstallige betaling afgehandeld")
+    STATEMENT_ANNOUNCED = "consent.statement_announced", _("Nieuwe privacyverklaring aangekondigd per e-mail")
 
 
 class ActorKind(models.TextChoices):
