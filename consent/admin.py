@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 # --- statement ---------------------------------------------------------------------------
-from consent import statement
+from consent import statement, statement_services
 from consent.models import Processor, StatementVersion
 
 
@@ -74,7 +74,7 @@ class StatementVersionAdmin(admin.ModelAdmin):
     def publish(self, request: HttpRequest, queryset: QuerySet) -> None:
         for version in queryset.order_by("number"):
             try:
-                statement.publish_version(version=version, by=request.user)
+                statement_services.publish_version(version=version, by=request.user)
             except statement.StatementError as error:
                 self.message_user(request, f"{version}: {error}", messages.ERROR)
             else:

@@ -14,7 +14,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from consent import statement
+from consent import statement, statement_services
 from consent.models import StatementVersion
 
 
@@ -27,7 +27,7 @@ def _render_version(request: HttpRequest, version: StatementVersion, *, is_curre
     current = statement.current_info()
     latest = statement.latest_info()
     if version.is_published and request.user.is_authenticated:
-        statement.record_opening(version=version, user=request.user)
+        statement_services.record_opening(version=version, user=request.user)
         if latest is not None and latest.pk == version.pk and request.session.get(statement.SESSION_KEY) != version.pk:
             request.session[statement.SESSION_KEY] = version.pk  # the notice needs no query any more
     context: dict[str, Any] = {

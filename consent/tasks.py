@@ -3,6 +3,6 @@
 from __future__ import annotations
 
 # --- statement ---
-from consent.statement import announce_batch_task, announce_version_task
+from consent.statement_services import announce_batch_task, announce_version_task
 
 __all__ = ["announce_batch_task", "announce_version_task"]
