@@ -64,7 +64,7 @@ class StatementVersionAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: StatementVersion, form, change: bool) -> None:
         if obj.number is None:
-            obj.number = statement.next_number()
+            obj.number = statement_services.next_number()
         super().save_model(request, obj, form, change)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:

@@ -64,6 +64,9 @@ def publish_version(*, version: StatementVersion, by, effective_date: date | Non
             target=locked,
             changes={"number": locked.number, "effective_date": effective.isoformat()},
         )
+        # Now (this process reads its own write) and again after commit (another request
+        # may have cached the old state in between).
+        forget_state()
         transaction.on_commit(forget_state)
         transaction.on_commit(lambda: announce_version_task.delay(locked.pk))
     return locked

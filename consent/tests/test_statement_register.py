@@ -33,7 +33,10 @@ def test_it_names_every_category_purpose_basis_and_period_of_the_register(client
 
 @pytest.mark.parametrize(
     ("language", "heading", "no_basis_needed"),
-    [("nl", "Ontvangers en verwerkers", "niet nodig (binnen de EU)"), ("en", "Recipients and processors", "not needed")],
+    [
+        ("nl", "Ontvangers en verwerkers", "niet nodig (binnen de EU)"),
+        ("en", "Recipients and processors", "not needed"),
+    ],
 )
 def test_it_lists_every_processor_with_country_and_transfer_basis(client, seed, language, heading, no_basis_needed):  # noqa: F811
     page = client.get("/privacy/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
