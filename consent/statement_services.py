@@ -169,7 +169,7 @@ def record_opening(*, version: StatementVersion, user) -> bool:
 # --- tasks -------------------------------------------------------------------------------
 
 
-@shared_task(name="consent.announce_version", acks_late=True)
+@shared_task(name="consent.announce_version", acks_late=True, ignore_result=False)
 def announce_version_task(version_id: int) -> int:
     return announce_version(version_id=version_id)
 
