@@ -60,6 +60,7 @@ class VersionInfo:
     effective_date: date
     published_at: datetime
     cookie_revision: str
+    replaces_another: bool  # False for the first version: nothing changed, nothing to announce
 
 
 def _cookie_revision(version: StatementVersion) -> str:
@@ -76,6 +77,7 @@ def _info(version: StatementVersion | None) -> VersionInfo | None:
         effective_date=version.effective_date,
         published_at=version.published_at,
         cookie_revision=_cookie_revision(version),
+        replaces_another=published_versions().filter(number__lt=version.number).exists(),
     )
 
 
@@ -206,8 +208,8 @@ def notice_for(user, *, session=None) -> VersionInfo | None:
     if not getattr(user, "is_authenticated", False) or user.is_staff:
         return None
     latest = latest_info()
-    if latest is None or user.date_joined >= latest.published_at:
-        return None  # signed up under this version (the seed version counts as such)
+    if latest is None or not latest.replaces_another or user.date_joined >= latest.published_at:
+        return None  # the first version, or signed up under this version
     if session is not None and session.get(SESSION_KEY) == latest.pk:
         return None
     if StatementReading.objects.filter(user=user, version_id=latest.pk).exists():
