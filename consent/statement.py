@@ -96,7 +96,7 @@ def latest_version() -> StatementVersion | None:
 
 
 def _state_key(day: date) -> str:
-    return f"consent:statement:state:{day.isoformat()}"
+    return f"consent:statement:state:v1:{day.isoformat()}"
 
 
 def _state() -> dict[str, VersionInfo | None]:
@@ -142,10 +142,11 @@ def cookie_revision() -> str:
 
 def find_version(number: Any, *, include_drafts: bool = False) -> StatementVersion | None:
     """The version with ``number`` (None for anything else, hostile input included)."""
-    try:
-        number = int(number)
-    except (TypeError, ValueError):
+    text = str(number)
+    # Plain ASCII digits, no leading zero: int() would also take " 1", "+1", "01", other digits.
+    if not (text.isascii() and text.isdigit() and not text.startswith("0") and len(text) <= len(str(MAX_NUMBER))):
         return None
+    number = int(text)
     if not 0 < number <= MAX_NUMBER:
         return None
     versions = StatementVersion.objects.all() if include_drafts else published_versions()

@@ -74,6 +74,10 @@ def test_an_older_version_keeps_the_data_sections_it_was_published_with(client, 
         "%00",
         "1%00",
         "%E2%91%A0",  # a circled digit one
+        "%EF%BC%91",  # a fullwidth digit one
+        "%201",
+        "+1",
+        "01",
         "x" * 10_000,
     ],
 )
