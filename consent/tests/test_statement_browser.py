@@ -12,6 +12,7 @@ from consent import statement_services
 from consent.models import StatementReading
 from consent.tests.statement_helpers import ensure_seed, make_draft
 from portal.testing.browser import has_horizontal_scroll, log_in
+from portal.tests.test_browser_accessibility import _axe_violations
 
 pytestmark = pytest.mark.browser
 
@@ -24,6 +25,7 @@ def test_the_statement_reads_in_dutch_and_english(page, phone_page, browser_log)
     assert "Laatst gewijzigd op 1 januari 2018" in main.inner_text()
     assert main.get_by_role("heading", name="Ontvangers en verwerkers").is_visible()
     assert main.get_by_role("link", name="Website van de Autoriteit Persoonsgegevens").is_visible()
+    assert _axe_violations(page) == []
 
     header = page.get_by_role("banner")
     header.get_by_label("Taal").select_option("en")
@@ -56,8 +58,9 @@ def test_a_customer_follows_the_notice_to_the_new_version(page, browser_log, mak
     statement_services.publish_version(version=version, by=staff)
 
     log_in(page, "jansen", password)
-    notice = page.get_by_role("complementary", name="Privacyverklaring gewijzigd")
+    notice = page.get_by_role("region", name="Privacyverklaring gewijzigd")
     assert notice.is_visible()
+    assert _axe_violations(page) == []
     notice.get_by_role("link", name="Lees de nieuwe versie").click()
     page.wait_for_load_state()
     assert page.url.endswith(f"/privacy/{version.number}/")
@@ -66,5 +69,5 @@ def test_a_customer_follows_the_notice_to_the_new_version(page, browser_log, mak
 
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Overzicht").click()
     page.wait_for_load_state()
-    assert page.get_by_role("complementary", name="Privacyverklaring gewijzigd").count() == 0
+    assert page.get_by_role("region", name="Privacyverklaring gewijzigd").count() == 0
     browser_log.assert_clean()
