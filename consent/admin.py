@@ -41,6 +41,21 @@ class StatementVersionAdmin(admin.ModelAdmin):
             '<a href="{}">{}</a>', reverse("privacy_version", args=[obj.number]), _("Bekijk deze versie")
         )
 
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        number = statement.register_changed_since_publication()
+        if number is not None:
+            self.message_user(
+                request,
+                _(
+                    "Het register van persoonsgegevens of de lijst van ontvangers is gewijzigd sinds versie "
+                    "%(number)s werd gepubliceerd. De privacyverklaring toont de nieuwe stand al; publiceer een "
+                    "nieuwe versie om de wijziging aan te kondigen."
+                )
+                % {"number": number},
+                messages.WARNING,
+            )
+        return super().changelist_view(request, extra_context)
+
     def has_change_permission(self, request: HttpRequest, obj: StatementVersion | None = None) -> bool:
         if obj is not None and obj.is_published:
             return False

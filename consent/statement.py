@@ -220,6 +220,17 @@ def notice_for(user, *, session=None) -> VersionInfo | None:
     return latest
 
 
+def register_changed_since_publication() -> int | None:
+    """The number of the version in force when what it says about data (as stored when it
+    was published) differs from what the register and the processors say now; else None."""
+    version = current_version()
+    if version is None or not version.data_snapshot:
+        return None
+    if all(version.data_snapshot.get(language) == data_sections(language) for language in LANGUAGES):
+        return None
+    return version.number
+
+
 # --- presentation ------------------------------------------------------------------------
 
 
