@@ -18,6 +18,7 @@ said (the seed version, created by a migration, has no such snapshot and shows t
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -199,8 +200,13 @@ def data_sections_for(version: StatementVersion, language: str) -> dict[str, Any
     current = current_info()
     live = not version.is_published or (current is not None and current.pk == version.pk)
     if live or language not in version.data_snapshot:
-        return data_sections(language)
-    return version.data_snapshot[language]
+        sections = data_sections(language)
+    else:
+        sections = copy.deepcopy(version.data_snapshot[language])  # the page adds to it
+    for processor in sections["processors"]:  # stored as ISO text; the page shows a date
+        day = processor.get("agreement_date")
+        processor["agreement_day"] = date.fromisoformat(day) if day else None
+    return sections
 
 
 def notice_for(user, *, session=None) -> VersionInfo | None:

@@ -3,6 +3,7 @@ category, its purpose, legal basis and period is named, in Dutch and in English.
 
 from __future__ import annotations
 
+from datetime import date
 from http import HTTPStatus
 
 import pytest
@@ -48,6 +49,12 @@ def test_it_lists_every_processor_with_country_and_transfer_basis(client, seed, 
         assert escape(processor.purpose(language)) in page
         if processor.outside_eu:
             assert escape(processor.transfer_basis(language)) in page
+
+
+def test_the_date_of_the_processing_agreement_is_shown(client, seed):  # noqa: F811
+    Processor.objects.filter(key="mollie").update(agreement_date=date(2018, 5, 25))
+    assert "25 mei 2018" in client.get("/privacy/").content.decode()
+    assert "25 May 2018" in client.get("/privacy/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
 
 def test_every_recipient_the_register_names_is_a_processor_in_the_statement(seed):  # noqa: F811
