@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
@@ -27,11 +27,29 @@ class StatementVersionAdmin(admin.ModelAdmin):
     """Drafts are edited here; publishing is an action (it goes through the service). A
     published version is shown read-only and cannot be deleted."""
 
-    list_display = ("number", "status", "effective_date", "published_at", "preview")
+    list_display = ("number", "status", "effective_date", "published_at", "mailed", "opened", "preview")
     list_filter = ("status",)
     actions = ("publish",)
     fieldsets = _section_fieldsets()
     readonly_fields = ("number", "status", "published_at", "preview")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                mailed_count=Count("announcements", distinct=True),
+                opened_count=Count("readings", distinct=True),
+            )
+        )
+
+    @admin.display(description=_("gemaild aan"), ordering="mailed_count")
+    def mailed(self, obj: StatementVersion) -> int:
+        return getattr(obj, "mailed_count", 0)
+
+    @admin.display(description=_("geopend door"), ordering="opened_count")
+    def opened(self, obj: StatementVersion) -> int:
+        return getattr(obj, "opened_count", 0)
 
     @admin.display(description=_("voorbeeld"))
     def preview(self, obj: StatementVersion) -> str:

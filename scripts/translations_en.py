@@ -868,6 +868,8 @@ EN.update(
         "gaat in op %(date)s": "takes effect on %(date)s",
         "geldig vanaf %(date)s": "effective from %(date)s",
         "huidige versie": "current version",
+        "gemaild aan": "mailed to",
+        "geopend door": "opened by",
         "Het register van persoonsgegevens of de lijst van ontvangers is gewijzigd sinds versie %(number)s werd gepubliceerd. De privacyverklaring toont de nieuwe stand al; publiceer een nieuwe versie om de wijziging aan te kondigen.": (
             "The register of personal data or the list of recipients has changed since version %(number)s was "
             "published. The privacy statement already shows the new state; publish a new version to announce "

@@ -140,3 +140,18 @@ def test_a_mail_that_fails_is_not_recorded_and_goes_out_on_the_retry(
     assert StatementAnnouncement.objects.filter(version=version).count() == 2 == len(mail.outbox)
     assert statement_services.announce_to(version_id=version.pk, user_ids=ids) == len(customers) - 2
     assert sorted(m.to[0] for m in mail.outbox) == sorted(c.email for c in customers)
+
+
+def test_staff_see_how_many_customers_were_mailed(
+    customers,
+    seed,  # noqa: F811
+    staff,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    from django.test import Client
+
+    _publish(staff, django_capture_on_commit_callbacks)
+    client = Client()
+    client.force_login(staff)
+    page = client.get("/admin/consent/statementversion/").content.decode()
+    assert f'<td class="field-mailed">{len(customers)}</td>' in page
