@@ -268,6 +268,7 @@ def _axes_category(model, name: str, verbose_name, data, order: int) -> Category
         explain=explain,
         order=order,
         app_label="accounts",
+        recipients=("hosting",),
     )
     return category
 
@@ -292,6 +293,7 @@ ACCOUNT = Category(
     explain=lambda user, now: _account_clock(user, now, ACCOUNT),
     order=900,  # last: everything else about the customer goes with it
     app_label="accounts",
+    recipients=("hosting", "mail"),
 )
 
 PROFILE = Category(
@@ -308,6 +310,7 @@ PROFILE = Category(
     explain=explain_profile,
     order=10,
     app_label="accounts",
+    recipients=("hosting", "mail", "mollie"),
 )
 
 SESSIONS = Category(
@@ -327,6 +330,7 @@ SESSIONS = Category(
     explain=explain_sessions,
     order=20,
     app_label="accounts",
+    recipients=("hosting",),
 )
 
 SESSION_DEVICES = Category(
@@ -345,6 +349,7 @@ SESSION_DEVICES = Category(
     explain=explain_session_devices,
     order=21,
     app_label="accounts",
+    recipients=("hosting",),
 )
 
 LOGIN_ATTEMPTS = _axes_category(

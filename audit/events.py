@@ -73,6 +73,7 @@ class Action(models.TextChoices):
     ACCOUNT_VERIFICATION_RESENT = "account.verification_resent", _("Bevestigingsmail opnieuw verstuurd")
     SUBSCRIPTION_CLOSURE_SETTLED = "subscription.closure_settled", _("Abonnement afgerekend bij opheffen account")
     CONSENT_REFUSED = "consent.refused", _("Cookietoestemming geweigerd")
+    STATEMENT_ANNOUNCED = "consent.statement_announced", _("Nieuwe privacyverklaring aangekondigd per e-mail")
 
 
 class ActorKind(models.TextChoices):

@@ -130,6 +130,7 @@ CUSTOMER_EVENTS = Category(
     explain=explain_customer_events,
     order=50,
     app_label="audit",
+    recipients=("hosting",),
 )
 
 ANONYMOUS_EVENTS = Category(
@@ -145,6 +146,7 @@ ANONYMOUS_EVENTS = Category(
     dispose=dispose_anonymous_events,
     order=51,
     app_label="audit",
+    recipients=("hosting",),
 )
 
 register(CUSTOMER_EVENTS, ANONYMOUS_EVENTS)

@@ -3,8 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-# --- cookie consent ---
+from django_countries.fields import CountryField
 
 
 class CookieConsentRecord(models.Model):
@@ -37,3 +36,192 @@ class CookieConsentRecord(models.Model):
 
     def __str__(self) -> str:
         return self.consent_id
+
+
+class StatementVersion(models.Model):
+    """One version of the privacy statement.
+
+    Staff write the text sections (Dutch and English); the sections about personal data are
+    rendered from the retention register and the processors, never typed. Once published, a
+    row is frozen: the admin shows it read-only, the service refuses, and on PostgreSQL (and
+    SQLite) a trigger refuses any UPDATE or DELETE of a published row."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("concept")
+        PUBLISHED = "published", _("gepubliceerd")
+
+    # The staff-edited sections in the order the statement shows them (field stem, heading).
+    SECTIONS = (
+        ("intro", _("Inleiding")),
+        ("service", _("Portaal, abonnement en account")),
+        ("sharing", _("Verstrekking aan andere bedrijven of instellingen")),
+        ("advertising", _("Reclame")),
+        ("cookies", _("Cookies")),
+        ("analytics", _("Google Analytics")),
+        ("security", _("Beveiliging")),
+        ("changes", _("Wijzigingen in deze privacyverklaring")),
+        ("complaint", _("Klacht indienen")),
+    )
+    # The sections whose change brings the cookie banner back (consent.statement.cookie_revision).
+    COOKIE_SECTIONS = ("cookies", "analytics")
+
+    number = models.PositiveIntegerField(_("versie"), unique=True, editable=False)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    effective_date = models.DateField(
+        _("geldig vanaf"),
+        help_text=_("De datum waarop deze versie ingaat; tot dan blijft de vorige versie gelden."),
+    )
+    summary_nl = models.TextField(
+        _("wat is er veranderd (Nederlands)"),
+        blank=True,
+        help_text=_("Korte samenvatting voor de aankondiging per e-mail en in het portaal."),
+    )
+    summary_en = models.TextField(_("wat is er veranderd (Engels)"), blank=True)
+    intro_nl = models.TextField(_("inleiding (Nederlands)"))
+    intro_en = models.TextField(_("inleiding (Engels)"))
+    service_nl = models.TextField(_("portaal, abonnement en account (Nederlands)"))
+    service_en = models.TextField(_("portaal, abonnement en account (Engels)"))
+    sharing_nl = models.TextField(_("verstrekking aan anderen (Nederlands)"))
+    sharing_en = models.TextField(_("verstrekking aan anderen (Engels)"))
+    advertising_nl = models.TextField(_("reclame (Nederlands)"))
+    advertising_en = models.TextField(_("reclame (Engels)"))
+    cookies_nl = models.TextField(_("cookies (Nederlands)"))
+    cookies_en = models.TextField(_("cookies (Engels)"))
+    analytics_nl = models.TextField(_("Google Analytics (Nederlands)"))
+    analytics_en = models.TextField(_("Google Analytics (Engels)"))
+    security_nl = models.TextField(_("beveiliging (Nederlands)"))
+    security_en = models.TextField(_("beveiliging (Engels)"))
+    changes_nl = models.TextField(_("wijzigingen (Nederlands)"))
+    changes_en = models.TextField(_("wijzigingen (Engels)"))
+    complaint_nl = models.TextField(_("klacht indienen (Nederlands)"))
+    complaint_en = models.TextField(_("klacht indienen (Engels)"))
+    # The data sections as they were rendered when the version was published (register and
+    # processors, per language), so an older version keeps saying what it said. Empty for
+    # the seed version (a migration cannot run the register's code).
+    data_snapshot = models.JSONField(_("gegevensparagrafen bij publicatie"), default=dict, blank=True, editable=False)
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    # Who published it is in the audit trail (consent.statement_published), not here: a
+    # foreign key to the staff member would have to change when that account is erased.
+    published_at = models.DateTimeField(_("gepubliceerd op"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("versie van de privacyverklaring")
+        verbose_name_plural = _("versies van de privacyverklaring")
+        ordering = ("-number",)
+        indexes = [
+            models.Index(
+                fields=["-effective_date", "-number"],
+                condition=models.Q(status="published"),
+                name="statement_published_idx",
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="draft") | models.Q(published_at__isnull=False),
+                name="statement_published_has_time",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Versie %(number)s") % {"number": self.number})
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    def text(self, stem: str, language: str) -> str:
+        """A section's text in ``language`` (Dutch when the English one is empty)."""
+        suffix = "en" if language.startswith("en") else "nl"
+        return getattr(self, f"{stem}_{suffix}") or getattr(self, f"{stem}_nl")
+
+
+class Processor(models.Model):
+    """A recipient or processor of personal data, listed in the statement. The retention
+    register names them by ``key`` (``Category.recipients``)."""
+
+    key = models.SlugField(
+        _("sleutel"),
+        max_length=40,
+        unique=True,
+        help_text=_("Vaste naam waarmee het register naar deze partij verwijst, bijv. mollie."),
+    )
+    name = models.CharField(_("naam"), max_length=150)
+    purpose_nl = models.CharField(_("doel (Nederlands)"), max_length=300)
+    purpose_en = models.CharField(_("doel (Engels)"), max_length=300)
+    country = CountryField(_("land"))
+    outside_eu = models.BooleanField(_("buiten de EU"), default=False)
+    transfer_basis_nl = models.CharField(
+        _("doorgiftegrondslag (Nederlands)"),
+        max_length=300,
+        blank=True,
+        help_text=_("Verplicht buiten de EU, bijv. het EU-VS Data Privacy Framework of modelcontractbepalingen."),
+    )
+    transfer_basis_en = models.CharField(_("doorgiftegrondslag (Engels)"), max_length=300, blank=True)
+    agreement_date = models.DateField(_("verwerkersovereenkomst gesloten op"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField(_("volgorde"), default=100)
+
+    class Meta:
+        verbose_name = _("ontvanger of verwerker")
+        verbose_name_plural = _("ontvangers en verwerkers")
+        ordering = ("order", "name")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(outside_eu=False) | ~models.Q(transfer_basis_nl=""),
+                name="processor_outside_eu_has_basis",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.outside_eu and not self.transfer_basis_nl.strip():
+            raise ValidationError(
+                {"transfer_basis_nl": _("Geef de grondslag voor doorgifte buiten de EU op.")}, code="required"
+            )
+
+    def purpose(self, language: str) -> str:
+        return self.purpose_en if language.startswith("en") and self.purpose_en else self.purpose_nl
+
+    def transfer_basis(self, language: str) -> str:
+        if language.startswith("en") and self.transfer_basis_en:
+            return self.transfer_basis_en
+        return self.transfer_basis_nl
+
+
+class StatementAnnouncement(models.Model):
+    """The announcement mail of a version went to this customer (one row per customer and
+    version: a re-run of the batch sends nothing twice)."""
+
+    version = models.ForeignKey(StatementVersion, on_delete=models.PROTECT, related_name="announcements")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(_("verstuurd op"))
+
+    class Meta:
+        verbose_name = _("aankondiging van de privacyverklaring")
+        verbose_name_plural = _("aankondigingen van de privacyverklaring")
+        constraints = [models.UniqueConstraint(fields=["version", "user"], name="statement_announced_once")]
+
+    def __str__(self) -> str:
+        return f"{self.version} → {self.user_id}"
+
+
+class StatementReading(models.Model):
+    """The customer opened this version (the portal's notice about it disappears)."""
+
+    version = models.ForeignKey(StatementVersion, on_delete=models.PROTECT, related_name="readings")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    opened_at = models.DateTimeField(_("geopend op"))
+
+    class Meta:
+        verbose_name = _("gelezen privacyverklaring")
+        verbose_name_plural = _("gelezen privacyverklaringen")
+        constraints = [models.UniqueConstraint(fields=["user", "version"], name="statement_read_once")]
+
+    def __str__(self) -> str:
+        return f"{self.version} ← {self.user_id}"
+
+
+# --- end statement -----------------------------------------------------------------------

@@ -64,8 +64,3 @@ def readyz(request: HttpRequest) -> HttpResponse:
     if failed:
         return JsonResponse({"status": "unavailable", "failed": failed}, status=HTTPStatus.SERVICE_UNAVAILABLE)
     return JsonResponse({"status": "ok", "checks": list(READINESS_CHECKS)})
-
-
-@require_GET
-def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/privacy.html")

@@ -90,6 +90,7 @@ EXPORTS = Category(
     explain=explain_exports,
     order=60,
     app_label="retention",
+    recipients=("hosting",),
 )
 
 register(EXPORTS)

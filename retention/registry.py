@@ -135,6 +135,18 @@ class Category:
     order: int = 100
     app_label: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    # Who receives this data besides us: keys of processors in the statement's register of
+    # processors (``consent.Processor.key``), e.g. ("hosting", "mollie"). The privacy
+    # statement lists them per category.
+    recipients: tuple[str, ...] = ()
+
+    def retention_text(self) -> str:
+        """How long, in words for the statement: "3 maanden na het opheffen van het account"."""
+        from django.utils.translation import gettext
+
+        if self.period is None:
+            return str(self.clock_start)
+        return gettext("%(period)s na %(start)s") % {"period": self.period.describe(), "start": self.clock_start}
 
     @property
     def enforced(self) -> bool:

@@ -921,3 +921,161 @@ EN.update(
         "toestemmings-id, tijdstip, geaccepteerde en geweigerde soorten cookies, versie van de privacyverklaring, IP-netwerk (ingekort tot /24 of /48), browser, uw account als u was ingelogd": "consent id, time, kinds of cookies accepted and refused, privacy statement version, IP network (truncated to /24 or /48), browser, your account if you were logged in",
     }
 )
+
+# --- statement ---
+EN.update(
+    {
+        "Nieuwe privacyverklaring aangekondigd per e-mail": "New privacy statement announced by e-mail",
+        "Aankondiging": "Announcement",
+        "voorbeeld": "preview",
+        "Bekijk deze versie": "View this version",
+        "Publiceren en aan alle klanten aankondigen": "Publish and announce to all customers",
+        "%(version)s is gepubliceerd; de aankondiging gaat naar alle actieve klanten.": (
+            "%(version)s is published; the announcement goes to all active customers."
+        ),
+        "concept": "draft",
+        "gepubliceerd": "published",
+        "Inleiding": "Introduction",
+        "Portaal, abonnement en account": "Portal, subscription and account",
+        "Verstrekking aan andere bedrijven of instellingen": "Disclosure to other companies or institutions",
+        "Reclame": "Advertising",
+        "Cookies": "Cookies",
+        "Google Analytics": "Google Analytics",
+        "Beveiliging": "Security",
+        "Wijzigingen in deze privacyverklaring": "Changes to this privacy statement",
+        "Klacht indienen": "Lodging a complaint",
+        "versie": "version",
+        "geldig vanaf": "effective from",
+        "De datum waarop deze versie ingaat; tot dan blijft de vorige versie gelden.": (
+            "The date this version takes effect; until then the previous version applies."
+        ),
+        "wat is er veranderd (Nederlands)": "what changed (Dutch)",
+        "Korte samenvatting voor de aankondiging per e-mail en in het portaal.": (
+            "Short summary for the announcement by e-mail and in the portal."
+        ),
+        "wat is er veranderd (Engels)": "what changed (English)",
+        "inleiding (Nederlands)": "introduction (Dutch)",
+        "inleiding (Engels)": "introduction (English)",
+        "portaal, abonnement en account (Nederlands)": "portal, subscription and account (Dutch)",
+        "portaal, abonnement en account (Engels)": "portal, subscription and account (English)",
+        "verstrekking aan anderen (Nederlands)": "disclosure to others (Dutch)",
+        "verstrekking aan anderen (Engels)": "disclosure to others (English)",
+        "reclame (Nederlands)": "advertising (Dutch)",
+        "reclame (Engels)": "advertising (English)",
+        "cookies (Nederlands)": "cookies (Dutch)",
+        "cookies (Engels)": "cookies (English)",
+        "Google Analytics (Nederlands)": "Google Analytics (Dutch)",
+        "Google Analytics (Engels)": "Google Analytics (English)",
+        "beveiliging (Nederlands)": "security (Dutch)",
+        "beveiliging (Engels)": "security (English)",
+        "wijzigingen (Nederlands)": "changes (Dutch)",
+        "wijzigingen (Engels)": "changes (English)",
+        "klacht indienen (Nederlands)": "lodging a complaint (Dutch)",
+        "klacht indienen (Engels)": "lodging a complaint (English)",
+        "gegevensparagrafen bij publicatie": "data sections at publication",
+        "gepubliceerd op": "published at",
+        "versie van de privacyverklaring": "privacy statement version",
+        "versies van de privacyverklaring": "privacy statement versions",
+        "Versie %(number)s": "Version %(number)s",
+        "sleutel": "key",
+        "Vaste naam waarmee het register naar deze partij verwijst, bijv. mollie.": (
+            "Fixed name by which the register refers to this party, e.g. mollie."
+        ),
+        "doel (Nederlands)": "purpose (Dutch)",
+        "doel (Engels)": "purpose (English)",
+        "buiten de EU": "outside the EU",
+        "doorgiftegrondslag (Nederlands)": "transfer basis (Dutch)",
+        "Verplicht buiten de EU, bijv. het EU-VS Data Privacy Framework of modelcontractbepalingen.": (
+            "Required outside the EU, e.g. the EU-US Data Privacy Framework or standard contractual clauses."
+        ),
+        "doorgiftegrondslag (Engels)": "transfer basis (English)",
+        "verwerkersovereenkomst gesloten op": "data processing agreement concluded on",
+        "volgorde": "order",
+        "ontvanger of verwerker": "recipient or processor",
+        "ontvangers en verwerkers": "recipients and processors",
+        "Geef de grondslag voor doorgifte buiten de EU op.": "Give the basis for the transfer outside the EU.",
+        "verstuurd op": "sent at",
+        "aankondiging van de privacyverklaring": "privacy statement announcement",
+        "aankondigingen van de privacyverklaring": "privacy statement announcements",
+        "geopend op": "opened at",
+        "gelezen privacyverklaring": "privacy statement read",
+        "gelezen privacyverklaringen": "privacy statements read",
+        "Aankondigingen van de privacyverklaring": "Privacy statement announcements",
+        "Kunnen aantonen dat wij u over een nieuwe privacyverklaring hebben verteld en dat u die hebt geopend.": (
+            "Being able to show that we told you about a new privacy statement and that you opened it."
+        ),
+        "welke versie wij u mailden en wanneer, welke versie u opende en wanneer": (
+            "which version we mailed you and when, which version you opened and when"
+        ),
+        "Deze versie is al gepubliceerd en kan niet meer veranderen.": (
+            "This version has already been published and can no longer change."
+        ),
+        "De ingangsdatum kan niet in het verleden liggen.": "The effective date cannot be in the past.",
+        "De ingangsdatum moet op of na die van versie %(number)s liggen (%(date)s).": (
+            "The effective date must be on or after that of version %(number)s (%(date)s)."
+        ),
+        "Privacyverklaring gewijzigd": "Privacy statement changed",
+        "Onze privacyverklaring is gewijzigd op %(date)s.": "Our privacy statement changed on %(date)s.",
+        "Onze privacyverklaring wijzigt op %(date)s.": "Our privacy statement changes on %(date)s.",
+        "Lees de nieuwe versie": "Read the new version",
+        "%(company)s heeft de privacyverklaring gewijzigd. De nieuwe versie geldt vanaf %(date)s.": (
+            "%(company)s has changed its privacy statement. The new version applies from %(date)s."
+        ),
+        "%(company)s wijzigt de privacyverklaring. De nieuwe versie gaat in op %(date)s; tot die datum geldt de huidige versie.": (
+            "%(company)s is changing its privacy statement. The new version takes effect on %(date)s; "
+            "until then the current version applies."
+        ),
+        "Wat er verandert:": "What changes:",
+        "U hoeft niets te doen. Vragen? Beantwoord deze e-mail of neem contact met ons op.": (
+            "You do not need to do anything. Questions? Reply to this e-mail or contact us."
+        ),
+        "Lees de nieuwe versie:": "Read the new version:",
+        "Onze privacyverklaring wijzigt": "Our privacy statement is changing",
+        "Voorbeeld van concept %(number)s: alleen medewerkers zien dit. Klanten zien deze tekst pas na publicatie.": (
+            "Preview of draft %(number)s: only staff see this. Customers see this text only once it is published."
+        ),
+        "Deze versie gaat in op %(date)s. Tot die datum geldt de huidige versie.": (
+            "This version takes effect on %(date)s. Until then the current version applies."
+        ),
+        "Huidige versie": "Current version",
+        "Dit is een oudere versie van onze privacyverklaring.": "This is an older version of our privacy statement.",
+        "Privacyverklaring %(company)s": "Privacy statement %(company)s",
+        "Laatst gewijzigd op": "Last changed on",
+        "versie %(number)s": "version %(number)s",
+        "Alle versies": "All versions",
+        "Welke gegevens wij verwerken, waarom en hoe lang": "What data we process, why and for how long",
+        "Deze paragraaf komt rechtstreeks uit het register dat ons systeem gebruikt om gegevens op tijd te verwijderen: wat hier staat, doet het systeem.": (
+            "This section comes straight from the register our system uses to remove data on time: what it "
+            "says here is what the system does."
+        ),
+        "Welke gegevens": "What data",
+        "Hoe lang wij het bewaren": "How long we keep it",
+        "Wie het ontvangt": "Who receives it",
+        "Alleen wij": "Only us",
+        "Ontvangers en verwerkers": "Recipients and processors",
+        "Partij": "Party",
+        "Land": "Country",
+        "Buiten de EU": "Outside the EU",
+        "Grondslag voor doorgifte": "Transfer basis",
+        "Overeenkomst sinds": "Agreement since",
+        "ja": "yes",
+        "nee": "no",
+        "niet nodig (binnen de EU)": "not needed (inside the EU)",
+        "Website van de Autoriteit Persoonsgegevens": "Website of the Autoriteit Persoonsgegevens",
+        "Contactgegevens": "Contact details",
+        "Versies van de privacyverklaring": "Privacy statement versions",
+        "Alle versies die wij hebben gepubliceerd, de nieuwste bovenaan. Oudere versies blijven leesbaar.": (
+            "Every version we have published, newest first. Older versions remain readable."
+        ),
+        "gaat in op %(date)s": "takes effect on %(date)s",
+        "geldig vanaf %(date)s": "effective from %(date)s",
+        "huidige versie": "current version",
+        "gemaild aan": "mailed to",
+        "geopend door": "opened by",
+        "Het register van persoonsgegevens of de lijst van ontvangers is gewijzigd sinds versie %(number)s werd gepubliceerd. De privacyverklaring toont de nieuwe stand al; publiceer een nieuwe versie om de wijziging aan te kondigen.": (
+            "The register of personal data or the list of recipients has changed since version %(number)s was "
+            "published. The privacy statement already shows the new state; publish a new version to announce "
+            "the change."
+        ),
+    }
+)

@@ -189,6 +189,7 @@ BILLING = Category(
     explain=explain_billing,
     order=40,
     app_label="subscriptions",
+    recipients=("hosting", "mail", "mollie"),
 )
 
 register(BILLING)

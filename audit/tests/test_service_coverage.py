@@ -82,14 +82,25 @@ LEDGER: dict[str, tuple[str, str]] = {
     "subscriptions.past_due_end": (HERE, ""),
     "subscriptions.dunning_run": (HERE, ""),
     "consent.cookie_choice_record": ("elsewhere", "consent/tests/test_cookie_record.py:consent.given"),
+    # --- statement (consent/statement_services.py) ---
+    "consent.next_number": ("reads only (the number for a new draft)", ""),
+    "consent.publish_version": ("elsewhere", "consent/tests/test_statement_publishing.py:consent.statement_published"),
+    "consent.customers_to_announce": ("reads only", ""),
+    "consent.announce_version": ("queues the batches; each mail is recorded by announce_to", ""),
+    "consent.customer_language": ("reads only", ""),
+    "consent.announce_to": ("elsewhere", "consent/tests/test_statement_announcement.py:consent.statement_announced"),
+    "consent.record_opening": ("elsewhere", "consent/tests/test_statement_notice.py:consent.statement_read"),
 }
+# Service modules besides <app>/services.py (apps whose use cases are split by concern).
+EXTRA_SERVICE_MODULES = ("consent.statement_services",)
 
 
 def public_services() -> set[str]:
     found = set()
-    for app in APPS:
+    for module_name in [f"{app}.services" for app in APPS] + list(EXTRA_SERVICE_MODULES):
+        app = module_name.split(".")[0]
         try:
-            module = importlib.import_module(f"{app}.services")
+            module = importlib.import_module(module_name)
         except ModuleNotFoundError:
             continue
         for name, function in inspect.getmembers(module, inspect.isfunction):

@@ -1,0 +1,73 @@
+"""In a real browser: anyone reads the statement in Dutch and English; a customer follows the
+portal's notice to a new version and the notice is gone."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from consent import statement_services
+from consent.models import StatementReading
+from consent.tests.statement_helpers import ensure_seed, make_draft
+from portal.testing.browser import has_horizontal_scroll, log_in
+from portal.tests.test_browser_accessibility import _axe_violations
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_statement_reads_in_dutch_and_english(page, phone_page, browser_log):
+    ensure_seed()
+    page.goto("/privacy/")
+    main = page.get_by_role("main")
+    assert main.get_by_role("heading", name="Privacyverklaring Codex Connectors B.V.", level=1).is_visible()
+    assert "Laatst gewijzigd op 1 januari 2018" in main.inner_text()
+    assert main.get_by_role("heading", name="Ontvangers en verwerkers").is_visible()
+    assert main.get_by_role("link", name="Website van de Autoriteit Persoonsgegevens").is_visible()
+    assert _axe_violations(page) == []
+
+    header = page.get_by_role("banner")
+    header.get_by_label("Taal").select_option("en")
+    header.get_by_role("button", name="Kies").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert main.get_by_role("heading", name="Privacy statement Codex Connectors B.V.", level=1).is_visible()
+    assert "Last changed on 1 January 2018" in main.inner_text()
+    assert main.get_by_role("heading", name="What data we process, why and for how long").is_visible()
+
+    main.get_by_role("link", name="All versions").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/privacy/versies/")
+    assert page.get_by_role("main").get_by_role("link", name="Version 1").is_visible()
+
+    phone_page.goto("/privacy/")
+    assert not has_horizontal_scroll(phone_page), "the processors table scrolls inside its box, not the page"
+    browser_log.assert_clean()
+
+
+def test_a_customer_follows_the_notice_to_the_new_version(page, browser_log, make_user, password):
+    ensure_seed()
+    customer = make_user("jansen", email="jansen@example.com")
+    staff = make_user("medewerker", staff=True)
+    version = make_draft(
+        effective_date=timezone.localdate() + timedelta(days=14),
+        marker="per 14 dagen",
+        summary_nl="Wij noemen een nieuwe verwerker.",
+    )
+    statement_services.publish_version(version=version, by=staff)
+
+    log_in(page, "jansen", password)
+    notice = page.get_by_role("region", name="Privacyverklaring gewijzigd")
+    assert notice.is_visible()
+    assert _axe_violations(page) == []
+    notice.get_by_role("link", name="Lees de nieuwe versie").click()
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/privacy/{version.number}/")
+    assert "Deze versie gaat in op" in page.get_by_role("main").inner_text()
+    assert StatementReading.objects.filter(user=customer, version=version).exists()
+
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Overzicht").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("region", name="Privacyverklaring gewijzigd").count() == 0
+    browser_log.assert_clean()
