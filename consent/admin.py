@@ -10,7 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from consent import cookies, statement, statement_services
 from consent.models import CookieConsentRecord, Processor, StatementVersion
 
+# --- cookie consent ---
 
+
+@admin.register(CookieConsentRecord)
 class CookieConsentRecordAdmin(admin.ModelAdmin):
     """Proof of cookie decisions, read only: staff look up the consent id a visitor reads
     out from their cookie settings page (dashes, case and look-alike letters do not matter)."""

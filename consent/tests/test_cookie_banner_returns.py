@@ -10,7 +10,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from consent import statement, statement_services
+from consent.models import CookieConsentRecord
 from consent.tests.cookie_fixtures import choose, cookie_groups  # noqa: F401
+from consent.tests.statement_helpers import make_draft, seed, staff  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cookie_groups")]
 
@@ -53,22 +56,36 @@ def test_the_banner_returns_twelve_months_after_the_decision(client):
         assert "geldt niet meer" in settings_page
 
 
-def test_the_banner_returns_when_the_cookie_part_of_the_statement_changes(client, settings):
-    settings.CONSENT_COOKIE_REVISION = "1"
-    choose(client, "accept")
-    page = client.get("/").content.decode()
-    assert BANNER not in page and 'data-granted="true"' in page
-    settings.CONSENT_STATEMENT_VERSION = "2 (1 juni 2027)"  # another part changed: no new question
-    assert BANNER not in client.get("/").content.decode()
-    settings.CONSENT_COOKIE_REVISION = "2"
-    page = client.get("/").content.decode()
-    assert BANNER in page and 'data-granted="false"' in page
-    choose(client, "accept")
-    from consent.models import CookieConsentRecord
-
-    latest = CookieConsentRecord.objects.latest("decided_at")
-    assert latest.cookie_revision == "2" and latest.statement_version == "2 (1 juni 2027)"
-    assert BANNER not in client.get("/").content.decode()
+def test_the_banner_returns_when_the_cookie_part_of_the_statement_changes(client, seed, staff):  # noqa: F811
+    """Publishing a version that changes other sections asks nothing again; one that changes
+    the cookie or Google Analytics section brings the banner back (real publishing)."""
+    with time_machine.travel(DECIDED, tick=False):
+        choose(client, "accept")
+        page = client.get("/").content.decode()
+        assert BANNER not in page and 'data-granted="true"' in page
+        same_cookies = make_draft(
+            effective_date=DECIDED.date(),
+            marker="andere inleiding",
+            **{
+                f"{stem}_{lang}": getattr(seed, f"{stem}_{lang}")
+                for stem in ("cookies", "analytics")
+                for lang in ("nl", "en")
+            },
+        )
+        statement_services.publish_version(version=same_cookies, by=staff)
+        statement.forget_state()
+        assert BANNER not in client.get("/").content.decode()
+    with time_machine.travel(DECIDED + timedelta(days=1), tick=False):
+        new_cookies = make_draft(effective_date=(DECIDED + timedelta(days=1)).date(), marker="nieuwe cookies")
+        statement_services.publish_version(version=new_cookies, by=staff)
+        statement.forget_state()
+        page = client.get("/").content.decode()
+        assert BANNER in page and 'data-granted="false"' in page
+        choose(client, "accept")
+        latest = CookieConsentRecord.objects.latest("decided_at")
+        assert latest.cookie_revision == statement.cookie_revision()
+        assert latest.statement_version.startswith(f"{new_cookies.number} ")
+        assert BANNER not in client.get("/").content.decode()
 
 
 def test_the_banner_returns_when_a_cookie_is_added_to_the_analytics_group(client):

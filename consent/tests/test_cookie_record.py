@@ -8,19 +8,20 @@ from http import HTTPStatus
 import pytest
 
 from audit.models import AuditEvent
+from consent import statement
 from consent.models import CookieConsentRecord
 from consent.tests.cookie_fixtures import choose, cookie_groups, latest_record  # noqa: F401
+from consent.tests.statement_helpers import seed  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cookie_groups")]
 
 
-def test_accepting_records_the_decision_with_a_truncated_ipv4_address(client, settings):
-    settings.CONSENT_STATEMENT_VERSION = "3 (1 maart 2027)"
+def test_accepting_records_the_decision_with_a_truncated_ipv4_address(client, seed):  # noqa: F811
     response = choose(client, "accept", REMOTE_ADDR="203.0.113.77", HTTP_USER_AGENT="Firefox/140 test")
     assert response.status_code == HTTPStatus.FOUND
     record = latest_record()
     assert record.accepted == ["analytics"] and record.refused == []
-    assert record.statement_version == "3 (1 maart 2027)"
+    assert record.statement_version == "1 (1 januari 2018)" == statement.current_version_label()
     assert record.ip_network == "203.0.113.0/24"
     assert "203.0.113.77" not in str(CookieConsentRecord.objects.values().get())
     assert record.user_agent == "Firefox/140 test"
