@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from portal.client_ip import resolve_client_ip
+from portal.mail import add_footer
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -20,3 +21,7 @@ class AccountAdapter(DefaultAccountAdapter):
         # ("Hallo van 127.0.0.1:8000!"): mails name the product and the public address.
         site = SimpleNamespace(name=settings.PRODUCT_NAME, domain=urlsplit(settings.SITE_URL).netloc)
         super().send_mail(template_prefix, email, {"current_site": site, **context})
+
+    def render_mail(self, template_prefix: str, email, context: dict, headers=None):
+        # allauth's mails end with the footer every mail carries (portal.mail.add_footer).
+        return add_footer(super().render_mail(template_prefix, email, context, headers))

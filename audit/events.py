@@ -68,6 +68,9 @@ class Action(models.TextChoices):
     SUBSCRIPTION_PAST_DUE = "subscription.past_due", _("Automatische betaling mislukt: betaling achterstallig")
     SUBSCRIPTION_PAYMENT_REMINDER = "subscription.payment_reminder", _("Betalingsherinnering verstuurd")
     SUBSCRIPTION_PAST_DUE_ENDED = "subscription.past_due_ended", _("Achterstallige betaling afgehandeld")
+    MARKETING_MAILING_CREATED = "marketing.mailing_created", _("Mailing aangemaakt")
+    MARKETING_MAILING_STARTED = "marketing.mailing_started", _("Verzending van mailing gestart")
+    MARKETING_MAILING_FINISHED = "marketing.mailing_finished", _("Verzending van mailing afgerond")
 
 
 class ActorKind(models.TextChoices):

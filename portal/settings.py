@@ -168,6 +168,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Reminders and the end of unpaid subscriptions (subscriptions.services.dunning_run);
     # 08:00 UTC so the mails arrive in the (Dutch) morning.
     "billing-dunning-daily": {"task": "subscriptions.tasks.dunning", "schedule": crontab(hour=8, minute=0)},
+    # Mailings whose batches stopped (lost task, dead worker) go on (consent.marketing.services).
+    "marketing-resume-mailings": {
+        "task": "consent.marketing.tasks.resume_mailings",
+        "schedule": crontab(minute="*/10"),
+    },
 }
 
 # --- Authentication ---------------------------------------------------------------------
@@ -268,6 +273,10 @@ elif DEBUG:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 else:
     raise ImproperlyConfigured("The environment variable EMAIL_HOST must be set.")
+
+# --- Marketing mail (consent.marketing): batches friendly to the SMTP relay ---------------
+MARKETING_BATCH_SIZE = env_int("MARKETING_BATCH_SIZE", 50, minimum=1)
+MARKETING_BATCH_PAUSE = env_int("MARKETING_BATCH_PAUSE", 6, minimum=0)  # seconds between batches
 
 # --- Security ---------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = PRODUCTION

@@ -1,0 +1,56 @@
+"""The signed unsubscribe token of an e-mail address.
+
+The token carries the address (lower case) and the purpose, signed with ``SECRET_KEY``
+(and ``SECRET_KEY_FALLBACKS`` after a key rotation) under a salt of its own: it cannot be
+changed to another address, and a token signed for any other purpose does not verify. It
+does not expire: a mail read years later still unsubscribes (the RFC 8058 one-click link
+must keep working, and unsubscribing is harmless to the addressee).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+
+PURPOSE = "marketing-unsubscribe"
+SALT = "consent.marketing.unsubscribe"
+MAX_LENGTH = 512  # longer is garbage: a real token for a 254-character address is shorter
+
+
+class InvalidToken(Exception):
+    """The token was not made by us for unsubscribing (forged, altered, other purpose)."""
+
+
+def normalise(address: str) -> str:
+    return address.strip().lower()
+
+
+def make_token(address: str) -> str:
+    return signing.dumps({"a": normalise(address), "p": PURPOSE}, salt=SALT)
+
+
+def read_token(token: str) -> str:
+    """The address the token was made for; :class:`InvalidToken` for anything else."""
+    if not isinstance(token, str) or not token or len(token) > MAX_LENGTH:
+        raise InvalidToken
+    try:
+        payload = signing.loads(token, salt=SALT)
+    except (signing.BadSignature, ValueError, TypeError, UnicodeError) as exc:
+        raise InvalidToken from exc
+    if not isinstance(payload, dict) or payload.get("p") != PURPOSE:
+        raise InvalidToken
+    address = payload.get("a")
+    if not isinstance(address, str) or "@" not in address:
+        raise InvalidToken
+    return address
+
+
+def unsubscribe_url(address: str) -> str:
+    """The absolute one-click unsubscribe URL of ``address`` (``https://`` in production,
+    where SITE_URL must be https)."""
+    return settings.SITE_URL + reverse("consent_marketing:unsubscribe", args=[make_token(address)])
+
+
+def preferences_url() -> str:
+    return settings.SITE_URL + reverse("consent_marketing:preferences")
