@@ -4,8 +4,9 @@ from http import HTTPStatus
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
+from django.http.request import RawPostDataException
 from django.http.multipartparser import MultiPartParserError
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
@@ -28,7 +29,9 @@ def preferences(request: HttpRequest) -> HttpResponse:
     """E-mailvoorkeuren: see and change the choice about marketing mail."""
     current = services.preference_for(request.user)
     objected = current is not None and current.objected
-    form = PreferencesForm(request.POST or None, initial={"marketing": OBJECT if objected else RECEIVE})
+    form = PreferencesForm(
+        request.POST if request.method == "POST" else None, initial={"marketing": OBJECT if objected else RECEIVE}
+    )
     if request.method == "POST":
         if form.is_valid():
             services.preference_set(
@@ -54,10 +57,12 @@ def _is_one_click(request: HttpRequest) -> bool:
     """The RFC 8058 request: a POST whose body is ``List-Unsubscribe=One-Click`` (form
     encoded or multipart, as mail providers send it)."""
     try:
-        if request.POST.get(ONE_CLICK_FIELD) == ONE_CLICK_VALUE:
-            return True
-        return request.body.strip() == f"{ONE_CLICK_FIELD}={ONE_CLICK_VALUE}".encode()
-    except (MultiPartParserError, RequestDataTooBig, SuspiciousOperation, BadRequest, OSError, ValueError):
+        if request.content_type != "multipart/form-data":
+            # The exact body, whatever the Content-Type says (read before the form parser).
+            if request.body.strip() == f"{ONE_CLICK_FIELD}={ONE_CLICK_VALUE}".encode():
+                return True
+        return request.POST.get(ONE_CLICK_FIELD) == ONE_CLICK_VALUE
+    except (MultiPartParserError, RawPostDataException, SuspiciousOperation, BadRequest, OSError, ValueError):
         return False
 
 
