@@ -32,13 +32,12 @@ def add_footer(message: EmailMessage, *, marketing: bool = False) -> EmailMessag
     message.body = f"{message.body.rstrip()}\n\n-- \n{text}\n"
     if isinstance(message, EmailMultiAlternatives):
         html = render_to_string("email/footer.html", context).strip()
-        alternatives = []
-        for content, mimetype in message.alternatives:
+        alternatives, message.alternatives = list(message.alternatives), []
+        for content, mimetype in alternatives:
             if mimetype == "text/html":
                 head, marker, tail = content.rpartition("</body>")
                 content = f"{head}{html}{marker}{tail}" if marker else f"{content}{html}"
-            alternatives.append((content, mimetype))
-        message.alternatives = alternatives
+            message.attach_alternative(content, mimetype)
     return message
 
 
