@@ -26,8 +26,12 @@ def normalise(address: str) -> str:
     return address.strip().lower()
 
 
+def _signer() -> signing.Signer:
+    return signing.Signer(salt=SALT)  # no timestamp: one address, one token, for good
+
+
 def make_token(address: str) -> str:
-    return signing.dumps({"a": normalise(address), "p": PURPOSE}, salt=SALT)
+    return _signer().sign_object({"a": normalise(address), "p": PURPOSE})
 
 
 def read_token(token: str) -> str:
@@ -35,7 +39,7 @@ def read_token(token: str) -> str:
     if not isinstance(token, str) or not token or len(token) > MAX_LENGTH:
         raise InvalidToken
     try:
-        payload = signing.loads(token, salt=SALT)
+        payload = _signer().unsign_object(token)
     except (signing.BadSignature, ValueError, TypeError, UnicodeError) as exc:
         raise InvalidToken from exc
     if not isinstance(payload, dict) or payload.get("p") != PURPOSE:

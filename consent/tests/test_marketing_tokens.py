@@ -39,10 +39,12 @@ def test_it_refuses_a_token_whose_address_was_swapped_for_another():
 
 
 def test_it_refuses_a_token_signed_for_another_purpose():
-    same_key_other_salt = signing.dumps({"a": "jansen@example.com", "p": tokens.PURPOSE}, salt="consent.statement.read")
-    same_salt_other_purpose = signing.dumps({"a": "jansen@example.com", "p": "statement-read"}, salt=tokens.SALT)
-    django_default_salt = signing.dumps({"a": "jansen@example.com", "p": tokens.PURPOSE})
-    for token in (same_key_other_salt, same_salt_other_purpose, django_default_salt):
+    payload = {"a": "jansen@example.com", "p": tokens.PURPOSE}
+    same_key_other_salt = signing.Signer(salt="consent.statement.read").sign_object(payload)
+    same_salt_other_purpose = signing.Signer(salt=tokens.SALT).sign_object({**payload, "p": "statement-read"})
+    django_default_salt = signing.Signer().sign_object(payload)
+    timestamped = signing.dumps(payload, salt=tokens.SALT)
+    for token in (same_key_other_salt, same_salt_other_purpose, django_default_salt, timestamped):
         with pytest.raises(tokens.InvalidToken):
             tokens.read_token(token)
 
