@@ -23,6 +23,8 @@ from audit.testing import audited_writes
 
 ROOT = Path(settings.BASE_DIR)
 APPS = ("accounts", "audit", "consent", "subscriptions", "retention", "portal")
+# Service modules that are not ``<app>.services`` (ledger key: "<prefix>.<function>").
+MORE_SERVICE_MODULES = {"consent.marketing": "consent.marketing.services"}
 
 HERE = "tested here under audited_writes"
 LEDGER: dict[str, tuple[str, str]] = {
@@ -76,6 +78,21 @@ LEDGER: dict[str, tuple[str, str]] = {
     "subscriptions.arrears_payment_start": ("elsewhere", "subscriptions/tests/test_dunning.py:payment.created"),
     "subscriptions.past_due_end": (HERE, ""),
     "subscriptions.dunning_run": (HERE, ""),
+    "consent.marketing.preference_for": ("reads only", ""),
+    "consent.marketing.receives_marketing": ("reads only", ""),
+    "consent.marketing.users_with_address": ("reads only", ""),
+    "consent.marketing.eligible_customers": ("reads only", ""),
+    "consent.marketing.mailing_validate": ("pure computation", ""),
+    "consent.marketing.mailing_progress": ("reads only", ""),
+    "consent.marketing.preference_set": (HERE, ""),
+    "consent.marketing.unsubscribe": ("elsewhere", "consent/tests/test_unsubscribe_link.py:marketing.objected"),
+    "consent.marketing.mailing_create": (HERE, ""),
+    "consent.marketing.mailing_send": (HERE, ""),
+    "consent.marketing.mailing_send_batch": (
+        "elsewhere",
+        "consent/tests/test_marketing_mailing_send.py:marketing.mailing_finished",
+    ),
+    "consent.marketing.mailings_resume": ("queues batches of mailings already started (marketing.mailing_started)", ""),
 }
 
 
@@ -89,6 +106,11 @@ def public_services() -> set[str]:
         for name, function in inspect.getmembers(module, inspect.isfunction):
             if function.__module__ == module.__name__ and not name.startswith("_"):
                 found.add(f"{app}.{name}")
+    for prefix, module_name in MORE_SERVICE_MODULES.items():
+        module = importlib.import_module(module_name)
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if function.__module__ == module.__name__ and not name.startswith("_"):
+                found.add(f"{prefix}.{name}")
     return found
 
 
@@ -236,3 +258,24 @@ def test_dunning_run_and_past_due_end(subscription, customer, staff):
         .values_list("action", flat=True)
     )
     assert actions == ["subscription.payment_reminder", "subscription.past_due_ended"]
+
+
+@pytest.mark.django_db
+def test_marketing_choice_and_mailings(customer, staff):
+    from consent.marketing import services
+
+    with audited_writes():
+        services.preference_set(user=customer, objected=True, via=services.Via.PREFERENCES, by=customer)
+    with audited_writes():
+        services.preference_set(user=customer, objected=False, via=services.Via.PREFERENCES, by=customer)
+    with audited_writes():
+        mailing = services.mailing_create(subject_nl="Nieuw", body_nl="Tekst", by=staff)
+    with audited_writes():
+        services.mailing_send(mailing=mailing, by=staff)
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {
+        "marketing.objected",
+        "marketing.opted_in",
+        "marketing.mailing_created",
+        "marketing.mailing_started",
+    } <= actions

@@ -55,7 +55,11 @@ def test_it_goes_only_to_active_verified_customers_who_did_not_object(make_user,
     assert (m.status, m.recipient_count, m.sent_count) == (Mailing.Status.SENT, 3, 3)
     assert m.finished_at is not None
     finished = AuditEvent.objects.get(action=Action.MARKETING_MAILING_FINISHED, target_id=str(m.pk))
-    assert finished.changes["sent"] == [None, 3]
+    assert (finished.action, finished.actor_kind, finished.changes["sent"]) == (
+        "marketing.mailing_finished",
+        "system",
+        [None, 3],
+    )
 
 
 @pytest.mark.django_db

@@ -51,7 +51,7 @@ def test_the_one_click_post_unsubscribes_at_once_without_login_or_cookies(anonym
     assert objected(customer)
     assert not services.receives_marketing(customer)
     event = AuditEvent.objects.get(subject_id=customer.pk, action=Action.MARKETING_OBJECTED)
-    assert event.actor_kind == "anonymous"
+    assert (event.action, event.actor_kind) == ("marketing.objected", "anonymous")
     assert event.changes["via"] == [None, "unsubscribe_link"]
 
 
