@@ -10,9 +10,12 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-# --- marketing ---
 from consent.marketing import services as marketing
 from consent.models import Mailing, MailingRecipient, MarketingPreference
+
+# --- marketing ---
+
+TEXT_FIELDS = ("subject_nl", "body_nl", "subject_en", "body_en")
 
 
 class MailingForm(forms.ModelForm):
@@ -20,19 +23,20 @@ class MailingForm(forms.ModelForm):
 
     class Meta:
         model = Mailing
-        fields = ("subject_nl", "body_nl", "subject_en", "body_en")
+        fields = TEXT_FIELDS
         widgets = {"body_nl": forms.Textarea(attrs={"rows": 14}), "body_en": forms.Textarea(attrs={"rows": 14})}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for name in ("subject_en", "body_en"):
-            self.fields[name].required = True
+            if name in self.fields:  # read only once the mailing is on its way
+                self.fields[name].required = True
 
     def clean(self) -> dict:
         data = super().clean()
-        if not self.errors:
+        if not self.errors and all(name in self.fields for name in TEXT_FIELDS):
             try:
-                data.update(marketing.mailing_validate(**{k: data.get(k, "") for k in self.Meta.fields}))
+                data.update(marketing.mailing_validate(**{k: data.get(k, "") for k in TEXT_FIELDS}))
             except marketing.MailingError as exc:
                 raise forms.ValidationError(str(exc)) from exc
         return data
