@@ -67,6 +67,10 @@ class MailingAdmin(admin.ModelAdmin):
             return ("subject_nl", "body_nl", "subject_en", "body_en", *sending)
         return sending
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Once sending started the mailing is a record: view only.
+        return super().has_change_permission(request, obj) and (obj is None or obj.status == Mailing.Status.DRAFT)
+
     def has_delete_permission(self, request, obj=None) -> bool:
         return super().has_delete_permission(request, obj) and (obj is None or obj.status == Mailing.Status.DRAFT)
 
@@ -113,12 +117,12 @@ class MailingAdmin(admin.ModelAdmin):
         mailing = Mailing.objects.filter(pk=object_id).first()
         if mailing is None:
             raise Http404
-        if not self.has_change_permission(request, mailing):
-            raise PermissionDenied
         change_url = reverse("admin:consent_mailing_change", args=[mailing.pk])
         if mailing.status != Mailing.Status.DRAFT:
             self.message_user(request, _("Deze mailing is al verstuurd of wordt verstuurd."), messages.WARNING)
             return redirect(change_url)
+        if not self.has_change_permission(request, mailing):
+            raise PermissionDenied
         if request.method == "POST" and request.POST.get("confirm") == "yes":
             try:
                 mailing = marketing.mailing_send(mailing=mailing, by=request.user)

@@ -8,6 +8,9 @@ from http import HTTPStatus
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from audit.events import Action
 from audit.models import AuditEvent
@@ -184,4 +187,25 @@ def test_only_the_one_click_post_skips_the_csrf_check(anonymous, customer):
     # Any other POST without a CSRF token is refused by the CSRF check (403), as elsewhere.
     response = anonymous.post(url_for(customer.email), data="confirm=yes", content_type=FORM)
     assert response.status_code == HTTPStatus.FORBIDDEN
+    assert not objected(customer)
+
+
+@pytest.mark.django_db
+@hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    token=st.text(min_size=1, max_size=300).filter(lambda t: "/" not in t and "?" not in t and "#" not in t),
+    body=st.one_of(st.binary(max_size=500), st.just(b"List-Unsubscribe=One-Click")),
+    content_type=st.sampled_from([FORM, "multipart/form-data; boundary=x", "text/plain", "application/json"]),
+    method=st.sampled_from(["get", "post", "head"]),
+)
+def test_any_token_body_or_method_gives_a_page_never_an_error(customer, token, body, content_type, method):
+    from urllib.parse import quote
+
+    client = Client(enforce_csrf_checks=True)
+    path = f"/unsubscribe/{quote(token, safe='')}/"
+    if method == "post":
+        response = client.post(path, data=body, content_type=content_type)
+    else:
+        response = getattr(client, method)(path)
+    assert response.status_code in (HTTPStatus.OK, HTTPStatus.BAD_REQUEST, HTTPStatus.NOT_FOUND)
     assert not objected(customer)
