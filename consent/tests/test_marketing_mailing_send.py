@@ -181,3 +181,10 @@ def test_html_in_the_text_is_shown_as_text_not_markup(make_user, send):
     html = mail.outbox[0].alternatives[0][0]
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert 'href="https://evil.example"' not in html
+
+
+@pytest.mark.django_db
+def test_a_mailing_to_nobody_finishes_at_once_with_zero(send):
+    m = send(mailing())
+    assert (m.status, m.recipient_count, m.sent_count) == (Mailing.Status.SENT, 0, 0)
+    assert mail.outbox == []

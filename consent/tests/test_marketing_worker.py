@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 
 from consent.marketing import services, tokens
-from consent.models import Mailing
+from consent.models import Mailing, MailingRecipient
 from consent.tests.marketing_helpers import mailing
 from consent.tests.smtp_sink import start_sink
 from portal.testing.celery_worker import run_celery_worker
@@ -51,7 +52,7 @@ def test_a_relay_failure_mid_batch_is_retried_and_nobody_gets_two_mails(make_use
         "EMAIL_PORT": str(server.server_address[1]),
         "EMAIL_USE_TLS": "0",
         "MARKETING_BATCH_SIZE": "2",
-        "MARKETING_BATCH_PAUSE": "0",
+        "MARKETING_BATCH_PAUSE": "1",
     }
     try:
         with run_celery_worker(
@@ -73,6 +74,10 @@ def test_a_relay_failure_mid_batch_is_retried_and_nobody_gets_two_mails(make_use
     assert "Retry in" in log  # Celery's retry was the re-run
     m.refresh_from_db()
     assert (m.status, m.sent_count) == (Mailing.Status.SENT, 7)
+    # Batches of two, a pause between batches: the relay sees a steady trickle.
+    sent_at = list(MailingRecipient.objects.filter(mailing=m).order_by("pk").values_list("sent_at", flat=True))
+    assert sent_at[2] - sent_at[1] >= timedelta(seconds=1)
+    assert sent_at[1] - sent_at[0] < timedelta(seconds=1)
     for recipients, message in sink.messages:
         url = message["List-Unsubscribe"].strip()[1:-1]
         assert tokens.read_token(url.rstrip("/").rsplit("/", 1)[1]) == recipients[0]
