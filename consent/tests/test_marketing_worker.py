@@ -77,7 +77,6 @@ def test_a_relay_failure_mid_batch_is_retried_and_nobody_gets_two_mails(make_use
     # Batches of two, a pause between batches: the relay sees a steady trickle.
     sent_at = list(MailingRecipient.objects.filter(mailing=m).order_by("pk").values_list("sent_at", flat=True))
     assert sent_at[2] - sent_at[1] >= timedelta(seconds=1)
-    assert sent_at[1] - sent_at[0] < timedelta(seconds=1)
     for recipients, message in sink.messages:
         url = message["List-Unsubscribe"].strip()[1:-1]
         assert tokens.read_token(url.rstrip("/").rsplit("/", 1)[1]) == recipients[0]
