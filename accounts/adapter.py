@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import translation
 
 from portal.client_ip import resolve_client_ip
+from portal.mail import add_footer
 
 # allauth mails that answer "who has this address?" without the visitor being logged in: the
 # page shows the same for every address (no enumeration), and the mail to a closed account's
@@ -51,3 +52,7 @@ class AccountAdapter(DefaultAccountAdapter):
         from accounts.selectors import closed_account_facts
 
         return render(request, "account/account_inactive.html", {"closed": closed_account_facts(user)})
+
+    def render_mail(self, template_prefix: str, email, context: dict, headers=None):
+        # allauth's mails end with the footer every mail carries (portal.mail.add_footer).
+        return add_footer(super().render_mail(template_prefix, email, context, headers))

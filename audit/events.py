@@ -74,6 +74,9 @@ class Action(models.TextChoices):
     SUBSCRIPTION_CLOSURE_SETTLED = "subscription.closure_settled", _("Abonnement afgerekend bij opheffen account")
     CONSENT_REFUSED = "consent.refused", _("Cookietoestemming geweigerd")
     STATEMENT_ANNOUNCED = "consent.statement_announced", _("Nieuwe privacyverklaring aangekondigd per e-mail")
+    MARKETING_MAILING_CREATED = "marketing.mailing_created", _("Mailing aangemaakt")
+    MARKETING_MAILING_STARTED = "marketing.mailing_started", _("Verzending van mailing gestart")
+    MARKETING_MAILING_FINISHED = "marketing.mailing_finished", _("Verzending van mailing afgerond")
 
 
 class ActorKind(models.TextChoices):

@@ -175,6 +175,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "subscriptions.closure.refund_late_charges",
         "schedule": crontab(minute=41),
     },
+    # Mailings whose batches stopped (lost task, dead worker) go on (consent.marketing.services).
+    "marketing-resume-mailings": {
+        "task": "consent.marketing.tasks.resume_mailings",
+        "schedule": crontab(minute="*/10"),
+    },
 }
 
 # --- Authentication ---------------------------------------------------------------------
@@ -275,6 +280,10 @@ elif DEBUG:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 else:
     raise ImproperlyConfigured("The environment variable EMAIL_HOST must be set.")
+
+# --- Marketing mail (consent.marketing): batches friendly to the SMTP relay ---------------
+MARKETING_BATCH_SIZE = env_int("MARKETING_BATCH_SIZE", 50, minimum=1)
+MARKETING_BATCH_PAUSE = env_int("MARKETING_BATCH_PAUSE", 6, minimum=0)  # seconds between batches
 
 # --- Security ---------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = PRODUCTION

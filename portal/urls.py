@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("audit.urls")),
     path("", include("subscriptions.urls")),
     path("", include("retention.urls")),
+    path("", include("consent.marketing.urls")),
     path("admin/", admin.site.urls),
     *account_public_urls,
 ]

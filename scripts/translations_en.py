@@ -1079,3 +1079,170 @@ EN.update(
         ),
     }
 )
+
+# --- marketing ---
+EN.update(
+    {
+        "Ik wil geen aanbiedingen per e-mail ontvangen": "I do not want to receive offers by e-mail",
+        "Mailing aangemaakt": "Mailing created",
+        "Verzending van mailing gestart": "Sending of mailing started",
+        "Verzending van mailing afgerond": "Sending of mailing finished",
+        "Engels": "English",
+        "Verzending": "Sending",
+        "voortgang": "progress",
+        "%(sent)d van %(total)d verstuurd · %(pending)d wachten · %(skipped)d overgeslagen · %(failed)d mislukt · "
+        "%(unknown)d onbekend": "%(sent)d of %(total)d sent · %(pending)d waiting · %(skipped)d skipped · "
+        "%(failed)d failed · %(unknown)d unknown",
+        "Deze mailing is al verstuurd of wordt verstuurd.": "This mailing has been sent or is being sent already.",
+        "De mailing wordt verstuurd naar %(count)d klanten. De voortgang staat hieronder.": (
+            "The mailing is being sent to %(count)d customers. The progress is shown below."
+        ),
+        "Mailing versturen": "Send mailing",
+        "laatste fout": "last error",
+        "Aanbiedingen en nieuws over onze producten per e-mail": "Offers and news about our products by e-mail",
+        "Ja, stuur mij aanbiedingen per e-mail": "Yes, send me offers by e-mail",
+        "Nee, ik wil geen aanbiedingen per e-mail ontvangen": "No, I do not want to receive offers by e-mail",
+        "Kies een van beide.": "Choose one of the two.",
+        "bij het registreren": "when signing up",
+        "op de pagina E-mailvoorkeuren": "on the E-mail preferences page",
+        "met de afmeldlink in een e-mail": "with the unsubscribe link in an e-mail",
+        "%(what)s is te lang (hoogstens %(limit)d tekens).": "%(what)s is too long (at most %(limit)d characters).",
+        "Het onderwerp": "The subject",
+        "De tekst": "The text",
+        "Het Engelse onderwerp": "The English subject",
+        "De Engelse tekst": "The English text",
+        "Een mailing zonder onderwerp wordt niet verstuurd.": "A mailing without a subject is not sent.",
+        "Een mailing zonder tekst wordt niet verstuurd.": "A mailing without a text is not sent.",
+        "Geef voor het Engels zowel een onderwerp als een tekst, of geen van beide.": (
+            "For English, give both a subject and a text, or neither."
+        ),
+        "Uw e-mailvoorkeuren zijn opgeslagen.": "Your e-mail preferences have been saved.",
+        "Niet opgeslagen: kies of u aanbiedingen per e-mail wilt ontvangen.": (
+            "Not saved: choose whether you want to receive offers by e-mail."
+        ),
+        "bezwaar tegen reclame per e-mail": "objection to advertising by e-mail",
+        "gewijzigd op": "changed at",
+        "voorkeur voor reclame per e-mail": "preference for advertising by e-mail",
+        "voorkeuren voor reclame per e-mail": "preferences for advertising by e-mail",
+        "concept": "draft",
+        "wordt verstuurd": "being sent",
+        "verstuurd": "sent",
+        "onderwerp (Nederlands)": "subject (Dutch)",
+        "tekst (Nederlands)": "text (Dutch)",
+        "onderwerp (Engels)": "subject (English)",
+        "tekst (Engels)": "text (English)",
+        "verzending gestart op": "sending started at",
+        "verzending gestart door": "sending started by",
+        "laatste batch op": "last batch at",
+        "afgerond op": "finished at",
+        "ontvangers": "recipients",
+        "overgeslagen": "skipped",
+        "mailing": "mailing",
+        "mailings": "mailings",
+        "wacht": "waiting",
+        "overgeslagen (bezwaar of account niet meer actief)": "skipped (objection, or account no longer active)",
+        "onbekend (verzending onderbroken)": "unknown (sending interrupted)",
+        "klaargezet op": "queued at",
+        "opgepakt op": "claimed at",
+        "verstuurd op": "sent at",
+        "verstuurd naar": "sent to",
+        "ontvanger van een mailing": "recipient of a mailing",
+        "ontvangers van mailings": "recipients of mailings",
+        "een jaar na het versturen van elke mailing": "one year after each mailing was sent",
+        "Keuze voor reclame per e-mail": "Choice about advertising by e-mail",
+        "U aanbiedingen per e-mail sturen, of juist niet als u daartegen bezwaar heeft gemaakt.": (
+            "Sending you offers by e-mail, or not if you have objected to it."
+        ),
+        "bezwaar tegen reclame per e-mail (ja/nee), het tijdstip van uw keuze, de taal van de e-mails": (
+            "objection to advertising by e-mail (yes/no), the time of your choice, the language of the e-mails"
+        ),
+        "Verstuurde aanbiedingen per e-mail": "Offers sent by e-mail",
+        "Niemand een mailing twee keer sturen, en kunnen aantonen dat wij uw bezwaar tegen reclame hebben "
+        "gerespecteerd.": (
+            "Never sending anyone a mailing twice, and being able to show that we respected your objection to "
+            "advertising."
+        ),
+        "het klaarzetten van de mailing": "the queueing of the mailing",
+        "welke mailing, op welk e-mailadres, in welke taal en wanneer verstuurd": (
+            "which mailing, to which e-mail address, in which language and when it was sent"
+        ),
+        "Versturen…": "Send…",
+        "Deze mailing gaat nu naar %(counter)s klant: actieve klanten met een bevestigd e-mailadres die geen "
+        "bezwaar hebben gemaakt, elk in zijn eigen taal.": (
+            "This mailing now goes to %(counter)s customer: active customers with a confirmed e-mail address who "
+            "have not objected, each in their own language.",
+            "This mailing now goes to %(counter)s customers: active customers with a confirmed e-mail address who "
+            "have not objected, each in their own language.",
+        ),
+        "Versturen kan niet ongedaan worden gemaakt. Elke e-mail krijgt een afmeldlink.": (
+            "Sending cannot be undone. Every e-mail gets an unsubscribe link."
+        ),
+        "Onderwerp (Nederlands)": "Subject (Dutch)",
+        "Onderwerp (Engels)": "Subject (English)",
+        "Ja, nu versturen": "Yes, send now",
+        "Annuleren": "Cancel",
+        "E-mailvoorkeuren": "E-mail preferences",
+        "U ontvangt geen aanbiedingen per e-mail.": "You do not receive offers by e-mail.",
+        "U ontvangt aanbiedingen en nieuws over onze producten per e-mail.": (
+            "You receive offers and news about our products by e-mail."
+        ),
+        "U heeft geen bezwaar gemaakt, maar u ontvangt nu geen aanbiedingen: wij sturen ze alleen naar een "
+        "bevestigd e-mailadres van een klantaccount.": (
+            "You have not objected, but you receive no offers now: we only send them to a confirmed e-mail address "
+            "of a customer account."
+        ),
+        "U kunt dit altijd wijzigen, hier of met de afmeldlink onder elke e-mail. Berichten over uw account, "
+        "facturen en betalingen ontvangt u altijd: dat is geen reclame.": (
+            "You can change this at any time, here or with the unsubscribe link at the bottom of every e-mail. "
+            "Messages about your account, invoices and payments always reach you: they are not advertising."
+        ),
+        "Afmelden voor aanbiedingen": "Unsubscribe from offers",
+        "Afmelden voor aanbiedingen per e-mail": "Unsubscribe from offers by e-mail",
+        "Wilt u geen aanbiedingen en nieuws over onze producten meer per e-mail ontvangen? Klik op de knop: het "
+        "afmelden gaat direct in.": (
+            "Do you no longer want to receive offers and news about our products by e-mail? Click the button: "
+            "unsubscribing takes effect at once."
+        ),
+        "Berichten over uw account, facturen en betalingen blijft u ontvangen: dat is geen reclame.": (
+            "You will keep receiving messages about your account, invoices and payments: they are not advertising."
+        ),
+        "Afmelden": "Unsubscribe",
+        "Afmeldlink werkt niet": "Unsubscribe link does not work",
+        "Deze afmeldlink werkt niet": "This unsubscribe link does not work",
+        "De link is niet volledig of niet door ons gemaakt. Er is niets gewijzigd.": (
+            "The link is incomplete or was not made by us. Nothing has been changed."
+        ),
+        "Kopieer de link uit de e-mail in zijn geheel, of gebruik de knop Afmelden onder de e-mail opnieuw.": (
+            "Copy the whole link from the e-mail, or use the Unsubscribe button at the bottom of the e-mail again."
+        ),
+        'U kunt ook inloggen en uw keuze maken op de pagina <a href="%(preferences_url)s">E-mailvoorkeuren</a>.': (
+            'You can also log in and make your choice on the <a href="%(preferences_url)s">E-mail preferences</a> page.'
+        ),
+        "Afgemeld": "Unsubscribed",
+        "U bent afgemeld": "You have been unsubscribed",
+        "U ontvangt geen aanbiedingen meer per e-mail op dit adres. Dat gaat direct in.": (
+            "You will no longer receive offers by e-mail at this address. This takes effect at once."
+        ),
+        'Toch weer aanbiedingen ontvangen? Log in en kies het op de pagina <a href="%(preferences_url)s">'
+        "E-mailvoorkeuren</a>.": (
+            'Want offers after all? Log in and choose so on the <a href="%(preferences_url)s">E-mail preferences</a> '
+            "page."
+        ),
+        "U ontvangt deze e-mail omdat u klant bent van %(PRODUCT_NAME)s.": (
+            "You receive this e-mail because you are a customer of %(PRODUCT_NAME)s."
+        ),
+        "Dit bericht gaat over uw account of onze dienst en is geen reclame: u ontvangt het ook als u zich heeft "
+        "afgemeld voor aanbiedingen.": (
+            "This message is about your account or our service and is not advertising: you receive it even if you "
+            "have unsubscribed from offers."
+        ),
+        "U ontvangt deze e-mail omdat u klant bent van %(PRODUCT_NAME)s. Geen aanbiedingen meer per e-mail "
+        "ontvangen? Meld u af met één klik:": (
+            "You receive this e-mail because you are a customer of %(PRODUCT_NAME)s. No more offers by e-mail? "
+            "Unsubscribe with one click:"
+        ),
+        "Geen aanbiedingen per e-mail ontvangen? Afmelden:": "No offers by e-mail? Unsubscribe:",
+        "Uw e-mailvoorkeuren:": "Your e-mail preferences:",
+        "Aanbiedingen per e-mail ontvangen of niet.": "Whether to receive offers by e-mail.",
+    }
+)

@@ -23,6 +23,9 @@ from audit.testing import audited_writes
 
 ROOT = Path(settings.BASE_DIR)
 APPS = ("accounts", "audit", "consent", "subscriptions", "retention", "portal")
+# Service modules that are not ``<app>.services`` (ledger key: "<prefix>.<function>"): apps
+# whose use cases are split by concern.
+MORE_SERVICE_MODULES = {"consent.marketing": "consent.marketing.services", "consent": "consent.statement_services"}
 
 HERE = "tested here under audited_writes"
 LEDGER: dict[str, tuple[str, str]] = {
@@ -90,14 +93,27 @@ LEDGER: dict[str, tuple[str, str]] = {
     "consent.customer_language": ("reads only", ""),
     "consent.announce_to": ("elsewhere", "consent/tests/test_statement_announcement.py:consent.statement_announced"),
     "consent.record_opening": ("elsewhere", "consent/tests/test_statement_notice.py:consent.statement_read"),
+    "consent.marketing.preference_for": ("reads only", ""),
+    "consent.marketing.receives_marketing": ("reads only", ""),
+    "consent.marketing.users_with_address": ("reads only", ""),
+    "consent.marketing.eligible_customers": ("reads only", ""),
+    "consent.marketing.mailing_validate": ("pure computation", ""),
+    "consent.marketing.mailing_progress": ("reads only", ""),
+    "consent.marketing.preference_set": (HERE, ""),
+    "consent.marketing.unsubscribe": ("elsewhere", "consent/tests/test_unsubscribe_link.py:marketing.objected"),
+    "consent.marketing.mailing_create": (HERE, ""),
+    "consent.marketing.mailing_send": (HERE, ""),
+    "consent.marketing.mailing_send_batch": (
+        "elsewhere",
+        "consent/tests/test_marketing_mailing_send.py:marketing.mailing_finished",
+    ),
+    "consent.marketing.mailings_resume": ("queues batches of mailings already started (marketing.mailing_started)", ""),
 }
-# Service modules besides <app>/services.py (apps whose use cases are split by concern).
-EXTRA_SERVICE_MODULES = ("consent.statement_services",)
 
 
 def public_services() -> set[str]:
     found = set()
-    for module_name in [f"{app}.services" for app in APPS] + list(EXTRA_SERVICE_MODULES):
+    for module_name in [f"{app}.services" for app in APPS]:
         app = module_name.split(".")[0]
         try:
             module = importlib.import_module(module_name)
@@ -106,6 +122,11 @@ def public_services() -> set[str]:
         for name, function in inspect.getmembers(module, inspect.isfunction):
             if function.__module__ == module.__name__ and not name.startswith("_"):
                 found.add(f"{app}.{name}")
+    for prefix, module_name in MORE_SERVICE_MODULES.items():
+        module = importlib.import_module(module_name)
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if function.__module__ == module.__name__ and not name.startswith("_"):
+                found.add(f"{prefix}.{name}")
     return found
 
 
@@ -253,3 +274,24 @@ def test_dunning_run_and_past_due_end(subscription, customer, staff):
         .values_list("action", flat=True)
     )
     assert actions == ["subscription.payment_reminder", "subscription.past_due_ended"]
+
+
+@pytest.mark.django_db
+def test_marketing_choice_and_mailings(customer, staff):
+    from consent.marketing import services
+
+    with audited_writes():
+        services.preference_set(user=customer, objected=True, via=services.Via.PREFERENCES, by=customer)
+    with audited_writes():
+        services.preference_set(user=customer, objected=False, via=services.Via.PREFERENCES, by=customer)
+    with audited_writes():
+        mailing = services.mailing_create(subject_nl="Nieuw", body_nl="Tekst", by=staff)
+    with audited_writes():
+        services.mailing_send(mailing=mailing, by=staff)
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {
+        "marketing.objected",
+        "marketing.opted_in",
+        "marketing.mailing_created",
+        "marketing.mailing_started",
+    } <= actions

@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-        ("consent", "0001_consent_records"),
+        ("consent", "0002_marketing"),
     ]
 
     operations = [
