@@ -8,6 +8,7 @@ it the process is in production mode and refuses to start without its secrets.
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
@@ -30,6 +31,10 @@ SECRET_KEY = env_str("DJANGO_SECRET_KEY", required=PRODUCTION) or "dev-only-inse
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"], required=PRODUCTION)
 
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000", required=PRODUCTION).rstrip("/")
+# Development without SITE_URL: absolute URLs (mails, Mollie redirects, the in-process
+# sandbox) follow the address the server was reached on, so any port works
+# (portal.middleware.DevelopmentSiteUrlMiddleware).
+SITE_URL_FROM_REQUEST = DEBUG and not env_str("SITE_URL")
 if PRODUCTION and not SITE_URL.startswith("https://"):
     raise ImproperlyConfigured("SITE_URL must start with https:// in production.")
 CSRF_TRUSTED_ORIGINS = [SITE_URL]
@@ -38,6 +43,22 @@ CSRF_TRUSTED_ORIGINS = [SITE_URL]
 # IP is resolved once (portal.client_ip) for allauth, axes and the audit trail alike.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# Peer addresses (IPs or networks) that may send X-Forwarded-For. A request from any other
+# peer (say, a client that reaches gunicorn directly) is judged by its socket address, so a
+# forged header cannot move it out of its lockout. Production with proxies must name them.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["127.0.0.1", "::1"] if TRUSTED_PROXY_COUNT else [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        _network = ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network.") from _exc
+    if PRODUCTION and _network.prefixlen == 0:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES must name the proxies, not every address ({_proxy}).")
+if PRODUCTION and TRUSTED_PROXY_COUNT and not env_str("TRUSTED_PROXIES"):
+    raise ImproperlyConfigured(
+        "TRUSTED_PROXIES must be set when TRUSTED_PROXY_COUNT is: the addresses of the proxies that may send "
+        "X-Forwarded-For (e.g. 127.0.0.1 when gunicorn binds to localhost behind the proxy)."
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -287,11 +308,16 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 
 GA_MEASUREMENT_ID = env_str("GA_MEASUREMENT_ID")
-_GA_HOSTS = [
-    "https://www.googletagmanager.com",
-    "https://*.google-analytics.com",
-    "https://*.analytics.google.com",
-]
+# Google's hosts are in the CSP only when analytics is configured at all.
+_GA_HOSTS = (
+    [
+        "https://www.googletagmanager.com",
+        "https://*.google-analytics.com",
+        "https://*.analytics.google.com",
+    ]
+    if GA_MEASUREMENT_ID
+    else []
+)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -333,7 +359,7 @@ PRODUCT_NAME = "Exact koppeling"
 # --- Audit and Mollie -------------------------------------------------------------------
 AUDIT_SIGNING_KEY = env_str("AUDIT_SIGNING_KEY", required=PRODUCTION) or "dev-only-audit-key"
 AUDIT_CHECKPOINT_DIR = Path(env_str("AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints")))
-MOLLIE_API_KEY = env_str("MOLLIE_API_KEY")
+MOLLIE_API_KEY = env_str("MOLLIE_API_KEY", required=PRODUCTION)
 # Empty: api.mollie.com with a live/test key, or the project's sandbox (SITE_URL +
 # "/sandbox/mollie") in development and tests when MOLLIE_API_KEY is unset or a test key.
 MOLLIE_API_ENDPOINT = env_str("MOLLIE_API_ENDPOINT")
