@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -103,7 +104,9 @@ class CloseAccountForm(forms.Form):
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        # Through allauth's reauthentication: the same login limits, axes lockout and
+        # audit events as a login, so a stolen session cannot guess the password.
+        if not get_account_adapter().reauthenticate(self.user, password):
             raise forms.ValidationError(_("Dit wachtwoord klopt niet."), code="wrong_password")
         return password
 

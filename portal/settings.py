@@ -247,7 +247,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
 AXES_ENABLE_ADMIN = True
-AXES_SENSITIVE_PARAMETERS = ["password", "password1", "password2", "code"]
+# The login field too: whatever was typed (sometimes a password) is not kept as typed.
+AXES_SENSITIVE_PARAMETERS = ["password", "password1", "password2", "code", "login", "username", "email"]
 
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "nl"
