@@ -232,6 +232,10 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_ADAPTER = "accounts.mfa.MFAAdapter"
+# Encrypts TOTP secrets and recovery-code seeds at rest (accounts/mfa.py); comma-separated,
+# the first encrypts, all decrypt (rotation). Kept outside the database.
+MFA_ENCRYPTION_KEYS = env_list("MFA_ENCRYPTION_KEY", required=PRODUCTION) or ["dev-only-mfa-encryption-key"]
 MFA_TOTP_ISSUER = "Exact koppeling"
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_PASSKEY_LOGIN_ENABLED = False
