@@ -3,6 +3,7 @@ from __future__ import annotations
 from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext_lazy as _
 
 from accounts import validation
@@ -21,6 +22,13 @@ _TEXT_FIELDS = (
 
 class SignupForm(AllauthSignupForm):
     """allauth's signup form; the extra choices of later features hook in here."""
+
+    def try_save(self, request):
+        if self.account_already_exists:
+            # A known address creates nothing, so it would answer much faster than a new one
+            # (which hashes the password) and give the address away: hash it here too.
+            make_password(self.cleaned_data.get("password1") or "")
+        return super().try_save(request)
 
 
 class ProfileForm(forms.ModelForm):
