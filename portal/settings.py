@@ -191,6 +191,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "billing-dunning-daily": {"task": "subscriptions.tasks.dunning", "schedule": crontab(hour=8, minute=0)},
 }
 
+# Heartbeats of scheduled jobs: /healthz/jobs and `manage.py jobs status` (portal.health);
+# not part of /readyz, so a late job never takes the web tier out of the load balancer.
+JOB_HEARTBEAT_CHECKS = {"retention": "retention.services.check_heartbeat"}
+
 # --- Authentication ---------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("healthz/jobs", views.healthz_jobs, name="healthz_jobs"),
     path("privacy/", views.privacy, name="privacy"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
