@@ -37,3 +37,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     *account_public_urls,
 ]
+
+# An uncaught error while PostgreSQL or Redis is down becomes a 503 maintenance page.
+handler500 = "portal.outage.server_error_or_outage"
