@@ -31,11 +31,12 @@ run: $(VENV)/.installed
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-# The whole suite on PostgreSQL and Redis (DATABASE_URL / REDIS_URL, default the local
-# servers). pytest's "no tests collected" (exit 5) is a failure, not a pass.
-test: $(VENV)/.installed-dev
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+# Lint, then the whole suite on PostgreSQL and Redis (DATABASE_URL / REDIS_URL, default the
+# local servers). On a fresh Debian machine (as root) scripts/ensure_services.sh installs and
+# starts PostgreSQL, Redis and Chromium first. pytest's "no tests collected" (exit 5) is a
+# failure, not a pass.
+test: $(VENV)/.installed-dev lint
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} scripts/ensure_services.sh
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} $(DEV_ENV) \
 		$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
 		if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$rc
