@@ -150,3 +150,17 @@ def test_a_damaged_stored_secret_refuses_the_code_without_a_500(customer, passwo
     answer = client.post("/accounts/2fa/authenticate/", {"code": "123456"})
     assert answer.status_code == HTTPStatus.OK
     assert "_auth_user_id" not in client.session
+
+
+HOSTILE_CODES = ["", "0" * 10_000, "\x00\x00\x00", "<script>alert(1)</script>", "１２３４５６", "' OR 1=1 --"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("code", HOSTILE_CODES, ids=range(len(HOSTILE_CODES)))
+def test_hostile_codes_against_an_encrypted_secret_are_refused_with_the_form(customer, password, code):
+    TOTP.activate(customer, generate_totp_secret())
+    client = Client(raise_request_exception=False)
+    client.post(LOGIN, {"login": "jansen", "password": password})
+    response = client.post("/accounts/2fa/authenticate/", {"code": code})
+    assert response.status_code == HTTPStatus.OK
+    assert "_auth_user_id" not in client.session
