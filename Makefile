@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 DEV_ENV := DJANGO_DEBUG=1
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+# pytest-xdist workers for `make test`: one per core, at most 4 (each runs its own browser and
+# Celery worker and uses its own Redis database); 0 on one core. PYTEST_WORKERS=0 runs serially.
+PYTEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); if [ $$n -gt 4 ]; then n=4; elif [ $$n -lt 2 ]; then n=0; fi; echo $$n)
 
 .PHONY: run test bench lint format messages install install-dev
 
@@ -31,13 +34,14 @@ run: $(VENV)/.installed
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-# The whole suite on PostgreSQL and Redis (DATABASE_URL / REDIS_URL, default the local
-# servers). pytest's "no tests collected" (exit 5) is a failure, not a pass.
-test: $(VENV)/.installed-dev
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+# Lint, then the whole suite on PostgreSQL and Redis (DATABASE_URL / REDIS_URL, default the
+# local servers). On a fresh Debian machine (as root) scripts/ensure_services.sh installs and
+# starts PostgreSQL, Redis and Chromium first. pytest's "no tests collected" (exit 5) is a
+# failure, not a pass.
+test: $(VENV)/.installed-dev lint
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} scripts/ensure_services.sh
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} $(DEV_ENV) \
-		$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
+		$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS); rc=$$?; \
 		if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$rc
 
 bench: $(VENV)/.installed-dev

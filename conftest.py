@@ -23,6 +23,13 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fixed_site_url(settings):
+    """Tests see the SITE_URL they set; following the request's host (development without
+    SITE_URL) is switched on only by the test about it."""
+    settings.SITE_URL_FROM_REQUEST = False
+
+
+@pytest.fixture(autouse=True)
 def _clean_cache():
     """Every test starts with an empty cache (axes counters, allauth rate limits, sessions)."""
     from django.core.cache import cache

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 
+from accounts.security import canonical_login
 from portal.client_ip import resolve_client_ip
 from portal.mail import add_footer
 
@@ -22,6 +23,12 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_client_ip(self, request: HttpRequest) -> str:
         # The same resolver axes and the audit trail use (see portal.client_ip).
         return resolve_client_ip(request) or "0.0.0.0"  # noqa: S104 (a key, not a bind address)
+
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials) -> str:
+        # allauth keys its per-account login limit on the identifier as typed, so username
+        # and e-mail address would each get their own limit: key it on the account instead.
+        identifier = credentials.get("email") or credentials.get("username") or ""
+        return f"login:{canonical_login(str(identifier))}"
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         if template_prefix in _ADDRESS_PROBE_MAILS:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from http import HTTPStatus
 
+from allauth.mfa.models import Authenticator
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -392,3 +393,26 @@ class UserAdmin(AuditedModelAdminMixin, DjangoUserAdmin):
             message = chosen.perform(request, customer, data)
             audit()
         return message
+
+
+# allauth's own admin shows and edits ``data``: the (encrypted) TOTP secret and recovery
+# seed. Staff see which methods a customer has and may remove one (a lost phone), never
+# the secret.
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(AuditedModelAdminMixin, admin.ModelAdmin):
+    audit_subject = "user_id"
+    raw_id_fields = ("user",)
+    list_display = ("user", "type", "created_at", "last_used_at")
+    list_filter = ("type", "created_at", "last_used_at")
+    fields = ("user", "type", "created_at", "last_used_at")
+    readonly_fields = fields
+    search_fields = ("user__username",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext_lazy as _
 
 from accounts import validation
@@ -31,6 +33,13 @@ class SignupForm(AllauthSignupForm):
 
         objected = bool(self.cleaned_data.get("no_marketing"))
         preference_set(user=user, objected=objected, via=Via.SIGNUP, by=user, language=get_language())
+
+    def try_save(self, request):
+        if self.account_already_exists:
+            # A known address creates nothing, so it would answer much faster than a new one
+            # (which hashes the password) and give the address away: hash it here too.
+            make_password(self.cleaned_data.get("password1") or "")
+        return super().try_save(request)
 
 
 class ProfileForm(forms.ModelForm):
@@ -114,7 +123,9 @@ class CloseAccountForm(forms.Form):
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        # Through allauth's reauthentication: the same login limits, axes lockout and
+        # audit events as a login, so a stolen session cannot guess the password.
+        if not get_account_adapter().reauthenticate(self.user, password):
             raise forms.ValidationError(_("Dit wachtwoord klopt niet."), code="wrong_password")
         return password
 

@@ -53,6 +53,7 @@ class Action(models.TextChoices):
     RETENTION_HOLD_RELEASED = "retention.hold_released", _("Bewaarplicht (legal hold) opgeheven")
     RETENTION_EXPORT_REQUESTED = "retention.export_requested", _("Gegevensexport aangevraagd")
     RETENTION_EXPORT_DOWNLOADED = "retention.export_downloaded", _("Gegevensexport gedownload")
+    RETENTION_EXPORT_FAILED = "retention.export_failed", _("Gegevensexport mislukt")
     AUDIT_REDACTED = "retention.audit_redacted", _("Persoonsgegevens in logboek onleesbaar gemaakt")
     ADMIN_VIEWED = "admin.viewed", _("Bekeken door medewerker")
     ADMIN_ADDED = "admin.added", _("Toegevoegd door medewerker")

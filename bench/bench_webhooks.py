@@ -375,7 +375,7 @@ def main() -> None:  # noqa: PLR0915
     subprocess.run([python, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
     # The production web server (gunicorn, threads) serves the portal's webhook; a second
     # one serves the sandbox (Mollie).
-    server = subprocess.Popen(  # noqa: S603
+    server = subprocess.Popen(
         [
             python,
             "-m",
@@ -398,7 +398,7 @@ def main() -> None:  # noqa: PLR0915
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    sandbox = subprocess.Popen(  # noqa: S603
+    sandbox = subprocess.Popen(
         [
             python,
             "-m",
@@ -421,7 +421,7 @@ def main() -> None:  # noqa: PLR0915
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    worker = subprocess.Popen(  # noqa: S603
+    worker = subprocess.Popen(
         [
             python,
             "-m",
@@ -452,7 +452,7 @@ def main() -> None:  # noqa: PLR0915
         django.setup()
         from django.conf import settings as django_settings
 
-        assert not django_settings.DEBUG  # noqa: S101
+        assert not django_settings.DEBUG
         import requests
 
         from audit.models import AuditEvent

@@ -90,3 +90,22 @@ class SecurityHeadersMiddleware:
         if user is not None and user.is_authenticated and "Cache-Control" not in response:
             response["Cache-Control"] = "no-store, private"
         return response
+
+
+class DevelopmentSiteUrlMiddleware:
+    """Development without SITE_URL (``settings.SITE_URL_FROM_REQUEST``): SITE_URL follows the
+    address the server is reached on, so `runserver` on any port sends mail links, Mollie
+    redirects and the in-process Mollie sandbox's calls back to itself. Process-wide and for
+    development only: a separate Celery worker does not see it (set SITE_URL then)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+
+        if settings.SITE_URL_FROM_REQUEST:
+            origin = f"{request.scheme}://{request.get_host()}"  # get_host checks ALLOWED_HOSTS
+            if settings.SITE_URL != origin:
+                settings.SITE_URL = origin
+        return self.get_response(request)

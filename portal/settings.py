@@ -8,6 +8,7 @@ it the process is in production mode and refuses to start without its secrets.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -31,6 +32,10 @@ SECRET_KEY = env_str("DJANGO_SECRET_KEY", required=PRODUCTION) or "dev-only-inse
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"], required=PRODUCTION)
 
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000", required=PRODUCTION).rstrip("/")
+# Development without SITE_URL: absolute URLs (mails, Mollie redirects, the in-process
+# sandbox) follow the address the server was reached on, so any port works
+# (portal.middleware.DevelopmentSiteUrlMiddleware).
+SITE_URL_FROM_REQUEST = DEBUG and not env_str("SITE_URL")
 if PRODUCTION and not SITE_URL.startswith("https://"):
     raise ImproperlyConfigured("SITE_URL must start with https:// in production.")
 CSRF_TRUSTED_ORIGINS = [SITE_URL]
@@ -39,6 +44,22 @@ CSRF_TRUSTED_ORIGINS = [SITE_URL]
 # IP is resolved once (portal.client_ip) for allauth, axes and the audit trail alike.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# Peer addresses (IPs or networks) that may send X-Forwarded-For. A request from any other
+# peer (say, a client that reaches gunicorn directly) is judged by its socket address, so a
+# forged header cannot move it out of its lockout. Production with proxies must name them.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["127.0.0.1", "::1"] if TRUSTED_PROXY_COUNT else [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        _network = ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network.") from _exc
+    if PRODUCTION and _network.prefixlen == 0:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES must name the proxies, not every address ({_proxy}).")
+if PRODUCTION and TRUSTED_PROXY_COUNT and not env_str("TRUSTED_PROXIES"):
+    raise ImproperlyConfigured(
+        "TRUSTED_PROXIES must be set when TRUSTED_PROXY_COUNT is: the addresses of the proxies that may send "
+        "X-Forwarded-For (e.g. 127.0.0.1 when gunicorn binds to localhost behind the proxy)."
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -70,6 +91,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "portal.middleware.DevelopmentSiteUrlMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "portal.middleware.RequestContextMiddleware",
@@ -182,6 +204,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
 }
 
+# Heartbeats of scheduled jobs: /healthz/jobs and `manage.py jobs status` (portal.health);
+# not part of /readyz, so a late job never takes the web tier out of the load balancer.
+JOB_HEARTBEAT_CHECKS = {"retention": "retention.services.check_heartbeat"}
+
 # --- Authentication ---------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -223,6 +249,10 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_ADAPTER = "accounts.mfa.MFAAdapter"
+# Encrypts TOTP secrets and recovery-code seeds at rest (accounts/mfa.py); comma-separated,
+# the first encrypts, all decrypt (rotation). Kept outside the database.
+MFA_ENCRYPTION_KEYS = env_list("MFA_ENCRYPTION_KEY", required=PRODUCTION) or ["dev-only-mfa-encryption-key"]
 MFA_TOTP_ISSUER = "Exact koppeling"
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_PASSKEY_LOGIN_ENABLED = False
@@ -238,7 +268,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
 AXES_ENABLE_ADMIN = True
-AXES_SENSITIVE_PARAMETERS = ["password", "password1", "password2", "code"]
+# The login field too: whatever was typed (sometimes a password) is not kept as typed.
+AXES_SENSITIVE_PARAMETERS = ["password", "password1", "password2", "code", "login", "username", "email"]
 
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "nl"
@@ -314,11 +345,16 @@ COOKIE_CONSENT_SECURE = PRODUCTION
 COOKIE_CONSENT_MAX_AGE = 365 * 24 * 3600  # the browser forgets it with the decision's 12 months
 COOKIE_CONSENT_LOG_ENABLED = False  # its log holds no user or address: consent.CookieConsentRecord is the proof
 COOKIE_CONSENT_CACHE_BACKEND = "default"  # groups cached in the shared Redis cache
-_GA_HOSTS = [
-    "https://www.googletagmanager.com",
-    "https://*.google-analytics.com",
-    "https://*.analytics.google.com",
-]
+# Google's hosts are in the CSP only when analytics is configured at all.
+_GA_HOSTS = (
+    [
+        "https://www.googletagmanager.com",
+        "https://*.google-analytics.com",
+        "https://*.analytics.google.com",
+    ]
+    if GA_MEASUREMENT_ID
+    else []
+)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -360,7 +396,7 @@ PRODUCT_NAME = "Exact koppeling"
 # --- Audit and Mollie -------------------------------------------------------------------
 AUDIT_SIGNING_KEY = env_str("AUDIT_SIGNING_KEY", required=PRODUCTION) or "dev-only-audit-key"
 AUDIT_CHECKPOINT_DIR = Path(env_str("AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints")))
-MOLLIE_API_KEY = env_str("MOLLIE_API_KEY")
+MOLLIE_API_KEY = env_str("MOLLIE_API_KEY", required=PRODUCTION)
 # Empty: api.mollie.com with a live/test key, or the project's sandbox (SITE_URL +
 # "/sandbox/mollie") in development and tests when MOLLIE_API_KEY is unset or a test key.
 MOLLIE_API_ENDPOINT = env_str("MOLLIE_API_ENDPOINT")

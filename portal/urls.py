@@ -25,6 +25,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("", include("consent.statement_urls")),
+    path("healthz/jobs", views.healthz_jobs, name="healthz_jobs"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("portal/", include(portal_patterns)),
@@ -37,3 +38,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     *account_public_urls,
 ]
+
+# An uncaught error while PostgreSQL or Redis is down becomes a 503 maintenance page.
+handler500 = "portal.outage.server_error_or_outage"

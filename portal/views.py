@@ -3,11 +3,12 @@ from __future__ import annotations
 from http import HTTPStatus
 
 from django.contrib.auth.decorators import login_required
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from portal import health
 
 
 @require_GET
@@ -29,38 +30,21 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})
 
 
-def _check_database() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-        cursor.fetchone()
-
-
-def _check_redis() -> None:
-    from django.conf import settings
-
-    if not settings.REDIS_URL:
-        return
-    import redis
-
-    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
-    try:
-        client.ping()
-    finally:
-        client.close()
-
-
-READINESS_CHECKS = {"database": _check_database, "redis": _check_redis}
+@never_cache
+@require_GET
+def readyz(request: HttpRequest) -> HttpResponse:
+    """For the load balancer: the web tier's own dependencies only (portal.health)."""
+    results = health.web_readiness()
+    failed = {r.name: r.detail for r in results if not r.ok}
+    if failed:
+        return JsonResponse({"status": "unavailable", "failed": failed}, status=HTTPStatus.SERVICE_UNAVAILABLE)
+    return JsonResponse({"status": "ok", "checks": [r.name for r in results]})
 
 
 @never_cache
 @require_GET
-def readyz(request: HttpRequest) -> HttpResponse:
-    failed: dict[str, str] = {}
-    for name, check in READINESS_CHECKS.items():
-        try:
-            check()
-        except Exception as exc:  # noqa: BLE001  (any failure means "not ready")
-            failed[name] = exc.__class__.__name__
-    if failed:
-        return JsonResponse({"status": "unavailable", "failed": failed}, status=HTTPStatus.SERVICE_UNAVAILABLE)
-    return JsonResponse({"status": "ok", "checks": list(READINESS_CHECKS)})
+def healthz_jobs(request: HttpRequest) -> HttpResponse:
+    """For monitoring, not the load balancer: 503 when a scheduled job is overdue."""
+    results = health.job_heartbeats()
+    body = {"status": "ok" if all(r.ok for r in results) else "overdue", "jobs": {r.name: r.ok for r in results}}
+    return JsonResponse(body, status=HTTPStatus.OK if all(r.ok for r in results) else HTTPStatus.SERVICE_UNAVAILABLE)

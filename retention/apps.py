@@ -7,8 +7,6 @@ class RetentionConfig(AppConfig):
     verbose_name = _("Bewaartermijnen")
 
     def ready(self) -> None:
-        from portal.views import READINESS_CHECKS
-        from retention import registry, services
+        from retention import registry
 
         registry.autodiscover()
-        READINESS_CHECKS["retention"] = services.check_heartbeat

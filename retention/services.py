@@ -19,6 +19,7 @@ import getpass
 import io
 import json
 import logging
+import uuid
 import zipfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -482,11 +483,21 @@ def _json(data: Any) -> bytes:
     return json.dumps(data, indent=2, ensure_ascii=False, default=str).encode("utf-8")
 
 
+def _is_uuid(value: object) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
 def export_build(*, export_id: str, language: str | None = None) -> DataExport | None:
     """Make the ZIP (one JSON file per category plus a readable HTML summary) and mail the
     customer. Idempotent: a finished export is left alone."""
     from retention.personal_data import export_dir
 
+    if not _is_uuid(export_id):
+        return None
     export = DataExport.objects.select_related("user").filter(pk=export_id).first()
     if export is None or export.status == ExportStatus.READY:
         return export
@@ -545,8 +556,40 @@ def export_build(*, export_id: str, language: str | None = None) -> DataExport |
     return export
 
 
-def export_failed(*, export_id: str) -> None:
-    DataExport.objects.filter(pk=export_id).exclude(status=ExportStatus.READY).update(status=ExportStatus.FAILED)
+@transaction.atomic
+def export_failed(*, export_id: str, language: str | None = None) -> DataExport | None:
+    """The export could not be made (after its retries): it ends as failed, so the customer
+    can ask again at once, and the customer gets a mail saying so. Once only."""
+    from retention.personal_data import export_dir
+
+    if not _is_uuid(export_id):
+        return None
+    export = DataExport.objects.select_for_update().select_related("user").filter(pk=export_id).first()
+    if export is None or export.status in (ExportStatus.READY, ExportStatus.FAILED):
+        return export
+    export.status = ExportStatus.FAILED
+    export.save(update_fields=["status"])
+    record(Action.RETENTION_EXPORT_FAILED, system="retention", subject=export.user, target=export)
+    partial = export_dir() / f"{export.pk}.zip.part"
+
+    def remove_partial() -> None:
+        try:
+            partial.unlink(missing_ok=True)
+        except OSError:  # the disk that failed the export may fail this too
+            logger.warning("could not remove %s", partial)
+
+    transaction.on_commit(remove_partial)
+    if export.user.email:
+        send_later(
+            "retention/email/export_failed",
+            to=[export.user.email],
+            context={
+                "username": export.user.get_username(),
+                "url": f"{settings.SITE_URL}/portal/mijn-gegevens/#download",
+            },
+            language=language,
+        )
+    return export
 
 
 def export_downloaded(*, export: DataExport, by) -> None:

@@ -1246,3 +1246,15 @@ EN.update(
         "Aanbiedingen per e-mail ontvangen of niet.": "Whether to receive offers by e-mail.",
     }
 )
+
+# --- launch ---
+EN.update(
+    {
+        "Gegevensexport mislukt": "Data export failed",
+        "Uw download kon niet worden gemaakt": "Your download could not be made",
+        "Beste %(username)s,\n\nHet maken van de download met uw gegevens bij %(PRODUCT_NAME)s is door een storing aan onze kant mislukt. Er is niets met uw gegevens gebeurd.\n\nU kunt de download opnieuw aanvragen:\n\n%(url)s\n\nLukt het dan weer niet? Neem dan contact met ons op.": "Dear %(username)s,\n\nMaking the download with your data at %(PRODUCT_NAME)s failed because of a fault on our side. Nothing happened to your data.\n\nYou can ask for the download again:\n\n%(url)s\n\nIf that fails too, please contact us.",
+        "Het maken van de download met uw gegevens bij %(PRODUCT_NAME)s is door een storing aan onze kant mislukt. Er is niets met uw gegevens gebeurd.": "Making the download with your data at %(PRODUCT_NAME)s failed because of a fault on our side. Nothing happened to your data.",
+        "Vraag de download opnieuw aan": "Ask for the download again",
+        "Lukt het dan weer niet? Neem dan contact met ons op.": "If that fails too, please contact us.",
+    }
+)

@@ -115,6 +115,7 @@ def test_behind_one_proxy_a_forged_entry_neither_escapes_nor_frames_someone(clie
     settings.TRUSTED_PROXY_COUNT = 1
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
     proxy = "10.0.0.1"
+    settings.TRUSTED_PROXIES = [proxy]
     victim = "198.51.100.99"
     # The attacker puts the victim's address first; the proxy appends the attacker's real one.
     for _ in range(5):

@@ -58,7 +58,7 @@ LEDGER: dict[str, tuple[str, str]] = {
     "retention.export_expires_at": ("reads only", ""),
     "retention.export_request": (HERE, ""),
     "retention.export_build": ("job progress of a recorded request (retention.export_requested)", ""),
-    "retention.export_failed": ("job progress of a recorded request (retention.export_requested)", ""),
+    "retention.export_failed": ("elsewhere", "retention/tests/test_failed_export.py:retention.export_failed"),
     "retention.export_downloaded": (HERE, ""),
     "subscriptions.add_interval": ("pure computation", ""),
     "subscriptions.webhook_url": ("pure computation", ""),

@@ -195,7 +195,7 @@ def run_celery_worker(
         "--include=portal.testing.celery_worker",
     ]
     with log_path.open("wb") as log_file:
-        process = subprocess.Popen(  # noqa: S603 (fixed argument list)
+        process = subprocess.Popen(
             command, cwd=BASE_DIR, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True
         )
     worker = WorkerProcess(process=process, node=node, queue=queue, log_path=log_path)

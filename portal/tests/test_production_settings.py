@@ -19,6 +19,9 @@ PRODUCTION_ENV = {
     "EMAIL_HOST": "smtp.example.nl",
     "AUDIT_SIGNING_KEY": "audit-signing-key-kept-outside-the-database",
     "TRUSTED_PROXY_COUNT": "1",
+    "TRUSTED_PROXIES": "127.0.0.1",
+    "MOLLIE_API_KEY": "live_productionkeyforthesettingstestonly000",
+    "MFA_ENCRYPTION_KEY": "mfa-encryption-key-kept-outside-the-database",
     "COMPANY_KVK": "12345678",
     "COMPANY_VAT_ID": "NL004495445B01",
 }
@@ -28,7 +31,7 @@ def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "SITE_URL", "EMAIL_", "AUDIT_", "MOLLIE_"))
+        if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "SITE_URL", "EMAIL_", "AUDIT_", "MOLLIE_", "MFA_"))
     }
     clean.update(env)
     return subprocess.run(
@@ -70,3 +73,32 @@ def test_production_refuses_to_start_without_the_kvk_number_and_vat_id_an_invoic
         result = manage("check", env={**PRODUCTION_ENV, name: wrong})
         assert result.returncode != 0
         assert f"{name} is not valid" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_mollie_api_key():
+    result = manage("check", env={k: v for k, v in PRODUCTION_ENV.items() if k != "MOLLIE_API_KEY"})
+    assert result.returncode != 0
+    assert "The environment variable MOLLIE_API_KEY must be set." in result.stderr
+
+
+def test_production_behind_a_proxy_refuses_to_start_without_the_proxies_that_may_forward():
+    result = manage("check", env={k: v for k, v in PRODUCTION_ENV.items() if k != "TRUSTED_PROXIES"})
+    assert result.returncode != 0
+    assert "TRUSTED_PROXIES must be set" in result.stderr
+
+
+def test_production_refuses_a_proxy_list_that_trusts_everyone_or_is_not_an_address():
+    for wrong, message in (
+        ("0.0.0.0/0", "not every address"),
+        ("::/0", "not every address"),
+        ("proxy<1>", "not an IP"),
+    ):
+        result = manage("check", env={**PRODUCTION_ENV, "TRUSTED_PROXIES": wrong})
+        assert result.returncode != 0, wrong
+        assert message in result.stderr, result.stderr
+
+
+def test_production_refuses_to_start_without_the_key_that_encrypts_mfa_secrets():
+    result = manage("check", env={k: v for k, v in PRODUCTION_ENV.items() if k != "MFA_ENCRYPTION_KEY"})
+    assert result.returncode != 0
+    assert "The environment variable MFA_ENCRYPTION_KEY must be set." in result.stderr

@@ -53,19 +53,20 @@ def test_a_crash_between_batches_then_a_rerun_ends_in_the_same_state(rich_custom
 
 
 @pytest.mark.django_db
-def test_a_failed_run_is_not_a_heartbeat_and_readyz_reports_it(client, rich_customer, monkeypatch):
+def test_a_failed_run_is_not_a_heartbeat_and_the_jobs_endpoint_reports_it(client, rich_customer, monkeypatch):
     from retention.models import Heartbeat
 
     Heartbeat.objects.update_or_create(name="enforce", defaults={"installed_at": START, "last_success_at": None})
     with time_machine.travel(START + timedelta(hours=25), tick=False):
-        assert client.get("/readyz").status_code == 200  # fresh install: no run was due yet
+        assert client.get("/healthz/jobs").status_code == 200  # fresh install: no run was due yet
     with time_machine.travel(START + timedelta(hours=27), tick=False):
-        response = client.get("/readyz")
-        assert response.status_code == 503 and "retention" in response.json()["failed"]
+        response = client.get("/healthz/jobs")
+        assert response.status_code == 503 and response.json()["jobs"] == {"retention": False}
+        assert client.get("/readyz").status_code == 200  # the web tier stays in the load balancer
         services.enforce()
-        assert client.get("/readyz").status_code == 200
+        assert client.get("/healthz/jobs").status_code == 200
     with time_machine.travel(START + timedelta(hours=27 + 27), tick=False):
-        assert client.get("/readyz").status_code == 503
+        assert client.get("/healthz/jobs").status_code == 503
 
 
 @pytest.mark.django_db
