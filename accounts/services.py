@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import billing_email
 from accounts.models import Profile, User
 from audit.events import Action
 from audit.services import diff, record
@@ -32,6 +33,8 @@ def profile_update(*, user: User, by: User, data: dict) -> Profile:
         return profile
     profile.save()
     record(Action.PROFILE_CHANGED, actor=by, subject=user, target=profile, changes=changes)
+    if "billing_email" in changes:  # a new billing address is used once its holder confirms it
+        billing_email.confirmation_send_later(profile=profile)
     return profile
 
 

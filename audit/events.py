@@ -68,6 +68,8 @@ class Action(models.TextChoices):
     SUBSCRIPTION_PAST_DUE = "subscription.past_due", _("Automatische betaling mislukt: betaling achterstallig")
     SUBSCRIPTION_PAYMENT_REMINDER = "subscription.payment_reminder", _("Betalingsherinnering verstuurd")
     SUBSCRIPTION_PAST_DUE_ENDED = "subscription.past_due_ended", _("Achterstallige betaling afgehandeld")
+    DOCUMENT_MAILED = "payment.document_mailed", _("Factuur of creditnota gemaild")
+    BILLING_EMAIL_VERIFIED = "profile.billing_email_verified", _("E-mailadres voor facturen bevestigd")
 
 
 class ActorKind(models.TextChoices):

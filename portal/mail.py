@@ -16,7 +16,9 @@ def render_and_send(
     context: dict,
     language: str | None = None,
     headers: dict[str, str] | None = None,
+    attachments: list[tuple[str, bytes, str]] | None = None,
 ) -> None:
+    """Render the triplet and send it now. ``attachments``: (filename, content, mimetype)."""
     with translation.override(language or settings.LANGUAGE_CODE):
         full_context = {
             "COMPANY": settings.COMPANY,
@@ -29,6 +31,8 @@ def render_and_send(
         html = render_to_string(f"{template_prefix}_message.html", full_context)
     message = EmailMultiAlternatives(subject=" ".join(subject.split()), body=text, to=to, headers=headers or {})
     message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments or ():
+        message.attach(filename, content, mimetype)
     message.send()
 
 
