@@ -529,6 +529,9 @@ def test_subscription_pages_pass_axe_and_fit_a_phone(visitor, mollie_sandbox, cu
     check_page(page, findings, "subscription: invoice and credit note", phone=phone, language=language)
 
     page.goto(overview)
+    page.locator("main a[href*='/opzeggen/']").click()
+    page.wait_for_load_state()
+    check_page(page, findings, "subscription: cancel confirmation", phone=phone, language=language)
     _submit(page, form="main form[action*='/opzeggen/']")
     check_page(page, findings, "subscription: cancelled", phone=phone, language=language)
     findings.assert_none()
@@ -538,6 +541,7 @@ def test_pages_reflow_at_320_px_without_sideways_scrolling(new_page, live_server
     """WCAG 1.4.10 (reflow) names 320 CSS pixels: the main pages still fit without scrolling sideways."""
     page = new_page(viewport={"width": 320, "height": 640}, is_mobile=True, has_touch=True)
     urls = [reverse("home"), reverse("account_login"), reverse("account_signup"), reverse("privacy")]
+    urls.append(reverse("subscriptions:pricing"))
     customer_urls = [
         reverse("portal:dashboard"),
         reverse("accounts:profile"),

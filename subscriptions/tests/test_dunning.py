@@ -158,7 +158,7 @@ def test_reconciliation_starts_dunning_when_the_webhook_never_came(active):
 
 
 def test_a_cancelled_subscription_does_not_go_past_due(active, logged_in):
-    logged_in.post(f"/portal/abonnement/{active.pk}/opzeggen/")
+    logged_in.post(f"/portal/abonnement/{active.pk}/opzeggen/", {"confirm": "ja"})
     payment = Payment.objects.create(
         user=active.user,
         subscription=active,
