@@ -101,7 +101,10 @@ def test_undo_is_refused_once_the_period_is_over(active, logged_in, customer):
 def test_someone_else_cannot_cancel_my_subscription(active, make_user):
     intruder = Client()
     intruder.force_login(make_user("indringer"))
-    assert intruder.post(f"/portal/abonnement/{active.pk}/opzeggen/", {"confirm": "ja"}).status_code == HTTPStatus.NOT_FOUND
+    assert (
+        intruder.post(f"/portal/abonnement/{active.pk}/opzeggen/", {"confirm": "ja"}).status_code
+        == HTTPStatus.NOT_FOUND
+    )
     active.refresh_from_db()
     assert not active.cancel_at_period_end
 
