@@ -217,6 +217,13 @@ def test_anonymous_pages_pass_axe_and_fit_a_phone(visitor, make_user, password, 
         check_page(page, findings, where, phone=phone, language=language)
 
     visit("home", reverse("home"))
+    from decimal import Decimal
+
+    from subscriptions.models import Plan
+
+    Plan.objects.create(name="Basis", description="Eén koppeling\nDagelijks", price=Decimal("29.00"))
+    visit("pricing", reverse("subscriptions:pricing"))
+    visit("billing e-mail link not valid", "/factuur-e-mailadres/ongeldig/")
     visit("login", reverse("account_login"))
     page.locator("main input[name=login]").fill("niemand")
     page.locator("main input[name=password]").fill("fout-wachtwoord")
