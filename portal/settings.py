@@ -168,6 +168,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Reminders and the end of unpaid subscriptions (subscriptions.services.dunning_run);
     # 08:00 UTC so the mails arrive in the (Dutch) morning.
     "billing-dunning-daily": {"task": "subscriptions.tasks.dunning", "schedule": crontab(hour=8, minute=0)},
+    # Invoice and credit note mail whose task was lost (subscriptions.notifications).
+    "billing-unmailed-documents": {
+        "task": "subscriptions.tasks.mail_unsent_documents",
+        "schedule": crontab(minute=25),
+    },
 }
 
 # --- Authentication ---------------------------------------------------------------------

@@ -15,6 +15,7 @@ Hooks into the billing flow (kept thin so they move with the services package):
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -104,6 +105,24 @@ def document_mail_send(*, kind: str, pk: int) -> bool:
         attachments=[(document.pdf_filename, pdf, "application/pdf")],
     )
     return True
+
+
+# A document whose PDF or mail task was lost (broker down at the commit, worker gone for good)
+# is picked up by the hourly sweep: issued at least SWEEP_AFTER ago (its own task has had its
+# chance) and at most SWEEP_WINDOW ago (documents from before this feature are left alone).
+SWEEP_AFTER = timedelta(minutes=15)
+SWEEP_WINDOW = timedelta(days=2)
+
+
+def unmailed_documents(*, now: datetime | None = None) -> list[tuple[str, int]]:
+    """Invoices and credit notes issued in the sweep window and not mailed yet (reads only)."""
+    now = now or timezone.now()
+    window = {"mailed_at__isnull": True, "created_at__lte": now - SWEEP_AFTER, "created_at__gt": now - SWEEP_WINDOW}
+    return [
+        (kind, pk)
+        for kind, model in services.PDF_DOCUMENTS.items()
+        for pk in model.objects.filter(**window).order_by("pk").values_list("pk", flat=True)
+    ]
 
 
 # --- cancelling -------------------------------------------------------------------------------

@@ -108,3 +108,15 @@ def mail_document(kind: str, pk: int) -> None:
     from subscriptions.notifications import document_mail_send
 
     document_mail_send(kind=kind, pk=pk)
+
+
+@shared_task(ignore_result=True)
+def mail_unsent_documents() -> int:
+    """Hourly (beat): queue the mail of invoices and credit notes whose own mail task was
+    lost (each is still mailed once: see notifications.document_mail_send)."""
+    from subscriptions.notifications import unmailed_documents
+
+    documents = unmailed_documents()
+    for kind, pk in documents:
+        mail_document.delay(kind, pk)
+    return len(documents)

@@ -23,6 +23,8 @@ from audit.testing import audited_writes
 
 ROOT = Path(settings.BASE_DIR)
 APPS = ("accounts", "audit", "consent", "subscriptions", "retention", "portal")
+# Service modules beside services.py; their functions are "<module>.<function>" in the ledger.
+EXTRA_SERVICE_MODULES = ("accounts.billing_email", "subscriptions.notifications")
 
 HERE = "tested here under audited_writes"
 LEDGER: dict[str, tuple[str, str]] = {
@@ -76,6 +78,28 @@ LEDGER: dict[str, tuple[str, str]] = {
     "subscriptions.arrears_payment_start": ("elsewhere", "subscriptions/tests/test_dunning.py:payment.created"),
     "subscriptions.past_due_end": (HERE, ""),
     "subscriptions.dunning_run": (HERE, ""),
+    "accounts.billing_email.confirmation_token": ("pure computation", ""),
+    "accounts.billing_email.confirmation_url": ("pure computation", ""),
+    "accounts.billing_email.confirmation_send_later": ("queues a mail; the change is profile.changed", ""),
+    "accounts.billing_email.confirmation_resend": ("sends a mail again; writes nothing", ""),
+    "accounts.billing_email.pending_confirmation": ("reads only", ""),
+    "accounts.billing_email.billing_email_confirm": (
+        "elsewhere",
+        "accounts/tests/test_billing_email.py:profile.billing_email_verified",
+    ),
+    "subscriptions.notifications.document_mail_send": (
+        "elsewhere",
+        "subscriptions/tests/test_invoice_mail.py:payment.document_mailed",
+    ),
+    "subscriptions.notifications.unmailed_documents": ("reads only", ""),
+    "subscriptions.notifications.cancel_at_period_end": (
+        "elsewhere",
+        "subscriptions/tests/test_cancel_confirmation.py:subscription.cancel_requested",
+    ),
+    "subscriptions.notifications.cancel_undo": (
+        "elsewhere",
+        "subscriptions/tests/test_cancel_confirmation.py:subscription.cancel_undone",
+    ),
 }
 
 
@@ -89,6 +113,11 @@ def public_services() -> set[str]:
         for name, function in inspect.getmembers(module, inspect.isfunction):
             if function.__module__ == module.__name__ and not name.startswith("_"):
                 found.add(f"{app}.{name}")
+    for module_name in EXTRA_SERVICE_MODULES:
+        module = importlib.import_module(module_name)
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if function.__module__ == module.__name__ and not name.startswith("_"):
+                found.add(f"{module_name}.{name}")
     return found
 
 

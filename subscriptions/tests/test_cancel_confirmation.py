@@ -87,6 +87,7 @@ def test_undoing_mails_that_the_subscription_goes_on(active, logged_in, customer
     logged_in.post(url(active), {"confirm": "ja"})
     page = logged_in.post(f"/portal/abonnement/{active.pk}/opzegging-intrekken/", follow=True).content.decode()
     assert "Uw opzegging is ingetrokken" in page
+    assert AuditEvent.objects.filter(action="subscription.cancel_undone", actor_id=customer.pk).count() == 1
     mails = [m for m in mail.outbox if m.subject.startswith("Uw opzegging is ingetrokken")]
     assert len(mails) == 1 and mails[0].to == [customer.email]
     assert f"De volgende automatische betaling is op {dutch(active.current_period_end)}: € 35,09 incl. btw." in (

@@ -172,3 +172,30 @@ def test_a_customer_who_subscribed_in_english_gets_the_mail_in_english(paid):
     (message,) = invoice_mails(invoice.number)
     assert message.subject == f"Invoice {invoice.number} for Exact koppeling"
     assert "Thank you for your payment" in message.body
+
+
+def test_the_hourly_sweep_mails_what_a_lost_task_left_once_and_only_inside_its_window(paid, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    payment = paid()
+    invoice = Invoice.objects.get(payment=payment)
+    issued = timezone.now()
+    Invoice.objects.filter(pk=invoice.pk).update(mailed_at=None, created_at=issued)  # its mail task was lost
+    mail.outbox.clear()
+    assert notifications.unmailed_documents(now=issued + timedelta(minutes=15) - timedelta(seconds=1)) == []
+    assert notifications.unmailed_documents(now=issued + timedelta(days=2)) == []
+    assert notifications.unmailed_documents(now=issued + timedelta(days=2) - timedelta(seconds=1)) == [
+        ("invoice", invoice.pk)
+    ]
+    import time_machine
+
+    with time_machine.travel(issued + timedelta(minutes=15), tick=False):
+        assert tasks.mail_unsent_documents.delay().get() == 1
+        assert tasks.mail_unsent_documents.delay().get() == 0  # mailed: nothing more to do
+    assert len(invoice_mails(invoice.number)) == 1
+    assert (
+        settings.CELERY_BEAT_SCHEDULE["billing-unmailed-documents"]["task"]
+        == "subscriptions.tasks.mail_unsent_documents"
+    )
