@@ -26,7 +26,9 @@ def profile(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:profile")
         messages.error(request, _("Niet opgeslagen: verbeter de gemarkeerde velden."))
     status = HTTPStatus.BAD_REQUEST if form.errors else HTTPStatus.OK
-    return render(request, "accounts/profile.html", {"form": form, "profile": current}, status=status)
+    # The billing address's status as stored (a form with errors has not saved a new one).
+    stored = services.profile_for(request.user) if form.errors else current
+    return render(request, "accounts/profile.html", {"form": form, "profile": stored}, status=status)
 
 
 @login_required

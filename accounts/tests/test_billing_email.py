@@ -190,3 +190,11 @@ def test_nothing_to_send_again_without_an_unconfirmed_address(client):
     page = client.post("/portal/gegevens/factuur-e-mailadres/opnieuw/", follow=True).content.decode()
     assert "Er is geen e-mailadres voor facturen dat nog bevestigd moet worden" in page
     assert mail.outbox == []
+
+
+def test_a_form_with_errors_does_not_claim_a_link_was_sent(client, customer):
+    data = profile_data(customer, billing_email=BOOKKEEPER, kvk_number="123")
+    response = client.post("/portal/gegevens/profiel/", data)
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "is nog niet bevestigd" not in response.content.decode()
+    assert Profile.objects.get(user=customer).billing_email == "" and mail.outbox == []
