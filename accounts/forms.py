@@ -55,6 +55,7 @@ class ProfileForm(forms.ModelForm):
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
             "company_name": forms.TextInput(attrs={"autocomplete": "organization"}),
             "kvk_number": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "billing_email": forms.EmailInput(attrs={"autocomplete": "email"}),
         }
         help_texts = {
             "phone": _("Bijvoorbeeld 040 123 4567 of +31 40 123 4567."),
@@ -70,6 +71,9 @@ class ProfileForm(forms.ModelForm):
 
     def clean_vat_id(self) -> str:
         return validation.vat_id(self.cleaned_data.get("vat_id", "") or "")
+
+    def clean_billing_email(self) -> str:
+        return validation.billing_email(self.cleaned_data.get("billing_email", "") or "", user=self.instance.user)
 
     def clean(self) -> dict:
         data = super().clean()

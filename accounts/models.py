@@ -42,6 +42,15 @@ class Profile(models.Model):
     billing_postal_code = models.CharField(_("postcode (factuur)"), max_length=16, blank=True)
     billing_city = models.CharField(_("plaats (factuur)"), max_length=100, blank=True)
     billing_country = CountryField(_("land (factuur)"), default="NL")
+    # Billing mail (invoices, credit notes, dunning, cancellation) goes to this address once
+    # its holder confirmed it (``billing_email_verified`` holds the address that was
+    # confirmed); until then, and for all security mail, the account's own address.
+    billing_email = models.EmailField(
+        _("e-mailadres voor facturen"),
+        blank=True,
+        help_text=_("Niet verplicht. Facturen en andere mail over betalingen gaan dan naar dit adres."),
+    )
+    billing_email_verified = models.EmailField(_("bevestigd e-mailadres voor facturen"), blank=True, editable=False)
     updated_at = models.DateTimeField(_("bijgewerkt op"), auto_now=True)
 
     class Meta:
@@ -67,6 +76,7 @@ class Profile(models.Model):
         "billing_postal_code",
         "billing_city",
         "billing_country",
+        "billing_email",
     )
 
     def snapshot(self) -> dict[str, object]:
@@ -92,3 +102,9 @@ class Profile(models.Model):
             "city": self.billing_city,
             "country": str(self.billing_country),
         }
+
+    @property
+    def billing_email_confirmed(self) -> bool:
+        """The billing address is set and its holder confirmed it (a changed address must
+        be confirmed again)."""
+        return bool(self.billing_email) and self.billing_email.casefold() == self.billing_email_verified.casefold()

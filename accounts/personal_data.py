@@ -107,6 +107,7 @@ def export_profile(user) -> dict[str, Any]:
         return {}
     return {
         **{k: (str(v) if not isinstance(v, bool) else v) for k, v in profile.snapshot().items()},
+        "billing_email_verified": profile.billing_email_verified,
         "updated_at": _iso(profile.updated_at),
     }
 
@@ -304,7 +305,9 @@ PROFILE = Category(
     clock_start=_("het opheffen van het account"),
     period=ACCOUNT_PERIOD,
     end_action=EndAction.DELETE,
-    data=_("naam, adres, telefoonnummer, bedrijfsnaam, KvK-nummer, btw-nummer, factuuradres"),
+    data=_(
+        "naam, adres, telefoonnummer, bedrijfsnaam, KvK-nummer, btw-nummer, factuuradres, e-mailadres voor facturen"
+    ),
     disposed_with="account",
     export=export_profile,
     explain=explain_profile,

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import billing_email
 from accounts.models import Profile, User
 from accounts.selectors import closed_account_facts, kept_until
 from audit.events import Action
@@ -34,6 +35,8 @@ def profile_update(*, user: User, by: User, data: dict) -> Profile:
         return profile
     profile.save()
     record(Action.PROFILE_CHANGED, actor=by, subject=user, target=profile, changes=changes)
+    if "billing_email" in changes:  # a new billing address is used once its holder confirms it
+        billing_email.confirmation_send_later(profile=profile)
     return profile
 
 

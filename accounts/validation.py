@@ -82,3 +82,20 @@ def vat_id(value: str) -> str:
         raise ValidationError(
             _("Vul een geldig btw-identificatienummer in, met landcode, bijvoorbeeld NL004495445B01."), code="vat"
         ) from exc
+
+
+def billing_email(value: str, *, user) -> str:
+    """The optional address for billing mail (already checked as an e-mail address by the
+    form field): its domain in lower case, and not the account's own address (that one gets
+    billing mail anyway when the field is empty)."""
+    value = value.strip()
+    if not value:
+        return value
+    local, _at, domain = value.rpartition("@")
+    value = f"{local}@{domain.lower()}"
+    if user is not None and user.email and value.casefold() == user.email.casefold():
+        raise ValidationError(
+            _("Dit is al het e-mailadres van uw account: laat dit veld leeg om facturen daarheen te sturen."),
+            code="same_as_account",
+        )
+    return value

@@ -10,9 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import services
+from accounts import billing_email, services
 from accounts.forms import CloseAccountForm, ProfileForm
 
 
@@ -28,7 +28,38 @@ def profile(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:profile")
         messages.error(request, _("Niet opgeslagen: verbeter de gemarkeerde velden."))
     status = HTTPStatus.BAD_REQUEST if form.errors else HTTPStatus.OK
-    return render(request, "accounts/profile.html", {"form": form}, status=status)
+    # The billing address's status as stored (a form with errors has not saved a new one).
+    stored = services.profile_for(request.user) if form.errors else current
+    return render(request, "accounts/profile.html", {"form": form, "profile": stored}, status=status)
+
+
+@login_required
+@require_POST
+def billing_email_resend(request: HttpRequest) -> HttpResponse:
+    """Mail the confirmation link for the billing address again (once a minute at most)."""
+    if billing_email.confirmation_resend(user=request.user):
+        messages.success(request, _("We hebben de bevestigingslink opnieuw gemaild."))
+    else:
+        messages.error(
+            request,
+            _("Er is geen e-mailadres voor facturen dat nog bevestigd moet worden, of u vroeg net al een link."),
+        )
+    return redirect("accounts:profile")
+
+
+@require_http_methods(["GET", "POST"])
+def billing_email_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link mailed to a new billing address: GET shows what is asked (a mail scanner
+    that follows links confirms nothing), the button confirms. No login needed: the holder
+    of the address may be the customer's bookkeeper."""
+    try:
+        pending = billing_email.pending_confirmation(token=token)
+        if request.method == "POST":
+            billing_email.billing_email_confirm(token=token)
+            return render(request, "accounts/billing_email_confirmed.html", {"email": pending.email})
+    except billing_email.InvalidLink:
+        return render(request, "accounts/billing_email_invalid.html", status=HTTPStatus.NOT_FOUND)
+    return render(request, "accounts/billing_email_confirm.html", {"email": pending.email, "token": token})
 
 
 @login_required

@@ -78,6 +78,8 @@ class Action(models.TextChoices):
     MARKETING_MAILING_CREATED = "marketing.mailing_created", _("Mailing aangemaakt")
     MARKETING_MAILING_STARTED = "marketing.mailing_started", _("Verzending van mailing gestart")
     MARKETING_MAILING_FINISHED = "marketing.mailing_finished", _("Verzending van mailing afgerond")
+    DOCUMENT_MAILED = "payment.document_mailed", _("Factuur of creditnota gemaild")
+    BILLING_EMAIL_VERIFIED = "profile.billing_email_verified", _("E-mailadres voor facturen bevestigd")
 
 
 class ActorKind(models.TextChoices):

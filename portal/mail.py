@@ -50,7 +50,10 @@ def build_message(
     headers: dict[str, str] | None = None,
     marketing: bool = False,
     connection=None,
+    attachments: list[tuple[str, bytes, str]] | None = None,
 ) -> EmailMultiAlternatives:
+    """Render the triplet into a message (footer added). ``attachments``: (filename, content,
+    mimetype)."""
     with translation.override(language or settings.LANGUAGE_CODE):
         full_context = {
             "COMPANY": settings.COMPANY,
@@ -66,6 +69,8 @@ def build_message(
         )
         message.attach_alternative(html, "text/html")
         add_footer(message, marketing=marketing)
+    for filename, content, mimetype in attachments or ():
+        message.attach(filename, content, mimetype)
     return message
 
 
@@ -76,8 +81,12 @@ def render_and_send(
     context: dict,
     language: str | None = None,
     headers: dict[str, str] | None = None,
+    attachments: list[tuple[str, bytes, str]] | None = None,
 ) -> None:
-    build_message(template_prefix, to=to, context=context, language=language, headers=headers).send()
+    """Render the triplet and send it now."""
+    build_message(
+        template_prefix, to=to, context=context, language=language, headers=headers, attachments=attachments
+    ).send()
 
 
 def send_later(

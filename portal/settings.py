@@ -202,6 +202,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "consent.marketing.tasks.resume_mailings",
         "schedule": crontab(minute="*/10"),
     },
+    # Invoice and credit note mail whose task was lost (subscriptions.notifications).
+    "billing-unmailed-documents": {
+        "task": "subscriptions.tasks.mail_unsent_documents",
+        "schedule": crontab(minute=25),
+    },
 }
 
 # Heartbeats of scheduled jobs: /healthz/jobs and `manage.py jobs status` (portal.health);

@@ -91,3 +91,32 @@ def render_pdf(kind: str, pk: int) -> None:
     document = model.objects.only("pk").filter(pk=pk).first()
     if document is not None:  # (gone only if retention removed it meanwhile)
         document_pdf(document=document)
+        mail_document.delay(kind, pk)  # the PDF is stored: mail it (once; see the task)
+
+
+@shared_task(
+    autoretry_for=(OSError, OperationalError),
+    retry_backoff=10,
+    retry_backoff_max=1800,
+    max_retries=12,
+    ignore_result=True,
+)
+def mail_document(kind: str, pk: int) -> None:
+    """Mail an invoice or credit note whose PDF is stored. Exactly once per document,
+    however often this runs (retries, duplicates): see notifications.document_mail_send.
+    (SMTP errors are OSErrors: the mail is not marked sent and the task retries.)"""
+    from subscriptions.notifications import document_mail_send
+
+    document_mail_send(kind=kind, pk=pk)
+
+
+@shared_task(ignore_result=True)
+def mail_unsent_documents() -> int:
+    """Hourly (beat): queue the mail of invoices and credit notes whose own mail task was
+    lost (each is still mailed once: see notifications.document_mail_send)."""
+    from subscriptions.notifications import unmailed_documents
+
+    documents = unmailed_documents()
+    for kind, pk in documents:
+        mail_document.delay(kind, pk)
+    return len(documents)

@@ -11,12 +11,13 @@ app_name = "subscriptions"
 
 urlpatterns = [
     path("webhooks/mollie/", webhooks.mollie_webhook, name="mollie_webhook"),
+    path("prijzen/", views.pricing, name="pricing"),
     path("portal/abonnement/", views.overview, name="overview"),
     path("portal/abonnement/afsluiten/<int:plan_id>/", views.subscribe, name="subscribe"),
     path("portal/abonnement/betaling/<int:payment_id>/", views.payment_return, name="payment_return"),
     path("portal/abonnement/betaling/<int:payment_id>/betalen/", views.payment_retry, name="payment_retry"),
     path("portal/abonnement/<int:subscription_id>/nu-betalen/", views.pay_now, name="pay_now"),
-    path("portal/abonnement/<int:subscription_id>/opzeggen/", views.cancel, name="cancel"),
+    path("portal/abonnement/<int:subscription_id>/opzeggen/", views.cancel, name="cancel"),  # GET: confirm page
     path("portal/abonnement/<int:subscription_id>/opzegging-intrekken/", views.cancel_undo, name="cancel_undo"),
     path("portal/abonnement/facturen/<str:number>/", views.invoice_detail, name="invoice"),
     path("portal/abonnement/facturen/<str:number>/pdf/", views.invoice_pdf, name="invoice_pdf"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from http import HTTPStatus
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,10 +11,11 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from subscriptions import mollie, services
+from subscriptions import mollie, notifications, services
 from subscriptions.models import CreditNote, Invoice, Payment, Plan, Subscription
+from subscriptions.pricing import pricing_plans
 
 
 def _unreachable_message() -> str:
@@ -168,21 +170,46 @@ def pay_now(request: HttpRequest, subscription_id: int) -> HttpResponse:
     return _pay_arrears(request, _own_subscription(request, subscription_id))
 
 
+CONFIRM = "ja"
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cancel(request: HttpRequest, subscription_id: int) -> HttpResponse:
-    subscription = _own_subscription(request, subscription_id)
-    try:
-        subscription = services.subscription_cancel_at_period_end(subscription=subscription, by=request.user)
-    except services.BillingError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
+    """Cancelling in two steps: GET states what happens (the end of the paid period, no
+    further charges, the invoices stay), the button POSTs ``confirm=ja``. Anything else
+    changes nothing."""
+    subscription = get_object_or_404(Subscription.objects.select_related("plan"), pk=subscription_id, user=request.user)
+    if subscription.status != Subscription.Status.ACTIVE or subscription.current_period_end is None:
+        messages.error(request, _("Alleen een actief abonnement kunt u opzeggen."))
+        return redirect("subscriptions:overview")
+    if subscription.cancel_at_period_end:
+        messages.info(
             request,
-            _("Uw abonnement is opgezegd. Het loopt nog tot en met %(date)s; daarna wordt er niets meer afgeschreven.")
-            % {"date": _last_day(subscription)},
+            _("Uw abonnement is al opgezegd. Het loopt nog tot en met %(date)s.") % {"date": _last_day(subscription)},
         )
-    return redirect("subscriptions:overview")
+        return redirect("subscriptions:overview")
+    status = HTTPStatus.OK
+    if request.method == "POST":
+        if request.POST.get("confirm") == CONFIRM:
+            try:
+                subscription = notifications.cancel_at_period_end(subscription=subscription, by=request.user)
+            except services.BillingError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Uw abonnement is opgezegd. Het loopt nog tot en met %(date)s; daarna wordt er niets meer "
+                        "afgeschreven. U ontvangt een bevestiging per e-mail."
+                    )
+                    % {"date": _last_day(subscription)},
+                )
+            return redirect("subscriptions:overview")
+        messages.error(request, _("Niet opgezegd: bevestig de opzegging met de knop hieronder."))
+        status = HTTPStatus.BAD_REQUEST
+    context = {"subscription": subscription, "confirm": CONFIRM}
+    return render(request, "subscriptions/cancel_confirm.html", context, status=status)
 
 
 @login_required
@@ -190,12 +217,18 @@ def cancel(request: HttpRequest, subscription_id: int) -> HttpResponse:
 def cancel_undo(request: HttpRequest, subscription_id: int) -> HttpResponse:
     subscription = _own_subscription(request, subscription_id)
     try:
-        services.subscription_cancel_undo(subscription=subscription, by=request.user)
+        notifications.cancel_undo(subscription=subscription, by=request.user)
     except services.BillingError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Uw opzegging is ingetrokken. Uw abonnement loopt gewoon door."))
     return redirect("subscriptions:overview")
+
+
+@require_GET
+def pricing(request: HttpRequest) -> HttpResponse:
+    """The public price list: every plan that can be taken out, excl. and incl. VAT."""
+    return render(request, "subscriptions/pricing.html", {"plans": pricing_plans()})
 
 
 def _last_day(subscription: Subscription) -> str:

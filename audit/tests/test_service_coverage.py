@@ -25,7 +25,12 @@ ROOT = Path(settings.BASE_DIR)
 APPS = ("accounts", "audit", "consent", "subscriptions", "retention", "portal")
 # Service modules that are not ``<app>.services`` (ledger key: "<prefix>.<function>"): apps
 # whose use cases are split by concern.
-MORE_SERVICE_MODULES = {"consent.marketing": "consent.marketing.services", "consent": "consent.statement_services"}
+MORE_SERVICE_MODULES = {
+    "consent.marketing": "consent.marketing.services",
+    "consent": "consent.statement_services",
+    "accounts.billing_email": "accounts.billing_email",
+    "subscriptions.notifications": "subscriptions.notifications",
+}
 
 HERE = "tested here under audited_writes"
 LEDGER: dict[str, tuple[str, str]] = {
@@ -108,6 +113,28 @@ LEDGER: dict[str, tuple[str, str]] = {
         "consent/tests/test_marketing_mailing_send.py:marketing.mailing_finished",
     ),
     "consent.marketing.mailings_resume": ("queues batches of mailings already started (marketing.mailing_started)", ""),
+    "accounts.billing_email.confirmation_token": ("pure computation", ""),
+    "accounts.billing_email.confirmation_url": ("pure computation", ""),
+    "accounts.billing_email.confirmation_send_later": ("queues a mail; the change is profile.changed", ""),
+    "accounts.billing_email.confirmation_resend": ("sends a mail again; writes nothing", ""),
+    "accounts.billing_email.pending_confirmation": ("reads only", ""),
+    "accounts.billing_email.billing_email_confirm": (
+        "elsewhere",
+        "accounts/tests/test_billing_email.py:profile.billing_email_verified",
+    ),
+    "subscriptions.notifications.document_mail_send": (
+        "elsewhere",
+        "subscriptions/tests/test_invoice_mail.py:payment.document_mailed",
+    ),
+    "subscriptions.notifications.unmailed_documents": ("reads only", ""),
+    "subscriptions.notifications.cancel_at_period_end": (
+        "elsewhere",
+        "subscriptions/tests/test_cancel_confirmation.py:subscription.cancel_requested",
+    ),
+    "subscriptions.notifications.cancel_undo": (
+        "elsewhere",
+        "subscriptions/tests/test_cancel_confirmation.py:subscription.cancel_undone",
+    ),
 }
 
 

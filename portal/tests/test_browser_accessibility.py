@@ -217,6 +217,13 @@ def test_anonymous_pages_pass_axe_and_fit_a_phone(visitor, make_user, password, 
         check_page(page, findings, where, phone=phone, language=language)
 
     visit("home", reverse("home"))
+    from decimal import Decimal
+
+    from subscriptions.models import Plan
+
+    Plan.objects.create(name="Basis", description="Eén koppeling\nDagelijks", price=Decimal("29.00"))
+    visit("pricing", reverse("subscriptions:pricing"))
+    visit("billing e-mail link not valid", "/factuur-e-mailadres/ongeldig/")
     visit("login", reverse("account_login"))
     page.locator("main input[name=login]").fill("niemand")
     page.locator("main input[name=password]").fill("fout-wachtwoord")
@@ -529,6 +536,9 @@ def test_subscription_pages_pass_axe_and_fit_a_phone(visitor, mollie_sandbox, cu
     check_page(page, findings, "subscription: invoice and credit note", phone=phone, language=language)
 
     page.goto(overview)
+    page.locator("main a[href*='/opzeggen/']").click()
+    page.wait_for_load_state()
+    check_page(page, findings, "subscription: cancel confirmation", phone=phone, language=language)
     _submit(page, form="main form[action*='/opzeggen/']")
     check_page(page, findings, "subscription: cancelled", phone=phone, language=language)
     findings.assert_none()
@@ -538,6 +548,7 @@ def test_pages_reflow_at_320_px_without_sideways_scrolling(new_page, live_server
     """WCAG 1.4.10 (reflow) names 320 CSS pixels: the main pages still fit without scrolling sideways."""
     page = new_page(viewport={"width": 320, "height": 640}, is_mobile=True, has_touch=True)
     urls = [reverse("home"), reverse("account_login"), reverse("account_signup"), reverse("privacy")]
+    urls.append(reverse("subscriptions:pricing"))
     customer_urls = [
         reverse("portal:dashboard"),
         reverse("accounts:profile"),

@@ -83,12 +83,13 @@ def test_cancelling_shows_the_end_date_and_can_be_undone(signed_in):
         "december",
     ]
     shown = f"{last_day.day} {months[last_day.month - 1]} {last_day.year}"
-    page.get_by_role("button", name="Abonnement opzeggen").click()
+    page.get_by_role("link", name="Abonnement opzeggen").click()
+    page.get_by_role("button", name="Ja, abonnement opzeggen").click()
     expect(page.get_by_role("status")).to_contain_text(f"loopt nog tot en met {shown}")
     expect(page.get_by_text(f"Opgezegd: uw abonnement loopt tot en met {shown}.")).to_be_visible()
     page.get_by_role("button", name="Opzegging intrekken").click()
     expect(page.get_by_role("status")).to_contain_text("Uw opzegging is ingetrokken")
-    expect(page.get_by_role("button", name="Abonnement opzeggen")).to_be_visible()
+    expect(page.get_by_role("link", name="Abonnement opzeggen")).to_be_visible()
 
 
 def test_download_the_invoice_and_the_credit_note_after_a_refund(signed_in):

@@ -41,7 +41,7 @@ def _at(day, hour: int = 0, minute: int = 0) -> datetime:
 
 
 def test_cancelling_shows_the_end_date_and_stops_mollie_charging(active, logged_in):
-    response = logged_in.post(f"/portal/abonnement/{active.pk}/opzeggen/", follow=True)
+    response = logged_in.post(f"/portal/abonnement/{active.pk}/opzeggen/", {"confirm": "ja"}, follow=True)
     page = response.content.decode()
     last_day = active.current_period_end - timedelta(days=1)
     shown = f"{last_day.day} {['januari', 'februari', 'maart', 'april', 'mei', 'juni', 'juli', 'augustus', 'september', 'oktober', 'november', 'december'][last_day.month - 1]} {last_day.year}"
@@ -55,7 +55,7 @@ def test_cancelling_shows_the_end_date_and_stops_mollie_charging(active, logged_
 
 
 def test_undoing_the_cancellation_schedules_the_charges_again(active, logged_in):
-    logged_in.post(f"/portal/abonnement/{active.pk}/opzeggen/")
+    logged_in.post(f"/portal/abonnement/{active.pk}/opzeggen/", {"confirm": "ja"})
     page = logged_in.post(f"/portal/abonnement/{active.pk}/opzegging-intrekken/", follow=True).content.decode()
     assert "Uw opzegging is ingetrokken" in page and "Abonnement opzeggen" in page
     active.refresh_from_db()
@@ -67,7 +67,7 @@ def test_undoing_the_cancellation_schedules_the_charges_again(active, logged_in)
 
 
 def test_the_subscription_ends_when_the_paid_period_is_over_and_not_a_moment_before(active, logged_in, customer):
-    logged_in.post(f"/portal/abonnement/{active.pk}/opzeggen/")
+    logged_in.post(f"/portal/abonnement/{active.pk}/opzeggen/", {"confirm": "ja"})
     end = active.current_period_end
     with time_machine.travel(_at(end) - timedelta(seconds=1)):
         assert services.reconcile().subscriptions_ended == 0
@@ -88,7 +88,7 @@ def test_the_subscription_ends_when_the_paid_period_is_over_and_not_a_moment_bef
 
 
 def test_undo_is_refused_once_the_period_is_over(active, logged_in, customer):
-    logged_in.post(f"/portal/abonnement/{active.pk}/opzeggen/")
+    logged_in.post(f"/portal/abonnement/{active.pk}/opzeggen/", {"confirm": "ja"})
     with time_machine.travel(_at(active.current_period_end, 9)):
         later = Client()
         later.force_login(customer)
@@ -101,7 +101,10 @@ def test_undo_is_refused_once_the_period_is_over(active, logged_in, customer):
 def test_someone_else_cannot_cancel_my_subscription(active, make_user):
     intruder = Client()
     intruder.force_login(make_user("indringer"))
-    assert intruder.post(f"/portal/abonnement/{active.pk}/opzeggen/").status_code == HTTPStatus.NOT_FOUND
+    assert (
+        intruder.post(f"/portal/abonnement/{active.pk}/opzeggen/", {"confirm": "ja"}).status_code
+        == HTTPStatus.NOT_FOUND
+    )
     active.refresh_from_db()
     assert not active.cancel_at_period_end
 
@@ -173,7 +176,7 @@ def test_a_charge_still_pending_when_the_customer_cancels_decides_before_the_end
     with time_machine.travel(_at(end + timedelta(days=1), 9)):
         browser = Client()  # a month later: a new session
         browser.force_login(active.user)
-        response = browser.post(f"/portal/abonnement/{active.pk}/opzeggen/")
+        response = browser.post(f"/portal/abonnement/{active.pk}/opzeggen/", {"confirm": "ja"})
         assert response.status_code == HTTPStatus.FOUND and response["Location"] == "/portal/abonnement/"
         services.reconcile()
         active.refresh_from_db()

@@ -158,7 +158,8 @@ def test_reconciliation_starts_dunning_when_the_webhook_never_came(active):
 
 
 def test_a_cancelled_subscription_does_not_go_past_due(active, logged_in):
-    logged_in.post(f"/portal/abonnement/{active.pk}/opzeggen/")
+    logged_in.post(f"/portal/abonnement/{active.pk}/opzeggen/", {"confirm": "ja"})
+    mail.outbox.clear()  # (the cancellation's confirmation)
     payment = Payment.objects.create(
         user=active.user,
         subscription=active,
@@ -392,6 +393,7 @@ def test_a_chargeback_of_an_automatic_payment_makes_the_subscription_past_due(ac
     active.refresh_from_db()
     paid_until = active.current_period_end
     original = Invoice.objects.get(payment=paid)
+    mail.outbox.clear()  # (the invoice's mail)
     with time_machine.travel(_at(paid.charge_date + timedelta(days=5), 10)):
         controls.chargeback(paid.mollie_id)
         logged_in = _client(customer)

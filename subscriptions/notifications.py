@@ -1,0 +1,167 @@
+"""Billing mail that is not dunning: the invoice or credit note as soon as its PDF is stored,
+and the confirmation of cancelling and of undoing a cancellation.
+
+All of it goes to :func:`subscriptions.billing_contact.billing_recipient` (the confirmed
+billing address, else the account's address), in the language the customer subscribed in.
+
+Hooks into the billing flow (kept thin so they move with the services package):
+
+* ``subscriptions.tasks.render_pdf`` queues :func:`~subscriptions.tasks.mail_document` once
+  the PDF is stored;
+* the cancel and undo views call :func:`cancel_at_period_end` / :func:`cancel_undo` here,
+  which call the services of the same name and add the mail.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+
+from audit.events import Action
+from audit.services import record
+from portal.mail import render_and_send, send_later
+from subscriptions import services
+from subscriptions.billing_contact import billing_recipient
+from subscriptions.models import CreditNote, Invoice, Subscription
+
+logger = logging.getLogger(__name__)
+
+
+def _language(subscription: Subscription | None) -> str:
+    return (subscription.language if subscription is not None else "") or settings.LANGUAGE_CODE
+
+
+def _money(amount) -> str:
+    return formats.number_format(amount, 2)
+
+
+# --- invoices and credit notes --------------------------------------------------------------
+
+
+def _locked_document(kind: str, pk: int) -> Invoice | CreditNote | None:
+    model = services.PDF_DOCUMENTS[kind]
+    related = ("payment__subscription__plan",) if model is Invoice else ("invoice__payment__subscription__plan",)
+    return model.objects.select_for_update(of=("self",)).select_related("user", *related).filter(pk=pk).first()
+
+
+@transaction.atomic
+def document_mail_send(*, kind: str, pk: int) -> bool:
+    """Mail the invoice or credit note with its stored PDF attached, once.
+
+    Under the document's row lock: a document already mailed is skipped (duplicate tasks,
+    retries, a second webhook), else ``mailed_at`` and the audit event are written and the
+    mail is sent, last, inside the same transaction: if sending fails, both are rolled back
+    and the task retries. (Only a crash between a successful send and the commit could send
+    it twice; nothing can close that window for SMTP.) True if it was sent now."""
+    document = _locked_document(kind, pk)
+    if document is None or document.mailed_at is not None:
+        return False
+    recipient = billing_recipient(user=document.user)
+    if recipient is None:
+        logger.info("%s %s: no address to mail it to", kind, pk)
+        return False
+    pdf = services.document_pdf(document=document)  # stored already (rendered now if the task was lost)
+    invoice = document if isinstance(document, Invoice) else document.invoice
+    subscription = invoice.payment.subscription
+    language = _language(subscription)
+    document.mailed_at = timezone.now()
+    document.save(update_fields=["mailed_at"])
+    record(
+        Action.DOCUMENT_MAILED,
+        system="billing",
+        subject_id=document.user_id,
+        target=document,
+        changes={"number": [None, document.number], "to": [None, str(recipient.kind)]},
+    )
+    with translation.override(language):
+        context = {
+            "name": recipient.name,
+            "number": document.number,
+            "invoice_number": invoice.number,
+            "plan": subscription.plan.name,
+            "amount": _money(abs(document.amount_gross)),
+            "issued_on": formats.date_format(document.issued_on, "j F Y"),
+            "period": (
+                f"{formats.date_format(invoice.period_start, 'j F Y')} – {formats.date_format(invoice.period_end, 'j F Y')}"
+            ),
+            "invoice_url": settings.SITE_URL + reverse("subscriptions:invoice", args=[invoice.number]),
+            "pdf_url": settings.SITE_URL
+            + reverse(
+                "subscriptions:invoice_pdf" if isinstance(document, Invoice) else "subscriptions:credit_note_pdf",
+                args=[document.number],
+            ),
+        }
+    template = "invoice_mail" if isinstance(document, Invoice) else "credit_note_mail"
+    render_and_send(
+        f"subscriptions/email/{template}",
+        to=[recipient.email],
+        context=context,
+        language=language,
+        attachments=[(document.pdf_filename, pdf, "application/pdf")],
+    )
+    return True
+
+
+# A document whose PDF or mail task was lost (broker down at the commit, worker gone for good)
+# is picked up by the hourly sweep: issued at least SWEEP_AFTER ago (its own task has had its
+# chance) and at most SWEEP_WINDOW ago (documents from before this feature are left alone).
+SWEEP_AFTER = timedelta(minutes=15)
+SWEEP_WINDOW = timedelta(days=2)
+
+
+def unmailed_documents(*, now: datetime | None = None) -> list[tuple[str, int]]:
+    """Invoices and credit notes issued in the sweep window and not mailed yet (reads only)."""
+    now = now or timezone.now()
+    window = {"mailed_at__isnull": True, "created_at__lte": now - SWEEP_AFTER, "created_at__gt": now - SWEEP_WINDOW}
+    return [
+        (kind, pk)
+        for kind, model in services.PDF_DOCUMENTS.items()
+        for pk in model.objects.filter(**window).order_by("pk").values_list("pk", flat=True)
+    ]
+
+
+# --- cancelling -------------------------------------------------------------------------------
+
+
+def _cancel_mail(subscription: Subscription, template: str) -> None:
+    recipient = billing_recipient(user=subscription.user)
+    if recipient is None:
+        return
+    language = _language(subscription)
+    with translation.override(language):
+        context = {
+            "name": recipient.name,
+            "plan": subscription.plan.name,
+            "last_day": formats.date_format(subscription.paid_through, "j F Y"),
+            "next_charge": formats.date_format(subscription.current_period_end, "j F Y"),
+            "amount": _money(subscription.amount_gross),
+            "reverse_charge": subscription.reverse_charge,
+            "url": settings.SITE_URL + reverse("subscriptions:overview"),
+        }
+    send_later(f"subscriptions/email/{template}", to=[recipient.email], context=context, language=language)
+
+
+@transaction.atomic
+def cancel_at_period_end(*, subscription: Subscription, by) -> Subscription:
+    """The customer confirmed cancelling: ``services.subscription_cancel_at_period_end``
+    (audited there) and, when this request is the one that cancelled, the confirmation mail
+    after commit. Serialised on the subscription row: a double submit mails once."""
+    before = Subscription.objects.select_for_update().get(pk=subscription.pk)
+    subscription = services.subscription_cancel_at_period_end(subscription=before, by=by)
+    if not before.cancel_at_period_end and subscription.cancel_at_period_end:
+        _cancel_mail(subscription, "cancel_confirmed")
+    return subscription
+
+
+@transaction.atomic
+def cancel_undo(*, subscription: Subscription, by) -> Subscription:
+    """The customer withdrew the cancellation: ``services.subscription_cancel_undo``
+    (audited there; refuses what cannot be undone) and a mail after commit."""
+    subscription = services.subscription_cancel_undo(subscription=subscription, by=by)
+    _cancel_mail(subscription, "cancel_undone")
+    return subscription
