@@ -61,7 +61,12 @@ INSTALLED_APPS = [
     "subscriptions",
     "retention",
     "portal",
+    "koppeling",
 ]
+# The Exact Online sandbox is a stand-in for development and tests: never installed (nor
+# migrated) in production.
+if DEBUG:
+    INSTALLED_APPS.append("exact_sandbox")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -340,6 +345,25 @@ MOLLIE_API_ENDPOINT = env_str("MOLLIE_API_ENDPOINT")
 MOLLIE_SANDBOX_API_KEY = "test_portalsandboxdevelopmentkey"
 MOLLIE_TIMEOUT = (env_int("MOLLIE_CONNECT_TIMEOUT", 2, minimum=1), env_int("MOLLIE_READ_TIMEOUT", 10, minimum=1))
 MOLLIE_RETRY_DELAYS = (0.3, 1.0)  # seconds before the 2nd and 3rd attempt of one call
+
+# --- Exact Online (the koppeling) ------------------------------------------------------
+# Production needs its own app registration at Exact (README, "Exact Online in production").
+# In development without EXACT_CLIENT_ID the project's sandbox stands in (SITE_URL +
+# "/sandbox/exact"), with its own made-up client.
+EXACT_CLIENT_ID = env_str("EXACT_CLIENT_ID", required=PRODUCTION)
+EXACT_CLIENT_SECRET = env_str("EXACT_CLIENT_SECRET", required=PRODUCTION)
+EXACT_BASE_URL = env_str("EXACT_BASE_URL", "https://start.exactonline.nl").rstrip("/")
+EXACT_SANDBOX_CLIENT_ID = "sandbox-client-0001"
+EXACT_SANDBOX_CLIENT_SECRET = "sandbox-secret-development-only"
+EXACT_TIMEOUT = (env_int("EXACT_CONNECT_TIMEOUT", 3, minimum=1), env_int("EXACT_READ_TIMEOUT", 15, minimum=1))
+EXACT_RETRY_DELAYS = (0.5, 2.0)  # seconds before the 2nd and 3rd attempt of a GET
+EXACT_RATE_LIMIT_MAX_WAIT = 5  # seconds a request may wait for Exact's minute limit to reset
+# Fernet keys (urlsafe base64, 32 bytes), comma-separated, newest first: the first encrypts,
+# all decrypt. Rotation: put a new key first, run `manage.py koppeling rotate-keys`, then drop
+# the old one. The development key is public and only ever used with the sandbox.
+KOPPELING_TOKEN_KEY = env_list("KOPPELING_TOKEN_KEY", required=PRODUCTION) or [
+    "ZGV2LW9ubHkta29wcGVsaW5nLXRva2VuLWtleS0wMDA="
+]
 
 # --- Logging ----------------------------------------------------------------------------
 LOGGING = {

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from allauth.account.decorators import secure_admin_login
+from django.apps import apps
 from django.contrib import admin
 from django.urls import include, path
 
@@ -35,4 +36,9 @@ urlpatterns = [
     path("", include("retention.urls")),
     path("admin/", admin.site.urls),
     *account_public_urls,
+    path("", include("koppeling.urls")),
 ]
+
+# The Exact Online sandbox is installed only outside production (portal/settings.py).
+if apps.is_installed("exact_sandbox"):
+    urlpatterns.append(path("sandbox/exact/", include("exact_sandbox.urls")))
