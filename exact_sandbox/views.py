@@ -138,6 +138,7 @@ def api(request: HttpRequest, path: str) -> HttpResponse:
     over = limits.pop("_over")
     if fault is not None and fault.kind == SandboxFault.Kind.RATE_LIMIT:
         limits["X-RateLimit-Minutely-Remaining"] = "0"
+        limits["X-RateLimit-Minutely-Reset"] = str(int((time.time() + fault.seconds) * 1000))
         return _error(
             HTTPStatus.TOO_MANY_REQUESTS, "API rate limit exceeded.", {**limits, "Retry-After": str(fault.seconds)}
         )

@@ -270,6 +270,7 @@ def get(*, access_token: str, path: str, division: int | str, params: dict[str, 
                     raise ExactRateLimited(f"{what}: 429", retry_after=retry_after)
                 waited_for_429 = True
                 time.sleep(retry_after)
+                cache.delete(_limit_key(division))  # Retry-After has passed: the budget is back
                 continue
             elif response.status_code >= 500:
                 failure = f"HTTP {response.status_code}"
