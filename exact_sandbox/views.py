@@ -21,7 +21,9 @@ from exact_sandbox.models import SandboxFault
 
 PAGE_SIZE = 60
 _BEARER = re.compile(r"^Bearer (\S{10,100})$")
-_DIVISION_PATH = re.compile(r"^(\d{1,9})/(system|hrm)/Divisions$|^(\d{1,9})/(financial/Journals|vat/VATCodes|financial/GLAccounts)$")
+_DIVISION_PATH = re.compile(
+    r"^(\d{1,9})/(system|hrm)/Divisions$|^(\d{1,9})/(financial/Journals|vat/VATCodes|financial/GLAccounts)$"
+)
 
 
 def _require_enabled() -> None:
@@ -131,9 +133,7 @@ def api(request: HttpRequest, path: str) -> HttpResponse:
         resource = path.split("/", 1)[1]
         if division not in user["divisions"]:
             return _error(HTTPStatus.FORBIDDEN, "No access to this administration.")
-    fault = engine.fault_take(
-        (SandboxFault.Kind.SERVER_ERROR, SandboxFault.Kind.TIMEOUT, SandboxFault.Kind.RATE_LIMIT)
-    )
+    fault = engine.fault_take((SandboxFault.Kind.SERVER_ERROR, SandboxFault.Kind.TIMEOUT, SandboxFault.Kind.RATE_LIMIT))
     limits = engine.rate_count(client_id=client_id, division=division)
     over = limits.pop("_over")
     if fault is not None and fault.kind == SandboxFault.Kind.RATE_LIMIT:

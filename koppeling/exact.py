@@ -324,7 +324,9 @@ def divisions(*, access_token: str, current_division: int) -> list[Option]:
         division=current_division,
         params={"$select": "Code,Description"},
     )
-    return [Option(code=str(row["Code"]), name=str(row.get("Description") or "")[:200]) for row in rows if "Code" in row]
+    return [
+        Option(code=str(row["Code"]), name=str(row.get("Description") or "")[:200]) for row in rows if "Code" in row
+    ]
 
 
 def sales_journals(*, access_token: str, division: int) -> list[Option]:

@@ -113,7 +113,11 @@ def connection_choose_division(*, user, by, division: str) -> Connection:
     connection.save()
     after = _division_label(connection.division, connection.division_name)
     record(
-        Action.KOPPELING_CONNECTED, actor=by, subject=user, target=connection, changes={"administratie": [before, after]}
+        Action.KOPPELING_CONNECTED,
+        actor=by,
+        subject=user,
+        target=connection,
+        changes={"administratie": [before, after]},
     )
     return connection
 
@@ -329,9 +333,7 @@ def api_key_create(*, user, by, name: str) -> tuple[ApiKey, str]:
     _require_live_subscription(user)
     get_user_model().objects.select_for_update().only("pk").get(pk=user.pk)  # serialises the count
     if ApiKey.objects.filter(user=user, revoked_at__isnull=True).count() >= ApiKey.MAX_LIVE:
-        raise KoppelingError(
-            _("U heeft al %(n)d actieve sleutels: trek er eerst een in.") % {"n": ApiKey.MAX_LIVE}
-        )
+        raise KoppelingError(_("U heeft al %(n)d actieve sleutels: trek er eerst een in.") % {"n": ApiKey.MAX_LIVE})
     raw = API_KEY_PREFIX + secrets.token_urlsafe(32)
     key = ApiKey.objects.create(user=user, name=name.strip()[:100], prefix=raw[:12], key_hash=api_key_hash(raw))
     record(

@@ -26,9 +26,9 @@ STATE_LIFETIME = 10 * 60  # seconds between "Verbinden" and Exact's callback
 
 def _exact_message(exc: Exception) -> str:
     if isinstance(exc, exact.ExactRateLimited):
-        return _("Exact Online vraagt ons even te wachten (te veel verzoeken). Probeer het over %(s)d seconden opnieuw.") % {
-            "s": exc.retry_after
-        }
+        return _(
+            "Exact Online vraagt ons even te wachten (te veel verzoeken). Probeer het over %(s)d seconden opnieuw."
+        ) % {"s": exc.retry_after}
     if isinstance(exc, services.KoppelingError):
         return str(exc)
     return _("Exact Online is nu niet bereikbaar. Probeer het later opnieuw.")

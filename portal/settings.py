@@ -354,7 +354,7 @@ EXACT_CLIENT_ID = env_str("EXACT_CLIENT_ID", required=PRODUCTION)
 EXACT_CLIENT_SECRET = env_str("EXACT_CLIENT_SECRET", required=PRODUCTION)
 EXACT_BASE_URL = env_str("EXACT_BASE_URL", "https://start.exactonline.nl").rstrip("/")
 EXACT_SANDBOX_CLIENT_ID = "sandbox-client-0001"
-EXACT_SANDBOX_CLIENT_SECRET = "sandbox-secret-development-only"
+EXACT_SANDBOX_CLIENT_SECRET = "sandbox-secret-development-only"  # noqa: S105 (the sandbox's own made-up client)
 EXACT_TIMEOUT = (env_int("EXACT_CONNECT_TIMEOUT", 3, minimum=1), env_int("EXACT_READ_TIMEOUT", 15, minimum=1))
 EXACT_RETRY_DELAYS = (0.5, 2.0)  # seconds before the 2nd and 3rd attempt of a GET
 EXACT_RATE_LIMIT_MAX_WAIT = 5  # seconds a request may wait for Exact's minute limit to reset

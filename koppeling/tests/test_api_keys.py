@@ -10,7 +10,6 @@ from http import HTTPStatus
 import pytest
 from django.test import Client
 
-from audit.events import Action
 from audit.models import AuditEvent
 from koppeling import services
 from koppeling.models import ApiKey
@@ -43,7 +42,7 @@ def test_a_new_key_is_shown_once_and_only_its_hash_is_kept(client_with_subscript
     assert raw not in str(ApiKey.objects.filter(pk=key.pk).values().get())
     again = client_with_subscription.get("/portal/koppeling/sleutels/").content.decode()
     assert raw not in again and key.prefix in again and "Webwinkel" in again
-    event = AuditEvent.objects.get(action=Action.KOPPELING_API_KEY_CREATED, subject_id=customer.pk)
+    event = AuditEvent.objects.get(action="koppeling.api_key_created", subject_id=customer.pk)
     assert raw not in str(event.changes) and key.key_hash not in str(event.changes)
 
 
@@ -56,7 +55,7 @@ def test_a_key_authenticates_until_it_is_revoked_and_its_use_is_noted(client_wit
     response = client_with_subscription.post(f"/portal/koppeling/sleutels/{key.pk}/intrekken/", follow=True)
     assert "is ingetrokken" in response.content.decode()
     assert services.api_key_authenticate(raw=raw) is None
-    assert AuditEvent.objects.filter(action=Action.KOPPELING_API_KEY_REVOKED, subject_id=customer.pk).exists()
+    assert AuditEvent.objects.filter(action="koppeling.api_key_revoked", subject_id=customer.pk).exists()
 
 
 @pytest.mark.django_db

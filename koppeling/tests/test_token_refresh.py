@@ -11,7 +11,6 @@ import pytest
 from django.db import connections
 from django.utils import timezone
 
-from audit.events import Action
 from audit.models import AuditEvent
 from exact_sandbox import engine
 from koppeling import services
@@ -97,7 +96,7 @@ def test_a_refresh_token_revoked_at_exact_asks_the_customer_to_reconnect_once(
     assert len(mailoutbox) == 1 and "opnieuw verbinden" in mailoutbox[0].subject
     assert mailoutbox[0].to == [customer.email]
     assert "sbx-" not in mailoutbox[0].body
-    event = AuditEvent.objects.get(subject_id=customer.pk, action=Action.KOPPELING_RECONNECT_NEEDED)
+    event = AuditEvent.objects.get(subject_id=customer.pk, action="koppeling.reconnect_needed")
     assert "sbx-" not in str(event.changes)
 
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(services.NeedsReconnect):
