@@ -353,6 +353,8 @@ MOLLIE_RETRY_DELAYS = (0.3, 1.0)  # seconds before the 2nd and 3rd attempt of on
 EXACT_CLIENT_ID = env_str("EXACT_CLIENT_ID", required=PRODUCTION)
 EXACT_CLIENT_SECRET = env_str("EXACT_CLIENT_SECRET", required=PRODUCTION)
 EXACT_BASE_URL = env_str("EXACT_BASE_URL", "https://start.exactonline.nl").rstrip("/")
+if PRODUCTION and not EXACT_BASE_URL.startswith("https://"):
+    raise ImproperlyConfigured("EXACT_BASE_URL must start with https:// in production.")
 EXACT_SANDBOX_CLIENT_ID = "sandbox-client-0001"
 EXACT_SANDBOX_CLIENT_SECRET = "sandbox-secret-development-only"  # noqa: S105 (the sandbox's own made-up client)
 EXACT_TIMEOUT = (env_int("EXACT_CONNECT_TIMEOUT", 3, minimum=1), env_int("EXACT_READ_TIMEOUT", 15, minimum=1))

@@ -21,6 +21,9 @@ PRODUCTION_ENV = {
     "TRUSTED_PROXY_COUNT": "1",
     "COMPANY_KVK": "12345678",
     "COMPANY_VAT_ID": "NL004495445B01",
+    "EXACT_CLIENT_ID": "8d9c3a2e-0000-4000-8000-000000000001",
+    "EXACT_CLIENT_SECRET": "exact-client-secret-from-the-app-centre",
+    "KOPPELING_TOKEN_KEY": "ODAhnUeRSYcCFF8WLAbBCHeKWaeUEHB1AMdWRrcvKoQ=",
 }
 
 
@@ -70,3 +73,18 @@ def test_production_refuses_to_start_without_the_kvk_number_and_vat_id_an_invoic
         result = manage("check", env={**PRODUCTION_ENV, name: wrong})
         assert result.returncode != 0
         assert f"{name} is not valid" in result.stderr
+
+
+def test_production_refuses_to_start_without_the_exact_online_settings():
+    for name in ("EXACT_CLIENT_ID", "EXACT_CLIENT_SECRET", "KOPPELING_TOKEN_KEY"):
+        env = {k: v for k, v in PRODUCTION_ENV.items() if k != name}
+        result = manage("check", env=env)
+        assert result.returncode != 0
+        assert name in result.stderr
+
+
+def test_production_has_no_exact_sandbox():
+    code = "from django.apps import apps; print(apps.is_installed('exact_sandbox'))"
+    result = manage("shell", "-c", code, env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "False"
