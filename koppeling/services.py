@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
 from collections.abc import Callable
 from datetime import timedelta
 from typing import TypeVar
 
 from django.contrib.auth import get_user_model
+from django.db import connection as db
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -192,6 +194,8 @@ def connection_access_token(*, connection_id: int, failed_token: str | None = No
         raise _not_usable(connection)
     if failed_token is None and connection.access_expires_at and connection.access_expires_at > _now() + REFRESH_MARGIN:
         return connection.access_token()
+    if db.vendor != "postgresql":
+        return _refresh_in_development(connection_id, failed_token)
     lost = False
     with transaction.atomic():
         connection = Connection.objects.select_for_update().select_related("user").get(pk=connection_id)
@@ -218,6 +222,36 @@ def connection_access_token(*, connection_id: int, failed_token: str | None = No
     if lost:
         raise NeedsReconnect(_("Exact Online heeft de toegang ingetrokken: verbind opnieuw."))
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+_DEVELOPMENT_LOCK = threading.Lock()
+
+
+def _refresh_in_development(connection_id: int, failed_token: str | None) -> str:
+    """SQLite (``make run``) has no row locks, and a write transaction held across the HTTP
+    call would lock out the in-process sandbox: one process-wide lock serialises instead."""
+    with _DEVELOPMENT_LOCK:
+        connection = Connection.objects.select_related("user").get(pk=connection_id)
+        if not connection.has_tokens:
+            raise _not_usable(connection)
+        current = connection.access_token()
+        still_fresh = connection.access_expires_at and connection.access_expires_at > _now() + REFRESH_MARGIN
+        if still_fresh and (failed_token is None or failed_token != current):
+            return current
+        try:
+            pair = exact.refresh(refresh_token=connection.refresh_token())
+        except exact.ExactGrantError:
+            with transaction.atomic():
+                _mark_reconnect(connection)
+            raise NeedsReconnect(_("Exact Online heeft de toegang ingetrokken: verbind opnieuw.")) from None
+        connection.store_tokens(
+            access_token=pair.access_token, refresh_token=pair.refresh_token, expires_at=pair.expires_at
+        )
+        connection.refreshed_at = _now()
+        connection.save(
+            update_fields=["access_token_encrypted", "refresh_token_encrypted", "access_expires_at", "refreshed_at"]
+        )
+        return pair.access_token
 
 
 def _not_usable(connection: Connection) -> KoppelingError:
