@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
 from koppeling.models import Connection, KoppelingSettings
@@ -65,6 +67,18 @@ class KoppelingStatus:
         return self.state == KoppelingState.ACTIVE
 
 
+def _connection_and_settings(user) -> tuple[Connection | None, KoppelingSettings | None]:
+    """Both rows in one query (two reverse one-to-ones joined to the user row)."""
+    row = get_user_model().objects.filter(pk=user.pk).select_related("exact_connection", "koppeling_settings").first()
+    found = []
+    for name in ("exact_connection", "koppeling_settings"):
+        try:
+            found.append(getattr(row, name))
+        except (ObjectDoesNotExist, AttributeError):
+            found.append(None)
+    return found[0], found[1]
+
+
 def koppeling_status(*, user, billing: BillingSummary | None = None) -> KoppelingStatus:
     """The one place that decides what the koppeling's state is.
 
@@ -72,8 +86,7 @@ def koppeling_status(*, user, billing: BillingSummary | None = None) -> Koppelin
     existed) shows, and acts, as paused, because whatever runs the koppeling asks
     ``may_run`` first. That is the hook between billing and the koppeling."""
     billing = billing or billing_summary(user=user)
-    connection = Connection.objects.filter(user=user).first()
-    settings = KoppelingSettings.objects.filter(user=user).first()
+    connection, settings = _connection_and_settings(user)
 
     def status(state: KoppelingState, reason: PauseReason = PauseReason.NONE) -> KoppelingStatus:
         return KoppelingStatus(state, connection, settings, billing, reason)

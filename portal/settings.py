@@ -83,7 +83,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "portal.middleware.UserSessionsActivityMiddleware",  # allauth's tracking, once a minute per session
     "accounts.middleware.StaffMFARequiredMiddleware",
     # axes must come last: it turns a lockout raised anywhere above into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -144,9 +144,11 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-# Idle sessions end: every request pushes the expiry forward, an idle one runs out.
+# Idle sessions end: the recorded activity (written at most once a minute by
+# portal.middleware.IdleTimeoutMiddleware, which also saves the session and so pushes its
+# expiry forward) is checked on every request; an idle session runs out.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SAMESITE = "Lax"
 if PRODUCTION:

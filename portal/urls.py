@@ -17,6 +17,7 @@ admin.site.site_title = "Exact koppeling"
 portal_patterns = (
     [
         path("", views.dashboard, name="dashboard"),
+        path("ping/", views.ping, name="ping"),
     ],
     "portal",
 )

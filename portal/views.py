@@ -21,6 +21,15 @@ RECENT_EVENTS = 5
 
 
 @login_required
+@never_cache
+@require_GET
+def ping(request: HttpRequest) -> HttpResponse:
+    """204 for a logged-in customer: the whole middleware stack and nothing else (the
+    yardstick of bench/bench_pages.py; also a cheap "am I still logged in" for scripts)."""
+    return HttpResponse(status=HTTPStatus.NO_CONTENT)
+
+
+@login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Billing, the koppeling and the latest activity at a glance: a fixed number of queries
