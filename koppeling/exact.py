@@ -217,15 +217,26 @@ def _limit_key(division: int | str) -> str:
 
 
 def _remember_limit(division: int | str, response: requests.Response) -> None:
-    remaining = response.headers.get("X-RateLimit-Minutely-Remaining")
-    reset = response.headers.get("X-RateLimit-Minutely-Reset")
-    if remaining is not None and remaining.strip().isdigit() and reset and reset.strip().isdigit():
-        seconds = _reset_in(reset) or 0
-        cache.set(_limit_key(division), (int(remaining), int(reset)), timeout=max(1, int(seconds) + 1))
+    for key, prefix in ((_limit_key(division), "X-RateLimit-Minutely-"), (_daily_key(division), "X-RateLimit-")):
+        remaining = response.headers.get(prefix + "Remaining")
+        reset = response.headers.get(prefix + "Reset")
+        if remaining is not None and remaining.strip().isdigit() and reset and reset.strip().isdigit():
+            seconds = _reset_in(reset) or 0
+            cache.set(key, (int(remaining), int(reset)), timeout=max(1, int(seconds) + 1))
+
+
+def _daily_key(division: int | str) -> str:
+    return _limit_key(division) + ":day"
 
 
 def _wait_for_limit(division: int | str, *, what: str) -> None:
-    """No call while the minute's budget is known to be spent: wait if the reset is near."""
+    """No call while a budget is known to be spent: the day's never waits, the minute's
+    waits when its reset is near."""
+    daily = cache.get(_daily_key(division))
+    if daily and daily[0] <= 0:
+        seconds = _reset_in(str(daily[1])) or 0
+        if seconds > 0:
+            raise ExactRateLimited(f"{what}: daily limit spent", retry_after=int(seconds) + 1)
     known = cache.get(_limit_key(division))
     if not known or known[0] > 0:
         return

@@ -63,6 +63,18 @@ def test_the_minute_budget_from_the_headers_is_respected_before_calling(token, s
     assert SandboxFault.objects.get().remaining == 1
 
 
+def test_a_spent_daily_budget_stops_calls_until_it_resets(token):
+    exact.vat_codes(access_token=token, division=1001)
+    remaining, reset = cache.get(exact._daily_key(1001))
+    assert 0 < remaining <= engine.DAILY_LIMIT and reset > time.time() * 1000
+    cache.set(exact._daily_key(1001), (0, int((time.time() + 3600) * 1000)), timeout=3600)
+    engine.fault_add("server_error")
+    with pytest.raises(exact.ExactRateLimited) as caught:
+        exact.vat_codes(access_token=token, division=1001)
+    assert caught.value.retry_after > 3000
+    assert SandboxFault.objects.get().remaining == 1  # no call was made
+
+
 def test_the_sandbox_answers_429_beyond_sixty_calls_a_minute(token, settings):
     settings.EXACT_RATE_LIMIT_MAX_WAIT = 0
     with pytest.raises(exact.ExactRateLimited):
