@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from audit.events import Action
 from audit.services import diff, record
-from koppeling import exact
+from koppeling import crypto, exact
 from koppeling.models import ApiKey, Connection, KoppelingSettings
 from portal.mail import send_later
 from subscriptions.selectors import billing_summary
@@ -193,7 +193,10 @@ def connection_access_token(*, connection_id: int, failed_token: str | None = No
     if not connection.has_tokens:
         raise _not_usable(connection)
     if failed_token is None and connection.access_expires_at and connection.access_expires_at > _now() + REFRESH_MARGIN:
-        return connection.access_token()
+        try:
+            return connection.access_token()
+        except crypto.TokenUnreadable:
+            pass  # handled under the lock below
     if db.vendor != "postgresql":
         return _refresh_in_development(connection_id, failed_token)
     lost = False
@@ -201,12 +204,19 @@ def connection_access_token(*, connection_id: int, failed_token: str | None = No
         connection = Connection.objects.select_for_update().select_related("user").get(pk=connection_id)
         if not connection.has_tokens:
             raise _not_usable(connection)
-        current = connection.access_token()
+        try:
+            current = connection.access_token()
+            refresh_token = connection.refresh_token()
+        except crypto.TokenUnreadable:
+            # Encrypted with a key no longer configured (see README, key rotation): useless.
+            current = refresh_token = ""
         still_fresh = connection.access_expires_at and connection.access_expires_at > _now() + REFRESH_MARGIN
-        if still_fresh and (failed_token is None or failed_token != current):
+        if current and still_fresh and (failed_token is None or failed_token != current):
             return current  # another request refreshed it while we waited for the lock
         try:
-            pair = exact.refresh(refresh_token=connection.refresh_token())
+            if not refresh_token:
+                raise exact.ExactGrantError("unreadable_token")
+            pair = exact.refresh(refresh_token=refresh_token)
         except exact.ExactGrantError:
             _mark_reconnect(connection)
             lost = True
@@ -234,12 +244,17 @@ def _refresh_in_development(connection_id: int, failed_token: str | None) -> str
         connection = Connection.objects.select_related("user").get(pk=connection_id)
         if not connection.has_tokens:
             raise _not_usable(connection)
-        current = connection.access_token()
+        try:
+            current, refresh_token = connection.access_token(), connection.refresh_token()
+        except crypto.TokenUnreadable:
+            current = refresh_token = ""
         still_fresh = connection.access_expires_at and connection.access_expires_at > _now() + REFRESH_MARGIN
-        if still_fresh and (failed_token is None or failed_token != current):
+        if current and still_fresh and (failed_token is None or failed_token != current):
             return current
         try:
-            pair = exact.refresh(refresh_token=connection.refresh_token())
+            if not refresh_token:
+                raise exact.ExactGrantError("unreadable_token")
+            pair = exact.refresh(refresh_token=refresh_token)
         except exact.ExactGrantError:
             with transaction.atomic():
                 _mark_reconnect(connection)

@@ -81,3 +81,15 @@ def test_a_malformed_key_fails_loudly_without_showing_it(settings):
     with pytest.raises(ImproperlyConfigured) as caught:
         crypto.encrypt("x")
     assert "niet-een-sleutel" not in str(caught.value)
+
+
+@pytest.mark.django_db
+def test_tokens_left_unreadable_by_a_lost_key_ask_for_a_reconnect_instead_of_failing(stored, settings):
+    from koppeling import services
+
+    Connection.objects.filter(pk=stored.pk).update(access_expires_at=timezone.now() + timedelta(minutes=5))
+    settings.KOPPELING_TOKEN_KEY = [Fernet.generate_key().decode()]
+    with pytest.raises(services.NeedsReconnect):
+        services.connection_access_token(connection_id=stored.pk)
+    stored.refresh_from_db()
+    assert stored.state == Connection.State.NEEDS_RECONNECT and not stored.has_tokens
