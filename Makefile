@@ -45,6 +45,7 @@ test: $(VENV)/.installed-dev lint
 		if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$rc
 
 bench: $(VENV)/.installed-dev
+	@command -v wrk >/dev/null 2>&1 || apt-get install -y wrk  # bench_pages.py drives wrk (a Debian package)
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} $(DEV_ENV) \
 		$(BIN)/python bench/run_all.py
 

@@ -80,6 +80,16 @@ class Action(models.TextChoices):
     MARKETING_MAILING_FINISHED = "marketing.mailing_finished", _("Verzending van mailing afgerond")
     DOCUMENT_MAILED = "payment.document_mailed", _("Factuur of creditnota gemaild")
     BILLING_EMAIL_VERIFIED = "profile.billing_email_verified", _("E-mailadres voor facturen bevestigd")
+    # koppeling
+    KOPPELING_AUTHORIZED = "koppeling.authorized", _("Toegang tot Exact Online gegeven")
+    KOPPELING_CONNECTED = "koppeling.connected", _("Exact Online-administratie gekoppeld")
+    KOPPELING_RECONNECT_NEEDED = "koppeling.reconnect_needed", _("Exact Online: opnieuw verbinden nodig")
+    KOPPELING_DISCONNECTED = "koppeling.disconnected", _("Verbinding met Exact Online verbroken")
+    KOPPELING_SETTINGS_CHANGED = "koppeling.settings_changed", _("Koppelingsinstellingen gewijzigd")
+    KOPPELING_PAUSED = "koppeling.paused", _("Koppeling gepauzeerd")
+    KOPPELING_RESUMED = "koppeling.resumed", _("Koppeling hervat")
+    KOPPELING_API_KEY_CREATED = "koppeling.api_key_created", _("API-sleutel aangemaakt")
+    KOPPELING_API_KEY_REVOKED = "koppeling.api_key_revoked", _("API-sleutel ingetrokken")
 
 
 class ActorKind(models.TextChoices):

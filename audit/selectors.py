@@ -31,6 +31,7 @@ def kind_choices() -> list[tuple[str, str]]:
         "marketing": _("Reclame per e-mail"),
         "retention": _("Bewaren en verwijderen"),
         "admin": _("Door een medewerker"),
+        "koppeling": _("Koppeling met Exact Online"),
     }
     return [(kind, str(labels.get(kind, kind))) for kind in KINDS]
 

@@ -43,9 +43,15 @@ class IdleTimeoutMiddleware:
     """Ends a logged-in session after SESSION_COOKIE_AGE seconds without a request.
 
     The cookie's own expiry is enforced by the browser and the session store by wall-clock
-    TTLs; this check is explicit, on the server, and uses the project's clock."""
+    TTLs; this check is explicit, on the server, and uses the project's clock.
+
+    The moment of activity is written at most once per ``ACTIVITY_WRITE_SECONDS`` (a session
+    save is a database write): the timeout counts from the last *recorded* activity, so it
+    can end a session up to that many seconds early, never late. The same decision
+    (``request.activity_recorded``) lets the usersessions row be updated as seldom."""
 
     KEY = "last_activity"
+    ACTIVITY_WRITE_SECONDS = 60
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -69,7 +75,24 @@ class IdleTimeoutMiddleware:
                 if request.method == "GET":
                     target = f"{target}?{urlencode({'next': request.get_full_path()})}"
                 return redirect(target)
-            request.session[self.KEY] = now
+            if not isinstance(last, int) or now - last >= self.ACTIVITY_WRITE_SECONDS or now < last:
+                request.session[self.KEY] = now  # modified: the session (and its expiry) is saved
+                request.activity_recorded = True
+        return self.get_response(request)
+
+
+class UserSessionsActivityMiddleware:
+    """allauth's usersessions activity tracking (IP, browser, last seen), run only on the
+    requests where IdleTimeoutMiddleware records activity instead of on every request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if getattr(request, "activity_recorded", False):
+            from allauth.usersessions.internal.usersessionkit import track_activity
+
+            track_activity(request, user=getattr(request, "user", None), session=getattr(request, "session", None))
         return self.get_response(request)
 
 

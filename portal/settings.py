@@ -83,7 +83,12 @@ INSTALLED_APPS = [
     "subscriptions",
     "retention",
     "portal",
+    "koppeling",
 ]
+# The Exact Online sandbox is a stand-in for development and tests: never installed (nor
+# migrated) in production.
+if DEBUG:
+    INSTALLED_APPS.append("exact_sandbox")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -101,7 +106,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "portal.middleware.UserSessionsActivityMiddleware",  # allauth's tracking, once a minute per session
     "accounts.middleware.StaffMFARequiredMiddleware",
     # axes must come last: it turns a lockout raised anywhere above into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -163,9 +168,11 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-# Idle sessions end: every request pushes the expiry forward, an idle one runs out.
+# Idle sessions end: the recorded activity (written at most once a minute by
+# portal.middleware.IdleTimeoutMiddleware, which also saves the session and so pushes its
+# expiry forward) is checked on every request; an idle session runs out.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SAMESITE = "Lax"
 if PRODUCTION:
@@ -408,6 +415,27 @@ MOLLIE_API_ENDPOINT = env_str("MOLLIE_API_ENDPOINT")
 MOLLIE_SANDBOX_API_KEY = "test_portalsandboxdevelopmentkey"
 MOLLIE_TIMEOUT = (env_int("MOLLIE_CONNECT_TIMEOUT", 2, minimum=1), env_int("MOLLIE_READ_TIMEOUT", 10, minimum=1))
 MOLLIE_RETRY_DELAYS = (0.3, 1.0)  # seconds before the 2nd and 3rd attempt of one call
+
+# --- Exact Online (the koppeling) ------------------------------------------------------
+# Production needs its own app registration at Exact (README, "Exact Online in production").
+# In development without EXACT_CLIENT_ID the project's sandbox stands in (SITE_URL +
+# "/sandbox/exact"), with its own made-up client.
+EXACT_CLIENT_ID = env_str("EXACT_CLIENT_ID", required=PRODUCTION)
+EXACT_CLIENT_SECRET = env_str("EXACT_CLIENT_SECRET", required=PRODUCTION)
+EXACT_BASE_URL = env_str("EXACT_BASE_URL", "https://start.exactonline.nl").rstrip("/")
+if PRODUCTION and not EXACT_BASE_URL.startswith("https://"):
+    raise ImproperlyConfigured("EXACT_BASE_URL must start with https:// in production.")
+EXACT_SANDBOX_CLIENT_ID = "sandbox-client-0001"
+EXACT_SANDBOX_CLIENT_SECRET = "sandbox-secret-development-only"  # noqa: S105 (the sandbox's own made-up client)
+EXACT_TIMEOUT = (env_int("EXACT_CONNECT_TIMEOUT", 3, minimum=1), env_int("EXACT_READ_TIMEOUT", 15, minimum=1))
+EXACT_RETRY_DELAYS = (0.5, 2.0)  # seconds before the 2nd and 3rd attempt of a GET
+EXACT_RATE_LIMIT_MAX_WAIT = 5  # seconds a request may wait for Exact's minute limit to reset
+# Fernet keys (urlsafe base64, 32 bytes), comma-separated, newest first: the first encrypts,
+# all decrypt. Rotation: put a new key first, run `manage.py koppeling rotate-keys`, then drop
+# the old one. The development key is public and only ever used with the sandbox.
+KOPPELING_TOKEN_KEY = env_list("KOPPELING_TOKEN_KEY", required=PRODUCTION) or [
+    "ZGV2LW9ubHkta29wcGVsaW5nLXRva2VuLWtleS0wMDA="
+]
 
 # --- Logging ----------------------------------------------------------------------------
 LOGGING = {

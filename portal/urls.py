@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from allauth.account.decorators import secure_admin_login
+from django.apps import apps
 from django.contrib import admin
 from django.urls import include, path
 
@@ -16,6 +17,7 @@ admin.site.site_title = "Exact koppeling"
 portal_patterns = (
     [
         path("", views.dashboard, name="dashboard"),
+        path("ping/", views.ping, name="ping"),
     ],
     "portal",
 )
@@ -37,7 +39,12 @@ urlpatterns = [
     path("", include("consent.marketing.urls")),
     path("admin/", admin.site.urls),
     *account_public_urls,
+    path("", include("koppeling.urls")),
 ]
+
+# The Exact Online sandbox is installed only outside production (portal/settings.py).
+if apps.is_installed("exact_sandbox"):
+    urlpatterns.append(path("sandbox/exact/", include("exact_sandbox.urls")))
 
 # An uncaught error while PostgreSQL or Redis is down becomes a 503 maintenance page.
 handler500 = "portal.outage.server_error_or_outage"

@@ -18,10 +18,49 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html")
 
 
+RECENT_EVENTS = 5
+
+
+@login_required
+@never_cache
+@require_GET
+def ping(request: HttpRequest) -> HttpResponse:
+    """204 for a logged-in customer: the whole middleware stack and nothing else (the
+    yardstick of bench/bench_pages.py; also a cheap "am I still logged in" for scripts)."""
+    return HttpResponse(status=HTTPStatus.NO_CONTENT)
+
+
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/dashboard.html")
+    """Billing, the koppeling and the latest activity at a glance: a fixed number of queries
+    whatever the customer's history (two for billing, two for the koppeling, one for the
+    activity)."""
+    from audit.events import Action
+    from audit.selectors import customer_events
+    from koppeling.selectors import KoppelingState, koppeling_status
+    from subscriptions.selectors import BillingState, billing_summary
+
+    billing = billing_summary(user=request.user)
+    koppeling = koppeling_status(user=request.user, billing=billing)
+    events = []
+    for event in customer_events(user=request.user)[:RECENT_EVENTS]:
+        try:
+            label = Action(event.action).label
+        except ValueError:
+            label = event.action
+        events.append({"at": event.occurred_at, "label": label})
+    notices = []
+    if billing.state == BillingState.PAST_DUE:
+        notices.append("past_due")
+    if koppeling.state == KoppelingState.NEEDS_RECONNECT:
+        notices.append("reconnect")
+    if koppeling.state == KoppelingState.CHOOSING:
+        notices.append("choose")
+    if billing.state in (BillingState.NONE, BillingState.ENDED_UNPAID):
+        notices.append("subscribe")
+    context = {"billing": billing, "koppeling": koppeling, "events": events, "notices": notices}
+    return render(request, "portal/dashboard.html", context)
 
 
 @never_cache

@@ -1327,3 +1327,183 @@ EN.update(
         "Zakelijke klanten in een ander EU-land met een geldig btw-nummer van dat land betalen het bedrag excl. btw (btw verlegd).": "Business customers in another EU country with a valid VAT id of that country pay the amount excl. VAT (VAT reverse charged).",
     }
 )
+
+# --- koppeling ---
+EN.update(
+    {
+        "Toegang tot Exact Online gegeven": "Access to Exact Online granted",
+        "Exact Online-administratie gekoppeld": "Exact Online administration connected",
+        "Exact Online: opnieuw verbinden nodig": "Exact Online: reconnection needed",
+        "Verbinding met Exact Online verbroken": "Disconnected from Exact Online",
+        "Koppelingsinstellingen gewijzigd": "Koppeling settings changed",
+        "Koppeling gepauzeerd": "Koppeling paused",
+        "Koppeling hervat": "Koppeling resumed",
+        "API-sleutel aangemaakt": "API key created",
+        "API-sleutel ingetrokken": "API key revoked",
+        "Koppeling met Exact Online": "Connection with Exact Online",
+        "— niet gekozen —": "— not chosen —",
+        "Administratie": "Administration",
+        "Kies een administratie.": "Choose an administration.",
+        "Kies een administratie uit de lijst van Exact Online.": "Choose an administration from Exact Online's list.",
+        "Kies een waarde uit de lijst van Exact Online; vernieuw de lijsten als die ontbreekt.": (
+            "Choose a value from Exact Online's list; refresh the lists if it is missing."
+        ),
+        "Wat de koppeling doet": "What the koppeling does",
+        "Kies alleen stromen uit de lijst.": "Choose only flows from the list.",
+        "Verkoopdagboek": "Sales journal",
+        "Btw-code voor 21%": "VAT code for 21%",
+        "Btw-code voor 9%": "VAT code for 9%",
+        "Btw-code voor 0% en vrijgesteld": "VAT code for 0% and exempt",
+        "Synchroniseren elke (minuten)": "Synchronise every (minutes)",
+        "Vul in om de hoeveel minuten de koppeling synchroniseert.": "Enter how many minutes apart the koppeling synchronises.",
+        "Vul een heel aantal minuten in.": "Enter a whole number of minutes.",
+        "Minimaal %(limit_value)s minuten.": "At least %(limit_value)s minutes.",
+        "Maximaal %(limit_value)s minuten (een dag).": "At most %(limit_value)s minutes (one day).",
+        "Vanaf datum": "From date",
+        "Bestellingen van vóór deze datum worden niet overgenomen.": "Orders from before this date are not transferred.",
+        "E-mailadres voor foutmeldingen": "E-mail address for error notices",
+        "Vul een geldig e-mailadres in.": "Enter a valid e-mail address.",
+        "Kies een datum tussen 2000 en 2100.": "Choose a date between 2000 and 2100.",
+        "Kies het verkoopdagboek waarin de bestellingen worden geboekt.": "Choose the sales journal the orders are booked in.",
+        "Naam": "Name",
+        "Bijvoorbeeld de naam van uw webwinkel.": "For example the name of your web shop.",
+        "Geef de sleutel een naam.": "Give the key a name.",
+        "Gebruik hooguit %(limit_value)d tekens.": "Use at most %(limit_value)d characters.",
+        "Gebruik geen stuurtekens in de naam.": "Do not use control characters in the name.",
+        "Bestellingen → verkoopfacturen": "Orders → sales invoices",
+        "Klanten → relaties": "Customers → relations",
+        "Producten → artikelen": "Products → items",
+        "Betaalstatus → webshop": "Payment status → web shop",
+        "Administratie kiezen": "Choose administration",
+        "Verbonden": "Connected",
+        "Opnieuw verbinden nodig": "Reconnection needed",
+        "Niet verbonden": "Not connected",
+        "Exact Online-verbinding": "Exact Online connection",
+        "Exact Online-verbindingen": "Exact Online connections",
+        "Koppelingsinstellingen": "Koppeling settings",
+        "API-sleutel": "API key",
+        "API-sleutels": "API keys",
+        "zolang de dienst loopt; verwijderd met uw account": "as long as the service runs; removed with your account",
+        "De koppeling tussen uw webwinkel en uw Exact Online-administratie uitvoeren.": (
+            "Running the koppeling between your web shop and your Exact Online administration."
+        ),
+        "gekoppelde administratie en Exact Online-gebruikersnaam, toegangssleutels van Exact Online (versleuteld; verwijderd bij verbreken), koppelingsinstellingen, namen en gebruiksdata van API-sleutels": (
+            "connected administration and Exact Online user name, Exact Online access tokens (encrypted; removed on "
+            "disconnecting), koppeling settings, names and usage dates of API keys"
+        ),
+        "Gepauzeerd": "Paused",
+        "Betaling achterstallig": "Payment overdue",
+        "Zonder lopend abonnement kunt u de koppeling niet wijzigen.": "Without a running subscription you cannot change the koppeling.",
+        "Verbind eerst met Exact Online.": "Connect with Exact Online first.",
+        "Exact Online heeft de toegang ingetrokken: verbind opnieuw.": "Exact Online withdrew the access: connect again.",
+        "Verbind eerst met Exact Online en kies een administratie.": "Connect with Exact Online and choose an administration first.",
+        "Kies een waarde uit de lijst van Exact Online.": "Choose a value from Exact Online's list.",
+        "U heeft al %(n)d actieve sleutels: trek er eerst een in.": "You already have %(n)d active keys: revoke one first.",
+        "Exact Online vraagt ons even te wachten (te veel verzoeken). Probeer het over %(s)d seconden opnieuw.": (
+            "Exact Online asks us to wait a moment (too many requests). Try again in %(s)d seconds."
+        ),
+        "Exact Online is nu niet bereikbaar. Probeer het later opnieuw.": "Exact Online cannot be reached now. Try again later.",
+        "Deze koppelpoging is ongeldig. Start opnieuw vanuit de beheeromgeving.": (
+            "This connection attempt is not valid. Start again from the koppeling page."
+        ),
+        "Deze koppelpoging is verlopen. Start opnieuw vanuit de beheeromgeving.": (
+            "This connection attempt has expired. Start again from the koppeling page."
+        ),
+        "U heeft Exact Online geen toegang gegeven; er is niets gekoppeld.": (
+            "You did not give Exact Online access; nothing was connected."
+        ),
+        "Exact Online stuurde geen geldige code. Start opnieuw.": "Exact Online sent no valid code. Start again.",
+        "De code van Exact Online is verlopen of al gebruikt. Start opnieuw.": (
+            "The code from Exact Online has expired or was already used. Start again."
+        ),
+        "Uw Exact Online-gebruiker heeft geen administraties.": "Your Exact Online user has no administrations.",
+        "De administratie is gekoppeld.": "The administration is connected.",
+        "De verbinding met Exact Online is verbroken; de toegangssleutels zijn verwijderd.": (
+            "The connection with Exact Online has been broken; the access tokens have been removed."
+        ),
+        "De instellingen zijn opgeslagen.": "The settings have been saved.",
+        "De lijsten uit Exact Online zijn vernieuwd.": "The lists from Exact Online have been refreshed.",
+        "De koppeling is gepauzeerd.": "The koppeling is paused.",
+        "De koppeling is hervat.": "The koppeling has resumed.",
+        "De sleutel %(name)s is ingetrokken.": "The key %(name)s has been revoked.",
+        "Koppeling": "Koppeling",
+        "uw abonnement is beëindigd omdat de betaling uitbleef": "your subscription ended because payment was not received",
+        "u heeft geen lopend abonnement": "you have no running subscription",
+        "door u gepauzeerd": "paused by you",
+        "Verbinden met Exact Online": "Connect with Exact Online",
+        "Exact Online accepteert onze toegang niet meer. Verbind opnieuw; uw instellingen blijven bewaard.": (
+            "Exact Online no longer accepts our access. Connect again; your settings are kept."
+        ),
+        "Opnieuw verbinden": "Connect again",
+        "Hervatten": "Resume",
+        "Abonnement afsluiten": "Take out a subscription",
+        "API-sleutels voor uw webwinkel": "API keys for your web shop",
+        "Terug naar de koppeling": "Back to the koppeling",
+        "Uw nieuwe sleutel": "Your new key",
+        "Kopieer de sleutel nu: wij tonen hem maar één keer en bewaren hem niet.": (
+            "Copy the key now: we show it only once and do not keep it."
+        ),
+        "Gekopieerd": "Copied",
+        "Kopiëren": "Copy",
+        "Sleutel aanmaken": "Create key",
+        "Hooguit %(n)s actieve sleutels.": "At most %(n)s active keys.",
+        "Zonder lopend abonnement kunt u geen sleutels aanmaken.": "Without a running subscription you cannot create keys.",
+        "Uw sleutels": "Your keys",
+        "Begint met": "Starts with",
+        "Aangemaakt": "Created",
+        "Laatst gebruikt": "Last used",
+        "Status": "Status",
+        "nog niet": "not yet",
+        "Ingetrokken op %(at)s": "Revoked on %(at)s",
+        'Intrekken<span class="visually-hidden">: %(name)s</span>': 'Revoke<span class="visually-hidden">: %(name)s</span>',
+        "Koppelen niet gelukt": "Connecting failed",
+        "Kies de Exact Online-administratie waarmee de koppeling werkt.": (
+            "Choose the Exact Online administration the koppeling works with."
+        ),
+        "Deze administratie koppelen": "Connect this administration",
+        "Annuleren": "Cancel",
+        "Exact Online accepteert de toegang van de koppeling tot de administratie %(division)s niet meer. Tot u opnieuw verbindt, synchroniseert de koppeling niet; uw instellingen blijven bewaard.": (
+            "Exact Online no longer accepts the koppeling's access to the administration %(division)s. Until you "
+            "connect again, the koppeling does not synchronise; your settings are kept."
+        ),
+        "Verbind opnieuw via:": "Connect again at:",
+        "Exact koppeling: opnieuw verbinden met Exact Online nodig": "Exact koppeling: reconnect with Exact Online",
+        "Exact Online-gebruiker": "Exact Online user",
+        "Verbonden sinds": "Connected since",
+        "Andere administratie kiezen": "Choose another administration",
+        "Pauzeren": "Pause",
+        "Verbinding verbreken": "Disconnect",
+        "Zonder lopend abonnement kunt u de instellingen alleen bekijken.": (
+            "Without a running subscription you can only view the settings."
+        ),
+        "Lijsten uit Exact Online vernieuwen": "Refresh lists from Exact Online",
+        "Gelezen op %(at)s": "Read on %(at)s",
+        "Instellingen opslaan": "Save settings",
+        "%(n)s actieve sleutel.": ("%(n)s active key.", "%(n)s active keys."),
+        "Sleutels beheren": "Manage keys",
+        "Meldingen": "Notices",
+        "Een automatische betaling is mislukt: € %(amount)s staat open.": (
+            "An automatic payment failed: € %(amount)s is outstanding."
+        ),
+        "Exact Online accepteert onze toegang niet meer: verbind opnieuw.": (
+            "Exact Online no longer accepts our access: connect again."
+        ),
+        "Naar de koppeling": "To the koppeling",
+        "Kies nog de Exact Online-administratie voor de koppeling.": (
+            "Still choose the Exact Online administration for the koppeling."
+        ),
+        "U heeft geen lopend abonnement: de koppeling werkt niet.": (
+            "You have no running subscription: the koppeling does not run."
+        ),
+        "Volgende betaling op %(date)s: € %(amount)s.": "Next payment on %(date)s: € %(amount)s.",
+        "Opgezegd; loopt tot en met %(date)s.": "Cancelled; runs until and including %(date)s.",
+        "Betaling achterstallig: € %(amount)s open.": "Payment overdue: € %(amount)s outstanding.",
+        "Wacht op de eerste betaling.": "Waiting for the first payment.",
+        "Beëindigd omdat de betaling uitbleef.": "Ended because payment was not received.",
+        "Geen abonnement.": "No subscription.",
+        "Koppeling beheren": "Manage koppeling",
+        "Recente activiteit": "Recent activity",
+        "Nog geen activiteit.": "No activity yet.",
+        "Uw account": "Your account",
+    }
+)

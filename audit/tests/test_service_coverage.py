@@ -22,7 +22,7 @@ from audit.models import AuditEvent
 from audit.testing import audited_writes
 
 ROOT = Path(settings.BASE_DIR)
-APPS = ("accounts", "audit", "consent", "subscriptions", "retention", "portal")
+APPS = ("accounts", "audit", "consent", "subscriptions", "retention", "portal", "koppeling")
 # Service modules that are not ``<app>.services`` (ledger key: "<prefix>.<function>"): apps
 # whose use cases are split by concern.
 MORE_SERVICE_MODULES = {
@@ -135,6 +135,25 @@ LEDGER: dict[str, tuple[str, str]] = {
         "elsewhere",
         "subscriptions/tests/test_cancel_confirmation.py:subscription.cancel_undone",
     ),
+    # koppeling
+    "koppeling.connection_authorize": ("elsewhere", "koppeling/tests/test_connect_flow.py:koppeling.authorized"),
+    "koppeling.connection_choose_division": ("elsewhere", "koppeling/tests/test_connect_flow.py:koppeling.connected"),
+    "koppeling.connection_disconnect": ("elsewhere", "koppeling/tests/test_connect_flow.py:koppeling.disconnected"),
+    "koppeling.disconnect_on_account_close": ("calls connection_disconnect", ""),
+    "koppeling.connection_access_token": (
+        "elsewhere",  # a successful refresh only replaces the encrypted token pair (no customer change)
+        "koppeling/tests/test_token_refresh.py:koppeling.reconnect_needed",
+    ),
+    "koppeling.with_exact": ("calls connection_access_token", ""),
+    "koppeling.options_refresh": ("caches Exact's lists (journals, VAT codes, GL accounts); no customer change", ""),
+    "koppeling.settings_for": ("creates the empty settings row on first use: nothing visible changes", ""),
+    "koppeling.settings_update": ("elsewhere", "koppeling/tests/test_settings.py:koppeling.settings_changed"),
+    "koppeling.koppeling_pause": ("elsewhere", "koppeling/tests/test_settings.py:koppeling.paused"),
+    "koppeling.koppeling_resume": ("elsewhere", "koppeling/tests/test_settings.py:koppeling.resumed"),
+    "koppeling.api_key_hash": ("pure computation", ""),
+    "koppeling.api_key_create": ("elsewhere", "koppeling/tests/test_api_keys.py:koppeling.api_key_created"),
+    "koppeling.api_key_revoke": ("elsewhere", "koppeling/tests/test_api_keys.py:koppeling.api_key_revoked"),
+    "koppeling.api_key_authenticate": ("notes the key's last use (shown on the keys page); no customer change", ""),
 }
 
 

@@ -18,6 +18,8 @@ CUSTOMER_PAGES = [
     "/accounts/email/",
     "/accounts/password/change/",
     "/accounts/2fa/",
+    "/portal/koppeling/",
+    "/portal/koppeling/sleutels/",
 ]
 
 

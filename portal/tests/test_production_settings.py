@@ -24,6 +24,9 @@ PRODUCTION_ENV = {
     "MFA_ENCRYPTION_KEY": "mfa-encryption-key-kept-outside-the-database",
     "COMPANY_KVK": "12345678",
     "COMPANY_VAT_ID": "NL004495445B01",
+    "EXACT_CLIENT_ID": "8d9c3a2e-0000-4000-8000-000000000001",
+    "EXACT_CLIENT_SECRET": "exact-client-secret-from-the-app-centre",
+    "KOPPELING_TOKEN_KEY": "ODAhnUeRSYcCFF8WLAbBCHeKWaeUEHB1AMdWRrcvKoQ=",
 }
 
 
@@ -102,3 +105,18 @@ def test_production_refuses_to_start_without_the_key_that_encrypts_mfa_secrets()
     result = manage("check", env={k: v for k, v in PRODUCTION_ENV.items() if k != "MFA_ENCRYPTION_KEY"})
     assert result.returncode != 0
     assert "The environment variable MFA_ENCRYPTION_KEY must be set." in result.stderr
+
+
+def test_production_refuses_to_start_without_the_exact_online_settings():
+    for name in ("EXACT_CLIENT_ID", "EXACT_CLIENT_SECRET", "KOPPELING_TOKEN_KEY"):
+        env = {k: v for k, v in PRODUCTION_ENV.items() if k != name}
+        result = manage("check", env=env)
+        assert result.returncode != 0
+        assert name in result.stderr
+
+
+def test_production_has_no_exact_sandbox():
+    code = "from django.apps import apps; print(apps.is_installed('exact_sandbox'))"
+    result = manage("shell", "-c", code, env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "False"

@@ -1,0 +1,275 @@
+"""Pages per second under gunicorn with production settings, as ratios measured in one run.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal REDIS_URL=redis://127.0.0.1:6379/0 \\
+        .venv/bin/python bench/bench_pages.py [--seconds 15] [--connections 16] [--workers 2]
+
+Setup: its own PostgreSQL database (migrated), its own Redis key prefix; gunicorn (sync
+workers, ``--workers`` processes) with the production settings (``DJANGO_DEBUG`` unset, so
+DEBUG off, the ``__Host-`` cookies, whitenoise's manifest, HTTPS assumed behind one proxy:
+wrk sends ``X-Forwarded-Proto: https``); ``wrk`` (Debian package; ``make bench`` installs it)
+with ``--connections`` connections on one thread per core. Measured one after the other:
+
+* the anonymous home page (``/``),
+* a logged-in no-op page (``/portal/ping/``, 204, the full middleware stack),
+* the dashboard (``/portal/``) of a customer with a subscription, an Exact connection and
+  1,000 audit events.
+
+Targets: no-op / anonymous >= 0.50; dashboard / no-op >= 0.40. Exit code 1 when a target is
+missed. Writes its section of docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from benchdb import _admin_connection, recreate_database  # noqa: E402
+
+DB_NAME = "bench_pages"
+PORT = 8795
+TARGET_NOOP = 0.50
+TARGET_DASHBOARD = 0.40
+
+
+def production_env(database_url: str, redis_url: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
+    env.update(
+        {
+            "DJANGO_SECRET_KEY": "bench-" + "x" * 60,
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SITE_URL": "https://127.0.0.1",
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+            "CACHE_KEY_PREFIX": "bench_pages",
+            "CELERY_QUEUE": "bench_pages",
+            "EMAIL_HOST": "localhost",
+            "AUDIT_SIGNING_KEY": "bench-audit-key",
+            "AUDIT_CHECKPOINT_DIR": str(ROOT / "var" / "bench-pages-checkpoints"),
+            "TRUSTED_PROXY_COUNT": "1",
+            "COMPANY_KVK": "12345678",
+            "COMPANY_VAT_ID": "NL004495445B01",
+            "EXACT_CLIENT_ID": "bench",
+            "EXACT_CLIENT_SECRET": "bench",
+            "KOPPELING_TOKEN_KEY": "ODAhnUeRSYcCFF8WLAbBCHeKWaeUEHB1AMdWRrcvKoQ=",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    return env
+
+
+def drop_database(base_url: str, name: str) -> None:
+    admin = _admin_connection(base_url)
+    with admin.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {name}")
+    admin.close()
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+SETUP = """
+from datetime import timedelta
+from decimal import Decimal
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+from accounts.models import User
+from audit.events import Action
+from audit.services import record
+from koppeling.models import Connection
+from subscriptions.models import MollieCustomer, Plan, Subscription
+
+user = User.objects.create_user(username="bench", email="bench@example.com", password="x" * 20)
+plan = Plan.objects.create(name="Basis", price=Decimal("29.00"))
+customer = MollieCustomer.objects.create(user=user, mollie_id="cst_bench")
+Subscription.objects.create(
+    user=user, customer=customer, plan=plan, status="active", amount_net=Decimal("29.00"),
+    vat_rate=Decimal("21.0"), amount_gross=Decimal("35.09"), started_at=timezone.now(),
+    current_period_end=timezone.localdate() + timedelta(days=20),
+)
+connection = Connection(user=user, state="connected", division=1001, division_name="Demo Webshop B.V.")
+connection.store_tokens(access_token="a", refresh_token="r", expires_at=timezone.now())
+connection.save()
+for _ in range(1000):
+    record(Action.PROFILE_CHANGED, actor=user, subject=user, changes={"city": ["A", "B"]})
+client = Client()
+client.force_login(user)
+print("COOKIE", settings.SESSION_COOKIE_NAME, client.cookies[settings.SESSION_COOKIE_NAME].value)
+"""
+
+
+def wrk(url: str, *, cookie: str, seconds: int, connections: int) -> dict[str, float]:
+    threads = max(1, min(connections, os.cpu_count() or 1))
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    command += ["-H", "X-Forwarded-Proto: https", "-H", "Host: 127.0.0.1"]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", output)
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    return {"rate": rate, "p99_ms": float(p99.group(1)) * scale, "errors": float(non_2xx.group(1)) if non_2xx else 0}
+
+
+def status_of(url: str, cookie: str) -> int:
+    import urllib.request
+
+    request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https", "Cookie": cookie})  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def write_section(lines: list[str]) -> None:
+    path = ROOT / "docs" / "benchmarks.md"
+    text = path.read_text() if path.exists() else "# Benchmarks\n"
+    start = text.find("## Pages")
+    section = "\n".join(lines) + "\n"
+    if start == -1:
+        text = text.rstrip("\n") + "\n\n" + section
+    else:
+        end = text.find("\n## ", start + 1)
+        text = text[:start] + section + (text[end + 1 :] if end != -1 else "")
+    path.write_text(text)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        print("wrk is missing: apt-get install -y wrk (make bench does this)", file=sys.stderr)
+        return 2
+    base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal")
+    redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    database_url = recreate_database(base_url, DB_NAME)
+    env = production_env(database_url, redis_url)
+    server = None
+    try:
+        manage(env, "migrate", "--noinput")
+        manage(env, "collectstatic", "--noinput")
+        setup = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", SETUP], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+        found = re.search(r"COOKIE (\S+) (\S+)", setup.stdout)
+        if setup.returncode != 0 or not found:
+            print(setup.stdout, setup.stderr, file=sys.stderr)
+            return 1
+        cookie = f"{found.group(1)}={found.group(2)}"
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "portal.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{PORT}",
+                "--workers",
+                str(args.workers),
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        base = f"http://127.0.0.1:{PORT}"
+        for _ in range(100):
+            time.sleep(0.2)
+            try:
+                if status_of(base + "/healthz", "") == 200:
+                    break
+            except OSError:
+                continue
+        checks = {
+            "anonymous /": status_of(base + "/", ""),
+            "logged-in /portal/ping/": status_of(base + "/portal/ping/", cookie),
+            "dashboard /portal/": status_of(base + "/portal/", cookie),
+        }
+        if checks != {"anonymous /": 200, "logged-in /portal/ping/": 204, "dashboard /portal/": 200}:
+            print(f"unexpected statuses: {checks}", file=sys.stderr)
+            return 1
+        for url in ("/", "/portal/ping/", "/portal/"):  # warm the workers
+            wrk(base + url, cookie=cookie if url != "/" else "", seconds=2, connections=args.connections)
+        anonymous = wrk(base + "/", cookie="", seconds=args.seconds, connections=args.connections)
+        noop = wrk(base + "/portal/ping/", cookie=cookie, seconds=args.seconds, connections=args.connections)
+        dashboard = wrk(base + "/portal/", cookie=cookie, seconds=args.seconds, connections=args.connections)
+        still = status_of(base + "/portal/ping/", cookie)
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        drop_database(base_url, DB_NAME)
+    ratio_noop = noop["rate"] / anonymous["rate"]
+    ratio_dashboard = dashboard["rate"] / noop["rate"]
+    met_noop, met_dashboard = ratio_noop >= TARGET_NOOP, ratio_dashboard >= TARGET_DASHBOARD
+    errors = anonymous["errors"] + noop["errors"] + dashboard["errors"]
+
+    def row(name: str, result: dict[str, float]) -> str:
+        return f"| {name} | **{result['rate']:.0f}/s** | {result['p99_ms']:.1f} ms |"
+
+    load = os.getloadavg()[0]
+    lines = [
+        "## Pages",
+        "",
+        "`bench/bench_pages.py`: requests per second of three pages under gunicorn with the production",
+        "settings, PostgreSQL and Redis, measured one after the other in one run with wrk, as ratios.",
+        "Targets: a logged-in page that does nothing (`/portal/ping/`, the full middleware stack)",
+        f"reaches >= {TARGET_NOOP:.2f} x the anonymous home page; the dashboard >= {TARGET_DASHBOARD:.2f} x that no-op",
+        "page (its query count does not grow with the customer's history: koppeling/tests/test_dashboard.py).",
+        "",
+        "| page | requests/s | p99 |",
+        "|---|---|---|",
+        row("anonymous home page `/`", anonymous),
+        row("logged-in no-op `/portal/ping/`", noop),
+        row("dashboard `/portal/` (1,000 audit events, subscription, Exact connection)", dashboard),
+        "",
+        "| measure | value |",
+        "|---|---|",
+        f"| run | {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs, load average {load:.1f} |",
+        f"| setup | gunicorn {args.workers} sync workers; wrk {args.connections} connections, {args.seconds} s per page |",
+        f"| no-op / anonymous (target >= {TARGET_NOOP:.2f}) | **{ratio_noop:.2f}** ({'met' if met_noop else 'NOT met'}) |",
+        f"| dashboard / no-op (target >= {TARGET_DASHBOARD:.2f}) | **{ratio_dashboard:.2f}** "
+        f"({'met' if met_dashboard else 'NOT met'}) |",
+        f"| non-2xx answers during the runs / session still valid after | {errors:.0f} / {still == 204} |",
+        "",
+        "Why a logged-in request is cheap now: the session is cached in Redis (`cached_db`) and is",
+        "saved, and the usersessions row updated, only when `IdleTimeoutMiddleware` records activity,",
+        "at most once a minute per session (before: on every request, two write transactions). A",
+        "logged-in request within that minute reads the session from Redis and the user (one query).",
+        "",
+        "Why the dashboard is not yet at 0.40: it runs four queries whatever the history (the user;",
+        "the live subscription, `subscriptions.selectors`; connection and settings in one join; the",
+        "last five events on the `(subject_id, occurred_at, id)` index) and renders the menu, the",
+        "three status cards and the account links (about thirty URL reversals and translations).",
+        "Profiled in-process it costs five to six times the no-op page, half in building and",
+        "running the queries (the ORM's SQL compilation is a good part of it), half in the",
+        "template. Next steps, not done: cache the rendered account links per language, read the",
+        "subscription and the koppeling rows in one query, or keep a small per-customer summary",
+        "that the services update.",
+    ]
+    print("\n".join(lines))
+    if not args.no_write:
+        write_section(lines)
+    return 0 if (met_noop and met_dashboard and errors == 0 and still == 204) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
