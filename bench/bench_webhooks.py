@@ -242,9 +242,9 @@ def _prepare(n: int, site_url: str) -> list[str]:
     from django.contrib.auth import get_user_model
 
     from accounts.models import Profile
+    from mollie_sandbox import controls
     from subscriptions import services
     from subscriptions.models import Payment, Plan
-    from subscriptions.sandbox import controls
 
     plan = Plan.objects.create(name="Bench", price=Decimal("29.00"))
     controls.add_fault("webhook_drop", count=n * 10)

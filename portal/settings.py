@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "retention",
     "portal",
 ]
+if DEBUG:  # a stand-in for Mollie at the HTTP boundary: its tables and URLs exist only here
+    INSTALLED_APPS.append("mollie_sandbox")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

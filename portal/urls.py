@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from allauth.account.decorators import secure_admin_login
+from django.apps import apps
 from django.contrib import admin
 from django.urls import include, path
 
@@ -36,3 +37,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     *account_public_urls,
 ]
+
+# The Mollie sandbox: installed in development and tests only (DJANGO_DEBUG), never in
+# production, and never served beside a live key (its views check again on every request).
+if apps.is_installed("mollie_sandbox"):
+    urlpatterns.append(path("sandbox/mollie/", include("mollie_sandbox.urls")))

@@ -12,7 +12,6 @@ from django.core.cache import cache
 from django.db import OperationalError
 
 from subscriptions import mollie
-from subscriptions.sandbox import tasks as sandbox_tasks  # noqa: F401  (registers the sandbox's webhook sender)
 from subscriptions.services import PDF_DOCUMENTS, document_pdf, dunning_run, payment_sync, subscription_push
 from subscriptions.services import reconcile as reconcile_with_mollie
 from subscriptions.services.followup import PUSH_SUBSCRIPTION, RENDER_PDF

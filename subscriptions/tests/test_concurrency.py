@@ -11,8 +11,8 @@ import pytest
 import requests
 from django.db import IntegrityError, transaction
 
+from mollie_sandbox.models import SandboxObject
 from subscriptions.models import MollieCustomer, Payment, Subscription
-from subscriptions.sandbox.models import SandboxObject
 from subscriptions.tests.conftest import browser_session
 
 pytestmark = pytest.mark.django_db(transaction=True)

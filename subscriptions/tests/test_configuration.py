@@ -8,8 +8,8 @@ import pytest
 from django.urls import clear_url_caches
 from mollie.api.error import RequestSetupError
 
+from mollie_sandbox.engine import enabled
 from subscriptions import mollie
-from subscriptions.sandbox.engine import enabled
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -24,10 +24,10 @@ from django.test import Client
 from django.utils import formats, timezone, translation
 
 from audit.models import AuditEvent
+from mollie_sandbox import controls
+from mollie_sandbox.models import SandboxFault, SandboxObject
 from subscriptions import services
 from subscriptions.models import Invoice, MollieSubscription, Payment, Subscription
-from subscriptions.sandbox import controls
-from subscriptions.sandbox.models import SandboxFault, SandboxObject
 from subscriptions.tests.conftest import browser_session, checkout
 
 pytestmark = pytest.mark.django_db(transaction=True)

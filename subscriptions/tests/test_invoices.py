@@ -19,10 +19,10 @@ from pypdf import PdfReader
 
 from accounts.services import profile_for
 from audit.models import AuditEvent
+from mollie_sandbox import controls, engine
+from mollie_sandbox.models import SandboxObject, SandboxWebhook
 from subscriptions import mollie, services
 from subscriptions.models import CreditNote, Invoice, Payment, Subscription
-from subscriptions.sandbox import controls, engine
-from subscriptions.sandbox.models import SandboxObject, SandboxWebhook
 from subscriptions.tests.conftest import checkout
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -14,10 +14,10 @@ import time_machine
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from mollie_sandbox import controls
+from mollie_sandbox.models import SandboxObject
 from subscriptions import mollie, services
 from subscriptions.models import CreditNote, Invoice, MollieSubscription, Payment, Subscription
-from subscriptions.sandbox import controls
-from subscriptions.sandbox.models import SandboxObject
 from subscriptions.tests.conftest import checkout
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -9,9 +9,9 @@ import pytest
 from django.db import connection
 
 from audit.models import AuditEvent
+from mollie_sandbox import controls
 from subscriptions import mollie
 from subscriptions.models import Payment
-from subscriptions.sandbox import controls
 from subscriptions.tests.conftest import checkout
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -9,9 +9,9 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from mollie_sandbox import controls, engine
+from mollie_sandbox.models import SandboxWebhook
 from subscriptions import mollie
-from subscriptions.sandbox import controls, engine
-from subscriptions.sandbox.models import SandboxWebhook
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
