@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from allauth.account.decorators import secure_admin_login
-from django.apps import apps
 from django.contrib import admin
 from django.urls import include, path
 
 from accounts.urls import public_urlpatterns as account_public_urls
 from portal import views
+from subscriptions.mollie import sandbox_available
 
 # Django's own admin login would bypass allauth (and so MFA and its rate limits): send it
 # through allauth's login instead.
@@ -40,5 +40,5 @@ urlpatterns = [
 
 # The Mollie sandbox: installed in development and tests only (DJANGO_DEBUG), never in
 # production, and never served beside a live key (its views check again on every request).
-if apps.is_installed("mollie_sandbox"):
+if sandbox_available():
     urlpatterns.append(path("sandbox/mollie/", include("mollie_sandbox.urls")))

@@ -25,14 +25,14 @@ def make_user(make_user):
 
 
 @pytest.fixture
-def plan(transactional_db) -> Plan:
+def plan(db) -> Plan:
     return Plan.objects.create(
         name="Basis", description="Eén koppeling", price=Decimal("29.00"), interval=Plan.Interval.MONTH
     )
 
 
 @pytest.fixture
-def yearly_plan(transactional_db) -> Plan:
+def yearly_plan(db) -> Plan:
     return Plan.objects.create(name="Jaar", price=Decimal("290.00"), interval=Plan.Interval.YEAR)
 
 

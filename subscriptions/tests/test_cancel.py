@@ -20,7 +20,7 @@ from subscriptions import services
 from subscriptions.models import Subscription
 from subscriptions.tests.conftest import checkout
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

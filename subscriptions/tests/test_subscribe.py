@@ -19,7 +19,7 @@ from mollie_sandbox.models import SandboxObject
 from subscriptions.models import Invoice, MollieCustomer, Payment, Subscription
 from subscriptions.tests.conftest import checkout
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 def logged_in_as(user):
