@@ -22,8 +22,8 @@ IN_PROCESS_HOST = "testserver"
 def mollie_sandbox(request, settings):
     """The sandbox, reached by the real mollie-api-python client over its HTTP interface.
 
-    A test that asks for a transactional database (``django_db(transaction=True)``) gets it
-    on pytest-django's live server: real sockets and threads, for concurrency, timeouts and
+    A test that asks for a transactional database (``django_db(transaction=True)``) or the
+    live server (browser tests) gets it on pytest-django's live server: real sockets and threads, for concurrency, timeouts and
     the real Celery worker. Every other test gets it in-process: each HTTP request (the
     client's calls, the sandbox's webhooks, the test's own requests) is handed to Django's
     test client on the same thread and database connection, inside the test's transaction,
@@ -31,7 +31,9 @@ def mollie_sandbox(request, settings):
     (as a commit would run it). The ``url`` of what this yields is the base URL either way.
     """
     marker = request.node.get_closest_marker("django_db")
-    transactional = marker is not None and bool(marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    transactional = "live_server" in request.fixturenames or (  # (a browser test has one already)
+        marker is not None and bool(marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    )
     if transactional:
         server = request.getfixturevalue("live_server")
         base = server.url
