@@ -191,3 +191,11 @@ def test_every_response_the_portal_reads_fits_mollies_published_models(sdk_contr
     assert set(problems) == {case["name"] for case in cases}
     wrong = {name: found for name, found in problems.items() if found}
     assert wrong == {}, "\n".join(f"{name}: {found}" for name, found in wrong.items())
+
+
+def test_a_contract_that_cannot_be_loaded_is_an_error_not_a_pass(sdk_contract, monkeypatch, tmp_path):
+    broken = tmp_path / "check_shapes.py"
+    broken.write_text("raise SystemExit('no SDK here')\n")
+    monkeypatch.setattr(contract, "CHECKER", broken)
+    with pytest.raises(contract.ContractUnavailable):
+        contract.check([{"name": "customer", "model": "CustomerResponse", "body": {}}])
