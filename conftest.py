@@ -6,7 +6,12 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 
-pytest_plugins = ["portal.testing.fixtures", "portal.testing.browser", "portal.testing.celery_worker"]
+pytest_plugins = [
+    "portal.testing.fixtures",
+    "portal.testing.browser",
+    "portal.testing.celery_worker",
+    "mollie_sandbox.testing",
+]
 
 
 def pytest_configure(config) -> None:

@@ -1,4 +1,6 @@
-"""Mollie webhook benchmark (results in docs/benchmarks.md, section "Webhooks").
+"""Mollie webhook benchmark (results in docs/benchmarks.md, section "Webhooks"): a regression
+watch on the worker CPU one delivery costs. (The throughput target it was written for is
+withdrawn; the ratio to a no-op task is still printed, as information.)
 
 End to end, as in production but against the project's Mollie sandbox: gunicorn (gthread,
 ``--web-workers`` processes) serves the portal, a second gunicorn the sandbox (Mollie); ONE
@@ -11,10 +13,11 @@ Celery worker process (threads pool) takes the tasks from Redis; ``DEBUG`` is of
 3. delivers the webhooks itself: each payment id ``--copies`` times (duplicates), shuffled,
    from ``--senders`` threads over HTTP to /webhooks/mollie/. Each delivery is an HTTP
    request, a task on the worker that fetches the payment from the sandbox over HTTP and
-   applies it (status, audit events, subscription activated, invoice), then creates the
-   Mollie subscription (in the same task, after commit). The clock stops when all N payments are
-   paid and the queue has drained (marker task);
-4. reports deliveries per second, the no-op rate, their ratio (target >= 0.25) and the
+   applies it (status, audit events, subscription activated, invoice); after its commit the
+   follow-up tasks create the Mollie subscription and render the invoice PDF. The clock stops
+   when all N payments are paid and the queue has drained (marker task);
+4. reports the worker CPU per delivery (the number to watch), deliveries per second, the
+   no-op rate, their ratio and the
    webhook's HTTP answer times; checks that exactly N payments are paid, N invoices issued
    and N "payment.paid" events recorded.
 
@@ -45,12 +48,13 @@ sys.path.insert(0, str(ROOT))
 
 BENCH_DB = "bench_webhooks"
 QUEUE = "bench_webhooks"
-TARGET = 0.25
 DOCS = ROOT / "docs" / "benchmarks.md"
 
 SETUP = """\
 `bench/bench_webhooks.py`: Mollie webhook deliveries handled per second end to end, as a
-ratio to the rate at which the same worker runs a no-op task in the same run (target >= 0.25).
+ratio to the rate at which the same worker runs a no-op task in the same run. A regression
+watch: the row to compare between runs is "worker CPU per delivery" (the throughput target
+of 0.25 is withdrawn).
 
 Setup: its own PostgreSQL database and Redis queue; one gunicorn (gthread, 1 process x 8
 threads) serves the portal's webhook, a second one the Mollie sandbox (our stand-in for
@@ -72,8 +76,8 @@ and prints CPU, wall time and SQL statements per step plus a cProfile listing.
 ANALYSIS = """\
 How to read it. The ratio compares a whole delivery (webhook HTTP request, task, GET of the
 payment from the sandbox, 11 SQL statements with three hash-chained audit events and the
-invoice, commit, then the Mollie subscription created over HTTP in the same task, and a
-second task that renders the invoice's PDF with reportlab and stores it with its SHA-256 and
+invoice, commit, then a follow-up task that creates the Mollie subscription over HTTP, and a
+second one that renders the invoice's PDF with reportlab and stores it with its SHA-256 and
 an audit event) with a task that does nothing (one broker round trip, about 1 ms). **The
 target of 0.25 is not met, and cannot be with this workload on this machine**, for two
 reasons that the table measures:
@@ -105,11 +109,11 @@ faster (25.0/s and 31.9/s against 767/s and 773/s).
 What was changed to get here: applying a new first payment takes 11 SQL statements instead
 of 19 (payment and subscription locked in one `SELECT ... FOR UPDATE OF` with plan, user and
 profile; invoice number by one upsert that keeps the year's row locked until commit; the
-mandate recorded in the activation event); the Mollie subscription is created by the
-webhook task right after its commit instead of by a second task (the queued task with its
-retries remains the fallback); the Mollie client is kept per thread; `DEBUG` off. That
+mandate recorded in the activation event); the Mollie client is kept per thread; `DEBUG` off. That
 halved the worker's CPU per delivery (42 -> 21 ms at the same load, commit a80b938 against
-its successor). What would move the ratio further is outside this design: a cheaper fetch
+its successor). The Mollie subscription was for a while created inside the webhook task
+(a thread-local switched the push inline); the billing services split removed that mode, so
+the push is again its own follow-up task: watch the worker CPU per delivery row. What would move the ratio further is outside this design: a cheaper fetch
 than the client library's, fewer audit events per state change (each is evidence the audit
 issue asks for), or a yardstick that is not an empty task.
 
@@ -242,9 +246,9 @@ def _prepare(n: int, site_url: str) -> list[str]:
     from django.contrib.auth import get_user_model
 
     from accounts.models import Profile
+    from mollie_sandbox import controls
     from subscriptions import services
     from subscriptions.models import Payment, Plan
-    from subscriptions.sandbox import controls
 
     plan = Plan.objects.create(name="Bench", price=Decimal("29.00"))
     controls.add_fault("webhook_drop", count=n * 10)
@@ -539,7 +543,7 @@ def main() -> None:  # noqa: PLR0915
             f"| worker | one worker, {args.pool} pool, concurrency {args.concurrency}; gunicorn {args.web_workers} x 8 threads |",
             f"| no-op tasks | {args.noops} in {noop_seconds:.2f} s = **{noop_rate:.0f}/s** |",
             f"| webhook deliveries end to end | {len(deliveries)} in {webhook_seconds:.2f} s = **{webhook_rate:.1f}/s** |",
-            f"| ratio (target >= {TARGET}) | **{ratio:.3f}** ({'met' if ratio >= TARGET else 'NOT met'}) |",
+            f"| ratio to the no-op rate | {ratio:.3f} |",
             f"| the same, counted until every payment was paid (state applied; the invoice PDFs still rendering) | "
             f"{len(deliveries) / applied_seconds:.1f}/s, ratio {len(deliveries) / applied_seconds / noop_rate:.3f} |",
             f"| webhook HTTP answer p50 / p95 / max | {statistics.median(latencies):.1f} / {latencies[int(0.95 * len(latencies)) - 1]:.1f} / {latencies[-1]:.1f} ms |",
@@ -561,8 +565,6 @@ def main() -> None:  # noqa: PLR0915
             print(f"\nwritten to {DOCS}")
         if not ok:
             raise SystemExit(1)
-        if ratio < TARGET:
-            raise SystemExit(2)  # ran correctly, missed the target
     finally:
         _stop(worker)
         _stop(server)

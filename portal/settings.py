@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "portal",
     "koppeling",
 ]
+if DEBUG:  # a stand-in for Mollie at the HTTP boundary: its tables and URLs exist only here
+    INSTALLED_APPS.append("mollie_sandbox")
 # The Exact Online sandbox is a stand-in for development and tests: never installed (nor
 # migrated) in production.
 if DEBUG:

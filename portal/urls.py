@@ -7,6 +7,7 @@ from django.urls import include, path
 
 from accounts.urls import public_urlpatterns as account_public_urls
 from portal import views
+from subscriptions.mollie import sandbox_available
 
 # Django's own admin login would bypass allauth (and so MFA and its rate limits): send it
 # through allauth's login instead.
@@ -41,6 +42,11 @@ urlpatterns = [
     *account_public_urls,
     path("", include("koppeling.urls")),
 ]
+
+# The Mollie sandbox: installed in development and tests only (DJANGO_DEBUG), never in
+# production, and never served beside a live key (its views check again on every request).
+if sandbox_available():
+    urlpatterns.append(path("sandbox/mollie/", include("mollie_sandbox.urls")))
 
 # The Exact Online sandbox is installed only outside production (portal/settings.py).
 if apps.is_installed("exact_sandbox"):

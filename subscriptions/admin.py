@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import timedelta
 from decimal import Decimal
 
 from django import forms
@@ -18,7 +17,9 @@ from accounts import validation
 from audit.events import Action
 from audit.services import record
 from subscriptions import mollie, services
+from subscriptions.enums import EndReason
 from subscriptions.models import CreditNote, Invoice, MollieCustomer, Payment, Plan, Subscription
+from subscriptions.selectors import past_due_at_their_end
 
 
 class PlanForm(forms.ModelForm):
@@ -113,10 +114,9 @@ class DunningFilter(admin.SimpleListFilter):
         if value == "reminded":
             return past_due.filter(dunning_reminders__gt=0)
         if value == "overdue":  # the daily job ends these (or waits for a payment in progress)
-            cutoff = timezone.now() - timedelta(days=services.DUNNING_END_DAY)
-            return past_due.filter(dunning_since__lt=cutoff)
+            return past_due_at_their_end(past_due, now=timezone.now())
         if value == "ended_unpaid":
-            return queryset.filter(status=Subscription.Status.CANCELED, end_reason=services.DUNNING_END_REASON)
+            return queryset.filter(status=Subscription.Status.CANCELED, end_reason=EndReason.UNPAID)
         return queryset
 
 
@@ -179,7 +179,7 @@ class SubscriptionAdmin(ReadOnlyAdmin):
         count = 0
         for subscription in queryset:
             if subscription.is_live:
-                services.subscription_cancel_now(subscription=subscription, by=request.user, reason="staff")
+                services.subscription_cancel_now(subscription=subscription, by=request.user, reason=EndReason.STAFF)
                 count += 1
         self.message_user(request, _("%(count)d abonnement(en) beëindigd.") % {"count": count}, messages.SUCCESS)
 

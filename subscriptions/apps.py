@@ -8,6 +8,7 @@ class SubscriptionsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.services import CLOSE_HOOKS
+        from subscriptions import tasks  # noqa: F401  (the services queue these tasks by name)
         from subscriptions.services import cancel_on_account_close
 
         if cancel_on_account_close not in CLOSE_HOOKS:

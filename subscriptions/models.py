@@ -356,13 +356,6 @@ class CreditNote(BillingDocument):
         return f"creditnota-{self.number}.pdf"
 
 
-from subscriptions.sandbox.models import (  # noqa: E402  (the sandbox's tables live in this app)
-    SandboxFault,
-    SandboxIdempotencyKey,
-    SandboxObject,
-    SandboxWebhook,
-)
-
 __all__ = [
     "CreditNote",
     "Invoice",
@@ -371,9 +364,5 @@ __all__ = [
     "MollieSubscription",
     "Payment",
     "Plan",
-    "SandboxFault",
-    "SandboxIdempotencyKey",
-    "SandboxObject",
-    "SandboxWebhook",
     "Subscription",
 ]

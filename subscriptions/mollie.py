@@ -19,6 +19,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.dateparse import parse_datetime
@@ -127,10 +128,14 @@ def _subscription(data: dict[str, Any], customer_id: str) -> RemoteSubscription:
 # --- the client -----------------------------------------------------------------------------
 
 
-def sandbox_in_use() -> bool:
-    from subscriptions.sandbox.engine import enabled
+def sandbox_available() -> bool:
+    """The project's Mollie sandbox (app ``mollie_sandbox``) is installed, in development
+    and tests only, and no live key is set."""
+    return apps.is_installed("mollie_sandbox") and not (settings.MOLLIE_API_KEY or "").startswith("live_")
 
-    return not settings.MOLLIE_API_ENDPOINT and enabled() and not (settings.MOLLIE_API_KEY or "").startswith("live_")
+
+def sandbox_in_use() -> bool:
+    return not settings.MOLLIE_API_ENDPOINT and sandbox_available()
 
 
 def endpoint() -> str:
@@ -144,9 +149,7 @@ def endpoint() -> str:
 def api_key() -> str:
     if settings.MOLLIE_API_KEY:
         return settings.MOLLIE_API_KEY
-    from subscriptions.sandbox.engine import enabled
-
-    if enabled():
+    if sandbox_available():
         return settings.MOLLIE_SANDBOX_API_KEY
     raise ImproperlyConfigured("MOLLIE_API_KEY is not set.")
 

@@ -1,4 +1,5 @@
-"""Reads of billing state for pages outside the billing app (dashboard, beheeromgeving).
+"""Reads of billing state: for pages outside the billing app (dashboard, beheeromgeving), for
+the billing pages and admin, and for the billing services themselves.
 
 Selectors never write and never call Mollie; each is a bounded number of queries whatever
 the customer's history.
@@ -7,12 +8,18 @@ the customer's history.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
-from subscriptions.models import Subscription
-from subscriptions.services import DUNNING_END_REASON
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts.models import Profile
+from subscriptions.enums import EndReason
+from subscriptions.models import VAT_RATE, Payment, Subscription
+
+DUNNING_END_REASON = EndReason.UNPAID
 
 
 class BillingState(StrEnum):
@@ -57,7 +64,7 @@ def billing_summary(*, user) -> BillingSummary:
             .order_by("-ended_at", "-created_at")
             .first()
         )
-        if last is not None and last.end_reason == DUNNING_END_REASON:
+        if last is not None and last.end_reason == EndReason.UNPAID:
             return BillingSummary(state=BillingState.ENDED_UNPAID, subscription=last, plan_name=last.plan.name)
         return BillingSummary(state=BillingState.NONE, subscription=None)
     common = {
@@ -77,3 +84,114 @@ def billing_summary(*, user) -> BillingSummary:
         next_charge_amount=subscription.amount_gross,
         **common,
     )
+
+
+# --- billing details and VAT ---------------------------------------------------------------
+
+# EU member states other than the Netherlands: a business there with a VAT id is invoiced
+# without Dutch VAT ("btw verlegd", reverse charge).
+EU_OUTSIDE_NL = frozenset("AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT PL PT RO SE SI SK".split())
+# What a Dutch invoice must name of the customer (and a first payment therefore needs).
+BILLING_DETAILS = ("name", "street", "postal_code", "city", "country")
+
+
+def profile_of(user) -> Profile | None:
+    """The customer's profile (None for no user or no profile), without a query when it was
+    loaded with ``select_related``."""
+    if user is None:
+        return None
+    if "profile" in user._state.fields_cache:  # loaded with select_related (None: no profile)
+        return user._state.fields_cache["profile"]
+    return Profile.objects.filter(user=user).first()
+
+
+def vat_treatment(*, user) -> tuple[Decimal, bool]:
+    """21% Dutch VAT, or 0% reverse charge for a business elsewhere in the EU: a company
+    whose VAT id is of the country of its billing address, and that country is not the
+    Netherlands (a Dutch VAT id never gets reverse charge, wherever the address is)."""
+    profile = profile_of(user)
+    if profile is not None and profile.vat_id and profile.company_name:
+        country = profile.billing_address()["country"]
+        vat_country = profile.vat_id.strip().upper()[:2].replace("EL", "GR")  # Greece's VAT ids start with EL
+        if country in EU_OUTSIDE_NL and vat_country == country:
+            return Decimal("0"), True
+    return VAT_RATE, False
+
+
+def billing_details_missing(*, user) -> list[str]:
+    """The parts of the invoice address the customer has not filled in yet (none: ready)."""
+    profile = profile_of(user)
+    if profile is None:
+        return list(BILLING_DETAILS)
+    address = profile.billing_address()
+    return [part for part in BILLING_DETAILS if not (address.get(part) or "").strip()]
+
+
+def billing_snapshot(*, user) -> dict[str, str]:
+    """Name, address, company and VAT id as they are now: copied onto the invoice."""
+    if user is None:
+        return {}
+    profile = profile_of(user)
+    snapshot = {"email": user.email, "username": user.get_username()}
+    if profile is not None:
+        snapshot.update(profile.billing_address())
+        snapshot.update({"company": profile.company_name, "vat_id": profile.vat_id, "kvk": profile.kvk_number})
+        if not snapshot.get("name"):
+            snapshot["name"] = profile.full_name or user.get_username()
+    else:
+        snapshot["name"] = user.get_full_name() or user.get_username()
+    return snapshot
+
+
+# --- dunning dates (see docs/billing.md, "Dunning") -----------------------------------------
+#
+# Day 0 is the local day the automatic charge failed; each boundary is the start (00:00,
+# Europe/Amsterdam) of that day. A reminder on day 3 and on day 10; at the start of day 14
+# an unpaid subscription ends ("betaal vóór" day 14). The daily job and the admin's filter
+# both read these functions.
+
+DUNNING_REMINDER_DAYS = (3, 10)
+DUNNING_END_DAY = 14
+
+
+@dataclass(frozen=True)
+class DunningSchedule:
+    failed_on: date
+    reminders: tuple[datetime, ...]
+    pay_before: date
+    ends_at: datetime
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def dunning_schedule(*, subscription: Subscription) -> DunningSchedule | None:
+    """The dates of a past-due subscription's dunning (None when it is not past due)."""
+    if subscription.dunning_since is None:
+        return None
+    failed_on = timezone.localdate(subscription.dunning_since)
+    return DunningSchedule(
+        failed_on=failed_on,
+        reminders=tuple(_start_of(failed_on + timedelta(days=day)) for day in DUNNING_REMINDER_DAYS),
+        pay_before=failed_on + timedelta(days=DUNNING_END_DAY),
+        ends_at=_start_of(failed_on + timedelta(days=DUNNING_END_DAY)),
+    )
+
+
+def past_due_at_their_end(subscriptions: QuerySet[Subscription], *, now: datetime) -> QuerySet[Subscription]:
+    """The past-due subscriptions whose dunning has reached its end at ``now`` (the daily
+    job ends them, or waits for a payment in progress): those whose ``ends_at`` is not
+    after ``now``. That is every one that failed on a local day at least
+    ``DUNNING_END_DAY`` days before today, so before the start of the day after that."""
+    last_failed_on = timezone.localdate(now) - timedelta(days=DUNNING_END_DAY)
+    return subscriptions.filter(
+        status=Subscription.Status.SUSPENDED, dunning_since__lt=_start_of(last_failed_on + timedelta(days=1))
+    )
+
+
+def overdue_period(subscription: Subscription) -> bool:
+    """Past due because a charge failed (its period is unpaid and counts as paid once the
+    arrears are), rather than because a paid charge was taken back (its period was
+    counted already)."""
+    return not Payment.objects.filter(pk=subscription.dunning_payment_id, status=Payment.Status.PAID).exists()

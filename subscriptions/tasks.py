@@ -1,12 +1,20 @@
-"""Thin Celery tasks: each calls one service. Ids in, never objects."""
+"""Thin Celery tasks: each calls one service. Ids in, never objects.
+
+The services queue two of these after commit by name (``services.followup``); the names
+are declared here with the same constants."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from celery import shared_task
+from django.core.cache import cache
 from django.db import OperationalError
 
 from subscriptions import mollie
-from subscriptions.sandbox import tasks as sandbox_tasks  # noqa: F401  (registers the sandbox's webhook sender)
+from subscriptions.services import PDF_DOCUMENTS, document_pdf, dunning_run, payment_sync, subscription_push
+from subscriptions.services import reconcile as reconcile_with_mollie
+from subscriptions.services.followup import PUSH_SUBSCRIPTION, RENDER_PDF
 
 WEBHOOK_QUEUED = "mollie-webhook-queued:{}"
 
@@ -20,16 +28,12 @@ WEBHOOK_QUEUED = "mollie-webhook-queued:{}"
 )
 def process_webhook(mollie_id: str) -> None:
     """Mollie said something happened to this payment: fetch it and apply it."""
-    from django.core.cache import cache
-
-    from subscriptions.services import payment_sync, pushing_inline
-
     cache.delete(WEBHOOK_QUEUED.format(mollie_id))  # deliveries from now on queue a new task
-    with pushing_inline():  # a first payment paid: schedule Mollie's subscription in this task
-        payment_sync(mollie_id=mollie_id)
+    payment_sync(mollie_id=mollie_id)
 
 
 @shared_task(
+    name=PUSH_SUBSCRIPTION,
     autoretry_for=(mollie.MollieUnavailable,),
     retry_backoff=10,
     retry_backoff_max=900,
@@ -38,8 +42,6 @@ def process_webhook(mollie_id: str) -> None:
 )
 def push_subscription(subscription_id: int) -> None:
     """Make Mollie's subscription match ours (schedule or stop the charges)."""
-    from subscriptions.services import subscription_push
-
     subscription_push(subscription_id=subscription_id)
 
 
@@ -50,16 +52,10 @@ RECONCILE_RUNNING = "mollie-reconcile-running"
 def reconcile() -> dict:
     """Every 15 minutes (beat): repair whatever webhooks missed. One run at a time: a run
     that outlasts its 15 minutes is not joined by the next one."""
-    from dataclasses import asdict
-
-    from django.core.cache import cache
-
-    from subscriptions.services import reconcile as run
-
     if not cache.add(RECONCILE_RUNNING, 1, timeout=60 * 60):
         return {"skipped": "a reconciliation is still running"}
     try:
-        return asdict(run())
+        return asdict(reconcile_with_mollie())
     finally:
         cache.delete(RECONCILE_RUNNING)
 
@@ -68,10 +64,6 @@ def reconcile() -> dict:
 def dunning() -> dict:
     """Daily (beat): reminders for failed automatic payments, and the end of subscriptions
     left unpaid (a catch-up job: whatever is due, once)."""
-    from dataclasses import asdict
-
-    from subscriptions.services import dunning_run
-
     return asdict(dunning_run())
 
 
@@ -81,12 +73,15 @@ def noop() -> None:
 
 
 @shared_task(
-    autoretry_for=(OperationalError,), retry_backoff=5, retry_backoff_max=300, max_retries=8, ignore_result=True
+    name=RENDER_PDF,
+    autoretry_for=(OperationalError,),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    max_retries=8,
+    ignore_result=True,
 )
 def render_pdf(kind: str, pk: int) -> None:
     """After an invoice or credit note is issued: render and store its PDF (once)."""
-    from subscriptions.services import PDF_DOCUMENTS, document_pdf
-
     model = PDF_DOCUMENTS[kind]
     document = model.objects.only("pk").filter(pk=pk).first()
     if document is not None:  # (gone only if retention removed it meanwhile)

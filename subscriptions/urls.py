@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.urls import include, path
+from django.urls import path
 
 from subscriptions import views, webhooks
-from subscriptions.sandbox.engine import enabled as sandbox_enabled
 
 app_name = "subscriptions"
 
@@ -23,8 +22,3 @@ urlpatterns = [
     path("portal/abonnement/facturen/<str:number>/pdf/", views.invoice_pdf, name="invoice_pdf"),
     path("portal/abonnement/creditnota/<str:number>/pdf/", views.credit_note_pdf, name="credit_note_pdf"),
 ]
-
-# The Mollie sandbox is mounted only outside production and never beside a live key (the
-# views check again on every request).
-if sandbox_enabled():
-    urlpatterns.append(path("sandbox/mollie/", include("subscriptions.sandbox.urls")))

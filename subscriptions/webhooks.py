@@ -53,7 +53,7 @@ def mollie_webhook(request: HttpRequest) -> HttpResponse:
         if not cache.add(mark, 1, timeout=600):
             logger.info("Webhook for %s coalesced with the one already queued", mollie_id)
             return HttpResponse(status=HTTPStatus.OK)
-    except Exception:  # noqa: BLE001  (Redis down: let Mollie retry)
+    except Exception:  # Redis down: let Mollie retry
         logger.exception("Webhook for %s: cache unavailable", mollie_id)
         return HttpResponse(status=HTTPStatus.SERVICE_UNAVAILABLE)
     try:

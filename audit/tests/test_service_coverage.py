@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import pkgutil
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -67,16 +68,12 @@ LEDGER: dict[str, tuple[str, str]] = {
     "retention.export_downloaded": (HERE, ""),
     "subscriptions.add_interval": ("pure computation", ""),
     "subscriptions.webhook_url": ("pure computation", ""),
-    "subscriptions.vat_treatment": ("reads only", ""),
-    "subscriptions.billing_snapshot": ("reads only (builds the invoice snapshot)", ""),
-    "subscriptions.billing_details_missing": ("reads only", ""),
     "subscriptions.subscription_start": ("elsewhere", "subscriptions/tests/test_subscribe.py:subscription.created"),
     "subscriptions.customer_ensure": ("elsewhere", "subscriptions/tests/test_subscribe.py:payment.customer_created"),
     "subscriptions.first_payment_checkout": ("calls Mollie; the payment is recorded by subscription_start", ""),
     "subscriptions.payment_sync": ("fetches and hands over to payment_apply", ""),
     "subscriptions.payment_apply": ("elsewhere", "subscriptions/tests/test_webhook.py:payment.paid"),
     "subscriptions.payment_refund": ("elsewhere", "subscriptions/tests/test_cancel.py:payment.refunded"),
-    "subscriptions.pushing_inline": ("a context for the webhook task; changes nothing itself", ""),
     "subscriptions.subscription_push": ("elsewhere", "subscriptions/tests/test_subscribe.py:subscription.scheduled"),
     "subscriptions.subscription_cancel_at_period_end": (HERE, ""),
     "subscriptions.subscription_cancel_undo": (HERE, ""),
@@ -85,7 +82,6 @@ LEDGER: dict[str, tuple[str, str]] = {
     "subscriptions.subscriptions_end_due": (HERE, ""),
     "subscriptions.reconcile": ("calls payment_apply / subscription_push", ""),
     "subscriptions.document_pdf": ("elsewhere", "subscriptions/tests/test_invoices.py:payment.document_pdf_stored"),
-    "subscriptions.dunning_schedule": ("reads only (the dates of a past-due subscription)", ""),
     "subscriptions.arrears_payment_start": ("elsewhere", "subscriptions/tests/test_dunning.py:payment.created"),
     "subscriptions.past_due_end": (HERE, ""),
     "subscriptions.dunning_run": (HERE, ""),
@@ -154,20 +150,47 @@ LEDGER: dict[str, tuple[str, str]] = {
     "koppeling.api_key_create": ("elsewhere", "koppeling/tests/test_api_keys.py:koppeling.api_key_created"),
     "koppeling.api_key_revoke": ("elsewhere", "koppeling/tests/test_api_keys.py:koppeling.api_key_revoked"),
     "koppeling.api_key_authenticate": ("notes the key's last use (shown on the keys page); no customer change", ""),
+    # The billing services package: the helpers its modules share (subscriptions/services/*.py).
+    "subscriptions.current_time": ("clock", ""),
+    "subscriptions.current_language": ("reads only", ""),
+    "subscriptions.net_from_gross": ("pure computation", ""),
+    "subscriptions.lock_subscription": ("reads only (a row lock)", ""),
+    "subscriptions.lock_payment": ("reads only (a row lock)", ""),
+    "subscriptions.after_commit": ("queues a task after commit; the task's service records", ""),
+    "subscriptions.push_later": ("queues subscription_push after commit", ""),
+    "subscriptions.pdf_later": ("queues document_pdf after commit", ""),
+    "subscriptions.invoice_issue": ("elsewhere", "subscriptions/tests/test_subscribe.py:payment.invoice_issued"),
+    "subscriptions.credit_note_issue": ("elsewhere", "subscriptions/tests/test_invoices.py:payment.credit_note_issued"),
+    "subscriptions.past_due_start": ("elsewhere", "subscriptions/tests/test_dunning.py:subscription.past_due"),
+    "subscriptions.past_due_clear": ("elsewhere", "subscriptions/tests/test_dunning.py:subscription.past_due_ended"),
+    "subscriptions.charges_stopped": ("elsewhere", "subscriptions/tests/test_dunning.py:subscription.unscheduled"),
+    "subscriptions.apply_remote_payment": ("elsewhere", "subscriptions/tests/test_webhook.py:payment.paid"),
+    "subscriptions.payment_abandon": ("calls the status change of payment_apply (payment.status_changed)", ""),
 }
 
 
+def _service_modules(app: str) -> list:
+    """``<app>.services``, and every module in it when it is a package."""
+    try:
+        module = importlib.import_module(f"{app}.services")
+    except ModuleNotFoundError:
+        return []
+    modules = [module]
+    for info in pkgutil.iter_modules(getattr(module, "__path__", [])):
+        modules.append(importlib.import_module(f"{module.__name__}.{info.name}"))
+    return modules
+
+
 def public_services() -> set[str]:
-    found = set()
-    for module_name in [f"{app}.services" for app in APPS]:
-        app = module_name.split(".")[0]
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError:
-            continue
-        for name, function in inspect.getmembers(module, inspect.isfunction):
-            if function.__module__ == module.__name__ and not name.startswith("_"):
-                found.add(f"{app}.{name}")
+    """``<app>.<function>`` for every public function defined in an app's services (a
+    package's modules share one namespace: a name is defined once)."""
+    found: set[str] = set()
+    for app in APPS:
+        for module in _service_modules(app):
+            for name, function in inspect.getmembers(module, inspect.isfunction):
+                if function.__module__ == module.__name__ and not name.startswith("_"):
+                    assert f"{app}.{name}" not in found, f"{app}.{name} is defined in two service modules"
+                    found.add(f"{app}.{name}")
     for prefix, module_name in MORE_SERVICE_MODULES.items():
         module = importlib.import_module(module_name)
         for name, function in inspect.getmembers(module, inspect.isfunction):

@@ -527,7 +527,7 @@ def test_subscription_pages_pass_axe_and_fit_a_phone(visitor, mollie_sandbox, cu
     page.locator("main a[href*='/facturen/']").first.click()
     page.wait_for_load_state()
     check_page(page, findings, "invoice", phone=phone, language=language)
-    from subscriptions.sandbox import controls
+    from mollie_sandbox import controls
 
     controls.refund(Invoice.objects.get().payment.mollie_id, Decimal("5.00"))  # a credit note beside the invoice
     page.reload()

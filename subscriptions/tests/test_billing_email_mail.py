@@ -83,13 +83,6 @@ def test_until_it_is_confirmed_billing_mail_goes_to_the_account_address(logged_i
     assert recipients() == {customer.email: [f"Factuur {invoice.number} voor Exact koppeling"]}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "hook to re-attach after the services split: subscriptions.services._dunning_mail must send to "
-        "subscriptions.billing_contact.billing_recipients(user=user) instead of [user.email]"
-    ),
-)
 def test_dunning_mail_goes_to_the_confirmed_billing_address(logged_in, customer, subscribe):
     set_billing_email(logged_in, customer, confirm=True)
     payment = pay(subscribe)

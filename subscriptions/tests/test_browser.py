@@ -96,8 +96,8 @@ def test_download_the_invoice_and_the_credit_note_after_a_refund(signed_in):
     from decimal import Decimal
     from pathlib import Path
 
+    from mollie_sandbox import controls
     from subscriptions.models import CreditNote, Invoice
-    from subscriptions.sandbox import controls
 
     page = signed_in
     _subscribe(page)
@@ -125,7 +125,7 @@ def test_a_failed_automatic_charge_shows_on_the_overview_and_pay_now_makes_it_ac
     import time_machine
     from django.utils import formats, timezone, translation
 
-    from subscriptions.sandbox import controls
+    from mollie_sandbox import controls
 
     page = signed_in
     _subscribe(page)

@@ -14,13 +14,13 @@ from django.utils import timezone
 
 from accounts.services import account_close
 from audit.models import AuditEvent
+from mollie_sandbox import controls, engine
+from mollie_sandbox.models import SandboxObject
 from subscriptions import services
 from subscriptions.models import Subscription
-from subscriptions.sandbox import controls, engine
-from subscriptions.sandbox.models import SandboxObject
 from subscriptions.tests.conftest import checkout
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

@@ -11,13 +11,14 @@ import pytest
 import requests
 from django.db import IntegrityError, transaction
 
+from mollie_sandbox.models import SandboxObject
 from subscriptions.models import MollieCustomer, Payment, Subscription
-from subscriptions.sandbox.models import SandboxObject
 from subscriptions.tests.conftest import browser_session
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.django_db(transaction=True)  # threads: over HTTP on the live server
 def test_concurrent_subscribe_requests_create_one_subscription_and_one_mollie_payment(mollie_sandbox, customer, plan):
     sessions = [browser_session(customer, mollie_sandbox.url) for _ in range(8)]
     barrier = Barrier(len(sessions))

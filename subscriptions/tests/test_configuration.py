@@ -8,10 +8,10 @@ import pytest
 from django.urls import clear_url_caches
 from mollie.api.error import RequestSetupError
 
+from mollie_sandbox.engine import enabled
 from subscriptions import mollie
-from subscriptions.sandbox.engine import enabled
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 def test_development_without_a_key_uses_the_sandbox(settings):
@@ -53,7 +53,7 @@ def test_a_live_key_never_meets_the_sandbox(live_key, client):
         == HTTPStatus.NOT_FOUND
     )
     assert client.get("/sandbox/mollie/checkout/tr_abcdef/").status_code == HTTPStatus.NOT_FOUND
-    assert not [p for p in __import__("subscriptions.urls").urls.urlpatterns if "sandbox" in str(p.pattern)]
+    assert not [p for p in __import__("portal.urls").urls.urlpatterns if "sandbox" in str(p.pattern)]
 
 
 def test_even_if_mounted_the_sandbox_refuses_once_a_live_key_is_configured(settings, client):
@@ -65,11 +65,17 @@ def test_even_if_mounted_the_sandbox_refuses_once_a_live_key_is_configured(setti
 
 
 def test_production_never_has_the_sandbox(settings):
-    settings.PRODUCTION = True
+    """Production does not install the sandbox app (mollie_sandbox/tests/
+    test_installed_only_in_development.py runs it): no sandbox key, no sandbox endpoint;
+    and the sandbox's own guard refuses production anyway."""
+    settings.INSTALLED_APPS = [app for app in settings.INSTALLED_APPS if app != "mollie_sandbox"]
     settings.MOLLIE_API_KEY = ""
-    assert not enabled()
+    settings.MOLLIE_API_ENDPOINT = ""
+    assert not mollie.sandbox_in_use() and mollie.endpoint() == ""
     with pytest.raises(Exception, match="MOLLIE_API_KEY"):
         mollie.api_key()
+    settings.PRODUCTION = True
+    assert not enabled()
 
 
 def test_a_malformed_key_is_a_setup_error_not_an_outage(settings):

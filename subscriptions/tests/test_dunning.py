@@ -24,13 +24,13 @@ from django.test import Client
 from django.utils import formats, timezone, translation
 
 from audit.models import AuditEvent
+from mollie_sandbox import controls
+from mollie_sandbox.models import SandboxFault, SandboxObject
 from subscriptions import services
 from subscriptions.models import Invoice, MollieSubscription, Payment, Subscription
-from subscriptions.sandbox import controls
-from subscriptions.sandbox.models import SandboxFault, SandboxObject
 from subscriptions.tests.conftest import browser_session, checkout
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 def _at(day: date, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
@@ -300,6 +300,7 @@ def test_clicking_pay_now_again_returns_to_the_open_checkout(past_due, logged_in
     assert "We wachten op de bevestiging van uw betaling." in page
 
 
+@pytest.mark.django_db(transaction=True)  # threads: over HTTP on the live server
 def test_concurrent_pay_now_clicks_start_one_payment(past_due, customer):
     sessions = [browser_session(customer, settings.SITE_URL) for _ in range(6)]
     barrier = Barrier(len(sessions))

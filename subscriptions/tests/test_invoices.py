@@ -19,13 +19,13 @@ from pypdf import PdfReader
 
 from accounts.services import profile_for
 from audit.models import AuditEvent
+from mollie_sandbox import controls, engine
+from mollie_sandbox.models import SandboxObject, SandboxWebhook
 from subscriptions import mollie, services
 from subscriptions.models import CreditNote, Invoice, Payment, Subscription
-from subscriptions.sandbox import controls, engine
-from subscriptions.sandbox.models import SandboxObject, SandboxWebhook
 from subscriptions.tests.conftest import checkout
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 SELLER = {"kvk": "17123456", "vat_id": "NL861234567B01"}
 
@@ -342,6 +342,7 @@ def _deliver_concurrently(url: str, mollie_id: str, copies: int) -> None:
     assert answers == [HTTPStatus.OK] * copies
 
 
+@pytest.mark.django_db(transaction=True)  # threads: over HTTP on the live server
 def test_ten_shuffled_and_concurrent_duplicate_deliveries_give_one_credit_note_per_refund_growth(paid, mollie_sandbox):
     payment = paid()
     # First growth: the refund's webhook held, nine duplicates beside it, released shuffled.

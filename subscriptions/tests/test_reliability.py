@@ -14,13 +14,13 @@ import time_machine
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from mollie_sandbox import controls
+from mollie_sandbox.models import SandboxObject
 from subscriptions import mollie, services
 from subscriptions.models import CreditNote, Invoice, MollieSubscription, Payment, Subscription
-from subscriptions.sandbox import controls
-from subscriptions.sandbox.models import SandboxObject
 from subscriptions.tests.conftest import checkout
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 def _open_payments(make_user, plan, count: int) -> list[Payment]:
@@ -45,6 +45,7 @@ def _counts() -> dict[str, int]:
 
 
 @pytest.mark.timeout(600)
+@pytest.mark.django_db(transaction=True)  # threads: over HTTP on the live server
 def test_1000_duplicated_shuffled_deliveries_for_100_payments_record_each_payment_once(mollie_sandbox, make_user, plan):
     payments = _open_payments(make_user, plan, 100)
     controls.add_fault("webhook_drop", count=1000)  # only our own deliveries below
@@ -149,6 +150,7 @@ def test_a_mollie_that_keeps_failing_leaves_nothing_paid_and_no_payment_behind(m
     assert not Payment.objects.filter(status="paid").exists()
 
 
+@pytest.mark.django_db(transaction=True)  # a read timeout needs a socket: over HTTP on the live server
 def test_a_timeout_after_mollie_created_the_payment_does_not_create_a_second_one(
     mollie_sandbox, settings, make_user, plan
 ):
@@ -160,6 +162,7 @@ def test_a_timeout_after_mollie_created_the_payment_does_not_create_a_second_one
     assert SandboxObject.objects.filter(kind="payment").count() == 1  # the retry was replayed
 
 
+@pytest.mark.django_db(transaction=True)  # a read timeout needs a socket: over HTTP on the live server
 def test_timeouts_on_every_attempt_leave_one_mollie_payment_that_reconciliation_finds(
     mollie_sandbox, settings, make_user, plan
 ):

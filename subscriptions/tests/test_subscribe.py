@@ -14,12 +14,12 @@ from django.utils import dateformat, timezone, translation
 
 from accounts.services import profile_for
 from audit.models import AuditEvent
+from mollie_sandbox import controls
+from mollie_sandbox.models import SandboxObject
 from subscriptions.models import Invoice, MollieCustomer, Payment, Subscription
-from subscriptions.sandbox import controls
-from subscriptions.sandbox.models import SandboxObject
 from subscriptions.tests.conftest import checkout
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 def logged_in_as(user):

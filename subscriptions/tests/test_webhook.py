@@ -9,12 +9,12 @@ import pytest
 from django.db import connection
 
 from audit.models import AuditEvent
+from mollie_sandbox import controls
 from subscriptions import mollie
 from subscriptions.models import Payment
-from subscriptions.sandbox import controls
 from subscriptions.tests.conftest import checkout
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 URL = "/webhooks/mollie/"
 
 
@@ -127,6 +127,7 @@ def test_duplicate_and_late_deliveries_end_in_the_same_state(client, open_paymen
     assert open_payment.invoice.number.endswith("00001")
 
 
+@pytest.mark.django_db(transaction=True)  # closes the test's connection
 def test_the_webhook_answers_503_when_the_database_is_down(client, open_payment):
     before = _state()
     original = dict(connection.settings_dict)

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from dateutil.relativedelta import relativedelta
 
+from mollie_sandbox import controls
+from mollie_sandbox.models import SandboxWebhook
 from subscriptions.models import MollieSubscription, Payment, Subscription
-from subscriptions.sandbox import controls
-from subscriptions.sandbox.models import SandboxWebhook
 from subscriptions.tests.conftest import checkout
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -39,7 +39,7 @@ def test_recurring_charges_arrive_through_the_worker_even_out_of_order(sandbox_w
     controls.add_fault("webhook_hold", count=3)
     charges = [controls.charge(link.mollie_id) for _ in range(3)]
     assert controls.add_fault("webhook_duplicate", count=3)
-    from subscriptions.sandbox import engine
+    from mollie_sandbox import engine
 
     assert engine.webhook_release_held(order="reverse") == 3
     ids = {c.id for c in charges}

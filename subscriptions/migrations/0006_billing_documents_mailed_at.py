@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('subscriptions', '0004_failed_subscriptions_ended_at'),
+        ('subscriptions', '0005_drop_the_sandbox_tables_now_in_their_own_app'),
     ]
 
     operations = [

@@ -26,7 +26,6 @@ class SandboxObject(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        app_label = "subscriptions"
         db_table = "mollie_sandbox_object"
         ordering = ["created_at", "id"]
 
@@ -47,7 +46,6 @@ class SandboxIdempotencyKey(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        app_label = "subscriptions"
         db_table = "mollie_sandbox_idempotency"
         constraints = [models.UniqueConstraint(fields=["api_key", "key"], name="mollie_sandbox_idempotency_unique")]
 
@@ -77,7 +75,6 @@ class SandboxFault(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        app_label = "subscriptions"
         db_table = "mollie_sandbox_fault"
         ordering = ["id"]
 
@@ -106,7 +103,6 @@ class SandboxWebhook(models.Model):
     delivered_at = models.DateTimeField(null=True)
 
     class Meta:
-        app_label = "subscriptions"
         db_table = "mollie_sandbox_webhook"
         ordering = ["id"]
 

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from subscriptions.sandbox import engine
-from subscriptions.sandbox.engine import Kind
-from subscriptions.sandbox.models import SandboxFault, SandboxObject
+from mollie_sandbox import engine
+from mollie_sandbox.engine import Kind
+from mollie_sandbox.models import SandboxFault, SandboxObject
 
 
 def charge(subscription_id: str, *, outcome: str = "paid", retry: bool = False) -> SandboxObject:

@@ -19,13 +19,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from subscriptions.sandbox.models import SandboxFault, SandboxObject, SandboxWebhook
+from mollie_sandbox.models import SandboxFault, SandboxObject, SandboxWebhook
 
 Kind = SandboxObject.Kind
 
 PAYMENT_STATUSES = ("open", "pending", "authorized", "paid", "canceled", "expired", "failed")
 FINAL_STATUSES = ("paid", "canceled", "expired", "failed")
 CHECKOUT_OUTCOMES = ("paid", "failed", "canceled", "expired")
+PROFILE_ID = "pfl_sandbox"  # the one website profile the sandbox has
 TEST_MODE_CHARGE_LIMIT = 10  # Mollie stops open-ended test-mode subscriptions after 10 charges
 OPEN_PAYMENT_LIFETIME = timedelta(minutes=15)
 # Mollie retries a webhook after 1, 3, 7, 15 and 31 minutes, then 1, 2, 4 and 26 hours.
@@ -210,7 +211,7 @@ def payment_create(data: dict, *, customer_id: str | None = None) -> SandboxObje
         "status": "open",
         "isCancelable": True,
         "expiresAt": iso(timezone.now() + OPEN_PAYMENT_LIFETIME),
-        "profileId": "pfl_sandbox",
+        "profileId": PROFILE_ID,
         "sequenceType": sequence_type,
         "redirectUrl": redirect_url or None,
         "cancelUrl": cancel_url or None,
@@ -299,6 +300,7 @@ def mandate_create_for(customer_id: str, *, method: str) -> SandboxObject:
         "mdt_",
         {
             "status": "valid",
+            "customerId": customer_id,
             "method": mandate_method,
             "details": details,
             "mandateReference": None,
@@ -419,6 +421,7 @@ def subscription_create(customer: SandboxObject, data: dict) -> SandboxObject:
         "sub_",
         {
             "status": "active",
+            "customerId": customer.id,
             "times": times,
             "timesRemaining": times,
             "method": None,
@@ -499,7 +502,7 @@ def subscription_charge(subscription: SandboxObject, *, outcome: str = "paid", r
             "metadata": data.get("metadata"),
             "status": "pending",
             "isCancelable": False,
-            "profileId": "pfl_sandbox",
+            "profileId": PROFILE_ID,
             "sequenceType": "recurring",
             "redirectUrl": None,
             "webhookUrl": data.get("webhookUrl"),
@@ -567,7 +570,7 @@ def webhook_schedule(object_id: str, url: str | None) -> None:
 
 
 def _enqueue(webhook_id: int, countdown: int = 0) -> None:
-    from subscriptions.sandbox.tasks import deliver_webhook
+    from mollie_sandbox.tasks import deliver_webhook
 
     deliver_webhook.apply_async((webhook_id,), countdown=countdown)
 

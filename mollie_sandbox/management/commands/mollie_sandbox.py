@@ -4,9 +4,9 @@ from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
 
-from subscriptions.sandbox import controls, engine
-from subscriptions.sandbox.engine import ApiError
-from subscriptions.sandbox.models import SandboxFault, SandboxObject
+from mollie_sandbox import controls, engine
+from mollie_sandbox.engine import ApiError
+from mollie_sandbox.models import SandboxFault, SandboxObject
 
 
 class Command(BaseCommand):

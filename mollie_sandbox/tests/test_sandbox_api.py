@@ -10,9 +10,9 @@ from django.core.management import call_command
 from mollie.api.error import NotFoundError, UnprocessableEntityError
 from mollie.api.objects.customer import Customer
 
+from mollie_sandbox import controls
+from mollie_sandbox.models import SandboxObject, SandboxWebhook
 from subscriptions import mollie
-from subscriptions.sandbox import controls
-from subscriptions.sandbox.models import SandboxObject, SandboxWebhook
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -205,7 +205,7 @@ def test_the_control_page_is_for_staff_only(mollie_sandbox, client, make_user):
     page = client.post(url, {"action": "charge", "object_id": "sub_doesnotexist"}, follow=True)
     assert "No subscription exists with token sub_doesnotexist." in page.content.decode()
     assert client.post(url, {"action": "clear_faults"}).status_code == HTTPStatus.FOUND
-    from subscriptions.sandbox.models import SandboxFault
+    from mollie_sandbox.models import SandboxFault
 
     assert not SandboxFault.objects.filter(remaining__gt=0).exists()
     english = client.get(url, headers={"accept-language": "en"}).content.decode()

@@ -9,9 +9,9 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from mollie_sandbox import controls, engine
+from mollie_sandbox.models import SandboxWebhook
 from subscriptions import mollie
-from subscriptions.sandbox import controls, engine
-from subscriptions.sandbox.models import SandboxWebhook
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -44,8 +44,16 @@ def test_a_failing_webhook_is_retried_on_mollies_schedule_then_given_up(mollie_s
     assert (webhook.status, webhook.attempts) == ("gave_up", 10)
 
 
-def test_a_webhook_is_sent_once_answered_200(mollie_sandbox, subscribe):
-    response, payment = subscribe()
-    controls.set_status(payment.mollie_id, "failed")
-    webhook = SandboxWebhook.objects.get(object_id=payment.mollie_id)
+def test_a_webhook_is_sent_once_answered_200(mollie_sandbox):
+    """The portal's webhook answers 200 for any well-formed id (known or not)."""
+    payment = mollie.client().payments.create(
+        {
+            "amount": {"currency": "EUR", "value": "1.00"},
+            "description": "x",
+            "redirectUrl": "https://x.example/",
+            "webhookUrl": mollie_sandbox.url + "/webhooks/mollie/",
+        }
+    )
+    controls.set_status(payment.id, "failed")
+    webhook = SandboxWebhook.objects.get(object_id=payment.id)
     assert (webhook.status, webhook.attempts, webhook.last_response_status) == ("delivered", 1, 200)

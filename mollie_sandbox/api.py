@@ -13,6 +13,7 @@ import json
 import re
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -22,9 +23,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from subscriptions.sandbox import engine
-from subscriptions.sandbox.engine import ApiError, Kind
-from subscriptions.sandbox.models import SandboxFault, SandboxIdempotencyKey, SandboxObject
+from mollie_sandbox import engine
+from mollie_sandbox.engine import PROFILE_ID, ApiError, Kind
+from mollie_sandbox.models import SandboxFault, SandboxIdempotencyKey, SandboxObject
 
 DOCS = {"href": "https://docs.mollie.com/overview/handling-errors", "type": "text/html"}
 HAL = "application/hal+json"
@@ -61,9 +62,9 @@ class Renderer:
     """Adds the host-dependent ``_links`` to stored objects."""
 
     def __init__(self, request: HttpRequest) -> None:
-        self.api = request.build_absolute_uri(reverse("subscriptions:mollie_sandbox:api", args=[""]))
-        self.checkout = request.build_absolute_uri(reverse("subscriptions:mollie_sandbox:checkout", args=["ID"]))
-        self.controls = request.build_absolute_uri(reverse("subscriptions:mollie_sandbox:controls"))
+        self.api = request.build_absolute_uri(reverse("mollie_sandbox:api", args=[""]))
+        self.checkout = request.build_absolute_uri(reverse("mollie_sandbox:checkout", args=["ID"]))
+        self.controls = request.build_absolute_uri(reverse("mollie_sandbox:controls"))
 
     def link(self, path: str, kind: str = HAL) -> dict[str, str]:
         return {"href": self.api + path, "type": kind}
@@ -92,6 +93,7 @@ class Renderer:
                 links["chargebacks"] = self.link(f"payments/{obj.id}/chargebacks")
         elif obj.kind == Kind.CUSTOMER:
             links["self"] = self.link(f"customers/{obj.id}")
+            links["dashboard"] = {"href": f"{self.controls}?customer={obj.id}", "type": "text/html"}
             links["mandates"] = self.link(f"customers/{obj.id}/mandates")
             links["subscriptions"] = self.link(f"customers/{obj.id}/subscriptions")
             links["payments"] = self.link(f"customers/{obj.id}/payments")
@@ -101,6 +103,7 @@ class Renderer:
         elif obj.kind == Kind.SUBSCRIPTION:
             links["self"] = self.link(f"customers/{obj.parent_id}/subscriptions/{obj.id}")
             links["customer"] = self.link(f"customers/{obj.parent_id}")
+            links["profile"] = self.link(f"profiles/{PROFILE_ID}")
             if data.get("mandateId"):
                 links["mandate"] = self.link(f"customers/{obj.parent_id}/mandates/{data['mandateId']}")
             if obj.data.get("chargesDone"):
@@ -166,109 +169,182 @@ def _method_not_allowed() -> ApiError:
     return ApiError(405, "Method Not Allowed", "The method is not allowed for this resource.")
 
 
-def _route(request: HttpRequest, path: str, data: dict[str, Any]) -> tuple[int, dict[str, Any]]:  # noqa: C901, PLR0911, PLR0912
-    """Do what the call asks; returns (HTTP status, body)."""
-    r = Renderer(request)
-    method = request.method
-    params = request.GET.dict()
-    parts = path.strip("/").split("/")
-    one = lambda obj: (200, r.render(obj))  # noqa: E731
-    created = lambda obj: (201, r.render(obj))  # noqa: E731
+# --- the routes -------------------------------------------------------------------------------
 
-    if parts == ["customers"]:
-        if method == "POST":
-            return created(engine.customer_create(data))
-        if method == "GET":
-            return 200, r.render_list(engine.listing(Kind.CUSTOMER), "customers", "customers", params)
-    elif parts[0] == "customers" and len(parts) >= 2:
-        customer = engine.get(Kind.CUSTOMER, parts[1], for_update=method != "GET")
-        rest = parts[2:]
-        if not rest:
-            if method == "GET":
-                return one(customer)
-            if method == "PATCH":
-                return one(engine.customer_update(customer, data))
-            if method == "DELETE":
-                customer.delete()
-                return 204, {}
-        elif rest == ["mandates"]:
-            if method == "GET":
-                return 200, r.render_list(engine.listing(Kind.MANDATE, parent_id=customer.id), "mandates", path, params)
-        elif rest[0] == "mandates" and len(rest) == 2:
-            mandate = engine.get(Kind.MANDATE, rest[1], parent_id=customer.id)
-            if method == "GET":
-                return one(mandate)
-            if method == "DELETE":
-                engine.mandate_revoke(mandate)
-                return 204, {}
-        elif rest == ["payments"]:
-            if method == "GET":
-                return 200, r.render_list(engine.listing(Kind.PAYMENT, parent_id=customer.id), "payments", path, params)
-            if method == "POST":
-                return created(engine.payment_create(data, customer_id=customer.id))
-        elif rest == ["subscriptions"]:
-            if method == "GET":
-                return 200, r.render_list(
-                    engine.listing(Kind.SUBSCRIPTION, parent_id=customer.id), "subscriptions", path, params
-                )
-            if method == "POST":
-                return created(engine.subscription_create(customer, data))
-        elif rest[0] == "subscriptions" and len(rest) in (2, 3):
-            subscription = engine.get(Kind.SUBSCRIPTION, rest[1], parent_id=customer.id, for_update=method != "GET")
-            if len(rest) == 3:
-                if rest[2] == "payments" and method == "GET":
-                    payments = engine.listing(Kind.PAYMENT, parent_id=customer.id, data__subscriptionId=subscription.id)
-                    return 200, r.render_list(payments, "payments", path, params)
-            elif method == "GET":
-                return one(subscription)
-            elif method == "PATCH":
-                return one(engine.subscription_update(subscription, data))
-            elif method == "DELETE":
-                return one(engine.subscription_cancel(subscription))
-        else:
-            raise ApiError(404, "Not Found", "The resource does not exist.")
+
+@dataclass
+class Call:
+    """One API call as a handler sees it: the path's ids by name, the JSON body, the query."""
+
+    request: HttpRequest
+    path: str
+    ids: dict[str, str]
+    data: dict[str, Any]
+    params: dict[str, str]
+    render: Renderer
+
+    @property
+    def writes(self) -> bool:
+        return self.request.method != "GET"
+
+    def customer(self) -> SandboxObject:
+        return engine.get(Kind.CUSTOMER, self.ids["customer"], for_update=self.writes)
+
+    def payment(self) -> SandboxObject:
+        """The payment (expired first if nobody finished its checkout in time)."""
+        return engine.payment_refresh(engine.get(Kind.PAYMENT, self.ids["payment"], for_update=self.writes))
+
+    def subscription(self) -> SandboxObject:
+        customer = self.customer()
+        return engine.get(Kind.SUBSCRIPTION, self.ids["subscription"], parent_id=customer.id, for_update=self.writes)
+
+    def one(self, obj: SandboxObject, status: int = 200) -> tuple[int, dict[str, Any]]:
+        return status, self.render.render(obj)
+
+    def many(self, objects: list[SandboxObject], plural: str) -> tuple[int, dict[str, Any]]:
+        return 200, self.render.render_list(objects, plural, self.path.strip("/"), self.params)
+
+
+Handler = Callable[[Call], tuple[int, dict[str, Any]]]
+
+
+def _customer_delete(call: Call) -> tuple[int, dict[str, Any]]:
+    call.customer().delete()
+    return 204, {}
+
+
+def _mandate_revoke(call: Call) -> tuple[int, dict[str, Any]]:
+    customer = call.customer()
+    engine.mandate_revoke(engine.get(Kind.MANDATE, call.ids["mandate"], parent_id=customer.id))
+    return 204, {}
+
+
+def _payment_update(call: Call) -> tuple[int, dict[str, Any]]:
+    payment = call.payment()
+    for name in ("description", "redirectUrl", "webhookUrl", "metadata"):
+        if name in call.data:
+            payment.data[name] = call.data[name]
+    payment.save(update_fields=["data"])
+    return call.one(payment)
+
+
+def _subscription_payments(call: Call) -> tuple[int, dict[str, Any]]:
+    subscription = call.subscription()
+    payments = engine.listing(Kind.PAYMENT, parent_id=subscription.parent_id, data__subscriptionId=subscription.id)
+    return call.many(payments, "payments")
+
+
+def _payment_child(kind: str) -> Handler:
+    def get(call: Call) -> tuple[int, dict[str, Any]]:
+        return call.one(engine.get(kind, call.ids["child"], parent_id=call.payment().id))
+
+    return get
+
+
+# (method, path with {placeholders} for ids, handler): the part of Mollie's v2 API the
+# portal and the sandbox's own tests use.
+ROUTES: tuple[tuple[str, str, Handler], ...] = (
+    ("POST", "customers", lambda c: c.one(engine.customer_create(c.data), 201)),
+    ("GET", "customers", lambda c: c.many(engine.listing(Kind.CUSTOMER), "customers")),
+    ("GET", "customers/{customer}", lambda c: c.one(c.customer())),
+    ("PATCH", "customers/{customer}", lambda c: c.one(engine.customer_update(c.customer(), c.data))),
+    ("DELETE", "customers/{customer}", _customer_delete),
+    (
+        "GET",
+        "customers/{customer}/mandates",
+        lambda c: c.many(engine.listing(Kind.MANDATE, parent_id=c.customer().id), "mandates"),
+    ),
+    (
+        "GET",
+        "customers/{customer}/mandates/{mandate}",
+        lambda c: c.one(engine.get(Kind.MANDATE, c.ids["mandate"], parent_id=c.customer().id)),
+    ),
+    ("DELETE", "customers/{customer}/mandates/{mandate}", _mandate_revoke),
+    (
+        "GET",
+        "customers/{customer}/payments",
+        lambda c: c.many(engine.listing(Kind.PAYMENT, parent_id=c.customer().id), "payments"),
+    ),
+    (
+        "POST",
+        "customers/{customer}/payments",
+        lambda c: c.one(engine.payment_create(c.data, customer_id=c.customer().id), 201),
+    ),
+    (
+        "GET",
+        "customers/{customer}/subscriptions",
+        lambda c: c.many(engine.listing(Kind.SUBSCRIPTION, parent_id=c.customer().id), "subscriptions"),
+    ),
+    (
+        "POST",
+        "customers/{customer}/subscriptions",
+        lambda c: c.one(engine.subscription_create(c.customer(), c.data), 201),
+    ),
+    ("GET", "customers/{customer}/subscriptions/{subscription}", lambda c: c.one(c.subscription())),
+    (
+        "PATCH",
+        "customers/{customer}/subscriptions/{subscription}",
+        lambda c: c.one(engine.subscription_update(c.subscription(), c.data)),
+    ),
+    (
+        "DELETE",
+        "customers/{customer}/subscriptions/{subscription}",
+        lambda c: c.one(engine.subscription_cancel(c.subscription())),
+    ),
+    ("GET", "customers/{customer}/subscriptions/{subscription}/payments", _subscription_payments),
+    ("POST", "payments", lambda c: c.one(engine.payment_create(c.data), 201)),
+    ("GET", "payments", lambda c: c.many(engine.listing(Kind.PAYMENT), "payments")),
+    ("GET", "payments/{payment}", lambda c: c.one(c.payment())),
+    ("PATCH", "payments/{payment}", _payment_update),
+    ("DELETE", "payments/{payment}", lambda c: c.one(engine.payment_cancel(c.payment()))),
+    ("POST", "payments/{payment}/refunds", lambda c: c.one(engine.refund_create(c.payment(), c.data), 201)),
+    (
+        "GET",
+        "payments/{payment}/refunds",
+        lambda c: c.many(engine.listing(Kind.REFUND, parent_id=c.payment().id), "refunds"),
+    ),
+    ("GET", "payments/{payment}/refunds/{child}", _payment_child(Kind.REFUND)),
+    (
+        "GET",
+        "payments/{payment}/chargebacks",
+        lambda c: c.many(engine.listing(Kind.CHARGEBACK, parent_id=c.payment().id), "chargebacks"),
+    ),
+    ("GET", "payments/{payment}/chargebacks/{child}", _payment_child(Kind.CHARGEBACK)),
+    ("GET", "subscriptions", lambda c: c.many(engine.listing(Kind.SUBSCRIPTION), "subscriptions")),
+)
+
+
+def _match(template: str, parts: list[str]) -> dict[str, str] | None:
+    """The ids named in ``template`` if ``parts`` fit it, else None."""
+    pattern = template.split("/")
+    if len(pattern) != len(parts):
+        return None
+    ids = {}
+    for expected, part in zip(pattern, parts, strict=True):
+        if expected.startswith("{"):
+            if not part:
+                return None
+            ids[expected[1:-1]] = part
+        elif expected != part:
+            return None
+    return ids
+
+
+def _route(request: HttpRequest, path: str, data: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    """Do what the call asks; returns (HTTP status, body). 404 for a path none of the routes
+    has, 405 for a method the path does not take."""
+    parts = path.strip("/").split("/")
+    known_path = False
+    for method, template, handler in ROUTES:
+        ids = _match(template, parts)
+        if ids is None:
+            continue
+        known_path = True
+        if method == request.method:
+            return handler(Call(request, path, ids, data, request.GET.dict(), Renderer(request)))
+    if known_path:
         raise _method_not_allowed()
-    elif parts == ["payments"]:
-        if method == "POST":
-            return created(engine.payment_create(data))
-        if method == "GET":
-            return 200, r.render_list(engine.listing(Kind.PAYMENT), "payments", "payments", params)
-    elif parts[0] == "payments" and len(parts) >= 2:
-        payment = engine.get(Kind.PAYMENT, parts[1], for_update=method != "GET")
-        payment = engine.payment_refresh(payment)
-        rest = parts[2:]
-        if not rest:
-            if method == "GET":
-                return one(payment)
-            if method == "DELETE":
-                return one(engine.payment_cancel(payment))
-            if method == "PATCH":
-                for field in ("description", "redirectUrl", "webhookUrl", "metadata"):
-                    if field in data:
-                        payment.data[field] = data[field]
-                payment.save(update_fields=["data"])
-                return one(payment)
-        elif rest == ["refunds"]:
-            if method == "POST":
-                return created(engine.refund_create(payment, data))
-            if method == "GET":
-                return 200, r.render_list(engine.listing(Kind.REFUND, parent_id=payment.id), "refunds", path, params)
-        elif rest == ["chargebacks"] and method == "GET":
-            return 200, r.render_list(
-                engine.listing(Kind.CHARGEBACK, parent_id=payment.id), "chargebacks", path, params
-            )
-        elif len(rest) == 2 and rest[0] in ("refunds", "chargebacks"):
-            kind = Kind.REFUND if rest[0] == "refunds" else Kind.CHARGEBACK
-            if method == "GET":
-                return one(engine.get(kind, rest[1], parent_id=payment.id))
-        else:
-            raise ApiError(404, "Not Found", "The resource does not exist.")
-        raise _method_not_allowed()
-    elif parts == ["subscriptions"] and method == "GET":
-        return 200, r.render_list(engine.listing(Kind.SUBSCRIPTION), "subscriptions", "subscriptions", params)
-    else:
-        raise ApiError(404, "Not Found", "The resource does not exist.")
-    raise _method_not_allowed()
+    raise ApiError(404, "Not Found", "The resource does not exist.")
 
 
 def _run(request: HttpRequest, path: str, data: dict[str, Any]) -> tuple[int, dict[str, Any]]:

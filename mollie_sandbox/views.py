@@ -14,9 +14,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
-from subscriptions.sandbox import controls, engine
-from subscriptions.sandbox.engine import ApiError, Kind
-from subscriptions.sandbox.models import SandboxFault, SandboxObject, SandboxWebhook
+from mollie_sandbox import controls, engine
+from mollie_sandbox.engine import ApiError, Kind
+from mollie_sandbox.models import SandboxFault, SandboxObject, SandboxWebhook
 
 
 def _require_enabled() -> None:
@@ -113,7 +113,7 @@ def control_page(request: HttpRequest) -> HttpResponse:
             messages.error(request, exc.detail)
         except ValueError as exc:
             messages.error(request, str(exc))
-        return redirect("subscriptions:mollie_sandbox:controls")
+        return redirect("mollie_sandbox:controls")
     context = {
         "payments": SandboxObject.objects.filter(kind=Kind.PAYMENT).order_by("-created_at")[:30],
         "subscriptions": SandboxObject.objects.filter(kind=Kind.SUBSCRIPTION).order_by("-created_at")[:30],

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from subscriptions.sandbox import api, views
+from mollie_sandbox import api, views
 
 app_name = "mollie_sandbox"
 

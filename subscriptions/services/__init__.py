@@ -1,0 +1,109 @@
+"""Every change to plans, subscriptions, payments and invoices, one module per concern.
+
+The modules import in one direction only (each may use the ones before it)::
+
+    base → followup → documents → mollie_sync → cancellation → dunning → payments → checkout
+    → reconciliation
+
+Reads live in ``subscriptions.selectors``; follow-up work (a push to Mollie, a PDF) is
+queued after commit through ``followup``; the tasks import the services, never the reverse.
+
+Each function is keyword-only and atomic where it writes, and records its audit event in
+the same transaction. Calls to Mollie happen outside our transactions (a slow Mollie never
+holds a lock) and always carry an idempotency key derived from our own rows:
+``customer-<MollieCustomer pk>``, ``first-<Payment pk>``, ``sub-<Subscription pk>-<n>``.
+
+This package re-exports the public API: import from ``subscriptions.services``.
+"""
+
+from __future__ import annotations
+
+from subscriptions import mollie
+from subscriptions.enums import EndReason, System
+from subscriptions.selectors import (
+    BILLING_DETAILS,
+    DUNNING_END_DAY,
+    DUNNING_REMINDER_DAYS,
+    EU_OUTSIDE_NL,
+    DunningSchedule,
+    billing_details_missing,
+    billing_snapshot,
+    dunning_schedule,
+    vat_treatment,
+)
+from subscriptions.services.base import AlreadySubscribed, BillingError, add_interval, net_from_gross, webhook_url
+from subscriptions.services.cancellation import (
+    cancel_on_account_close,
+    subscription_cancel_at_period_end,
+    subscription_cancel_now,
+    subscription_cancel_undo,
+    subscriptions_end_due,
+)
+from subscriptions.services.checkout import (
+    arrears_payment_start,
+    customer_ensure,
+    first_payment_checkout,
+    subscription_start,
+)
+from subscriptions.services.documents import PDF_DOCUMENTS, PdfIntegrityError, document_pdf
+from subscriptions.services.dunning import STALE_FAILURE, DunningReport, dunning_run, past_due_end
+from subscriptions.services.mollie_sync import subscription_push
+from subscriptions.services.payments import Outcome, payment_apply, payment_refund, payment_sync
+from subscriptions.services.reconciliation import (
+    LOST_CREATE_GIVE_UP,
+    LOST_CREATE_GRACE,
+    NO_CHARGE_GRACE,
+    REFUND_WATCH,
+    ReconcileReport,
+    reconcile,
+)
+
+MOLLIE = System.MOLLIE
+DUNNING_END_REASON = EndReason.UNPAID
+
+__all__ = [
+    "BILLING_DETAILS",
+    "DUNNING_END_DAY",
+    "DUNNING_END_REASON",
+    "DUNNING_REMINDER_DAYS",
+    "EU_OUTSIDE_NL",
+    "LOST_CREATE_GIVE_UP",
+    "LOST_CREATE_GRACE",
+    "MOLLIE",
+    "NO_CHARGE_GRACE",
+    "PDF_DOCUMENTS",
+    "REFUND_WATCH",
+    "STALE_FAILURE",
+    "AlreadySubscribed",
+    "BillingError",
+    "DunningReport",
+    "DunningSchedule",
+    "Outcome",
+    "PdfIntegrityError",
+    "ReconcileReport",
+    "add_interval",
+    "arrears_payment_start",
+    "billing_details_missing",
+    "billing_snapshot",
+    "cancel_on_account_close",
+    "customer_ensure",
+    "document_pdf",
+    "dunning_run",
+    "dunning_schedule",
+    "first_payment_checkout",
+    "mollie",
+    "net_from_gross",
+    "past_due_end",
+    "payment_apply",
+    "payment_refund",
+    "payment_sync",
+    "reconcile",
+    "subscription_cancel_at_period_end",
+    "subscription_cancel_now",
+    "subscription_cancel_undo",
+    "subscription_push",
+    "subscription_start",
+    "subscriptions_end_due",
+    "vat_treatment",
+    "webhook_url",
+]

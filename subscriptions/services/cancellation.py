@@ -1,0 +1,127 @@
+"""Cancelling: at the end of the paid period (the customer, with undo), at once (staff,
+account closure, the end of dunning), and the end of periods that ran out after a
+cancellation. Mollie's subscription follows after commit (``followup.push_later``)."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.events import Action
+from audit.services import record
+from subscriptions.enums import EndReason, System
+from subscriptions.models import Payment, Subscription
+from subscriptions.services.base import BillingError, current_time, lock_subscription
+from subscriptions.services.followup import push_later
+
+
+@transaction.atomic
+def subscription_cancel_at_period_end(*, subscription: Subscription, by) -> Subscription:
+    subscription = lock_subscription(subscription)
+    if subscription.status != Subscription.Status.ACTIVE:
+        raise BillingError(_("Alleen een actief abonnement kunt u opzeggen."))
+    if subscription.cancel_at_period_end:
+        return subscription
+    subscription.cancel_at_period_end = True
+    subscription.cancel_requested_at = current_time()
+    subscription.save(update_fields=["cancel_at_period_end", "cancel_requested_at"])
+    record(
+        Action.SUBSCRIPTION_CANCEL_REQUESTED,
+        actor=by,
+        subject_id=subscription.user_id,
+        target=subscription,
+        changes={"cancel_at_period_end": [False, True], "ends_on": [None, subscription.current_period_end.isoformat()]},
+    )
+    push_later(subscription)
+    return subscription
+
+
+@transaction.atomic
+def subscription_cancel_undo(*, subscription: Subscription, by) -> Subscription:
+    subscription = lock_subscription(subscription)
+    if subscription.status != Subscription.Status.ACTIVE or not subscription.cancel_at_period_end:
+        raise BillingError(_("Er is geen opzegging om in te trekken."))
+    if subscription.current_period_end is None or subscription.current_period_end <= timezone.localdate():
+        raise BillingError(_("De termijn is al afgelopen; sluit een nieuw abonnement af."))
+    subscription.cancel_at_period_end = False
+    subscription.cancel_requested_at = None
+    subscription.save(update_fields=["cancel_at_period_end", "cancel_requested_at"])
+    record(
+        Action.SUBSCRIPTION_CANCEL_UNDONE,
+        actor=by,
+        subject_id=subscription.user_id,
+        target=subscription,
+        changes={"cancel_at_period_end": [True, False]},
+    )
+    push_later(subscription)
+    return subscription
+
+
+@transaction.atomic
+def subscription_cancel_now(
+    *, subscription: Subscription, by=None, system: str | None = None, reason: str = ""
+) -> Subscription:
+    """End at once (staff, account closure): no further charges, access ends now."""
+    subscription = lock_subscription(subscription)
+    if not subscription.is_live:
+        return subscription
+    old = subscription.status
+    subscription.status = Subscription.Status.CANCELED
+    subscription.ended_at = current_time()
+    subscription.end_reason = reason[:200]
+    subscription.save(update_fields=["status", "ended_at", "end_reason"])
+    record(
+        Action.SUBSCRIPTION_CANCELED,
+        actor=by,
+        system=system,
+        subject_id=subscription.user_id,
+        target=subscription,
+        changes={"status": [old, Subscription.Status.CANCELED], **({"reason": [None, reason]} if reason else {})},
+    )
+    push_later(subscription)
+    return subscription
+
+
+def cancel_on_account_close(*, user, by) -> None:
+    """accounts.services.CLOSE_HOOKS: closing the account ends the subscription (and its
+    charges at Mollie, after commit)."""
+    for subscription in Subscription.objects.filter(user=user, status__in=Subscription.LIVE):
+        subscription_cancel_now(subscription=subscription, by=by, reason=EndReason.ACCOUNT_CLOSED)
+
+
+@transaction.atomic
+def subscriptions_end_due(*, now: datetime | None = None) -> int:
+    """Subscriptions cancelled at the end of their period whose period is over."""
+    now = now or current_time()
+    today = timezone.localdate(now)
+    ended = 0
+    # A charge still open at Mollie decides first: if it is paid, the period it pays is the
+    # customer's (and the subscription ends after it); if it fails, the next run ends it.
+    charging = Payment.objects.filter(
+        subscription=OuterRef("pk"), sequence_type=Payment.Sequence.RECURRING, status__in=Payment.OPEN_STATUSES
+    )
+    due = (
+        Subscription.objects.select_for_update()
+        .filter(status=Subscription.Status.ACTIVE, cancel_at_period_end=True, current_period_end__lte=today)
+        .exclude(Exists(charging))
+    )
+    for subscription in due:
+        subscription.status = Subscription.Status.ENDED
+        subscription.ended_at = timezone.make_aware(datetime.combine(subscription.current_period_end, time.min))
+        subscription.save(update_fields=["status", "ended_at"])
+        record(
+            Action.SUBSCRIPTION_ENDED,
+            system=System.BILLING,
+            subject_id=subscription.user_id,
+            target=subscription,
+            changes={
+                "status": [Subscription.Status.ACTIVE, Subscription.Status.ENDED],
+                "ended_at": [None, subscription.ended_at.isoformat()],
+            },
+        )
+        ended += 1
+    return ended

@@ -1,0 +1,44 @@
+"""Follow-up work (a push to Mollie, a PDF) queued when the transaction that made it
+necessary commits: never inside it (a slow Mollie or reportlab never holds our row locks),
+never lost when it rolls back.
+
+The tasks are named here and looked up by name when the commit happens, so the services
+never import the tasks module (the tasks import the services). ``subscriptions.tasks``
+declares its tasks under these names; the app's ``ready()`` imports it."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import current_app
+from django.db import transaction
+
+from subscriptions.models import CreditNote, Invoice, Subscription
+
+logger = logging.getLogger(__name__)
+
+PUSH_SUBSCRIPTION = "subscriptions.tasks.push_subscription"
+RENDER_PDF = "subscriptions.tasks.render_pdf"
+
+
+def after_commit(task_name: str, *args: object, robust: bool = False) -> None:
+    """Queue the task ``task_name`` with ``args`` once the current transaction commits.
+    ``robust``: a failure to queue is logged instead of raised (the work is repaired
+    another way, e.g. on first use)."""
+
+    def send() -> None:
+        current_app.tasks[task_name].delay(*args)
+
+    transaction.on_commit(send, robust=robust)
+
+
+def push_later(subscription: Subscription) -> None:
+    """Make Mollie's subscription match ours after commit (reconciliation repairs a lost
+    push)."""
+    after_commit(PUSH_SUBSCRIPTION, subscription.pk)
+
+
+def pdf_later(document: Invoice | CreditNote) -> None:
+    """Render the document's PDF after commit. If the task is lost, the first download
+    renders it (same service)."""
+    after_commit(RENDER_PDF, document._meta.model_name, document.pk, robust=True)
