@@ -12,10 +12,10 @@ import pytest
 from django.core import mail
 
 from audit.models import AuditEvent
+from mollie_sandbox import controls
+from mollie_sandbox.models import SandboxObject
 from subscriptions import closure
 from subscriptions.models import CreditNote, Payment, Subscription
-from subscriptions.sandbox import controls
-from subscriptions.sandbox.models import SandboxObject
 from subscriptions.tests.conftest import checkout
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from accounts.models import Profile
 from accounts.services import profile_for
+from mollie_sandbox import controls
 from portal.testing.browser import mail_links
 from subscriptions import services
 from subscriptions.models import Invoice, Payment, Subscription
-from subscriptions.sandbox import controls
 from subscriptions.tests.conftest import checkout
 
 pytestmark = pytest.mark.django_db(transaction=True)

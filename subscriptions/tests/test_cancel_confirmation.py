@@ -13,8 +13,8 @@ from django.db import connection
 from django.test import Client
 
 from audit.models import AuditEvent
+from mollie_sandbox.models import SandboxObject
 from subscriptions.models import Subscription
-from subscriptions.sandbox.models import SandboxObject
 from subscriptions.tests.conftest import browser_session, checkout
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from accounts.services import account_close
 from audit.models import AuditEvent
+from mollie_sandbox import controls
+from mollie_sandbox.models import SandboxObject
 from subscriptions import closure
 from subscriptions.models import CreditNote, Invoice, Payment, Subscription
-from subscriptions.sandbox import controls
-from subscriptions.sandbox.models import SandboxObject
 from subscriptions.tests.conftest import checkout
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -16,10 +16,10 @@ from django.db import connection
 from django.test import Client
 
 from audit.models import AuditEvent
+from mollie_sandbox import controls
 from portal.testing.browser import mail_links
 from subscriptions import notifications, services, tasks
 from subscriptions.models import CreditNote, Invoice, Payment, Subscription
-from subscriptions.sandbox import controls
 from subscriptions.tests.conftest import checkout
 
 pytestmark = pytest.mark.django_db(transaction=True)

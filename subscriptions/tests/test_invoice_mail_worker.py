@@ -13,9 +13,9 @@ from http import HTTPStatus
 import pytest
 from django.test import Client
 
+from mollie_sandbox import controls
 from subscriptions import tasks
 from subscriptions.models import Invoice
-from subscriptions.sandbox import controls
 from subscriptions.tests.conftest import checkout
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
