@@ -54,7 +54,9 @@ format: $(VENV)/.installed-dev
 
 # Rebuild the English catalogue (makemessages needs GNU gettext's xgettext, for authors
 # only) and compile it in Python; the .po and .mo are committed, so run and test need no
-# system tools. English texts live in scripts/translations_en.py.
+# system tools. English texts live in scripts/translations_en.py; locale/nl only replaces
+# libraries' Dutch ("je" becomes "u", English admin labels): scripts/translations_nl_overrides.py.
 messages: $(VENV)/.installed-dev
 	$(DEV_ENV) $(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=staticfiles --ignore=bench --no-obsolete
+	$(BIN)/python scripts/fill_translations_nl.py
 	$(BIN)/python scripts/fill_translations.py
