@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -69,3 +70,8 @@ def readyz(request: HttpRequest) -> HttpResponse:
 @require_GET
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/privacy.html")
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers that ignore the <link rel="icon"> ask for /favicon.ico: send them to the file."""
+    return redirect(static("favicon.ico"), permanent=True)

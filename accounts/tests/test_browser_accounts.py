@@ -85,8 +85,8 @@ def test_sign_up_verify_log_in_edit_profile_and_log_out(page, browser_log, lates
     assert page.url.endswith("/portal/")
     assert _header_nav(page).get_by_role("button", name="Uitloggen").is_visible()
 
-    # Mijn gegevens → Profiel.
-    _header_nav(page).get_by_role("link", name="Mijn gegevens").click()
+    # Profiel (the menu names what it opens).
+    _header_nav(page).get_by_role("link", name="Profiel").click()
     assert page.url.endswith("/portal/gegevens/profiel/")
     assert main.get_by_role("heading", name="Profiel", level=1).is_visible()
     address = main.get_by_role("group", name="Naam en adres")
