@@ -34,6 +34,7 @@ from django.utils import timezone, translation
 
 from audit.events import Action
 from audit.services import record
+from portal.formatting import greeting_name
 from portal.mail import send_later
 from retention import registry
 from retention.models import (
@@ -537,6 +538,7 @@ def export_build(*, export_id: str, language: str | None = None) -> DataExport |
                 to=[user.email],
                 context={
                     "username": user.get_username(),
+                    "greeting_name": greeting_name(user),
                     "url": f"{settings.SITE_URL}/portal/mijn-gegevens/download/{export.pk}/",
                     "expires_at": timezone.localtime(export_expires_at(export)).strftime("%d-%m-%Y %H:%M"),
                 },
