@@ -9,16 +9,21 @@ from http import HTTPStatus
 import pytest
 from allauth.mfa.models import Authenticator
 from django.contrib import admin
+from django.contrib.admin.utils import label_for_field
 from django.urls import reverse
+from django.utils import translation
 
 # Words that are English and not also Dutch: any of them in a label means an untranslated one.
 ENGLISH_WORDS = {
     "access", "attempt", "attempts", "failure", "failures", "log", "logs", "user", "users",
     "session", "sessions", "time", "created", "seen", "used", "last", "address", "agent",
     "name", "description", "required", "deletable", "ordering", "version", "group", "groups",
-    "locked", "out", "path", "domain", "variable", "get", "expires", "logout", "failed",
-    "logins", "authenticators", "at", "by", "the", "of", "is", "and", "data", "key", "hash",
-    "amount", "paid", "status_code", "number", "date", "item", "items",
+    "locked", "out", "path", "domain", "variable", "expires", "logout", "failed",
+    "logins", "authenticators", "at", "by", "the", "of", "is", "and", "data", "key",
+    "amount", "paid", "status_code", "number", "date", "item", "items", "customer", "invoice",
+    "payment", "payments", "subscription", "note", "refunded", "issued", "sent", "run",
+    "released", "reason", "started", "finished", "policy", "action", "target", "kind",
+    "export", "file", "size", "ready", "requested", "expires", "decided", "accepted", "refused",
 }  # fmt: skip
 
 
@@ -30,6 +35,29 @@ def staff_client(client, make_user):
     Authenticator.objects.create(user=staff, type=Authenticator.Type.TOTP, data={"secret": "x"})
     client.force_login(staff)
     return client
+
+
+def admin_labels(model, model_admin) -> list[str]:
+    """Every label staff can meet for this model, with or without rows: columns, fields of
+    the change form, model names."""
+    labels = [str(model._meta.verbose_name), str(model._meta.verbose_name_plural)]
+    for name in model_admin.list_display:
+        labels.append(str(label_for_field(name, model, model_admin)))
+    for field in model._meta.get_fields():
+        if getattr(field, "concrete", False) or field.many_to_many:
+            labels.append(str(getattr(field, "verbose_name", "")))
+    for name in model_admin.readonly_fields:
+        labels.append(str(label_for_field(name, model, model_admin)))
+    return labels
+
+
+@pytest.mark.parametrize(
+    "model", sorted(admin.site._registry, key=lambda m: m._meta.label), ids=lambda m: m._meta.label
+)
+def test_it_labels_every_column_and_field_in_dutch_with_or_without_rows(model):
+    with translation.override("nl"):
+        labels = admin_labels(model, admin.site._registry[model])
+        assert english_words(labels) == set(), labels
 
 
 def english_words(labels: list[str]) -> set[str]:
