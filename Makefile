@@ -25,10 +25,13 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 # Development: SQLite in var/, mail on the console, Celery tasks in-process, the Mollie
-# sandbox. Safe to run again: migrations and demo data are idempotent.
+# sandbox. Safe to run again: migrations and demo data are idempotent. No beat runs here, so
+# each start writes a signed audit checkpoint (var/audit-checkpoints/) that `audit verify`
+# checks against; production writes one hourly through beat.
 run: $(VENV)/.installed
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
+	$(DEV_ENV) $(BIN)/python manage.py audit checkpoint
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # The whole suite on PostgreSQL and Redis (DATABASE_URL / REDIS_URL, default the local
