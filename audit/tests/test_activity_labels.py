@@ -117,3 +117,18 @@ def test_confirming_the_address_at_signup_is_logged_as_a_confirmation_not_a_chan
     actions = list(AuditEvent.objects.filter(subject_id=user.pk).values_list("action", flat=True))
     assert Action.ACCOUNT_EMAIL_CONFIRMED in actions
     assert Action.ACCOUNT_EMAIL_CHANGED not in actions
+
+
+@pytest.mark.django_db
+def test_a_hostile_stored_key_is_shown_escaped(logged_in, customer):
+    record(
+        Action.PROFILE_CHANGED,
+        actor=customer,
+        subject=customer,
+        changes={"<script>alert(1)</script>[1].x": ["a", "b"], "ünïcode" * 100: [None, "c"]},
+    )
+    response = logged_in.get("/portal/activiteit/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;" in html

@@ -62,3 +62,23 @@ def test_report_gives_periods_in_english(rich_customer, capsys):
     out = capsys.readouterr().out
     assert "months" in out and "years" in out
     assert DUTCH.findall(out) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "identifier",
+    [
+        "",
+        "   ",
+        "x" * 10_000 + "@example.com",
+        "jan\x00sen@example.com",
+        "<script>@example.com",
+        "jänsen@exämple.com",
+        "@",
+    ],
+)
+def test_a_hostile_identifier_is_a_clear_error_with_status_2(rich_customer, identifier):
+    rich_customer("jansen")
+    with pytest.raises(CommandError, match="no user") as error:
+        call_command("retention", "explain", identifier)
+    assert error.value.returncode == 2
