@@ -41,7 +41,7 @@ COMMON = {
     "pdf": _("Pdf"),
     "paid_by": _("Betaald met"),
     "settles_invoice": _("Voldoet factuur"),
-    "current_period_end": _("Betaald tot"),
+    "current_period_end": _("Volgende betaling op"),
     "cancel_at_period_end": _("Opgezegd per einde periode"),
     "ended_at": _("Beëindigd op"),
     "closed_at": _("Opgeheven op"),
@@ -114,6 +114,39 @@ def change_label(target_type: str, key: str) -> str:
         field = _field(f"{model._meta.label_lower}" if model else "", inline["field"], model)
         return f"{part} › {field or inline['field']}"
     return _field(target_type, key) or key
+
+
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+def change_value(value) -> str:
+    """A stored value as the customer reads it: days and moments in their language's format,
+    yes/no, "gewijzigd" for a masked secret; anything else as stored."""
+    from datetime import date, datetime
+
+    from django.utils import formats, timezone
+
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return gettext("ja") if value else gettext("nee")
+    if value == "changed":  # audit.services.CHANGED: a secret, never stored
+        return gettext("gewijzigd")
+    if isinstance(value, str) and ISO_DAY.match(value):
+        try:
+            return formats.date_format(date.fromisoformat(value), "j F Y")
+        except ValueError:
+            return value
+    if isinstance(value, str) and ISO_MOMENT.match(value):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if timezone.is_aware(moment):
+            moment = timezone.localtime(moment)
+        return formats.date_format(moment, "j F Y H:i")
+    return str(value)
 
 
 def actor_label(stored: str) -> str:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.events import Action, ActorKind
-from audit.labels import actor_label, change_label
+from audit.labels import actor_label, change_label, change_value
 from audit.models import AuditEvent
 
 # The kinds a customer can filter on: the part of the action before the dot.
@@ -74,8 +74,8 @@ def change_lines(event: AuditEvent) -> list[str]:
     for field, value in (event.changes or {}).items():
         label = change_label(event.target_type, field)
         if isinstance(value, list) and len(value) == 2:
-            old, new = ("–" if v in (None, "") else v for v in value)
+            old, new = (change_value(v) for v in value)
             lines.append(f"{label}: {old} → {new}")
         else:
-            lines.append(f"{label}: {value}")
+            lines.append(f"{label}: {change_value(value)}")
     return lines

@@ -132,3 +132,24 @@ def test_a_hostile_stored_key_is_shown_escaped(logged_in, customer):
     assert response.status_code == 200
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;" in html
+
+
+@pytest.mark.django_db
+def test_it_shows_days_moments_yes_no_and_secrets_in_words(logged_in, customer):
+    record(
+        Action.SUBSCRIPTION_RENEWED,
+        system="Mollie",
+        subject=customer,
+        target=customer,
+        changes={
+            "current_period_end": ["2026-11-30", "2026-12-30"],
+            "cancel_at_period_end": [False, True],
+            "closed_at": [None, "2026-03-01T13:05:00+00:00"],
+        },
+    )
+    record(Action.AUTH_PASSWORD_CHANGED, actor=customer, subject=customer, changes={"password": "changed"})
+    html = logged_in.get("/portal/activiteit/").content.decode()
+    assert "Volgende betaling op: 30 november 2026 → 30 december 2026" in html
+    assert "Opgezegd per einde periode: nee → ja" in html
+    assert "1 maart 2026 14:05" in html
+    assert "Wachtwoord: gewijzigd" in html
