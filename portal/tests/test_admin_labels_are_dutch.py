@@ -23,7 +23,7 @@ ENGLISH_WORDS = {
     "amount", "paid", "status_code", "number", "date", "item", "items", "customer", "invoice",
     "payment", "payments", "subscription", "note", "refunded", "issued", "sent", "run",
     "released", "reason", "started", "finished", "policy", "action", "target", "kind",
-    "export", "file", "size", "ready", "requested", "decided", "accepted", "refused",
+    "file", "size", "ready", "requested", "decided", "accepted", "refused",
 }  # fmt: skip
 
 
