@@ -77,3 +77,15 @@ def test_allauths_signup_confirmation_greets_by_username(client, django_capture_
             },
         )
     assert mail.outbox[0].body.startswith("Beste devries,")
+
+
+@pytest.mark.django_db
+def test_a_name_with_an_apostrophe_reads_as_written_in_text_and_is_escaped_in_html(
+    customer, django_capture_on_commit_callbacks
+):
+    Profile.objects.create(user=customer, full_name="Anne-Marie D'Hondt & <Zn>")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.account_close(user=customer, by=customer)
+    assert mail.outbox[0].body.startswith("Beste Anne-Marie D'Hondt & <Zn>,")
+    html = mail.outbox[0].alternatives[0][0]
+    assert "Beste Anne-Marie D&#x27;Hondt &amp; &lt;Zn&gt;," in html
