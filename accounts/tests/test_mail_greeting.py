@@ -14,10 +14,19 @@ from accounts import services
 from accounts.models import Profile
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
+# Mails that greet no customer by name, on purpose: a marketing mailing's body is the text
+# staff wrote for it; the billing address check goes to an address that may be someone
+# else's (a bookkeeper), so it says "Goedendag,".
+NOT_A_CUSTOMER_GREETING = {"consent/email/marketing", "accounts/email/billing_email_confirm"}
 
 
 def test_every_mail_body_template_greets_with_the_one_tag():
     bodies = sorted(TEMPLATES.glob("*/email/*_message.*")) + [TEMPLATES / "account" / "email" / "base_message.txt"]
+    bodies = [
+        body
+        for body in bodies
+        if str(body.relative_to(TEMPLATES)).rsplit("_message.", 1)[0] not in NOT_A_CUSTOMER_GREETING
+    ]
     assert len(bodies) >= 15
     for body in bodies:
         text = body.read_text()
