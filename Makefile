@@ -28,10 +28,13 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 # Development: SQLite in var/, mail on the console, Celery tasks in-process, the Mollie
-# sandbox. Safe to run again: migrations and demo data are idempotent.
+# sandbox. Safe to run again: migrations and demo data are idempotent. No beat runs here, so
+# each start writes a signed audit checkpoint (var/audit-checkpoints/) that `audit verify`
+# checks against; production writes one hourly through beat.
 run: $(VENV)/.installed
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
+	$(DEV_ENV) $(BIN)/python manage.py audit checkpoint
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Lint, then the whole suite on PostgreSQL and Redis (DATABASE_URL / REDIS_URL, default the
@@ -59,7 +62,9 @@ format: $(VENV)/.installed-dev
 
 # Rebuild the English catalogue (makemessages needs GNU gettext's xgettext, for authors
 # only) and compile it in Python; the .po and .mo are committed, so run and test need no
-# system tools. English texts live in scripts/translations_en.py.
+# system tools. English texts live in scripts/translations_en.py; locale/nl only replaces
+# libraries' Dutch ("je" becomes "u", English admin labels): scripts/translations_nl_overrides.py.
 messages: $(VENV)/.installed-dev
 	$(DEV_ENV) $(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=staticfiles --ignore=bench --no-obsolete
+	$(BIN)/python scripts/fill_translations_nl.py
 	$(BIN)/python scripts/fill_translations.py

@@ -11,6 +11,7 @@ from django.utils import translation
 
 from accounts.security import canonical_login
 from portal.client_ip import resolve_client_ip
+from portal.formatting import greeting_name
 from portal.mail import add_footer
 
 # allauth mails that answer "who has this address?" without the visitor being logged in: the
@@ -44,14 +45,28 @@ class AccountAdapter(DefaultAccountAdapter):
                 render_and_send(
                     "accounts/email/closed_account_notice",
                     to=[email],
-                    context={"username": closed.get_username(), **closed_account_facts(closed)},
+                    context={
+                        "username": closed.get_username(),
+                        "greeting_name": greeting_name(closed),
+                        **closed_account_facts(closed),
+                    },
                     language=translation.get_language(),
                 )
                 return
         # Without django.contrib.sites allauth would greet with the request's host name
         # ("Hallo van 127.0.0.1:8000!"): mails name the product and the public address.
         site = SimpleNamespace(name=settings.PRODUCT_NAME, domain=urlsplit(settings.SITE_URL).netloc)
+        # Every mail greets by name ({% greeting %} in templates/account/email/base_message.txt).
+        user = context.get("user")
+        if "greeting_name" not in context and getattr(user, "is_authenticated", False):
+            context = {"greeting_name": greeting_name(user), **context}
         super().send_mail(template_prefix, email, {"current_site": site, **context})
+
+    def send_notification_mail(self, template_prefix: str, user, context: dict | None = None, email=None) -> None:
+        # allauth gives its notifications ("your password was changed") no user to greet.
+        super().send_notification_mail(
+            template_prefix, user, {"greeting_name": greeting_name(user), **(context or {})}, email
+        )
 
     def respond_user_inactive(self, request: HttpRequest, user) -> HttpResponse:
         # The visitor proved the password: the page may say when the account was closed

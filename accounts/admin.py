@@ -35,6 +35,7 @@ from accounts.models import Profile, User
 from audit.admin_audit import AuditedModelAdminMixin
 from audit.events import Action
 from audit.services import record
+from portal.formatting import euro
 
 
 class AdminProfileForm(ProfileForm):
@@ -175,7 +176,7 @@ def _refund(request, customer, data) -> str:
     from subscriptions import services as billing
 
     amount = billing.payment_refund(payment=data["payment"], by=request.user, amount=data.get("amount"))
-    return gettext("€ %(amount)s terugbetaling aangevraagd bij Mollie; de creditnota volgt.") % {"amount": amount}
+    return gettext("%(amount)s terugbetaling aangevraagd bij Mollie; de creditnota volgt.") % {"amount": euro(amount)}
 
 
 def _is_closed(customer: User) -> bool:

@@ -7,4 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Klantaccounts")
 
     def ready(self) -> None:
-        from accounts import receivers  # noqa: F401  (connects allauth and axes signals)
+        from accounts import library_labels, receivers  # noqa: F401  (receivers connects allauth and axes signals)
+
+        library_labels.apply()

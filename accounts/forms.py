@@ -115,7 +115,7 @@ class CloseAccountForm(forms.Form):
         required=True,
     )
     reason = forms.CharField(
-        label=_("Waarom heft u uw account op? (niet verplicht)"),
+        label=_("Waarom heft u uw account op?"),
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),

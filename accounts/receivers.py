@@ -107,6 +107,10 @@ def on_email_added(sender, request, user, email_address, **kwargs) -> None:
 
 @receiver(account_signals.email_changed)
 def on_email_changed(sender, request, user, from_email_address, to_email_address, **kwargs) -> None:
+    # allauth (ACCOUNT_CHANGE_EMAIL) also sends this when the first address is confirmed at
+    # signup, from no address at all: that is a confirmation (recorded above), not a change.
+    if from_email_address is None or from_email_address.email == to_email_address.email:
+        return
     record(
         Action.ACCOUNT_EMAIL_CHANGED,
         actor=user,

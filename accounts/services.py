@@ -14,6 +14,7 @@ from accounts.models import Profile, User
 from accounts.selectors import closed_account_facts, kept_until
 from audit.events import Action
 from audit.services import diff, record
+from portal.formatting import greeting_name
 from portal.mail import send_later
 
 
@@ -79,6 +80,7 @@ def account_close(*, user: User, by: User, reason: str = "") -> User:
             to=[user.email],
             context={
                 "username": user.get_username(),
+                "greeting_name": greeting_name(user),
                 "closed_at": timezone.localtime(user.closed_at).strftime("%d-%m-%Y %H:%M"),
                 **closed_account_facts(user),
                 **mail_extra,
@@ -135,7 +137,11 @@ def account_reopen(*, user: User, by: User, reason: str) -> User:
         changes={"closed_at": [closed_at.isoformat(), None], "is_active": [False, True], "reason": [None, reason]},
     )
     if user.email:
-        send_later("accounts/email/account_reopened", to=[user.email], context={"username": user.get_username()})
+        send_later(
+            "accounts/email/account_reopened",
+            to=[user.email],
+            context={"username": user.get_username(), "greeting_name": greeting_name(user)},
+        )
     return user
 
 

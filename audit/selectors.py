@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.events import Action, ActorKind
+from audit.labels import actor_label, change_label, change_value
 from audit.models import AuditEvent
 
 # The kinds a customer can filter on: the part of the action before the dot.
@@ -58,22 +59,24 @@ def actor_for(event: AuditEvent, *, user) -> str:
     if event.actor_kind == ActorKind.STAFF:
         return _("Medewerker") + (f" ({event.actor_label})" if event.actor_label else "")
     if event.actor_kind == ActorKind.SYSTEM:
-        return event.actor_label or _("Systeem")
+        return actor_label(event.actor_label) if event.actor_label else _("Systeem")
     if event.actor_kind == ActorKind.ANONYMOUS:
         return _("Onbekend (niet ingelogd)")
     return event.actor_label or ActorKind(event.actor_kind).label
 
 
 def change_lines(event: AuditEvent) -> list[str]:
-    """ "field: old → new" per change; redacted values read as removed."""
+    """ "Label: old → new" per change, the field named as the customer reads it
+    (audit.labels); redacted values read as removed."""
     if event.redacted_at is not None:
         removed = _("(verwijderd)")
-        return [f"{field}: {removed}" for field in json.loads(event.fields or "[]")]
+        return [f"{change_label(event.target_type, field)}: {removed}" for field in json.loads(event.fields or "[]")]
     lines = []
     for field, value in (event.changes or {}).items():
+        label = change_label(event.target_type, field)
         if isinstance(value, list) and len(value) == 2:
-            old, new = ("–" if v in (None, "") else v for v in value)
-            lines.append(f"{field}: {old} → {new}")
+            old, new = (change_value(v) for v in value)
+            lines.append(f"{label}: {old} → {new}")
         else:
-            lines.append(f"{field}: {value}")
+            lines.append(f"{label}: {change_value(value)}")
     return lines

@@ -29,6 +29,7 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("", include("consent.statement_urls")),
     path("healthz/jobs", views.healthz_jobs, name="healthz_jobs"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("portal/", include(portal_patterns)),

@@ -5,6 +5,7 @@ from http import HTTPStatus
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -87,3 +88,8 @@ def healthz_jobs(request: HttpRequest) -> HttpResponse:
     results = health.job_heartbeats()
     body = {"status": "ok" if all(r.ok for r in results) else "overdue", "jobs": {r.name: r.ok for r in results}}
     return JsonResponse(body, status=HTTPStatus.OK if all(r.ok for r in results) else HTTPStatus.SERVICE_UNAVAILABLE)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers that ignore the <link rel="icon"> ask for /favicon.ico: send them to the file."""
+    return redirect(static("favicon.ico"), permanent=True)

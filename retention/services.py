@@ -35,6 +35,7 @@ from django.utils import timezone, translation
 
 from audit.events import Action
 from audit.services import record
+from portal.formatting import greeting_name
 from portal.mail import send_later
 from retention import registry
 from retention.models import (
@@ -333,16 +334,25 @@ def report() -> list[dict[str, Any]]:
 
 
 def resolve_user(identifier: str):
-    """A user by username (case-insensitive) or numeric id."""
+    """A user by username (case-insensitive), e-mail address (any of the account's
+    addresses, case-insensitive) or numeric id."""
+    from allauth.account.models import EmailAddress
+
     User = get_user_model()
     identifier = (identifier or "").strip()
-    if not identifier:
+    if not identifier or "\x00" in identifier:
         raise RetentionError("no user given")
     user = User.objects.filter(username__iexact=identifier).first()
+    if user is None and "@" in identifier:
+        ids = set(EmailAddress.objects.filter(email__iexact=identifier).values_list("user_id", flat=True))
+        ids |= set(User.objects.filter(email__iexact=identifier).values_list("pk", flat=True))
+        if len(ids) > 1:
+            raise RetentionError(f"more than one user has the address {identifier!r}: give the username or the id")
+        user = User.objects.filter(pk__in=ids).first()
     if user is None and identifier.isdigit():
         user = User.objects.filter(pk=int(identifier)).first()
     if user is None:
-        raise RetentionError(f"no user {identifier!r} (give a username or an id)")
+        raise RetentionError(f"no user {identifier!r} (give a username, an e-mail address or an id)")
     return user
 
 
@@ -548,6 +558,7 @@ def export_build(*, export_id: str, language: str | None = None) -> DataExport |
                 to=[user.email],
                 context={
                     "username": user.get_username(),
+                    "greeting_name": greeting_name(user),
                     "url": f"{settings.SITE_URL}/portal/mijn-gegevens/download/{export.pk}/",
                     "expires_at": timezone.localtime(export_expires_at(export)).strftime("%d-%m-%Y %H:%M"),
                 },

@@ -9,17 +9,36 @@ from django.db import transaction
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts import validation
 from audit.events import Action
 from audit.services import record
+from portal.formatting import euro
 from subscriptions import mollie, services
 from subscriptions.enums import EndReason
 from subscriptions.models import CreditNote, Invoice, MollieCustomer, Payment, Plan, Subscription
 from subscriptions.selectors import past_due_at_their_end
+
+
+def _euro_column(model, field: str):
+    """A list column showing the amount as "€ 29,00" (in the reader's language), titled and
+    sorted as the field."""
+
+    @admin.display(description=model._meta.get_field(field).verbose_name, ordering=field)
+    def column(self, obj) -> str:
+        return euro(getattr(obj, field))
+
+    column.__name__ = f"{field}_euro"
+    return column
+
+
+def _day(day) -> str:
+    """A day as the portal writes it ("29 december 2026"); the admin's read-only fields
+    would print a method's date as 2026-12-29."""
+    return formats.date_format(day, "j F Y") if day else "–"
 
 
 class PlanForm(forms.ModelForm):
@@ -48,7 +67,8 @@ class PlanForm(forms.ModelForm):
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
     form = PlanForm
-    list_display = ("name", "price", "price_incl_vat", "interval", "active")
+    list_display = ("name", "price_euro", "price_incl_vat", "interval", "active")
+    price_euro = _euro_column(Plan, "price")
     list_filter = ("active", "interval")
     search_fields = ("name",)
 
@@ -61,7 +81,7 @@ class PlanAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("prijs incl. btw"))
     def price_incl_vat(self, plan: Plan):
-        return plan.price_incl_vat
+        return euro(plan.price_incl_vat)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -79,8 +99,19 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 class PaymentInline(admin.TabularInline):
     model = Payment
-    fields = ("mollie_id", "sequence_type", "status", "amount", "amount_refunded", "amount_charged_back", "paid_at")
+    fields = (
+        "mollie_id",
+        "sequence_type",
+        "status",
+        "amount_euro",
+        "amount_refunded_euro",
+        "amount_charged_back_euro",
+        "paid_at",
+    )
     readonly_fields = fields
+    amount_euro = _euro_column(Payment, "amount")
+    amount_refunded_euro = _euro_column(Payment, "amount_refunded")
+    amount_charged_back_euro = _euro_column(Payment, "amount_charged_back")
     extra = 0
     can_delete = False
 
@@ -127,7 +158,8 @@ class SubscriptionAdmin(ReadOnlyAdmin):
         "user",
         "plan",
         "status",
-        "current_period_end",
+        "paid_through",
+        "next_charge_on",
         "cancel_at_period_end",
         "dunning_since",
         "ended_at",
@@ -135,7 +167,23 @@ class SubscriptionAdmin(ReadOnlyAdmin):
     list_filter = (DunningFilter, "status", "cancel_at_period_end", "plan")
     search_fields = ("user__username", "user__email", "customer__mollie_id", "remote_subscriptions__mollie_id")
     inlines = [PaymentInline]
+    # The model's current_period_end is the day the next charge is due; the portal says
+    # "betaald tot en met" the day before. The admin shows both days under those names, and
+    # amounts as "€ 1.234,56".
+    exclude = ("current_period_end", "amount_net", "amount_gross", "dunning_amount")
+    readonly_fields = ("amount_net_euro", "amount_gross_euro", "dunning_amount_euro", "paid_through", "next_charge_on")
+    amount_net_euro = _euro_column(Subscription, "amount_net")
+    amount_gross_euro = _euro_column(Subscription, "amount_gross")
+    dunning_amount_euro = _euro_column(Subscription, "dunning_amount")
     actions = ["cancel_now", "end_dunning"]
+
+    @admin.display(description=_("betaald tot en met"), ordering="current_period_end")
+    def paid_through(self, subscription: Subscription) -> str:
+        return _day(subscription.paid_through)
+
+    @admin.display(description=_("volgende betaling op"), ordering="current_period_end")
+    def next_charge_on(self, subscription: Subscription) -> str:
+        return _day(subscription.current_period_end)
 
     @admin.action(description=_("Achterstand afgehandeld: betaling achterstallig beëindigen"), permissions=["change"])
     def end_dunning(self, request, queryset):
@@ -191,11 +239,14 @@ class PaymentAdmin(ReadOnlyAdmin):
         "user",
         "sequence_type",
         "status",
-        "amount",
-        "amount_refunded",
-        "amount_charged_back",
+        "amount_euro",
+        "amount_refunded_euro",
+        "amount_charged_back_euro",
         "paid_at",
     )
+    amount_euro = _euro_column(Payment, "amount")
+    amount_refunded_euro = _euro_column(Payment, "amount_refunded")
+    amount_charged_back_euro = _euro_column(Payment, "amount_charged_back")
     list_filter = ("status", "sequence_type")
     search_fields = ("mollie_id", "user__username", "user__email")
     actions = ["refund_in_full"]
@@ -215,7 +266,7 @@ class PaymentAdmin(ReadOnlyAdmin):
             else:
                 self.message_user(
                     request,
-                    _("%(payment)s: € %(amount)s terugbetaald.") % {"payment": payment, "amount": amount},
+                    _("%(payment)s: %(amount)s terugbetaald.") % {"payment": payment, "amount": euro(amount)},
                     messages.SUCCESS,
                 )
 
@@ -288,12 +339,15 @@ class InvoiceAdmin(PdfDownloadMixin, ReadOnlyAdmin):
         "number",
         "user",
         "issued_on",
-        "amount_net",
-        "vat_amount",
-        "amount_gross",
+        "amount_net_euro",
+        "vat_amount_euro",
+        "amount_gross_euro",
         "reverse_charge",
         "pdf_link",
     )
+    amount_net_euro = _euro_column(Invoice, "amount_net")
+    vat_amount_euro = _euro_column(Invoice, "vat_amount")
+    amount_gross_euro = _euro_column(Invoice, "amount_gross")
     search_fields = ("number", "user__username")
     readonly_fields = ("pdf_link", "pdf_sha256")
     inlines = [CreditNoteInline]
@@ -301,7 +355,19 @@ class InvoiceAdmin(PdfDownloadMixin, ReadOnlyAdmin):
 
 @admin.register(CreditNote)
 class CreditNoteAdmin(PdfDownloadMixin, ReadOnlyAdmin):
-    list_display = ("number", "invoice", "user", "issued_on", "amount_net", "vat_amount", "amount_gross", "pdf_link")
+    list_display = (
+        "number",
+        "invoice",
+        "user",
+        "issued_on",
+        "amount_net_euro",
+        "vat_amount_euro",
+        "amount_gross_euro",
+        "pdf_link",
+    )
+    amount_net_euro = _euro_column(CreditNote, "amount_net")
+    vat_amount_euro = _euro_column(CreditNote, "vat_amount")
+    amount_gross_euro = _euro_column(CreditNote, "amount_gross")
     search_fields = ("number", "invoice__number", "user__username")
     readonly_fields = ("pdf_link", "pdf_sha256")
 

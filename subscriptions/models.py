@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.formatting import euro
+
 VAT_RATE = Decimal("21")
 CENT = Decimal("0.01")
 
@@ -43,7 +45,7 @@ class Plan(models.Model):
         constraints = [models.CheckConstraint(condition=Q(price__gt=0), name="plan_price_positive")]
 
     def __str__(self) -> str:
-        return f"{self.name} (€ {self.price} {self.get_interval_display()})"
+        return f"{self.name} ({euro(self.price)} {self.get_interval_display()})"
 
     @property
     def price_incl_vat(self) -> Decimal:
@@ -248,7 +250,7 @@ class Payment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.mollie_id or '#' + str(self.pk)} € {self.amount} ({self.status})"
+        return f"{self.mollie_id or '#' + str(self.pk)} {euro(self.amount)} ({self.get_status_display()})"
 
     @property
     def is_final(self) -> bool:

@@ -64,7 +64,7 @@ def test_sign_up_verify_log_in_edit_profile_and_log_out(page, browser_log, lates
 
     # Verification is mandatory: no session yet, a mail with a link instead.
     assert "/accounts/confirm-email/" in page.url
-    assert main.get_by_role("heading", name="Verifieer je e-mailadres").is_visible()
+    assert main.get_by_role("heading", name="Bevestig uw e-mailadres").is_visible()
     user = get_user_model().objects.get(username="bakkerij_de_vries")
     assert not user.emailaddress_set.get().verified
     page.goto("/portal/")
@@ -72,7 +72,10 @@ def test_sign_up_verify_log_in_edit_profile_and_log_out(page, browser_log, lates
 
     mail = latest_mail(to="anna.de.vries@example.com")
     assert mail.subject.startswith("[Exact koppeling]")
-    assert "Hallo van Exact koppeling!" in mail.body
+    assert (
+        mail.body.startswith("Beste bakkerij_de_vries,")
+        and "Bedankt voor het gebruiken van Exact koppeling!" in mail.body
+    )
     links = mail_links(mail, "/accounts/confirm-email/")
     assert len(links) == 1
     page.goto(links[0])
@@ -85,8 +88,8 @@ def test_sign_up_verify_log_in_edit_profile_and_log_out(page, browser_log, lates
     assert page.url.endswith("/portal/")
     assert _header_nav(page).get_by_role("button", name="Uitloggen").is_visible()
 
-    # Mijn gegevens → Profiel.
-    _header_nav(page).get_by_role("link", name="Mijn gegevens").click()
+    # Profiel (the menu names what it opens).
+    _header_nav(page).get_by_role("link", name="Profiel").click()
     assert page.url.endswith("/portal/gegevens/profiel/")
     assert main.get_by_role("heading", name="Profiel", level=1).is_visible()
     address = main.get_by_role("group", name="Naam en adres")

@@ -49,8 +49,8 @@ def test_the_customer_sees_only_their_own_events_newest_first(logged_in, history
     assert "Geheimstad" not in html
     positions = [html.index(text) for text in ("Bekeken door medewerker", "Betaling ontvangen", "Profiel gewijzigd")]
     assert positions == sorted(positions)
-    assert "city: Eindhoven → Tilburg" in html
-    assert "system (Mollie)" in html and "Medewerker (beheerder)" in html
+    assert "Plaats: Eindhoven → Tilburg" in html
+    assert "Systeem (Mollie)" in html and "Medewerker (beheerder)" in html
 
 
 @pytest.mark.django_db
@@ -64,7 +64,7 @@ def test_filter_by_kind_and_date_range(logged_in, history):
     html = logged_in.get("/portal/activiteit/", {"kind": "payment"}).content.decode()
     assert "Betaling ontvangen" in html and "Profiel gewijzigd</td>" not in html
     html = logged_in.get("/portal/activiteit/", {"start": "2026-03-02", "end": "2026-03-08"}).content.decode()
-    assert "Betaling ontvangen" in html and "Bekeken door medewerker" not in html and "city: Eindhoven" not in html
+    assert "Betaling ontvangen" in html and "Bekeken door medewerker" not in html and "Plaats: Eindhoven" not in html
     html = logged_in.get("/portal/activiteit/", {"start": "2026-03-09", "end": "2026-03-09"}).content.decode()
     assert "Bekeken door medewerker" in html and "Betaling ontvangen" not in html
 
@@ -130,7 +130,7 @@ def test_redacted_events_show_that_the_values_were_removed(logged_in, customer):
     record(Action.PROFILE_CHANGED, actor=customer, subject=customer, changes={"phone": [None, "+31612345678"]})
     redact_personal_fields(subject_id=customer.pk)
     html = logged_in.get("/portal/activiteit/").content.decode()
-    assert "+31612345678" not in html and "phone: (verwijderd)" in html
+    assert "+31612345678" not in html and "Telefoonnummer: (verwijderd)" in html
 
 
 @pytest.mark.django_db

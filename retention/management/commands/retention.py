@@ -11,8 +11,11 @@
   explain USER                             every category kept about the customer, until when
   export USER --output FILE                the customer's data export (JSON)
 
-USER is a username or a numeric id. Bad arguments: a clear message, exit status 2, nothing
-changed. A failed enforcement run exits with status 1.
+USER is a username, an e-mail address or a numeric id. Bad arguments: a clear message, exit
+status 2, nothing changed. A failed enforcement run exits with status 1.
+
+Output is English throughout (as are the other ops commands), periods and legal bases
+included, and speaks about the customer, not to them.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from retention import registry, services
 from retention.models import LegalHold
@@ -34,6 +37,16 @@ def _bad(message: str) -> CommandError:
 
 def _fmt(moment) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "-"
+
+
+def _rule(category: registry.Category) -> str:
+    """The category's rule for the operator, about the customer ("3 months after the closure
+    of the account"). The customer-facing note ("... nadat u uw account opheft") is not used:
+    it addresses the customer."""
+    start = str(category.clock_start).replace("your ", "the customer's ")
+    if category.period is None:
+        return f"as long as {start}" if start else "-"
+    return f"{category.period.describe()} after {start}"
 
 
 class Command(BaseCommand):
@@ -67,7 +80,7 @@ class Command(BaseCommand):
         listing.add_argument("--json", action="store_true")
 
         explain = sub.add_parser("explain", help="what we keep about one customer and until when")
-        explain.add_argument("user", metavar="USER")
+        explain.add_argument("user", metavar="USER", help="username, e-mail address or id")
         explain.add_argument("--json", action="store_true")
 
         export = sub.add_parser("export", help="one customer's data export")
@@ -78,7 +91,10 @@ class Command(BaseCommand):
         action = options["action"]
         if action == "hold":
             action = f"hold_{options['hold_action']}"
-        getattr(self, f"do_{action}")(options)
+        # One language for the operator: the register's Dutch texts (periods, legal bases,
+        # rules) are read in English here.
+        with translation.override("en"):
+            getattr(self, f"do_{action}")(options)
 
     # --- helpers -----------------------------------------------------------------------
 
@@ -192,7 +208,7 @@ class Command(BaseCommand):
                         "held": i.held,
                         "legal_basis": str(i.category.legal_basis),
                         "removal_at": i.removal_at.isoformat() if i.removal_at else None,
-                        "note": i.note,
+                        "rule": _rule(i.category),
                         "on_hold": i.on_hold,
                     }
                     for i in items
@@ -204,7 +220,7 @@ class Command(BaseCommand):
             + (" — UNDER LEGAL HOLD: nothing is disposed" if any(i.on_hold for i in items) else "")
         )
         for item in items:
-            when = _fmt(item.removal_at) if item.removal_at else item.note or "-"
+            when = _fmt(item.removal_at) if item.removal_at else f"not yet dated ({_rule(item.category)})"
             kept = "kept" if item.held else "none"
             self.stdout.write(f"  {item.category.name:<18} {kept:<5} {item.category.legal_basis:<20} goes: {when}")
 
