@@ -13,13 +13,14 @@ from django.contrib.admin.utils import label_for_field
 from django.urls import reverse
 from django.utils import translation
 
-# Words that are English and not also Dutch: any of them in a label means an untranslated one.
+# Words that are English and not also Dutch ("of" and "is" are Dutch too): any of them in a label
+# means an untranslated one.
 ENGLISH_WORDS = {
     "access", "attempt", "attempts", "failure", "failures", "log", "logs", "user", "users",
     "session", "sessions", "time", "created", "seen", "used", "last", "address", "agent",
     "name", "description", "required", "deletable", "ordering", "version", "group", "groups",
     "locked", "out", "path", "domain", "variable", "expires", "logout", "failed",
-    "logins", "authenticators", "at", "by", "the", "of", "is", "and", "data", "key",
+    "logins", "authenticators", "at", "by", "the", "and", "data", "key",
     "amount", "paid", "status_code", "number", "date", "item", "items", "customer", "invoice",
     "payment", "payments", "subscription", "note", "refunded", "issued", "sent", "run",
     "released", "reason", "started", "finished", "policy", "action", "target", "kind",
