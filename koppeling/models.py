@@ -102,18 +102,20 @@ class KoppelingSettings(models.Model):
     INTERVAL_MIN, INTERVAL_MAX = 15, 1440
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="koppeling_settings")
-    flows = models.JSONField(default=list, blank=True)  # Flow values
-    sales_journal = models.CharField(max_length=20, blank=True)
-    vat_code_high = models.CharField(max_length=20, blank=True)  # 21%
-    vat_code_low = models.CharField(max_length=20, blank=True)  # 9%
-    vat_code_zero = models.CharField(max_length=20, blank=True)  # 0% and exempt
+    flows = models.JSONField(_("wat de koppeling doet"), default=list, blank=True)  # Flow values
+    sales_journal = models.CharField(_("verkoopdagboek"), max_length=20, blank=True)
+    vat_code_high = models.CharField(_("btw-code voor 21%"), max_length=20, blank=True)
+    vat_code_low = models.CharField(_("btw-code voor 9%"), max_length=20, blank=True)
+    vat_code_zero = models.CharField(_("btw-code voor 0% en vrijgesteld"), max_length=20, blank=True)
     sync_interval_minutes = models.PositiveIntegerField(
-        default=60, validators=[MinValueValidator(INTERVAL_MIN), MaxValueValidator(INTERVAL_MAX)]
+        _("synchroniseren elke (minuten)"),
+        default=60,
+        validators=[MinValueValidator(INTERVAL_MIN), MaxValueValidator(INTERVAL_MAX)],
     )
-    start_date = models.DateField(null=True, blank=True)
-    error_email = models.EmailField(blank=True)
-    paused = models.BooleanField(default=False)
-    paused_at = models.DateTimeField(null=True, blank=True)
+    start_date = models.DateField(_("vanaf datum"), null=True, blank=True)
+    error_email = models.EmailField(_("e-mailadres voor foutmeldingen"), blank=True)
+    paused = models.BooleanField(_("gepauzeerd"), default=False)
+    paused_at = models.DateTimeField(_("gepauzeerd op"), null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

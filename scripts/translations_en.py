@@ -1576,3 +1576,19 @@ EN.update(
         "De download met al uw gegevens bij %(PRODUCT_NAME)s staat klaar:\n\n%(url)s\n\nU moet ingelogd zijn om hem te downloaden. De link werkt tot %(expires_at)s; daarna verwijderen wij het bestand. U kunt altijd een nieuwe download aanvragen.\n\nHeeft u dit niet zelf aangevraagd? Neem dan direct contact met ons op.": "The download with all your data at %(PRODUCT_NAME)s is ready:\n\n%(url)s\n\nYou need to be logged in to download it. The link works until %(expires_at)s; after that we delete the file. You can always request a new download.\n\nDid you not request this yourself? Then contact us straight away.",
     }
 )
+
+# --- coordinator: koppeling field labels (shown on the Activiteit page) ---
+EN.update(
+    {
+        "wat de koppeling doet": "what the koppeling does",
+        "verkoopdagboek": "sales journal",
+        "btw-code voor 21%": "VAT code for 21%",
+        "btw-code voor 9%": "VAT code for 9%",
+        "btw-code voor 0% en vrijgesteld": "VAT code for 0% and exempt",
+        "synchroniseren elke (minuten)": "synchronise every (minutes)",
+        "vanaf datum": "from date",
+        "e-mailadres voor foutmeldingen": "e-mail address for error notices",
+        "gepauzeerd": "paused",
+        "gepauzeerd op": "paused at",
+    }
+)

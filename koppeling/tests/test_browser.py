@@ -41,7 +41,7 @@ def test_a_customer_connects_sets_up_and_disconnects_the_koppeling(page, custome
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Activiteit").click()
     main = page.get_by_role("main")
     assert main.get_by_text("Koppelingsinstellingen gewijzigd").first.is_visible()
-    assert main.get_by_text("sync_interval_minutes: 60 → 45").is_visible()
+    assert main.get_by_text("Synchroniseren elke (minuten): 60 → 45").is_visible()
 
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Koppeling").click()
     page.get_by_role("button", name="Verbinding verbreken").click()

@@ -85,6 +85,11 @@ def pytest_collection_modifyitems(config, items) -> None:
     for item in items:
         if "browser" in getattr(item, "fixturenames", ()) and item.get_closest_marker("browser") is None:
             item.add_marker(pytest.mark.browser)
+        # A browser test talks to the live server, which needs committed rows: its database
+        # is transactional from the first fixture on, also when the page is asked for late
+        # (``request.getfixturevalue``) after a fixture that only asked for ``db``.
+        if item.get_closest_marker("browser") is not None and item.get_closest_marker("django_db") is None:
+            item.add_marker(pytest.mark.django_db(transaction=True))
 
 
 @pytest.hookimpl(hookwrapper=True)

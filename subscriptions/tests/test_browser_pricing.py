@@ -43,7 +43,7 @@ def test_a_visitor_on_a_phone_finds_the_prices_from_home_and_from_signup(phone_p
     page.get_by_role("link", name="Bekijk de prijzen").click()
     expect(page).to_have_url(re.compile(r"/prijzen/$"))
 
-    page.get_by_label("Taal").select_option("en")
+    page.get_by_label("Taal", exact=True).select_option("en")
     page.get_by_role("button", name="Kies").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Exact koppeling pricing")
     expect(page.get_by_role("main")).to_contain_text("incl. 21% VAT")
