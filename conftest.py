@@ -3,8 +3,16 @@ a test when a service is missing: it fails instead."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.conf import settings
+
+# A test that leaves a transaction open (a thread that never finished, a broken fixture) would
+# otherwise make the next flush wait for its lock forever, where pytest-timeout cannot reach:
+# PostgreSQL ends such a session and gives up on such a lock, and the test fails instead.
+# libpq reads PGOPTIONS in every connection: the tests', the live server's, the workers'.
+os.environ.setdefault("PGOPTIONS", "-c lock_timeout=120s -c idle_in_transaction_session_timeout=180s")
 
 pytest_plugins = [
     "portal.testing.fixtures",
