@@ -64,7 +64,7 @@ def test_without_name_and_address_for_the_invoice_nothing_can_be_subscribed(moll
     assert 'href="/portal/gegevens/profiel/"' in page
     assert f"/portal/abonnement/afsluiten/{plan.pk}/" not in page  # no subscribe button
     response = client.post(f"/portal/abonnement/afsluiten/{plan.pk}/", follow=True)
-    assert "Vul eerst uw naam en adres in bij Mijn gegevens" in response.content.decode()
+    assert "Vul eerst uw naam en adres in bij Profiel" in response.content.decode()
     assert not Subscription.objects.exists() and not Payment.objects.exists()
     assert not MollieCustomer.objects.exists() and not SandboxObject.objects.exists()  # nothing at Mollie either
     assert not AuditEvent.objects.filter(subject_id=user.pk, action__startswith="subscription.").exists()
