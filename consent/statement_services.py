@@ -9,7 +9,6 @@ from datetime import date
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +26,7 @@ from consent.statement import (
     published_versions,
     today,
 )
+from portal.formatting import greeting_name
 from portal.mail import render_and_send
 
 ANNOUNCE_BATCH_SIZE = 200
@@ -104,14 +104,6 @@ def customer_language(user) -> str:
     return language if language in LANGUAGES else settings.LANGUAGE_CODE
 
 
-def _display_name(user) -> str:
-    try:
-        full_name = user.profile.full_name
-    except ObjectDoesNotExist:
-        full_name = ""
-    return full_name or user.get_full_name() or user.get_username()
-
-
 def announce_to(*, version_id: int, user_ids: list[int]) -> int:
     """Mail the announcement of ``version_id`` to each of ``user_ids`` that has not had it;
     returns how many were sent. Each mail is recorded (row + audit event) in the transaction
@@ -137,7 +129,7 @@ def announce_to(*, version_id: int, user_ids: list[int]) -> int:
                     to=[user.email],
                     language=language,
                     context={
-                        "name": _display_name(user),
+                        "name": greeting_name(user),
                         "number": version.number,
                         "effective_date": version.effective_date,
                         "in_force": version.effective_date <= today(),

@@ -27,6 +27,7 @@ from audit.events import Action
 from audit.services import diff, record
 from koppeling import crypto, exact
 from koppeling.models import ApiKey, Connection, KoppelingSettings
+from portal.formatting import greeting_name
 from portal.mail import send_later
 from subscriptions.selectors import billing_summary
 
@@ -174,7 +175,7 @@ def _mark_reconnect(connection: Connection) -> None:
         send_later(
             "koppeling/email/reconnect_needed",
             to=sorted(recipients),
-            context={"username": user.get_username(), "division": connection.division_name},
+            context={"greeting_name": greeting_name(user), "division": connection.division_name},
         )
 
 

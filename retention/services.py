@@ -595,7 +595,7 @@ def export_failed(*, export_id: str, language: str | None = None) -> DataExport 
             "retention/email/export_failed",
             to=[export.user.email],
             context={
-                "username": export.user.get_username(),
+                "greeting_name": greeting_name(export.user),
                 "url": f"{settings.SITE_URL}/portal/mijn-gegevens/#download",
             },
             language=language,

@@ -1592,3 +1592,25 @@ EN.update(
         "gepauzeerd op": "paused at",
     }
 )
+
+# --- greetings ---
+EN.update(
+    {
+        "Vul eerst uw naam en adres in bij Profiel: die komen op uw factuur.": "Please first enter your name and address under Profile: they go on your invoice.",
+        "Een automatische betaling is mislukt: %(amount)s staat open.": "An automatic payment failed: %(amount)s is outstanding.",
+        "Volgende betaling op %(date)s: %(amount)s.": "Next payment on %(date)s: %(amount)s.",
+        "Betaling achterstallig: %(amount)s open.": "Payment overdue: %(amount)s outstanding.",
+        "U krijgt %(refund)s (incl. btw) terug": "You get %(refund)s (incl. VAT) back",
+        "Het openstaande bedrag van %(arrears)s wordt niet meer automatisch afgeschreven.": "The outstanding amount of %(arrears)s is no longer collected automatically.",
+        "De volgende automatische betaling is op %(next_charge)s: %(amount)s (btw verlegd).": "The next automatic payment is on %(next_charge)s: %(amount)s (VAT reverse charged).",
+        "De volgende automatische betaling is op %(next_charge)s: %(amount)s incl. btw.": "The next automatic payment is on %(next_charge)s: %(amount)s incl. VAT.",
+        "Wij hebben %(amount)s aan u terugbetaald. In de bijlage vindt u creditnota %(number)s van %(issued_on)s: de correctie van factuur %(invoice_number)s voor %(PRODUCT_NAME)s (%(plan)s).": "We have refunded %(amount)s to you. Attached is credit note %(number)s of %(issued_on)s: the correction of invoice %(invoice_number)s for %(PRODUCT_NAME)s (%(plan)s).",
+        "Bedankt voor uw betaling. In de bijlage vindt u factuur %(number)s van %(issued_on)s voor %(PRODUCT_NAME)s (%(plan)s), periode %(period)s: %(amount)s.": "Thank you for your payment. Attached is invoice %(number)s of %(issued_on)s for %(PRODUCT_NAME)s (%(plan)s), period %(period)s: %(amount)s.",
+        "Uw betaling voor %(PRODUCT_NAME)s (%(plan)s) van %(amount)s is op %(failed_on)s teruggeboekt.": "Your payment of %(amount)s for %(PRODUCT_NAME)s (%(plan)s) was charged back on %(failed_on)s.",
+        "De automatische betaling van %(amount)s voor %(PRODUCT_NAME)s (%(plan)s) is op %(failed_on)s mislukt.": "The automatic payment of %(amount)s for %(PRODUCT_NAME)s (%(plan)s) failed on %(failed_on)s.",
+        "Op %(failed_on)s is de betaling van %(amount)s voor %(PRODUCT_NAME)s (%(plan)s) niet gelukt, en het bedrag staat nog open.": "On %(failed_on)s the payment of %(amount)s for %(PRODUCT_NAME)s (%(plan)s) did not succeed, and the amount is still due.",
+        "De betaling van %(amount)s voor %(PRODUCT_NAME)s (%(plan)s) die op %(failed_on)s niet lukte, hebben wij niet vóór %(pay_before)s ontvangen. Daarom hebben wij uw abonnement beëindigd; er wordt niets meer automatisch afgeschreven.": "We did not receive the payment of %(amount)s for %(PRODUCT_NAME)s (%(plan)s), which failed on %(failed_on)s, before %(pay_before)s. We have therefore ended your subscription; nothing more will be charged automatically.",
+        "Openstaand bedrag: %(amount)s (incl. btw).": "Amount due: %(amount)s (incl. VAT).",
+        "Het maken van de download met uw gegevens bij %(PRODUCT_NAME)s is door een storing aan onze kant mislukt. Er is niets met uw gegevens gebeurd.\n\nU kunt de download opnieuw aanvragen:\n\n%(url)s\n\nLukt het dan weer niet? Neem dan contact met ons op.": "Making the download with your data at %(PRODUCT_NAME)s failed because of a fault on our side. Nothing happened to your data.\n\nYou can ask for the download again:\n\n%(url)s\n\nIf that fails too, please contact us.",
+    }
+)

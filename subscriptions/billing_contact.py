@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from accounts.models import Profile
+from portal.formatting import greeting_name
 
 
 class RecipientKind(StrEnum):
@@ -31,7 +32,7 @@ def billing_recipient(*, user) -> BillingRecipient | None:
     if user is None:
         return None
     profile = Profile.objects.filter(user=user).first()
-    name = ((profile.full_name or profile.company_name) if profile else "") or user.get_username()
+    name = greeting_name(user)
     if profile is not None and profile.billing_email_confirmed:
         return BillingRecipient(email=profile.billing_email, kind=RecipientKind.BILLING, name=name)
     if user.email:

@@ -24,6 +24,7 @@ from django.utils import formats, timezone, translation
 
 from audit.events import Action
 from audit.services import record
+from portal.formatting import euro
 from portal.mail import render_and_send, send_later
 from subscriptions import services
 from subscriptions.billing_contact import billing_recipient
@@ -34,10 +35,6 @@ logger = logging.getLogger(__name__)
 
 def _language(subscription: Subscription | None) -> str:
     return (subscription.language if subscription is not None else "") or settings.LANGUAGE_CODE
-
-
-def _money(amount) -> str:
-    return formats.number_format(amount, 2)
 
 
 # --- invoices and credit notes --------------------------------------------------------------
@@ -84,7 +81,7 @@ def document_mail_send(*, kind: str, pk: int) -> bool:
             "number": document.number,
             "invoice_number": invoice.number,
             "plan": subscription.plan.name,
-            "amount": _money(abs(document.amount_gross)),
+            "amount": euro(abs(document.amount_gross)),
             "issued_on": formats.date_format(document.issued_on, "j F Y"),
             "period": (
                 f"{formats.date_format(invoice.period_start, 'j F Y')} – {formats.date_format(invoice.period_end, 'j F Y')}"
@@ -139,7 +136,7 @@ def _cancel_mail(subscription: Subscription, template: str) -> None:
             "plan": subscription.plan.name,
             "last_day": formats.date_format(subscription.paid_through, "j F Y"),
             "next_charge": formats.date_format(subscription.current_period_end, "j F Y"),
-            "amount": _money(subscription.amount_gross),
+            "amount": euro(subscription.amount_gross),
             "reverse_charge": subscription.reverse_charge,
             "url": settings.SITE_URL + reverse("subscriptions:overview"),
         }

@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from accounts.models import Profile
 from audit.models import AuditEvent
 from consent import statement_services
 from consent.models import StatementAnnouncement
@@ -51,6 +52,7 @@ def test_publishing_mails_every_active_customer_once_in_batches(
         batches.append(list(user_ids))
         return original(version_id=version_id, user_ids=user_ids)
 
+    Profile.objects.create(user=customers[0], full_name="Jan Jansen")
     monkeypatch.setattr(statement_services, "ANNOUNCE_BATCH_SIZE", 2)
     monkeypatch.setattr(statement_services, "announce_to", counting)
     version = _publish(staff, django_capture_on_commit_callbacks, summary_nl="De bewaartermijn van facturen.")
@@ -61,6 +63,10 @@ def test_publishing_mails_every_active_customer_once_in_batches(
     assert message.subject == "Onze privacyverklaring wijzigt"
     assert f"/privacy/{version.number}/" in message.body and "De bewaartermijn van facturen." in message.body
     assert StatementAnnouncement.objects.filter(version=version).count() == len(customers)
+    by_address = {m.to[0]: m for m in mail.outbox}
+    assert by_address[customers[0].email].body.startswith("Beste Jan Jansen,")  # the profile's full name
+    assert "<p>Beste Jan Jansen,</p>" in by_address[customers[0].email].alternatives[0][0]
+    assert by_address[customers[1].email].body.startswith(f"Beste {customers[1].username},")  # else the username
     events = AuditEvent.objects.filter(action="consent.statement_announced")
     assert sorted(events.values_list("subject_id", flat=True)) == sorted(c.pk for c in customers)
 

@@ -11,6 +11,7 @@ import pytest
 from django.db import connections
 from django.utils import timezone
 
+from accounts.models import Profile
 from audit.models import AuditEvent
 from exact_sandbox import engine
 from koppeling import services
@@ -96,6 +97,7 @@ def test_a_refresh_token_revoked_at_exact_asks_the_customer_to_reconnect_once(
     assert len(mailoutbox) == 1 and "opnieuw verbinden" in mailoutbox[0].subject
     assert mailoutbox[0].to == [customer.email]
     assert "sbx-" not in mailoutbox[0].body
+    assert mailoutbox[0].body.startswith("Beste jansen,")  # no name in the profile: the username
     event = AuditEvent.objects.get(subject_id=customer.pk, action="koppeling.reconnect_needed")
     assert "sbx-" not in str(event.changes)
 
@@ -107,14 +109,20 @@ def test_a_refresh_token_revoked_at_exact_asks_the_customer_to_reconnect_once(
     assert "Opnieuw verbinden nodig" in page
 
 
-def test_an_expired_refresh_token_also_asks_for_a_reconnect(browser_client, customer):
+def test_an_expired_refresh_token_also_asks_for_a_reconnect(
+    browser_client, customer, mailoutbox, django_capture_on_commit_callbacks
+):
+    Profile.objects.create(user=customer, full_name="Anne D'Hondt & <Zn>")
     connect(browser_client)
     connection = Connection.objects.get(user=customer)
     _expire_access_token(connection)
     engine.refresh_tokens_expire()
-    with pytest.raises(services.NeedsReconnect):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(services.NeedsReconnect):
         services.connection_access_token(connection_id=connection.pk)
     assert Connection.objects.get(pk=connection.pk).state == Connection.State.NEEDS_RECONNECT
+    (message,) = mailoutbox
+    assert message.body.startswith("Beste Anne D'Hondt & <Zn>,")  # the profile's full name, as written
+    assert "Beste Anne D&#x27;Hondt &amp; &lt;Zn&gt;," in message.alternatives[0][0]
 
 
 def test_a_token_endpoint_outage_keeps_the_connection(browser_client, customer):

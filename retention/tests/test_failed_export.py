@@ -9,6 +9,7 @@ from http import HTTPStatus
 import pytest
 from django.core import mail
 
+from accounts.models import Profile
 from audit.models import AuditEvent
 from retention import tasks
 from retention.models import DataExport
@@ -41,6 +42,7 @@ def no_waiting(monkeypatch):
 def test_a_failed_file_write_ends_as_failed_with_a_mail(
     client, customer, unwritable_media, no_waiting, django_capture_on_commit_callbacks, monkeypatch
 ):
+    Profile.objects.create(user=customer, full_name="Jan Jansen")
     attempts = []
     original = tasks.services.export_build
 
@@ -60,6 +62,8 @@ def test_a_failed_file_write_ends_as_failed_with_a_mail(
     failed_mails = [m for m in mail.outbox if m.subject == "Uw download kon niet worden gemaakt"]
     assert len(failed_mails) == 1 and failed_mails[0].to == ["jansen@example.com"]
     assert "/portal/mijn-gegevens/" in failed_mails[0].body
+    assert failed_mails[0].body.startswith("Beste Jan Jansen,")  # the profile's full name
+    assert "<p>Beste Jan Jansen,</p>" in failed_mails[0].alternatives[0][0]
     status = client.get(f"/portal/mijn-gegevens/download/{export.pk}/status/")
     assert "Het maken van uw download is mislukt" in status.content.decode()
 
@@ -87,7 +91,8 @@ def test_a_failure_is_reported_once_and_never_undoes_a_finished_export(customer,
         services.export_failed(export_id=str(export.pk))
         services.export_failed(export_id=str(export.pk))
     assert AuditEvent.objects.filter(action="retention.export_failed").count() == 1
-    assert len([m for m in mail.outbox if "niet worden gemaakt" in m.subject]) == 1
+    (failed_mail,) = [m for m in mail.outbox if "niet worden gemaakt" in m.subject]
+    assert failed_mail.body.startswith("Beste jansen,")  # no profile: the username
     ready = DataExport.objects.create(user=customer, requested_at=services.now(), status="ready")
     services.export_failed(export_id=str(ready.pk))
     ready.refresh_from_db()

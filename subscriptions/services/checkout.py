@@ -37,7 +37,7 @@ def subscription_start(*, user, plan: Plan) -> Payment:
     if not plan.active:
         raise BillingError(_("Deze abonnementsvorm is niet meer af te sluiten."))
     if billing_details_missing(user=user):
-        raise BillingError(_("Vul eerst uw naam en adres in bij Mijn gegevens: die komen op uw factuur."))
+        raise BillingError(_("Vul eerst uw naam en adres in bij Profiel: die komen op uw factuur."))
     customer, _created = MollieCustomer.objects.get_or_create(user=user)
     live = Subscription.objects.filter(customer=customer, status__in=Subscription.LIVE).first()
     if live is not None:

@@ -23,11 +23,12 @@ from django.utils.translation import gettext as _
 
 from audit.events import Action
 from audit.services import record
+from portal.formatting import euro, greeting_name
 from portal.mail import send_later
 from subscriptions.billing_contact import billing_recipients
 from subscriptions.enums import DunningStep, EndReason, PastDueCause, System
 from subscriptions.models import MollieSubscription, Payment, Subscription
-from subscriptions.selectors import DUNNING_REMINDER_DAYS, dunning_schedule, overdue_period, profile_of
+from subscriptions.selectors import DUNNING_REMINDER_DAYS, dunning_schedule, overdue_period
 from subscriptions.services.base import BillingError, add_interval, current_time, lock_subscription
 from subscriptions.services.cancellation import subscription_cancel_now
 
@@ -42,12 +43,11 @@ def _dunning_mail(subscription: Subscription, template: str, **extra) -> None:
         return
     schedule = dunning_schedule(subscription=subscription)
     language = subscription.language or settings.LANGUAGE_CODE
-    profile = profile_of(user)
     with translation.override(language):
         context = {
-            "name": (profile.full_name if profile else "") or user.get_username(),
+            "name": greeting_name(user),
             "plan": subscription.plan.name,
-            "amount": formats.number_format(subscription.dunning_amount or subscription.amount_gross, 2),
+            "amount": euro(subscription.dunning_amount or subscription.amount_gross),
             "url": settings.SITE_URL + reverse("subscriptions:overview"),
             **extra,
         }

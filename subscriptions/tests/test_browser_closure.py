@@ -4,9 +4,10 @@ happens to the subscription and the money before confirming, and the mail repeat
 from __future__ import annotations
 
 import pytest
-from django.utils import formats, translation
+from django.utils import translation
 from playwright.sync_api import expect
 
+from portal.formatting import euro
 from portal.testing.browser import log_in
 from subscriptions import closure
 from subscriptions.models import Payment, Subscription
@@ -25,8 +26,7 @@ def test_the_close_page_shows_the_refund_and_the_mail_repeats_it(
     outcome = closure.closure_outcome(user=customer)
     assert outcome.refund > 0
     with translation.override("nl"):
-        amount = formats.number_format(outcome.refund, 2)
-    expected = f"U krijgt € {amount} (incl. btw) terug"
+        expected = f"U krijgt {euro(outcome.refund)} (incl. btw) terug"
 
     log_in(page, "jansen", password)
     page.goto("/portal/account/opheffen/")

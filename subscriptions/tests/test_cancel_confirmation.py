@@ -12,6 +12,7 @@ from django.core import mail
 from django.db import connection
 from django.test import Client
 
+from accounts.models import Profile
 from audit.models import AuditEvent
 from mollie_sandbox.models import SandboxObject
 from subscriptions.models import Subscription
@@ -76,6 +77,8 @@ def test_confirming_cancels_and_mails_what_happens(active, logged_in, customer):
     (message,) = cancel_mails()
     assert message.to == [customer.email]
     assert message.subject == f"Uw opzegging: Exact koppeling loopt tot en met {dutch(last_day)}"
+    assert message.body.startswith("Beste Klant jansen,")  # the profile's full name
+    assert "<p>Beste Klant jansen,</p>" in message.alternatives[0][0]
     assert f"tot en met {dutch(last_day)}" in message.body
     assert "Er wordt niets meer afgeschreven." in message.body
     assert "Uw facturen blijven in het portaal beschikbaar" in message.body
@@ -85,11 +88,14 @@ def test_confirming_cancels_and_mails_what_happens(active, logged_in, customer):
 
 def test_undoing_mails_that_the_subscription_goes_on(active, logged_in, customer):
     logged_in.post(url(active), {"confirm": "ja"})
+    # Without a full name the mail greets by username (a company name is not a person's).
+    Profile.objects.filter(user=customer).update(full_name="", company_name="Jansen Installatie B.V.")
     page = logged_in.post(f"/portal/abonnement/{active.pk}/opzegging-intrekken/", follow=True).content.decode()
     assert "Uw opzegging is ingetrokken" in page
     assert AuditEvent.objects.filter(action="subscription.cancel_undone", actor_id=customer.pk).count() == 1
     mails = [m for m in mail.outbox if m.subject.startswith("Uw opzegging is ingetrokken")]
     assert len(mails) == 1 and mails[0].to == [customer.email]
+    assert mails[0].body.startswith("Beste jansen,")
     assert f"De volgende automatische betaling is op {dutch(active.current_period_end)}: € 35,09 incl. btw." in (
         mails[0].body
     )

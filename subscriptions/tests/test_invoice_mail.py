@@ -15,6 +15,7 @@ from django.core import mail
 from django.db import connection
 from django.test import Client
 
+from accounts.models import Profile
 from audit.models import AuditEvent
 from mollie_sandbox import controls
 from portal.testing.browser import mail_links
@@ -54,6 +55,7 @@ def test_it_mails_the_invoice_with_its_stored_pdf_once_the_payment_is_paid(paid,
     (message,) = invoice_mails(invoice.number)
     assert message.to == [customer.email]
     assert message.subject == f"Factuur {invoice.number} voor Exact koppeling"
+    assert message.body.startswith("Beste Klant jansen,")  # the profile's full name
     assert "Bedankt voor uw betaling" in message.body and "€ 35,09" in message.body
     filename, content = pdf_attachment(message)
     assert filename == f"factuur-{invoice.number}.pdf"
@@ -150,6 +152,7 @@ def test_a_failed_send_changes_nothing_and_the_retry_mails_once(paid, monkeypatc
 def test_a_refund_mails_its_credit_note_with_its_pdf_once(paid, customer):
     payment = paid()
     invoice = Invoice.objects.get(payment=payment)
+    Profile.objects.filter(user=customer).update(full_name="")  # no name: greeted by username
     controls.refund(payment.mollie_id, Decimal("10.00"))
     for _ in range(3):  # the refund's webhook, repeated
         services.payment_sync(mollie_id=payment.mollie_id)
@@ -159,6 +162,7 @@ def test_a_refund_mails_its_credit_note_with_its_pdf_once(paid, customer):
     (message,) = mails
     assert message.to == [customer.email]
     assert message.subject == f"Creditnota {note.number} bij factuur {invoice.number}"
+    assert message.body.startswith("Beste jansen,")
     assert "€ 10,00" in message.body
     filename, content = pdf_attachment(message)
     note.refresh_from_db()
@@ -172,6 +176,7 @@ def test_a_customer_who_subscribed_in_english_gets_the_mail_in_english(paid):
     (message,) = invoice_mails(invoice.number)
     assert message.subject == f"Invoice {invoice.number} for Exact koppeling"
     assert "Thank you for your payment" in message.body
+    assert message.body.startswith("Dear Klant jansen,") and "€ 35.09" in message.body
 
 
 def test_the_hourly_sweep_mails_what_a_lost_task_left_once_and_only_inside_its_window(paid, settings):

@@ -41,6 +41,20 @@ def test_the_plans_page_shows_prices_with_and_without_vat(logged_in, plan, yearl
     assert "€ 350,90" in page and "€ 290,00" in page
 
 
+def test_a_four_digit_amount_shows_its_thousands_separator_on_the_overview(logged_in):
+    from subscriptions.models import Plan
+
+    Plan.objects.create(name="Groot", price=Decimal("1229.00"), interval=Plan.Interval.YEAR)
+    page = logged_in.get("/portal/abonnement/").content.decode()
+    assert "<strong>€ 1.487,09</strong> per jaar" in page  # incl. 21% btw
+    assert "€ 1.229,00 excl. btw + € 258,09 btw" in page
+    assert "1487" not in page and "1229" not in page
+    logged_in.post("/i18n/setlang/", {"language": "en", "next": "/portal/abonnement/"})
+    page = logged_in.get("/portal/abonnement/").content.decode()
+    assert "<strong>€ 1,487.09</strong> per year" in page
+    assert "€ 1,229.00 excl. VAT + € 258.09 VAT" in page
+
+
 @pytest.mark.parametrize(
     "missing",
     [
@@ -64,7 +78,7 @@ def test_without_name_and_address_for_the_invoice_nothing_can_be_subscribed(moll
     assert 'href="/portal/gegevens/profiel/"' in page
     assert f"/portal/abonnement/afsluiten/{plan.pk}/" not in page  # no subscribe button
     response = client.post(f"/portal/abonnement/afsluiten/{plan.pk}/", follow=True)
-    assert "Vul eerst uw naam en adres in bij Mijn gegevens" in response.content.decode()
+    assert "Vul eerst uw naam en adres in bij Profiel" in response.content.decode()
     assert not Subscription.objects.exists() and not Payment.objects.exists()
     assert not MollieCustomer.objects.exists() and not SandboxObject.objects.exists()  # nothing at Mollie either
     assert not AuditEvent.objects.filter(subject_id=user.pk, action__startswith="subscription.").exists()
