@@ -719,3 +719,14 @@ EN.update(
         "Onbekende actie.": "Unknown action.",
     }
 )
+
+# --- billingsec ---
+EN.update(
+    {
+        "Betalen is op dit moment niet mogelijk door een storing aan onze kant. Er is niets "
+        "afgeschreven en er staat niets voor u open. Wij zijn op de hoogte; probeer het later opnieuw.": (
+            "Paying is not possible at the moment because of a fault on our side. Nothing has been "
+            "charged and nothing is left open for you. We have been notified; please try again later."
+        ),
+    }
+)

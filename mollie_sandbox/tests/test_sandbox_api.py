@@ -7,7 +7,8 @@ from http import HTTPStatus
 
 import pytest
 from django.core.management import call_command
-from mollie.api.error import NotFoundError, UnprocessableEntityError
+from mollie.api.client import Client
+from mollie.api.error import NotFoundError, UnauthorizedError, UnprocessableEntityError
 from mollie.api.objects.customer import Customer
 
 from mollie_sandbox import controls
@@ -114,6 +115,17 @@ def test_the_client_raises_its_own_exceptions_for_sandbox_errors(mollie_sandbox)
 def test_a_live_key_or_no_key_is_refused(api):
     assert api.get(api.base + "payments", headers={"Authorization": "Bearer live_abcdefghijk"}).status_code == 401
     assert api.get(api.base + "payments", headers={"Authorization": ""}).json()["status"] == 401
+
+
+def test_a_test_key_that_is_not_the_sandboxs_own_is_refused_before_anything_happens(mollie_sandbox):
+    """As Mollie answers a wrong or revoked key: 401 with Mollie's error body; the real
+    client raises its UnauthorizedError, and nothing is created."""
+    client = Client(api_endpoint=mollie_sandbox.url + "/sandbox/mollie", retry=0)
+    client.set_api_key("test_revokedkeyofanotheraccount9876")
+    with pytest.raises(UnauthorizedError) as excinfo:
+        client.customers.create({"name": "Jansen BV"}, idempotency_key="customer-1")
+    assert excinfo.value.status == 401 and "authenticate" in str(excinfo.value)
+    assert not SandboxObject.objects.exists()
 
 
 def test_an_idempotency_key_replays_the_stored_answer(api):

@@ -88,9 +88,7 @@ def test_the_invoice_is_shown_until_erasure_and_kept_after_it_without_email_or_u
         assert _sandbox_free(places_holding(value)) == [], value
 
 
-def test_the_data_migration_removes_email_and_username_from_issued_snapshots_and_keeps_the_pdf(
-    subscribe, customer
-):
+def test_the_data_migration_removes_email_and_username_from_issued_snapshots_and_keeps_the_pdf(subscribe, customer):
     invoice = _paid_invoice(subscribe)
     services.document_pdf(document=invoice)
     old = {**invoice.billing_snapshot, "email": EMAIL, "username": USERNAME}
