@@ -215,7 +215,16 @@ Handler = Callable[[Call], tuple[int, dict[str, Any]]]
 
 
 def _customer_delete(call: Call) -> tuple[int, dict[str, Any]]:
-    call.customer().delete()
+    """As Mollie: the customer (name, e-mail) is gone (a later call about it is 404), its
+    mandates are revoked and its subscriptions cancelled; its payments stay."""
+    customer = call.customer()
+    for mandate in engine.listing(Kind.MANDATE, parent_id=customer.id):
+        if mandate.data["status"] != "invalid":
+            engine.mandate_revoke(mandate)
+    for subscription in engine.listing(Kind.SUBSCRIPTION, parent_id=customer.id):
+        if subscription.data["status"] not in ("canceled", "completed"):
+            engine.subscription_cancel(subscription)
+    customer.delete()
     return 204, {}
 
 

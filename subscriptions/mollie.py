@@ -267,6 +267,24 @@ def customer_create(*, name: str, email: str, user_id: int, idempotency_key: str
     return customer.id
 
 
+def customer_delete(*, customer_id: str, idempotency_key: str) -> None:
+    """Delete the customer at Mollie: its name and e-mail address go, Mollie cancels its
+    mandates and subscriptions; its payments stay at Mollie (Mollie's own retention duty).
+    Already gone (404, or 410 for a deleted object) counts as done."""
+
+    def run(c: Client) -> None:
+        try:
+            c.customers.delete(customer_id, idempotency_key=idempotency_key)
+        except ResponseError as exc:
+            if exc.status != 410:
+                raise
+
+    try:
+        call(run, what=f"customer delete {customer_id}")
+    except MollieNotFound:
+        return
+
+
 def first_payment_create(
     *,
     customer_id: str,

@@ -40,6 +40,7 @@ from django.utils.translation import gettext_lazy as _
 from retention.cascade import in_batch
 from retention.registry import Category, EndAction, Explanation, LegalBasis, Period, register
 from subscriptions.models import CreditNote, Invoice, MollieCustomer, MollieSubscription, Payment, Subscription
+from subscriptions.services.erasure import mollie_customers_forget
 
 BILLING_PERIOD = Period(years=7)
 
@@ -93,8 +94,11 @@ def dispose_billing(ids: list[Any]) -> dict[str, int]:
 
 
 def erase_user_billing(user_ids: list[Any]) -> dict[str, int]:
-    """With the account: drop Mollie customers that never got a subscription (the rest
-    loses its user link through SET_NULL and stays for its own period)."""
+    """With the account: the customer records at Mollie (name, e-mail) are deleted there
+    once the erasure commits (``services.erasure``); here, drop our Mollie customers that
+    never got a subscription (the rest loses its user link through SET_NULL and stays for
+    its own period)."""
+    mollie_customers_forget(user_ids=user_ids)
     deleted, _per_model = MollieCustomer.objects.filter(
         user_id__in=in_batch(user_ids), subscriptions__isnull=True
     ).delete()
