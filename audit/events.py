@@ -68,7 +68,10 @@ class Action(models.TextChoices):
     SUBSCRIPTION_PAST_DUE = "subscription.past_due", _("Automatische betaling mislukt: betaling achterstallig")
     SUBSCRIPTION_PAYMENT_REMINDER = "subscription.payment_reminder", _("Betalingsherinnering verstuurd")
     SUBSCRIPTION_PAST_DUE_ENDED = "subscription.past_due_ended", _("Achterstallige betaling afgehandeld")
-    MOLLIE_CUSTOMER_DELETED = "payment.customer_deleted", _("Klant verwijderd bij Mollie (na het wissen van het account)")
+    MOLLIE_CUSTOMER_DELETED = (
+        "payment.customer_deleted",
+        _("Klant verwijderd bij Mollie (na het wissen van het account)"),
+    )
 
 
 class ActorKind(models.TextChoices):

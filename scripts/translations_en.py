@@ -728,5 +728,9 @@ EN.update(
             "Paying is not possible at the moment because of a fault on our side. Nothing has been "
             "charged and nothing is left open for you. We have been notified; please try again later."
         ),
+        "Klant verwijderd bij Mollie (na het wissen van het account)": "Customer deleted at Mollie (after the account was erased)",
+        "te verwijderen Mollie-klant": "Mollie customer to be deleted",
+        "te verwijderen Mollie-klanten": "Mollie customers to be deleted",
+        "laatste fout": "last error",
     }
 )

@@ -7,8 +7,11 @@ privacy statement promises exactly this). What happens when:
   row goes (``on_delete=SET_NULL`` on subscriptions, payments, invoices, credit notes and
   the Mollie customer), the rows stay. Invoices and credit notes keep their
   ``billing_snapshot`` (name and address as invoiced) and their stored PDF, because the law
-  requires the invoice as issued. A Mollie customer without any
-  subscription is deleted with the account: there is nothing it must be kept for.
+  requires the invoice as issued (the snapshot holds only what the invoice shows: name,
+  company, address, VAT id, KvK). A Mollie customer without any
+  subscription is deleted with the account: there is nothing it must be kept for. The
+  customer record *at Mollie* (name, e-mail) of every erased account is deleted there
+  after the erasure commits (``services.erasure``); Mollie keeps the payments.
 * **Seven years after ``Subscription.ended_at``**: the subscription and everything under
   it is *deleted*: its credit notes and invoices (with their snapshots and PDFs), its payments (Mollie payment ids,
   amounts, dates), its Mollie subscription ids, and the Mollie customer once no

@@ -46,8 +46,8 @@ from subscriptions.services.checkout import (
     subscription_start,
 )
 from subscriptions.services.documents import PDF_DOCUMENTS, PdfIntegrityError, document_pdf
-from subscriptions.services.erasure import DeletionReport, mollie_customers_delete, mollie_customers_forget
 from subscriptions.services.dunning import STALE_FAILURE, DunningReport, dunning_run, past_due_end
+from subscriptions.services.erasure import DeletionReport, mollie_customers_delete, mollie_customers_forget
 from subscriptions.services.mollie_sync import subscription_push
 from subscriptions.services.payments import Outcome, payment_apply, payment_refund, payment_sync
 from subscriptions.services.reconciliation import (

@@ -24,8 +24,8 @@ from django.db.models import F
 
 from audit.events import Action
 from audit.services import record
-from subscriptions import mollie
 from retention.cascade import in_batch
+from subscriptions import mollie
 from subscriptions.enums import System
 from subscriptions.models import MollieCustomer, MollieCustomerDeletion
 from subscriptions.services.base import current_time

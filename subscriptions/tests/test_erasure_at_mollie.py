@@ -91,7 +91,9 @@ def test_mollie_down_during_the_delete_loses_nothing_and_reconciliation_finishes
     assert not get_user_model().objects.filter(pk=user_id).exists()  # the erasure committed
     assert _at_mollie(mollie_id) is not None
     waiting = MollieCustomerDeletion.objects.get()
-    assert waiting.mollie_id == mollie_id and waiting.attempts >= 1 and waiting.last_error.startswith("MollieUnavailable")
+    assert (
+        waiting.mollie_id == mollie_id and waiting.attempts >= 1 and waiting.last_error.startswith("MollieUnavailable")
+    )
     assert not AuditEvent.objects.filter(action=DELETED).exists()
 
     SandboxFault.objects.all().delete()  # Mollie is back
