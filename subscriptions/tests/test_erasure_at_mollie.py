@@ -137,3 +137,18 @@ def test_a_customer_that_never_subscribed_is_deleted_at_mollie_too(make_user, mo
     assert _at_mollie(mollie_id) is None
     assert not MollieCustomer.objects.filter(mollie_id=mollie_id).exists()
     assert AuditEvent.objects.filter(action=DELETED, target_id=mollie_id).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("kind", [SandboxFault.Kind.TIMEOUT_AFTER, SandboxFault.Kind.TIMEOUT_BEFORE])
+def test_a_timeout_during_the_delete_is_retried_with_the_same_key_and_recorded_once(closed_customer, kind):
+    """On the live server (real sockets, the client's read timeout of 3 s): Mollie's answer
+    comes too late, once (after deleting, or before doing anything); the retry with the
+    same idempotency key finishes the job."""
+    user_id, mollie_id, erased_at = closed_customer
+    controls.add_fault(kind, target="DELETE customers/*", count=1, delay_seconds=4)
+    with time_machine.travel(erased_at, tick=True):
+        retention.enforce()
+    assert SandboxFault.objects.get().remaining == 0  # the late answer did happen
+    assert _at_mollie(mollie_id) is None and not MollieCustomerDeletion.objects.exists()
+    assert AuditEvent.objects.filter(action=DELETED, subject_id=user_id).count() == 1
