@@ -141,6 +141,26 @@ def test_an_idempotency_key_replays_the_stored_answer(api):
     assert other.json()["field"] == "Idempotency-Key"
 
 
+def test_deleting_a_customer_cancels_its_subscriptions_revokes_its_mandates_and_keeps_its_payments(
+    mollie_sandbox,
+):
+    client = mollie.client()
+    customer = Customer({"id": _customer(client).id}, client)
+    payment = client.payments.create({**FIRST, "customerId": customer.id})
+    controls.set_status(payment.id, "paid")
+    subscription = customer.subscriptions.create(
+        {"amount": {"currency": "EUR", "value": "35.09"}, "interval": "1 month", "description": "Basis #1"}
+    )
+    client.customers.delete(customer.id, idempotency_key="customer-delete-1")
+
+    with pytest.raises(NotFoundError):
+        client.customers.get(customer.id)
+    mollie.customer_delete(customer_id=customer.id, idempotency_key="customer-delete-2")  # gone: done
+    assert SandboxObject.objects.get(pk=subscription.id).data["status"] == "canceled"
+    assert {m.data["status"] for m in SandboxObject.objects.filter(kind="mandate")} == {"invalid"}
+    assert client.payments.get(payment.id).customer_id == customer.id  # Mollie keeps the payments
+
+
 def test_a_subscription_needs_a_mandate_and_its_charges_are_its_payments(mollie_sandbox):
     client = mollie.client()
     customer = Customer({"id": _customer(client).id}, client)

@@ -62,16 +62,17 @@ def mollie_customers_forget(*, user_ids: Iterable[int]) -> int:
 def mollie_customers_delete() -> DeletionReport:
     """Delete every waiting customer at Mollie, oldest first. Calls Mollie outside any
     transaction; each confirmed deletion is recorded and its row removed under a row lock
-    (two runs at once record it once). Raises :class:`mollie.MollieUnavailable` after
-    counting the attempt when Mollie cannot be reached (the task retries; the rest waits)."""
+    (two runs at once record it once). Raises :class:`mollie.MollieUnavailable` (the task
+    retries) or :class:`mollie.MollieMisconfigured` after counting the attempt; the rest
+    waits. Any other refusal is logged and counted, and the next row is tried."""
     report = DeletionReport()
     for pending in MollieCustomerDeletion.objects.all():
         try:
             mollie.customer_delete(customer_id=pending.mollie_id, idempotency_key=f"customer-delete-{pending.pk}")
         except mollie.MollieError as exc:
             _attempt_failed(pending, exc)
-            if isinstance(exc, mollie.MollieUnavailable):
-                raise
+            if isinstance(exc, (mollie.MollieUnavailable, mollie.MollieMisconfigured)):
+                raise  # the rest would fail alike: wait for Mollie (or ops), keep the order
             logger.error("Mollie refused to delete customer %s: %s", pending.mollie_id, exc)
             continue
         report.deleted += _deleted(pending)

@@ -104,6 +104,21 @@ def test_mollie_down_during_the_delete_loses_nothing_and_reconciliation_finishes
     assert AuditEvent.objects.filter(action=DELETED, subject_id=user_id).count() == 1
 
 
+def test_a_refused_key_during_the_delete_keeps_it_waiting_until_ops_fix_the_key(closed_customer, settings):
+    user_id, mollie_id, erased_at = closed_customer
+    settings.MOLLIE_API_KEY = "test_revokedkeyofanotheraccount9876"
+    with time_machine.travel(erased_at, tick=False):
+        retention.enforce()
+    waiting = MollieCustomerDeletion.objects.get()
+    assert waiting.last_error.startswith("MollieMisconfigured") and "revoked" not in waiting.last_error
+    assert services.reconcile().mollie_customers_deleted == 0 and _at_mollie(mollie_id) is not None
+
+    settings.MOLLIE_API_KEY = ""  # fixed: the sandbox's own key
+    assert services.reconcile().mollie_customers_deleted == 1
+    assert _at_mollie(mollie_id) is None
+    assert AuditEvent.objects.filter(action=DELETED, subject_id=user_id).count() == 1
+
+
 def test_a_short_outage_is_bridged_by_the_retries_with_the_same_idempotency_key(closed_customer):
     _user_id, mollie_id, erased_at = closed_customer
     controls.add_fault(SandboxFault.Kind.HTTP_503, target="DELETE customers/*", count=2)
