@@ -116,3 +116,18 @@ def test_a_refused_key_during_nu_betalen_closes_that_attempt_and_keeps_the_subsc
     settings.MOLLIE_API_KEY = ""
     response = logged_in.post(f"/portal/abonnement/{subscription.pk}/nu-betalen/")
     assert "/sandbox/mollie/checkout/" in response["Location"]
+
+
+def test_no_key_at_all_outside_the_sandbox_is_a_message_not_a_500(
+    settings, mollie_sandbox, logged_in, customer, plan, monkeypatch, caplog
+):
+    """As production without MOLLIE_API_KEY would be, if it started at all."""
+    from subscriptions import mollie
+
+    monkeypatch.setattr(mollie, "sandbox_available", lambda: False)
+    settings.MOLLIE_API_KEY = ""
+    with caplog.at_level(logging.ERROR, logger="subscriptions.mollie"):
+        response = logged_in.post(f"/portal/abonnement/afsluiten/{plan.pk}/", follow=True)
+    assert response.status_code == HTTPStatus.OK and DUTCH in response.content.decode()
+    assert Subscription.objects.get(user=customer).status == Subscription.Status.FAILED
+    assert any("no API key is configured" in r.getMessage() for r in caplog.records)
