@@ -167,3 +167,17 @@ def test_a_timeout_during_the_delete_is_retried_with_the_same_key_and_recorded_o
     assert SandboxFault.objects.get().remaining == 0  # the late answer did happen
     assert _at_mollie(mollie_id) is None and not MollieCustomerDeletion.objects.exists()
     assert AuditEvent.objects.filter(action=DELETED, subject_id=user_id).count() == 1
+
+
+def test_staff_see_what_still_waits_for_mollie_in_the_admin(closed_customer, staff_client):
+    _user_id, mollie_id, erased_at = closed_customer
+    controls.add_fault(SandboxFault.Kind.HTTP_500, target="DELETE customers/*", count=1000)
+    with time_machine.travel(erased_at, tick=False):
+        retention.enforce()
+    client, staff = staff_client
+    client.force_login(staff)  # (the run removed the sessions that expired by then)
+    page = client.get("/admin/subscriptions/molliecustomerdeletion/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert mollie_id in text and "MollieUnavailable" in text
+    assert client.get("/admin/subscriptions/molliecustomerdeletion/add/").status_code == 403
