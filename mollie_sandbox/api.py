@@ -17,10 +17,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.views.decorators.csrf import csrf_exempt
 
 from mollie_sandbox import engine
@@ -139,12 +141,16 @@ class Renderer:
 
 
 def _authenticate(request: HttpRequest) -> str:
+    """The sandbox is one Mollie website profile with one test key
+    (``settings.MOLLIE_SANDBOX_API_KEY``). Like Mollie, it answers 401 to a request without
+    a key and to any key that is not its own (a wrong, revoked or live key), before it
+    looks at anything else."""
     match = _API_KEY.match(request.headers.get("Authorization", ""))
-    if not match:
+    if not match or not constant_time_compare(match.group(1), settings.MOLLIE_SANDBOX_API_KEY):
         raise ApiError(
             401,
             "Unauthorized Request",
-            "Missing authentication, or failed to authenticate (the sandbox takes test keys only).",
+            "Missing authentication, or failed to authenticate (the sandbox takes its own test key only).",
         )
     return match.group(1)
 
@@ -209,7 +215,16 @@ Handler = Callable[[Call], tuple[int, dict[str, Any]]]
 
 
 def _customer_delete(call: Call) -> tuple[int, dict[str, Any]]:
-    call.customer().delete()
+    """As Mollie: the customer (name, e-mail) is gone (a later call about it is 404), its
+    mandates are revoked and its subscriptions cancelled; its payments stay."""
+    customer = call.customer()
+    for mandate in engine.listing(Kind.MANDATE, parent_id=customer.id):
+        if mandate.data["status"] != "invalid":
+            engine.mandate_revoke(mandate)
+    for subscription in engine.listing(Kind.SUBSCRIPTION, parent_id=customer.id):
+        if subscription.data["status"] not in ("canceled", "completed"):
+            engine.subscription_cancel(subscription)
+    customer.delete()
     return 204, {}
 
 

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 from django.test import Client as DjangoClient
+from django.utils import translation
 from requests.structures import CaseInsensitiveDict
 
 logger = logging.getLogger(__name__)
@@ -129,13 +130,16 @@ def _handle(prepared, url) -> requests.Response:
     cookie = prepared.headers.get("Cookie")
     if cookie:
         client.cookies.load(cookie)
-    answer = client.generic(
-        prepared.method,
-        url.path + (f"?{url.query}" if url.query else ""),
-        data=body,
-        content_type=prepared.headers.get("Content-Type", ""),
-        headers=headers,
-    )
+    # The nested request's LocaleMiddleware activates its own language on this thread:
+    # the request being served (e.g. an English customer's) keeps its own.
+    with translation.override(translation.get_language()):
+        answer = client.generic(
+            prepared.method,
+            url.path + (f"?{url.query}" if url.query else ""),
+            data=body,
+            content_type=prepared.headers.get("Content-Type", ""),
+            headers=headers,
+        )
     response = requests.Response()
     response.status_code = answer.status_code
     response.headers = CaseInsensitiveDict(dict(answer.items()))

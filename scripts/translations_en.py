@@ -1614,3 +1614,18 @@ EN.update(
         "Het maken van de download met uw gegevens bij %(PRODUCT_NAME)s is door een storing aan onze kant mislukt. Er is niets met uw gegevens gebeurd.\n\nU kunt de download opnieuw aanvragen:\n\n%(url)s\n\nLukt het dan weer niet? Neem dan contact met ons op.": "Making the download with your data at %(PRODUCT_NAME)s failed because of a fault on our side. Nothing happened to your data.\n\nYou can ask for the download again:\n\n%(url)s\n\nIf that fails too, please contact us.",
     }
 )
+
+# --- billingsec ---
+EN.update(
+    {
+        "Betalen is op dit moment niet mogelijk door een storing aan onze kant. Er is niets "
+        "afgeschreven en er staat niets voor u open. Wij zijn op de hoogte; probeer het later opnieuw.": (
+            "Paying is not possible at the moment because of a fault on our side. Nothing has been "
+            "charged and nothing is left open for you. We have been notified; please try again later."
+        ),
+        "Klant verwijderd bij Mollie (na het wissen van het account)": "Customer deleted at Mollie (after the account was erased)",
+        "te verwijderen Mollie-klant": "Mollie customer to be deleted",
+        "te verwijderen Mollie-klanten": "Mollie customers to be deleted",
+        "laatste fout": "last error",
+    }
+)

@@ -19,7 +19,15 @@ from audit.services import record
 from portal.formatting import euro
 from subscriptions import mollie, services
 from subscriptions.enums import EndReason
-from subscriptions.models import CreditNote, Invoice, MollieCustomer, Payment, Plan, Subscription
+from subscriptions.models import (
+    CreditNote,
+    Invoice,
+    MollieCustomer,
+    MollieCustomerDeletion,
+    Payment,
+    Plan,
+    Subscription,
+)
 from subscriptions.selectors import past_due_at_their_end
 
 
@@ -376,3 +384,11 @@ class CreditNoteAdmin(PdfDownloadMixin, ReadOnlyAdmin):
 class MollieCustomerAdmin(ReadOnlyAdmin):
     list_display = ("mollie_id", "user", "created_at")
     search_fields = ("mollie_id", "user__username")
+
+
+@admin.register(MollieCustomerDeletion)
+class MollieCustomerDeletionAdmin(ReadOnlyAdmin):
+    """Erased accounts' customers still to be deleted at Mollie (the task and reconciliation
+    retry them; a row with many attempts needs ops)."""
+
+    list_display = ("mollie_id", "requested_at", "attempts", "last_error")

@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.formatting import euro
@@ -82,6 +83,28 @@ class MollieCustomer(models.Model):
 
     def __str__(self) -> str:
         return self.mollie_id or f"#{self.pk}"
+
+
+class MollieCustomerDeletion(models.Model):
+    """A customer record at Mollie (the name and e-mail address Mollie holds) still to be
+    deleted there because the account was erased. Written in the erasure's transaction;
+    removed once Mollie confirmed the deletion (then ``mollie.customer_deleted`` in the
+    audit trail is the record). Until then every attempt is counted."""
+
+    mollie_id = models.CharField(_("Mollie-klant-id"), max_length=40, unique=True)
+    # The erased account's id (no foreign key: the account is gone), for the audit chain.
+    subject_id = models.PositiveBigIntegerField(null=True)
+    requested_at = models.DateTimeField(_("aangevraagd op"), default=timezone.now)
+    attempts = models.PositiveIntegerField(_("pogingen"), default=0)
+    last_error = models.CharField(_("laatste fout"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("te verwijderen Mollie-klant")
+        verbose_name_plural = _("te verwijderen Mollie-klanten")
+        ordering = ["requested_at", "id"]
+
+    def __str__(self) -> str:
+        return self.mollie_id
 
 
 class Subscription(models.Model):

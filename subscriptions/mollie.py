@@ -11,6 +11,7 @@ of the portal never handles the client's dictionaries.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -26,14 +27,17 @@ from django.utils.dateparse import parse_datetime
 from mollie.api.client import Client
 from mollie.api.error import (
     ConflictError,
+    IdentifierError,
     NotFoundError,
     RequestError,
     RequestSetupError,
     ResponseError,
     ResponseHandlingError,
+    UnauthorizedError,
     UnprocessableEntityError,
 )
 from mollie.api.objects.customer import Customer
+from requests.exceptions import InvalidSchema, InvalidURL, MissingSchema
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -49,6 +53,13 @@ class MollieUnavailable(MollieError):
 
 class MollieNotFound(MollieError):
     """Mollie does not know the object."""
+
+
+class MollieMisconfigured(MollieError):
+    """Our side of the connection is set up wrong: no or a malformed API key, a key Mollie
+    refuses (401: wrong, revoked, or of another account), or an endpoint that is not
+    Mollie's API. Nothing reached Mollie and nothing will until ops fix the configuration:
+    never retried, logged as an error for ops (without the key)."""
 
 
 @dataclass(frozen=True)
@@ -183,9 +194,45 @@ def _retryable(exc: Exception) -> bool:
     return False
 
 
+# The client reports an answer that is not JSON only in its message.
+_UNDECODABLE_STATUS = re.compile(r"status code: (\d{3})")
+
+
+def _misconfiguration(exc: Exception) -> str:
+    """Why ``exc`` means our configuration is wrong (empty: it does not). Never the key."""
+    if isinstance(exc, ImproperlyConfigured):
+        return "no API key is configured"
+    if isinstance(exc, RequestSetupError) and not isinstance(exc, IdentifierError):
+        return "the API key is malformed (it must be live_… or test_…)"
+    if isinstance(exc, UnauthorizedError) or (isinstance(exc, ResponseError) and exc.status == 403):
+        return f"Mollie refused the API key ({exc.status}: {exc})"
+    if isinstance(exc, RequestError) and isinstance(exc.__context__, (MissingSchema, InvalidSchema, InvalidURL)):
+        return "the API endpoint is not a valid URL"
+    if isinstance(exc, ResponseHandlingError):
+        # Mollie answers every error below 500 in JSON: a page that is not JSON with such
+        # a status (a 404 or 405 page, a 200 website) is not Mollie's API.
+        found = _UNDECODABLE_STATUS.search(str(exc))
+        if found and int(found.group(1)) < 500 and int(found.group(1)) != 429:
+            return f"the API endpoint does not answer as Mollie's API (HTTP {found.group(1)}, not JSON)"
+    return ""
+
+
+def _refuse_misconfigured(exc: Exception, what: str) -> None:
+    reason = _misconfiguration(exc)
+    if reason:
+        logger.error(
+            "Mollie configuration error during %s: %s. Check MOLLIE_API_KEY and MOLLIE_API_ENDPOINT; "
+            "nothing reaches Mollie until they are fixed.",
+            what,
+            reason,
+        )
+        raise MollieMisconfigured(f"{what}: {reason}") from exc
+
+
 def call(operation: Callable[[Client], T], *, what: str) -> T:
     """Run ``operation`` with retries (the operation passes the same idempotency key each
-    time). 404 → MollieNotFound; other refusals → MollieError; giving up → MollieUnavailable."""
+    time). 404 → MollieNotFound; a wrong configuration → MollieMisconfigured (logged for
+    ops, never retried); other refusals → MollieError; giving up → MollieUnavailable."""
     delays = list(settings.MOLLIE_RETRY_DELAYS)
     attempt = 0
     while True:
@@ -195,6 +242,7 @@ def call(operation: Callable[[Client], T], *, what: str) -> T:
         except NotFoundError as exc:
             raise MollieNotFound(f"{what}: {exc}") from exc
         except Exception as exc:
+            _refuse_misconfigured(exc, what)
             if not isinstance(exc, (RequestError, ResponseHandlingError, ResponseError)):
                 raise
             if not _retryable(exc):
@@ -217,6 +265,24 @@ def customer_create(*, name: str, email: str, user_id: int, idempotency_key: str
     data = {"name": name[:255] or None, "email": email or None, "locale": "nl_NL", "metadata": {"user_id": user_id}}
     customer = call(lambda c: c.customers.create(data, idempotency_key=idempotency_key), what="customer create")
     return customer.id
+
+
+def customer_delete(*, customer_id: str, idempotency_key: str) -> None:
+    """Delete the customer at Mollie: its name and e-mail address go, Mollie cancels its
+    mandates and subscriptions; its payments stay at Mollie (Mollie's own retention duty).
+    Already gone (404, or 410 for a deleted object) counts as done."""
+
+    def run(c: Client) -> None:
+        try:
+            c.customers.delete(customer_id, idempotency_key=idempotency_key)
+        except ResponseError as exc:
+            if exc.status != 410:
+                raise
+
+    try:
+        call(run, what=f"customer delete {customer_id}")
+    except MollieNotFound:
+        return
 
 
 def first_payment_create(

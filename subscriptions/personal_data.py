@@ -7,8 +7,11 @@ privacy statement promises exactly this). What happens when:
   row goes (``on_delete=SET_NULL`` on subscriptions, payments, invoices, credit notes and
   the Mollie customer), the rows stay. Invoices and credit notes keep their
   ``billing_snapshot`` (name and address as invoiced) and their stored PDF, because the law
-  requires the invoice as issued. A Mollie customer without any
-  subscription is deleted with the account: there is nothing it must be kept for.
+  requires the invoice as issued (the snapshot holds only what the invoice shows: name,
+  company, address, VAT id, KvK). A Mollie customer without any
+  subscription is deleted with the account: there is nothing it must be kept for. The
+  customer record *at Mollie* (name, e-mail) of every erased account is deleted there
+  after the erasure commits (``services.erasure``); Mollie keeps the payments.
 * **Seven years after ``Subscription.ended_at``**: the subscription and everything under
   it is *deleted*: its credit notes and invoices (with their snapshots and PDFs), its payments (Mollie payment ids,
   amounts, dates), its Mollie subscription ids, and the Mollie customer once no
@@ -40,6 +43,7 @@ from django.utils.translation import gettext_lazy as _
 from retention.cascade import in_batch
 from retention.registry import Category, EndAction, Explanation, LegalBasis, Period, register
 from subscriptions.models import CreditNote, Invoice, MollieCustomer, MollieSubscription, Payment, Subscription
+from subscriptions.services.erasure import mollie_customers_forget
 
 BILLING_PERIOD = Period(years=7)
 
@@ -93,8 +97,11 @@ def dispose_billing(ids: list[Any]) -> dict[str, int]:
 
 
 def erase_user_billing(user_ids: list[Any]) -> dict[str, int]:
-    """With the account: drop Mollie customers that never got a subscription (the rest
-    loses its user link through SET_NULL and stays for its own period)."""
+    """With the account: the customer records at Mollie (name, e-mail) are deleted there
+    once the erasure commits (``services.erasure``); here, drop our Mollie customers that
+    never got a subscription (the rest loses its user link through SET_NULL and stays for
+    its own period)."""
+    mollie_customers_forget(user_ids=user_ids)
     deleted, _per_model = MollieCustomer.objects.filter(
         user_id__in=in_batch(user_ids), subscriptions__isnull=True
     ).delete()

@@ -127,20 +127,28 @@ def billing_details_missing(*, user) -> list[str]:
     return [part for part in BILLING_DETAILS if not (address.get(part) or "").strip()]
 
 
+# What a Dutch invoice must name of the customer (art. 35a Wet OB: name and address; the
+# customer's VAT id when the VAT is reverse charged), plus the company and KvK number the
+# invoice prints beside them. Nothing else: no e-mail address, no username (they are not on
+# the invoice, and the snapshot outlives the account by up to seven years).
+INVOICE_SNAPSHOT_FIELDS = ("name", "company", "street", "postal_code", "city", "country", "vat_id", "kvk")
+
+
 def billing_snapshot(*, user) -> dict[str, str]:
-    """Name, address, company and VAT id as they are now: copied onto the invoice."""
+    """Name, address, company, VAT id and KvK as they are now: copied onto the invoice
+    (only :data:`INVOICE_SNAPSHOT_FIELDS`)."""
     if user is None:
         return {}
     profile = profile_of(user)
-    snapshot = {"email": user.email, "username": user.get_username()}
+    snapshot: dict[str, str] = {}
     if profile is not None:
         snapshot.update(profile.billing_address())
         snapshot.update({"company": profile.company_name, "vat_id": profile.vat_id, "kvk": profile.kvk_number})
         if not snapshot.get("name"):
-            snapshot["name"] = profile.full_name or user.get_username()
+            snapshot["name"] = profile.full_name or user.get_full_name()
     else:
-        snapshot["name"] = user.get_full_name() or user.get_username()
-    return snapshot
+        snapshot["name"] = user.get_full_name()
+    return {field: snapshot.get(field) or "" for field in INVOICE_SNAPSHOT_FIELDS}
 
 
 # --- dunning dates (see docs/billing.md, "Dunning") -----------------------------------------

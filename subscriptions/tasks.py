@@ -12,9 +12,16 @@ from django.core.cache import cache
 from django.db import OperationalError
 
 from subscriptions import mollie
-from subscriptions.services import PDF_DOCUMENTS, document_pdf, dunning_run, payment_sync, subscription_push
+from subscriptions.services import (
+    PDF_DOCUMENTS,
+    document_pdf,
+    dunning_run,
+    mollie_customers_delete,
+    payment_sync,
+    subscription_push,
+)
 from subscriptions.services import reconcile as reconcile_with_mollie
-from subscriptions.services.followup import PUSH_SUBSCRIPTION, RENDER_PDF
+from subscriptions.services.followup import DELETE_MOLLIE_CUSTOMERS, PUSH_SUBSCRIPTION, RENDER_PDF
 
 WEBHOOK_QUEUED = "mollie-webhook-queued:{}"
 
@@ -115,3 +122,17 @@ def mail_unsent_documents() -> int:
     for kind, pk in documents:
         mail_document.delay(kind, pk)
     return len(documents)
+
+
+@shared_task(
+    name=DELETE_MOLLIE_CUSTOMERS,
+    autoretry_for=(mollie.MollieUnavailable,),
+    retry_backoff=30,
+    retry_backoff_max=3600,
+    max_retries=12,
+    ignore_result=True,
+)
+def delete_mollie_customers() -> dict:
+    """After an erasure commits: delete the erased accounts' customers at Mollie (whatever
+    is still waiting; reconciliation repeats this if every retry failed)."""
+    return asdict(mollie_customers_delete())

@@ -63,6 +63,16 @@ def _to_checkout(request: HttpRequest, payment: Payment, *, on_error: str = "") 
     except mollie.MollieUnavailable:
         messages.error(request, _unreachable_message())
         return back
+    except mollie.MollieMisconfigured:
+        # Ours to fix (logged for ops); the attempt was closed, nothing is left open.
+        messages.error(
+            request,
+            _(
+                "Betalen is op dit moment niet mogelijk door een storing aan onze kant. Er is niets "
+                "afgeschreven en er staat niets voor u open. Wij zijn op de hoogte; probeer het later opnieuw."
+            ),
+        )
+        return redirect("subscriptions:overview")
     except mollie.MollieError:
         messages.error(
             request, _("De betaling kon niet worden gestart. Neem contact met ons op als dit blijft gebeuren.")

@@ -166,6 +166,14 @@ LEDGER: dict[str, tuple[str, str]] = {
     "subscriptions.charges_stopped": ("elsewhere", "subscriptions/tests/test_dunning.py:subscription.unscheduled"),
     "subscriptions.apply_remote_payment": ("elsewhere", "subscriptions/tests/test_webhook.py:payment.paid"),
     "subscriptions.payment_abandon": ("calls the status change of payment_apply (payment.status_changed)", ""),
+    "subscriptions.mollie_customers_forget": (
+        "part of the account erasure (retention.enforced records it); the deletion at Mollie is recorded",
+        "",
+    ),
+    "subscriptions.mollie_customers_delete": (
+        "elsewhere",
+        "subscriptions/tests/test_erasure_at_mollie.py:payment.customer_deleted",
+    ),
 }
 
 

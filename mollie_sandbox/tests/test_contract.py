@@ -186,6 +186,11 @@ def test_every_response_the_portal_reads_fits_mollies_published_models(sdk_contr
         "ErrorResponseData",
         _json(api.get(api.base + "payments", headers={"Authorization": "Bearer live_nope"}), 401),
     )
+    add(
+        "error 401 (a test key that is not the sandbox's own)",
+        "ErrorResponseData",
+        _json(api.get(api.base + "payments", headers={"Authorization": "Bearer test_revokedkey12345"}), 401),
+    )
 
     problems = sdk_contract(cases)
     assert set(problems) == {case["name"] for case in cases}

@@ -7,7 +7,8 @@ from http import HTTPStatus
 
 import pytest
 from django.core.management import call_command
-from mollie.api.error import NotFoundError, UnprocessableEntityError
+from mollie.api.client import Client
+from mollie.api.error import NotFoundError, UnauthorizedError, UnprocessableEntityError
 from mollie.api.objects.customer import Customer
 
 from mollie_sandbox import controls
@@ -116,6 +117,17 @@ def test_a_live_key_or_no_key_is_refused(api):
     assert api.get(api.base + "payments", headers={"Authorization": ""}).json()["status"] == 401
 
 
+def test_a_test_key_that_is_not_the_sandboxs_own_is_refused_before_anything_happens(mollie_sandbox):
+    """As Mollie answers a wrong or revoked key: 401 with Mollie's error body; the real
+    client raises its UnauthorizedError, and nothing is created."""
+    client = Client(api_endpoint=mollie_sandbox.url + "/sandbox/mollie", retry=0)
+    client.set_api_key("test_revokedkeyofanotheraccount9876")
+    with pytest.raises(UnauthorizedError) as excinfo:
+        client.customers.create({"name": "Jansen BV"}, idempotency_key="customer-1")
+    assert excinfo.value.status == 401 and "authenticate" in str(excinfo.value)
+    assert not SandboxObject.objects.exists()
+
+
 def test_an_idempotency_key_replays_the_stored_answer(api):
     first = api.post(api.base + "customers", json={"name": "A"}, headers={"Idempotency-Key": "same"})
     again = api.post(api.base + "customers", json={"name": "A"}, headers={"Idempotency-Key": "same"})
@@ -127,6 +139,26 @@ def test_an_idempotency_key_replays_the_stored_answer(api):
     other = api.post(api.base + "customers", json={"name": "B"}, headers={"Idempotency-Key": "same"})
     assert other.status_code == 400
     assert other.json()["field"] == "Idempotency-Key"
+
+
+def test_deleting_a_customer_cancels_its_subscriptions_revokes_its_mandates_and_keeps_its_payments(
+    mollie_sandbox,
+):
+    client = mollie.client()
+    customer = Customer({"id": _customer(client).id}, client)
+    payment = client.payments.create({**FIRST, "customerId": customer.id})
+    controls.set_status(payment.id, "paid")
+    subscription = customer.subscriptions.create(
+        {"amount": {"currency": "EUR", "value": "35.09"}, "interval": "1 month", "description": "Basis #1"}
+    )
+    client.customers.delete(customer.id, idempotency_key="customer-delete-1")
+
+    with pytest.raises(NotFoundError):
+        client.customers.get(customer.id)
+    mollie.customer_delete(customer_id=customer.id, idempotency_key="customer-delete-2")  # gone: done
+    assert SandboxObject.objects.get(pk=subscription.id).data["status"] == "canceled"
+    assert {m.data["status"] for m in SandboxObject.objects.filter(kind="mandate")} == {"invalid"}
+    assert client.payments.get(payment.id).customer_id == customer.id  # Mollie keeps the payments
 
 
 def test_a_subscription_needs_a_mandate_and_its_charges_are_its_payments(mollie_sandbox):

@@ -2,8 +2,8 @@
 
 The modules import in one direction only (each may use the ones before it)::
 
-    base → followup → documents → mollie_sync → cancellation → dunning → payments → checkout
-    → reconciliation
+    base → followup → erasure → documents → mollie_sync → cancellation → dunning → payments
+    → checkout → reconciliation
 
 Reads live in ``subscriptions.selectors``; follow-up work (a push to Mollie, a PDF) is
 queued after commit through ``followup``; the tasks import the services, never the reverse.
@@ -47,6 +47,7 @@ from subscriptions.services.checkout import (
 )
 from subscriptions.services.documents import PDF_DOCUMENTS, PdfIntegrityError, document_pdf
 from subscriptions.services.dunning import STALE_FAILURE, DunningReport, dunning_run, past_due_end
+from subscriptions.services.erasure import DeletionReport, mollie_customers_delete, mollie_customers_forget
 from subscriptions.services.mollie_sync import subscription_push
 from subscriptions.services.payments import Outcome, payment_apply, payment_refund, payment_sync
 from subscriptions.services.reconciliation import (
@@ -77,6 +78,7 @@ __all__ = [
     "AlreadySubscribed",
     "BillingError",
     "DunningReport",
+    "DeletionReport",
     "DunningSchedule",
     "Outcome",
     "PdfIntegrityError",
@@ -92,6 +94,8 @@ __all__ = [
     "dunning_schedule",
     "first_payment_checkout",
     "mollie",
+    "mollie_customers_delete",
+    "mollie_customers_forget",
     "net_from_gross",
     "past_due_end",
     "payment_apply",

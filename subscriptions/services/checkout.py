@@ -24,7 +24,7 @@ from subscriptions.services.base import (
     lock_subscription,
     webhook_url,
 )
-from subscriptions.services.payments import payment_apply, payment_sync
+from subscriptions.services.payments import payment_abandon, payment_apply, payment_sync
 
 
 @transaction.atomic
@@ -122,8 +122,22 @@ def first_payment_checkout(*, payment: Payment) -> str:
     if payment.status != Payment.Status.CREATED or payment.subscription.status != expected:
         return ""
     subscription = payment.subscription
+    try:
+        remote = _first_payment_create(payment, subscription, arrears=arrears)
+    except mollie.MollieMisconfigured:
+        # Nothing reached Mollie and nothing will until ops fix the configuration (logged
+        # by the chokepoint): close the attempt now, so no pending subscription or payment
+        # waits for reconciliation's two hours and the customer can start again later.
+        payment_abandon(payment=payment)
+        raise
+    payment_apply(remote=remote)
+    payment.refresh_from_db()
+    return payment.checkout_url if payment.status == Payment.Status.OPEN else ""
+
+
+def _first_payment_create(payment: Payment, subscription: Subscription, *, arrears: bool) -> mollie.RemotePayment:
     customer_id = customer_ensure(customer=subscription.customer)
-    remote = mollie.first_payment_create(
+    return mollie.first_payment_create(
         customer_id=customer_id,
         amount=payment.amount,
         description=(_("%(plan)s: achterstallige betaling") if arrears else _("%(plan)s: eerste termijn"))
@@ -134,9 +148,6 @@ def first_payment_checkout(*, payment: Payment) -> str:
         idempotency_key=payment.idempotency_key,
         language=subscription.language or current_language(),
     )
-    payment_apply(remote=remote)
-    payment.refresh_from_db()
-    return payment.checkout_url if payment.status == Payment.Status.OPEN else ""
 
 
 # --- "Nu betalen": paying the arrears of a past-due subscription ---------------------------

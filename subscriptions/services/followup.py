@@ -19,6 +19,7 @@ logger = logging.getLogger(__name__)
 
 PUSH_SUBSCRIPTION = "subscriptions.tasks.push_subscription"
 RENDER_PDF = "subscriptions.tasks.render_pdf"
+DELETE_MOLLIE_CUSTOMERS = "subscriptions.tasks.delete_mollie_customers"
 
 
 def after_commit(task_name: str, *args: object, robust: bool = False) -> None:

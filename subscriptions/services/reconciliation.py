@@ -17,6 +17,7 @@ from subscriptions.models import MollieSubscription, Payment, Subscription
 from subscriptions.services.base import current_time
 from subscriptions.services.cancellation import subscriptions_end_due
 from subscriptions.services.dunning import charges_stopped
+from subscriptions.services.erasure import mollie_customers_delete
 from subscriptions.services.mollie_sync import subscription_push
 from subscriptions.services.payments import apply_remote_payment, payment_abandon
 
@@ -44,6 +45,7 @@ class ReconcileReport:
     subscriptions_ended: int = 0
     first_payment_amounts_changed: int = 0
     stopped_by_mollie: int = 0
+    mollie_customers_deleted: int = 0
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -57,6 +59,7 @@ class ReconcileReport:
             + self.subscriptions_ended
             + self.first_payment_amounts_changed
             + self.stopped_by_mollie
+            + self.mollie_customers_deleted
         )
 
 
@@ -224,6 +227,15 @@ def _first_payment_refunds(report: ReconcileReport, now: datetime) -> None:
             report.first_payment_amounts_changed += apply_remote_payment(remote).changed
 
 
+def _erased_customers(report: ReconcileReport, now: datetime) -> None:
+    """Customers of erased accounts still at Mollie (every retry of the task after the
+    erasure failed, or the task was lost)."""
+    try:
+        report.mollie_customers_deleted += mollie_customers_delete().deleted
+    except mollie.MollieError as exc:
+        report.errors.append(str(exc))
+
+
 STEPS: tuple[Callable[[ReconcileReport, datetime], None], ...] = (
     _open_payments,
     _lost_creates,
@@ -232,6 +244,7 @@ STEPS: tuple[Callable[[ReconcileReport, datetime], None], ...] = (
     _ended_periods,
     _charges_stopped_at_mollie,
     _first_payment_refunds,
+    _erased_customers,
 )
 
 

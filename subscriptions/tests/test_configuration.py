@@ -80,5 +80,7 @@ def test_production_never_has_the_sandbox(settings):
 
 def test_a_malformed_key_is_a_setup_error_not_an_outage(settings):
     settings.MOLLIE_API_KEY = "not-a-key"
-    with pytest.raises(RequestSetupError):
+    with pytest.raises(mollie.MollieMisconfigured) as excinfo:
         mollie.payment_get("tr_abcdef")
+    assert isinstance(excinfo.value.__cause__, RequestSetupError)
+    assert not isinstance(excinfo.value, mollie.MollieUnavailable) and "not-a-key" not in str(excinfo.value)
