@@ -68,6 +68,12 @@ class Action(models.TextChoices):
     SUBSCRIPTION_PAST_DUE = "subscription.past_due", _("Automatische betaling mislukt: betaling achterstallig")
     SUBSCRIPTION_PAYMENT_REMINDER = "subscription.payment_reminder", _("Betalingsherinnering verstuurd")
     SUBSCRIPTION_PAST_DUE_ENDED = "subscription.past_due_ended", _("Achterstallige betaling afgehandeld")
+    PLAN_CHANGE_REQUESTED = "subscription.plan_change_requested", _("Wijziging abonnementsvorm aangevraagd")
+    PLAN_CHANGE_FAILED = "subscription.plan_change_failed", _("Wijziging abonnementsvorm mislukt")
+    PLAN_CHANGE_MOLLIE_UPDATED = "subscription.plan_change_mollie_updated", _("Nieuw bedrag doorgegeven aan Mollie")
+    PAYMENT_METHOD_CHANGE_REQUESTED = "payment.method_change_requested", _("Wijziging betaalmethode aangevraagd")
+    PAYMENT_METHOD_CHANGE_FAILED = "payment.method_change_failed", _("Wijziging betaalmethode mislukt")
+    MANDATE_REVOKED = "payment.mandate_revoked", _("Oude machtiging ingetrokken bij Mollie")
 
 
 class ActorKind(models.TextChoices):

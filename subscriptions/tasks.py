@@ -11,10 +11,12 @@ from celery import shared_task
 from django.core.cache import cache
 from django.db import OperationalError
 
-from subscriptions import mollie
+from subscriptions import mollie, services
 from subscriptions.services import PDF_DOCUMENTS, document_pdf, dunning_run, payment_sync, subscription_push
 from subscriptions.services import reconcile as reconcile_with_mollie
 from subscriptions.services.followup import PUSH_SUBSCRIPTION, RENDER_PDF
+from subscriptions.services.payment_method import MANDATE_CHANGE_FINISH
+from subscriptions.services.plan_change import PLAN_CHANGE_MOLLIE_UPDATE
 
 WEBHOOK_QUEUED = "mollie-webhook-queued:{}"
 
@@ -86,3 +88,29 @@ def render_pdf(kind: str, pk: int) -> None:
     document = model.objects.only("pk").filter(pk=pk).first()
     if document is not None:  # (gone only if retention removed it meanwhile)
         document_pdf(document=document)
+
+
+@shared_task(
+    name=PLAN_CHANGE_MOLLIE_UPDATE,
+    autoretry_for=(mollie.MollieUnavailable,),
+    retry_backoff=10,
+    retry_backoff_max=900,
+    max_retries=12,
+    ignore_result=True,
+)
+def plan_change_mollie_update(change_id: int) -> None:
+    """Mollie's subscription charges the changed plan's amount from its next charge on."""
+    services.plan_change_mollie_update(change_id=change_id)
+
+
+@shared_task(
+    name=MANDATE_CHANGE_FINISH,
+    autoretry_for=(mollie.MollieUnavailable,),
+    retry_backoff=10,
+    retry_backoff_max=900,
+    max_retries=12,
+    ignore_result=True,
+)
+def mandate_change_finish(change_id: int) -> None:
+    """Mollie's subscription onto the new mandate, the old one revoked, the cent refunded."""
+    services.mandate_change_finish(change_id=change_id)

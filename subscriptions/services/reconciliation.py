@@ -19,6 +19,7 @@ from subscriptions.services.cancellation import subscriptions_end_due
 from subscriptions.services.dunning import charges_stopped
 from subscriptions.services.mollie_sync import subscription_push
 from subscriptions.services.payments import apply_remote_payment, payment_abandon
+from subscriptions.services.self_service import self_service_repair
 
 # A first payment whose create answer never reached us is looked for at Mollie after this
 # long, and given up (closed, so the customer can start again) after the second.
@@ -44,6 +45,7 @@ class ReconcileReport:
     subscriptions_ended: int = 0
     first_payment_amounts_changed: int = 0
     stopped_by_mollie: int = 0
+    self_service_changed: int = 0
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -57,6 +59,7 @@ class ReconcileReport:
             + self.subscriptions_ended
             + self.first_payment_amounts_changed
             + self.stopped_by_mollie
+            + self.self_service_changed
         )
 
 
@@ -224,6 +227,13 @@ def _first_payment_refunds(report: ReconcileReport, now: datetime) -> None:
             report.first_payment_amounts_changed += apply_remote_payment(remote).changed
 
 
+def _self_service(report: ReconcileReport, now: datetime) -> None:
+    """Plan changes due or not yet at Mollie, pro-rata charges not yet made, payment-method
+    changes not finished (see ``self_service``)."""
+    done = self_service_repair()
+    report.self_service_changed += done["applied"] + done["mollie_updated"] + done["mandates"]
+
+
 STEPS: tuple[Callable[[ReconcileReport, datetime], None], ...] = (
     _open_payments,
     _lost_creates,
@@ -232,6 +242,7 @@ STEPS: tuple[Callable[[ReconcileReport, datetime], None], ...] = (
     _ended_periods,
     _charges_stopped_at_mollie,
     _first_payment_refunds,
+    _self_service,
 )
 
 
