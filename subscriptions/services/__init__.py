@@ -48,8 +48,8 @@ from subscriptions.services.checkout import (
 from subscriptions.services.documents import PDF_DOCUMENTS, PdfIntegrityError, document_pdf
 from subscriptions.services.dunning import STALE_FAILURE, DunningReport, dunning_run, past_due_end
 from subscriptions.services.mollie_sync import subscription_push
-from subscriptions.services.payments import Outcome, payment_apply, payment_refund, payment_sync
 from subscriptions.services.payment_method import VERIFICATION_AMOUNT
+from subscriptions.services.payments import Outcome, payment_apply, payment_refund, payment_sync
 from subscriptions.services.plan_change import plan_change_mollie_update, plan_changes_due, proration
 from subscriptions.services.reconciliation import (
     LOST_CREATE_GIVE_UP,
