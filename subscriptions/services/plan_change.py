@@ -65,6 +65,12 @@ def proration(*, subscription: Subscription, plan: Plan, today: date) -> tuple[D
 def _refuse_unless_changeable(subscription: Subscription, plan: Plan) -> None:
     if subscription.status != Subscription.Status.ACTIVE or subscription.current_period_end is None:
         raise BillingError(_("Alleen een actief abonnement kan van abonnementsvorm wisselen."))
+    if timezone.localdate() >= subscription.current_period_end:
+        # The next period's charge is due (Mollie makes it at the boundary itself): a change
+        # now could not tell which period it is for.
+        raise BillingError(
+            _("Uw volgende termijn wordt nu afgeschreven. Wijzig uw abonnementsvorm nadat die betaling binnen is.")
+        )
     if subscription.cancel_at_period_end:
         raise BillingError(
             _("Uw abonnement is opgezegd. Trek eerst de opzegging in om van abonnementsvorm te wisselen.")
