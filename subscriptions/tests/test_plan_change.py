@@ -290,3 +290,22 @@ def test_eight_concurrent_plan_changes_make_one_change_and_one_charge(mollie_san
     assert PlanChange.objects.count() == 1
     assert Payment.objects.filter(purpose=Payment.Purpose.PRORATION).count() == 1
     assert SandboxObject.objects.filter(kind="payment", data__sequenceType="recurring").count() == 1
+
+
+def test_after_seven_years_the_changes_go_with_the_subscription_and_the_export_lists_them(active, premium, customer):
+    from subscriptions.personal_data import dispose_billing, export_billing
+
+    _change(active, premium, _at(date(2027, 3, 11), 10))
+    exported = export_billing(customer)
+    assert exported["plan_changes"] == [
+        {
+            "from": "Basis",
+            "to": "Premium",
+            "status": "applied",
+            "effective_on": "2027-03-11",
+            "requested_at": PlanChange.objects.get().created_at.isoformat(),
+        }
+    ]
+    counts = dispose_billing([active.pk])
+    assert counts["subscriptions.PlanChange"] == 1 and counts["subscriptions.Subscription"] == 1
+    assert not PlanChange.objects.exists() and not Payment.objects.exists()
