@@ -741,6 +741,7 @@ EN.update(
         "van": "from",
         "naar": "to",
         "ingangsdatum": "effective date",
+        "verrekend tot": "charged up to",
         "nieuw bedrag excl. btw": "new amount excl. VAT",
         "nieuw bedrag incl. btw": "new amount incl. VAT",
         "doorgevoerd op": "applied on",

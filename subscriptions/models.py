@@ -293,6 +293,9 @@ class PlanChange(models.Model):
     amount_net = models.DecimalField(_("nieuw bedrag excl. btw"), max_digits=10, decimal_places=2)
     amount_gross = models.DecimalField(_("nieuw bedrag incl. btw"), max_digits=10, decimal_places=2)
     payment = models.OneToOneField(Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="plan_change")
+    # An upgrade's pro-rata charge pays from ``effective_on`` up to this day (exclusive): the
+    # end of the paid period when it was requested (its invoice says so even if paid later).
+    charged_until = models.DateField(_("verrekend tot"), null=True, blank=True)
     # When Mollie's subscription was set to the new amount (empty: still to do).
     mollie_updated_at = models.DateTimeField(null=True, blank=True)
     applied_at = models.DateTimeField(_("doorgevoerd op"), null=True, blank=True)

@@ -122,6 +122,7 @@ def plan_change_request(*, subscription: Subscription, plan: Plan, by) -> PlanCh
                 amount_net=net_amount,
                 amount_gross=gross_amount,
                 payment=payment,
+                charged_until=subscription.current_period_end if payment is not None else None,
             )
     except IntegrityError:  # (only if the lock were bypassed)
         raise BillingError(_("Er loopt al een wijziging van uw abonnementsvorm.")) from None
@@ -207,14 +208,15 @@ def proration_settled(subscription: Subscription, payment: Payment) -> None:
 
 
 def _invoice(subscription: Subscription, payment: Payment, change: PlanChange) -> None:
-    start = timezone.localdate(payment.paid_at) if payment.paid_at else timezone.localdate()
+    """The pro-rata charge's invoice: the days it was computed for (from the day of the
+    request up to the end of the period paid then), however late it was paid."""
     with translation.override("nl"):
         description = f"{change.to_plan.billing_name}: verrekening overstap van {change.from_plan.name} (pro rata)"
     invoice_issue(
         payment,
         subscription,
-        min(start, subscription.current_period_end - timedelta(days=1)),
-        period_end=subscription.current_period_end - timedelta(days=1),
+        change.effective_on,
+        period_end=change.charged_until - timedelta(days=1),
         description=description,
     )
 

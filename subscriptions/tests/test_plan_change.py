@@ -309,3 +309,11 @@ def test_after_seven_years_the_changes_go_with_the_subscription_and_the_export_l
     counts = dispose_billing([active.pk])
     assert counts["subscriptions.PlanChange"] == 1 and counts["subscriptions.Subscription"] == 1
     assert not PlanChange.objects.exists() and not Payment.objects.exists()
+
+
+def test_an_english_customer_gets_the_mail_in_english(active, small):
+    Subscription.objects.filter(pk=active.pk).update(language="en")
+    _change(active, small, _at(date(2027, 3, 11), 10))
+    [message] = mail.outbox
+    assert message.subject == "Your plan change has been scheduled"
+    assert "Your subscription moves from Basis to Klein on 1 April 2027." in message.body
