@@ -317,3 +317,34 @@ def test_an_english_customer_gets_the_mail_in_english(active, small):
     [message] = mail.outbox
     assert message.subject == "Your plan change has been scheduled"
     assert "Your subscription moves from Basis to Klein on 1 April 2027." in message.body
+
+
+def test_duplicate_webhooks_of_the_pro_rata_charge_change_the_plan_and_invoice_once(active, premium):
+    _change(active, premium, _at(date(2027, 3, 11), 10))
+    charge = Payment.objects.get(purpose=Payment.Purpose.PRORATION)
+    events = AuditEvent.objects.count()
+    with time_machine.travel(_at(date(2027, 3, 11), 11)):
+        for _ in range(3):
+            services.payment_sync(mollie_id=charge.mollie_id)
+            Client().post("/webhooks/mollie/", {"id": charge.mollie_id})
+    assert AuditEvent.objects.count() == events
+    assert Invoice.objects.filter(payment=charge).count() == 1
+    assert AuditEvent.objects.filter(action="subscription.plan_changed").count() == 1
+
+
+def test_mollie_unreachable_during_the_charge_leaves_the_change_waiting_until_reconciliation(active, premium):
+    controls.add_fault("http_503", target="POST payments", count=3)  # every attempt of one call
+    response = _change(active, premium, _at(date(2027, 3, 11), 10))
+    assert "Er is niets afgeschreven; wij proberen de verrekening later automatisch opnieuw." in (
+        response.content.decode()
+    )
+    active.refresh_from_db()
+    assert active.plan.name == "Basis" and PlanChange.objects.get().status == PlanChange.Status.CHARGING
+    assert not SandboxObject.objects.filter(kind="payment", data__sequenceType="recurring").exists()
+    with time_machine.travel(_at(date(2027, 3, 11), 10, 15)):
+        services.reconcile()
+        assert services.reconcile().changes == 0
+    active.refresh_from_db()
+    assert active.plan.name == "Premium" and PlanChange.objects.get().status == PlanChange.Status.APPLIED
+    assert SandboxObject.objects.filter(kind="payment", data__sequenceType="recurring").count() == 1
+    assert _remote(active)["amount"]["value"] == "59.29"
