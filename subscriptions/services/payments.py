@@ -341,7 +341,9 @@ def _apply_amounts(payment: Payment, remote: mollie.RemotePayment) -> bool:
                 target=payment,
                 changes={field_name: [str(current), str(remote_value)]},
             )
-            if field_name == "amount_refunded":  # (a chargeback is no credit note)
+            # (a chargeback is no credit note; nor is the refunded payment-method check, which
+            # has no invoice)
+            if field_name == "amount_refunded" and payment.purpose != Payment.Purpose.MANDATE:
                 credit_note_issue(payment, current, remote_value)
             changed = True
     return changed
