@@ -94,6 +94,12 @@ class Action(models.TextChoices):
         "payment.customer_deleted",
         _("Klant verwijderd bij Mollie (na het wissen van het account)"),
     )
+    PLAN_CHANGE_REQUESTED = "subscription.plan_change_requested", _("Wijziging abonnementsvorm aangevraagd")
+    PLAN_CHANGE_FAILED = "subscription.plan_change_failed", _("Wijziging abonnementsvorm mislukt")
+    PLAN_CHANGE_MOLLIE_UPDATED = "subscription.plan_change_mollie_updated", _("Nieuw bedrag doorgegeven aan Mollie")
+    PAYMENT_METHOD_CHANGE_REQUESTED = "payment.method_change_requested", _("Wijziging betaalmethode aangevraagd")
+    PAYMENT_METHOD_CHANGE_FAILED = "payment.method_change_failed", _("Wijziging betaalmethode mislukt")
+    MANDATE_REVOKED = "payment.mandate_revoked", _("Oude machtiging ingetrokken bij Mollie")
 
 
 class ActorKind(models.TextChoices):

@@ -1629,3 +1629,107 @@ EN.update(
         "laatste fout": "last error",
     }
 )
+
+# --- plans ---
+EN.update(
+    {
+        "Wijziging abonnementsvorm aangevraagd": "Plan change requested",
+        "Wijziging abonnementsvorm mislukt": "Plan change failed",
+        "Nieuw bedrag doorgegeven aan Mollie": "New amount passed on to Mollie",
+        "Wijziging betaalmethode aangevraagd": "Payment method change requested",
+        "Wijziging betaalmethode mislukt": "Payment method change failed",
+        "Oude machtiging ingetrokken bij Mollie": "Old mandate revoked at Mollie",
+        "verrekening wijziging abonnementsvorm": "pro-rata charge for a plan change",
+        "controle nieuwe betaalmethode": "new payment method check",
+        "doel": "purpose",
+        "direct (met verrekening)": "at once (pro rata)",
+        "per volgende termijn": "from the next period",
+        "wacht op betaling verrekening": "waiting for the pro-rata payment",
+        "ingepland": "scheduled",
+        "doorgevoerd": "applied",
+        "ingetrokken": "withdrawn",
+        "van": "from",
+        "naar": "to",
+        "ingangsdatum": "effective date",
+        "verrekend tot": "charged up to",
+        "nieuw bedrag excl. btw": "new amount excl. VAT",
+        "nieuw bedrag incl. btw": "new amount incl. VAT",
+        "doorgevoerd op": "applied on",
+        "wijziging abonnementsvorm": "plan change",
+        "wijzigingen abonnementsvorm": "plan changes",
+        "wijziging betaalmethode": "payment method change",
+        "wijzigingen betaalmethode": "payment method changes",
+        "Uw betaalmethode is gewijzigd": "Your payment method has been changed",
+        "Vanaf nu schrijven wij uw abonnement af met de nieuwe betaalmethode. De oude machtiging trekken wij in "
+        "en de controlebetaling van € 0,01 betalen wij terug.": "From now on we charge your subscription with the "
+        "new payment method. We revoke the old mandate and refund the € 0.01 check payment.",
+        "Uw betaalmethode is niet gewijzigd": "Your payment method has not been changed",
+        "De controlebetaling voor uw nieuwe betaalmethode is niet gelukt. Er is niets gewijzigd: wij schrijven af "
+        "zoals voorheen. U kunt het opnieuw proberen.": "The check payment for your new payment method did not "
+        "succeed. Nothing has changed: we charge as before. You can try again.",
+        "Alleen een actief abonnement kan van abonnementsvorm wisselen.": "Only an active subscription can "
+        "change plans.",
+        "Uw volgende termijn wordt nu afgeschreven. Wijzig uw abonnementsvorm nadat die betaling binnen is.": (
+            "Your next period is being charged now. Change your plan once that payment has come in."
+        ),
+        "Uw abonnement is opgezegd. Trek eerst de opzegging in om van abonnementsvorm te wisselen.": (
+            "Your subscription has been cancelled. Withdraw the cancellation first to change plans."
+        ),
+        "U heeft deze abonnementsvorm al.": "You already have this plan.",
+        "Wisselen tussen een maand- en een jaarabonnement kan niet zelf; neem contact met ons op.": (
+            "Switching between a monthly and a yearly plan cannot be done here; please contact us."
+        ),
+        "Er loopt al een wijziging van uw abonnementsvorm.": "A change of your plan is already under way.",
+        "Uw abonnementsvorm is niet gewijzigd": "Your plan has not been changed",
+        "De verrekening voor de overstap van %(old)s naar %(new)s kon niet worden afgeschreven. Uw abonnement "
+        "blijft %(old)s; er is niets gewijzigd.": "The pro-rata charge for the change from %(old)s to %(new)s "
+        "could not be collected. Your subscription stays %(old)s; nothing has changed.",
+        "Uw wijziging van abonnementsvorm is ingepland": "Your plan change has been scheduled",
+        "Uw abonnement gaat op %(date)s over van %(old)s naar %(new)s. Vanaf die termijn wordt € %(amount)s per "
+        "termijn afgeschreven.": "Your subscription moves from %(old)s to %(new)s on %(date)s. From that period "
+        "on € %(amount)s is charged per period.",
+        "Uw abonnementsvorm is gewijzigd": "Your plan has been changed",
+        "Uw abonnement is gewijzigd van %(old)s naar %(new)s. Vanaf de volgende termijn wordt € %(amount)s per "
+        "termijn afgeschreven.": "Your subscription has been changed from %(old)s to %(new)s. From the next "
+        "period on € %(amount)s is charged per period.",
+        "%(plan)s: verrekening overstap van %(old)s": "%(plan)s: pro-rata charge for the change from %(old)s",
+        "De verrekening kon niet worden afgeschreven. Uw abonnementsvorm is niet gewijzigd.": (
+            "The pro-rata charge could not be collected. Your plan has not been changed."
+        ),
+        "Alleen bij een actief abonnement kunt u de betaalmethode wijzigen.": (
+            "You can only change the payment method of an active subscription."
+        ),
+        "Er staat al een betaling open voor dit abonnement.": "A payment for this subscription is already open.",
+        "%(plan)s: controle nieuwe betaalmethode (wordt terugbetaald)": "%(plan)s: new payment method check (refunded)",
+        "%(product)s: controlebetaling terug": "%(product)s: check payment refunded",
+        "Kies een abonnementsvorm uit de lijst.": "Choose a plan from the list.",
+        "Mollie, onze betaaldienst, is op dit moment niet bereikbaar. Er is niets afgeschreven; wij proberen de "
+        "verrekening later automatisch opnieuw.": "Mollie, our payment provider, cannot be reached at the "
+        "moment. Nothing has been charged; we will try the pro-rata charge again automatically later.",
+        "Uw abonnement is gewijzigd naar %(plan)s.": "Your subscription has been changed to %(plan)s.",
+        "Ingepland: per %(date)s gaat uw abonnement over naar %(plan)s.": "Scheduled: from %(date)s your "
+        "subscription moves to %(plan)s.",
+        "De overstap naar %(plan)s wacht op de afschrijving van de verrekening.": "The change to %(plan)s is "
+        "waiting for the pro-rata charge.",
+        "Uw nieuwe betaalmethode is vastgelegd. De € 0,01 krijgt u terug.": "Your new payment method has been "
+        "recorded. The € 0.01 will be refunded.",
+        "Er is niets gewijzigd: wij schrijven af zoals voorheen.": "Nothing has changed: we charge as before.",
+        "Abonnementsvorm wijzigen": "Change plan",
+        "Uw huidige abonnementsvorm: %(plan)s (€ %(amount)s per termijn).": "Your current plan: %(plan)s "
+        "(€ %(amount)s per period).",
+        "Een duurdere abonnementsvorm gaat direct in: u betaalt nu het verschil voor de resterende dagen van deze "
+        "termijn, automatisch met uw huidige betaalmethode. Een goedkopere abonnementsvorm gaat in op %(date)s, "
+        "het begin van de volgende termijn.": "A more expensive plan starts at once: you now pay the difference "
+        "for the remaining days of this period, automatically with your current payment method. A cheaper plan "
+        "starts on %(date)s, the start of the next period.",
+        "Direct; nu af te schrijven: € %(amount)s.": "At once; charged now: € %(amount)s.",
+        "Per %(date)s.": "From %(date)s.",
+        "Overstappen naar %(plan)s": "Change to %(plan)s",
+        "Er is geen andere abonnementsvorm met dezelfde termijn.": "There is no other plan with the same term.",
+        "Terug naar uw abonnement": "Back to your subscription",
+        "U betaalt € 0,01 met de nieuwe betaalmethode; dat bedrag krijgt u terug. Daarna schrijven wij af met de "
+        "nieuwe betaalmethode.": "You pay € 0.01 with the new payment method; you get that amount back. After "
+        "that we charge the new payment method.",
+        "Betaalmethode wijzigen": "Change payment method",
+    }
+)

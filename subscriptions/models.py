@@ -230,6 +230,13 @@ class Payment(models.Model):
         FIRST = "first", _("eerste betaling")
         RECURRING = "recurring", _("automatische incasso")
 
+    class Purpose(models.TextChoices):
+        PERIOD = "period", _("termijn")
+        # The pro-rata difference of an upgrade at once (a charge on the mandate).
+        PRORATION = "proration", _("verrekening wijziging abonnementsvorm")
+        # The first payment that gives a new mandate when the customer changes payment method.
+        MANDATE = "mandate", _("controle nieuwe betaalmethode")
+
     OPEN_STATUSES = (Status.CREATED, Status.OPEN, Status.PENDING, Status.AUTHORIZED)
     FINAL_STATUSES = (Status.PAID, Status.CANCELED, Status.EXPIRED, Status.FAILED)
     # A status only moves forward; final statuses never change (a paid payment stays paid).
@@ -256,6 +263,7 @@ class Payment(models.Model):
         related_name="arrears_payments",
         verbose_name=_("betaalt achterstand van"),
     )
+    purpose = models.CharField(_("doel"), max_length=10, choices=Purpose.choices, default=Purpose.PERIOD)
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     updated_at = models.DateTimeField(_("bijgewerkt op"), auto_now=True)
 
@@ -282,6 +290,77 @@ class Payment(models.Model):
     @property
     def idempotency_key(self) -> str:
         return f"first-{self.pk}"
+
+
+class PlanChange(models.Model):
+    """The customer moves to another plan: an upgrade at once (after its pro-rata charge is
+    paid) or a change scheduled for the start of the next period (see services.plan_change)."""
+
+    class Kind(models.TextChoices):
+        NOW = "now", _("direct (met verrekening)")
+        NEXT_PERIOD = "next_period", _("per volgende termijn")
+
+    class Status(models.TextChoices):
+        CHARGING = "charging", _("wacht op betaling verrekening")
+        SCHEDULED = "scheduled", _("ingepland")
+        APPLIED = "applied", _("doorgevoerd")
+        FAILED = "failed", _("mislukt")
+        CANCELED = "canceled", _("ingetrokken")
+
+    OPEN = (Status.CHARGING, Status.SCHEDULED)
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.PROTECT, related_name="plan_changes")
+    from_plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="+", verbose_name=_("van"))
+    to_plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="+", verbose_name=_("naar"))
+    kind = models.CharField(_("soort"), max_length=12, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    effective_on = models.DateField(_("ingangsdatum"))
+    amount_net = models.DecimalField(_("nieuw bedrag excl. btw"), max_digits=10, decimal_places=2)
+    amount_gross = models.DecimalField(_("nieuw bedrag incl. btw"), max_digits=10, decimal_places=2)
+    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="plan_change")
+    # An upgrade's pro-rata charge pays from ``effective_on`` up to this day (exclusive): the
+    # end of the paid period when it was requested (its invoice says so even if paid later).
+    charged_until = models.DateField(_("verrekend tot"), null=True, blank=True)
+    # When Mollie's subscription was set to the new amount (empty: still to do).
+    mollie_updated_at = models.DateTimeField(null=True, blank=True)
+    applied_at = models.DateTimeField(_("doorgevoerd op"), null=True, blank=True)
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("wijziging abonnementsvorm")
+        verbose_name_plural = _("wijzigingen abonnementsvorm")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription"],
+                condition=Q(status__in=["charging", "scheduled"]),
+                name="planchange_one_open_per_subscription",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_plan.name} → {self.to_plan.name} ({self.get_status_display()})"
+
+
+class MandateChange(models.Model):
+    """The customer's new payment method: the verification payment gave a new mandate;
+    Mollie's subscription is moved to it, then the old one is revoked and the verification
+    amount refunded (see services.payment_method)."""
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.PROTECT, related_name="mandate_changes")
+    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="mandate_change")
+    old_mandate_id = models.CharField(max_length=40, blank=True)
+    new_mandate_id = models.CharField(max_length=40)
+    old_revoked_at = models.DateTimeField(null=True, blank=True)
+    refunded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("wijziging betaalmethode")
+        verbose_name_plural = _("wijzigingen betaalmethode")
+
+    def __str__(self) -> str:
+        return f"{self.old_mandate_id or '-'} → {self.new_mandate_id}"
 
 
 class InvoiceSequence(models.Model):
@@ -385,9 +464,11 @@ __all__ = [
     "CreditNote",
     "Invoice",
     "InvoiceSequence",
+    "MandateChange",
     "MollieCustomer",
     "MollieSubscription",
     "Payment",
     "Plan",
+    "PlanChange",
     "Subscription",
 ]

@@ -414,3 +414,57 @@ def refund_create(*, payment_id: str, amount: Decimal, description: str, idempot
         return refund.id
 
     return call(run, what=f"refund {payment_id}")
+
+
+def recurring_payment_create(
+    *,
+    customer_id: str,
+    mandate_id: str,
+    amount: Decimal,
+    description: str,
+    webhook_url: str,
+    metadata: dict[str, Any],
+    idempotency_key: str,
+) -> RemotePayment:
+    """A one-off charge on the customer's mandate (``sequenceType: recurring``, no
+    checkout): the pro-rata charge of an upgrade at once."""
+    data = {
+        "amount": money(amount),
+        "description": description,
+        "customerId": customer_id,
+        "mandateId": mandate_id,
+        "sequenceType": "recurring",
+        "webhookUrl": webhook_url,
+        "metadata": metadata,
+    }
+    payment = call(lambda c: c.payments.create(data, idempotency_key=idempotency_key), what="recurring payment create")
+    return _payment(dict(payment))
+
+
+def subscription_amount_update(
+    *, customer_id: str, subscription_id: str, amount: Decimal, description: str, idempotency_key: str
+) -> RemoteSubscription:
+    """PATCH the amount (and description) Mollie charges from its next payment on (a plan
+    change). A cancelled subscription cannot be updated: Mollie answers 422 (MollieError)."""
+
+    def run(c: Client) -> RemoteSubscription:
+        updated = Customer({"id": customer_id}, c).subscriptions.update(
+            subscription_id,
+            {"amount": money(amount), "description": description},
+            idempotency_key=idempotency_key,
+        )
+        return _subscription(dict(updated), customer_id)
+
+    return call(run, what=f"subscription amount update {subscription_id}")
+
+
+def mandate_revoke(*, customer_id: str, mandate_id: str, idempotency_key: str) -> None:
+    """DELETE (revoke) a mandate. One that is gone already counts as revoked."""
+
+    def run(c: Client) -> None:
+        Customer({"id": customer_id}, c).mandates.delete(mandate_id, idempotency_key=idempotency_key)
+
+    try:
+        call(run, what=f"mandate revoke {mandate_id}")
+    except MollieNotFound:
+        return

@@ -22,7 +22,9 @@ privacy statement promises exactly this). What happens when:
 
 Dunning leaves no table of its own: the subscription's ``dunning_*`` fields, the
 ``arrears_of`` link of a "Nu betalen" payment and the mandate a Mollie subscription
-charges are columns of the rows above and go with them.
+charges are columns of the rows above and go with them. Plan changes (``PlanChange``: from
+and to which plan, when, the pro-rata payment) and payment-method changes (``MandateChange``:
+the old and new mandate ids) belong to the subscription and are deleted with it.
 
 A subscription that never ended (``ended_at`` empty) is never due: while it runs, it is
 needed for the contract. One that never started (its first payment failed, expired or was
@@ -42,7 +44,16 @@ from django.utils.translation import gettext_lazy as _
 
 from retention.cascade import in_batch
 from retention.registry import Category, EndAction, Explanation, LegalBasis, Period, register
-from subscriptions.models import CreditNote, Invoice, MollieCustomer, MollieSubscription, Payment, Subscription
+from subscriptions.models import (
+    CreditNote,
+    Invoice,
+    MandateChange,
+    MollieCustomer,
+    MollieSubscription,
+    Payment,
+    PlanChange,
+    Subscription,
+)
 from subscriptions.services.erasure import mollie_customers_forget
 
 BILLING_PERIOD = Period(years=7)
@@ -83,6 +94,9 @@ def dispose_billing(ids: list[Any]) -> dict[str, int]:
         # Credit notes first: they protect the invoice they correct.
         ("subscriptions.CreditNote", CreditNote.objects.filter(invoice__payment__subscription_id__in=ids)),
         ("subscriptions.Invoice", Invoice.objects.filter(payment__subscription_id__in=ids)),
+        # Plan and payment-method changes point at payments (the pro-rata charge, the check).
+        ("subscriptions.MandateChange", MandateChange.objects.filter(subscription_id__in=ids)),
+        ("subscriptions.PlanChange", PlanChange.objects.filter(subscription_id__in=ids)),
         ("subscriptions.Payment", Payment.objects.filter(subscription_id__in=ids)),
         ("subscriptions.MollieSubscription", MollieSubscription.objects.filter(subscription_id__in=ids)),
         ("subscriptions.Subscription", Subscription.objects.filter(pk__in=ids)),
@@ -136,6 +150,22 @@ def export_billing(user) -> dict[str, Any]:
                 "amount_charged_back": str(p.amount_charged_back),
             }
             for p in Payment.objects.filter(user=user).order_by("created_at")
+        ],
+        "plan_changes": [
+            {
+                "from": c.from_plan.name,
+                "to": c.to_plan.name,
+                "status": c.status,
+                "effective_on": _iso(c.effective_on),
+                "requested_at": _iso(c.created_at),
+            }
+            for c in PlanChange.objects.filter(subscription__user=user)
+            .select_related("from_plan", "to_plan")
+            .order_by("created_at")
+        ],
+        "payment_method_changes": [
+            {"old_mandate": c.old_mandate_id, "new_mandate": c.new_mandate_id, "at": _iso(c.created_at)}
+            for c in MandateChange.objects.filter(subscription__user=user).order_by("created_at")
         ],
         "invoices": [
             {

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import Profile
 from subscriptions.enums import EndReason
-from subscriptions.models import VAT_RATE, Payment, Subscription
+from subscriptions.models import VAT_RATE, Payment, PlanChange, Subscription
 
 DUNNING_END_REASON = EndReason.UNPAID
 
@@ -203,3 +203,10 @@ def overdue_period(subscription: Subscription) -> bool:
     arrears are), rather than because a paid charge was taken back (its period was
     counted already)."""
     return not Payment.objects.filter(pk=subscription.dunning_payment_id, status=Payment.Status.PAID).exists()
+
+
+def next_charge_amount(*, subscription) -> Decimal:
+    """What Mollie should charge for the next period: a scheduled plan change's amount, else
+    the subscription's own."""
+    change = subscription.plan_changes.filter(status=PlanChange.Status.SCHEDULED).first()
+    return change.amount_gross if change else subscription.amount_gross

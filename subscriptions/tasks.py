@@ -11,7 +11,8 @@ from celery import shared_task
 from django.core.cache import cache
 from django.db import OperationalError
 
-from subscriptions import mollie
+from subscriptions import mollie, services
+from subscriptions.notifications import document_mail_send, unmailed_documents
 from subscriptions.services import (
     PDF_DOCUMENTS,
     document_pdf,
@@ -22,6 +23,8 @@ from subscriptions.services import (
 )
 from subscriptions.services import reconcile as reconcile_with_mollie
 from subscriptions.services.followup import DELETE_MOLLIE_CUSTOMERS, PUSH_SUBSCRIPTION, RENDER_PDF
+from subscriptions.services.payment_method import MANDATE_CHANGE_FINISH
+from subscriptions.services.plan_change import PLAN_CHANGE_MOLLIE_UPDATE
 
 WEBHOOK_QUEUED = "mollie-webhook-queued:{}"
 
@@ -107,8 +110,6 @@ def mail_document(kind: str, pk: int) -> None:
     """Mail an invoice or credit note whose PDF is stored. Exactly once per document,
     however often this runs (retries, duplicates): see notifications.document_mail_send.
     (SMTP errors are OSErrors: the mail is not marked sent and the task retries.)"""
-    from subscriptions.notifications import document_mail_send
-
     document_mail_send(kind=kind, pk=pk)
 
 
@@ -116,8 +117,6 @@ def mail_document(kind: str, pk: int) -> None:
 def mail_unsent_documents() -> int:
     """Hourly (beat): queue the mail of invoices and credit notes whose own mail task was
     lost (each is still mailed once: see notifications.document_mail_send)."""
-    from subscriptions.notifications import unmailed_documents
-
     documents = unmailed_documents()
     for kind, pk in documents:
         mail_document.delay(kind, pk)
@@ -136,3 +135,29 @@ def delete_mollie_customers() -> dict:
     """After an erasure commits: delete the erased accounts' customers at Mollie (whatever
     is still waiting; reconciliation repeats this if every retry failed)."""
     return asdict(mollie_customers_delete())
+
+
+@shared_task(
+    name=PLAN_CHANGE_MOLLIE_UPDATE,
+    autoretry_for=(mollie.MollieUnavailable,),
+    retry_backoff=10,
+    retry_backoff_max=900,
+    max_retries=12,
+    ignore_result=True,
+)
+def plan_change_mollie_update(change_id: int) -> None:
+    """Mollie's subscription charges the changed plan's amount from its next charge on."""
+    services.plan_change_mollie_update(change_id=change_id)
+
+
+@shared_task(
+    name=MANDATE_CHANGE_FINISH,
+    autoretry_for=(mollie.MollieUnavailable,),
+    retry_backoff=10,
+    retry_backoff_max=900,
+    max_retries=12,
+    ignore_result=True,
+)
+def mandate_change_finish(change_id: int) -> None:
+    """Mollie's subscription onto the new mandate, the old one revoked, the cent refunded."""
+    services.mandate_change_finish(change_id=change_id)

@@ -10,11 +10,12 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from subscriptions import mollie, notifications, services
-from subscriptions.models import CreditNote, Invoice, Payment, Plan, Subscription
+from subscriptions.models import CreditNote, Invoice, Payment, Plan, PlanChange, Subscription, with_vat
 from subscriptions.pricing import pricing_plans
 
 
@@ -50,6 +51,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "past": subscriptions.exclude(status__in=Subscription.LIVE)[:10],
         "invoices": _with_credit_notes(Invoice.objects.filter(user=request.user)),
         "reverse_charge": current is None and services.vat_treatment(user=request.user)[1],
+        "pending_change": _pending_change(current),
     }
     return render(request, "subscriptions/overview.html", context)
 
@@ -113,10 +115,17 @@ def payment_retry(request: HttpRequest, payment_id: int) -> HttpResponse:
     """ "Try again": the same payment if it never reached Mollie or is still open, a new
     attempt if it failed, was cancelled or expired."""
     payment = _own_payment(request, payment_id)
+    if payment.status == Payment.Status.CREATED and payment.purpose == Payment.Purpose.MANDATE:
+        return _to_verification(request, payment)
     if payment.status == Payment.Status.CREATED:
         return _to_checkout(request, payment)
     if payment.status == Payment.Status.OPEN and payment.checkout_url:
         return HttpResponseRedirect(payment.checkout_url)
+    if (
+        payment.status in (Payment.Status.FAILED, Payment.Status.CANCELED, Payment.Status.EXPIRED)
+        and payment.purpose == Payment.Purpose.MANDATE
+    ):
+        return _change_method(request, payment.subscription)
     if (
         payment.status in (Payment.Status.FAILED, Payment.Status.CANCELED, Payment.Status.EXPIRED)
         and payment.arrears_of_id
@@ -155,6 +164,7 @@ def payment_return(request: HttpRequest, payment_id: int) -> HttpResponse:
         "waiting": payment.status in (Payment.Status.OPEN, Payment.Status.PENDING, Payment.Status.AUTHORIZED),
         "failed": payment.status in (Payment.Status.FAILED, Payment.Status.CANCELED, Payment.Status.EXPIRED),
         "arrears": payment.arrears_of_id is not None,
+        "method_change": payment.purpose == Payment.Purpose.MANDATE,
     }
     return render(request, "subscriptions/payment_return.html", context)
 
@@ -291,3 +301,110 @@ def invoice_pdf(request: HttpRequest, number: str) -> HttpResponse:
 @require_GET
 def credit_note_pdf(request: HttpRequest, number: str) -> HttpResponse:
     return pdf_response(_own_document(request, CreditNote.objects.defer("pdf"), number))
+
+
+# --- self-service: plan change, payment method ---------------------------------------------
+
+
+def _pending_change(subscription: Subscription | None) -> PlanChange | None:
+    if subscription is None:
+        return None
+    return subscription.plan_changes.filter(status__in=PlanChange.OPEN).select_related("to_plan").first()
+
+
+def _plan_options(subscription: Subscription) -> list[dict]:
+    options = []
+    today = timezone.localdate()
+    for plan in Plan.objects.filter(active=True, interval=subscription.plan.interval).exclude(pk=subscription.plan_id):
+        upgrade = plan.price > subscription.amount_net
+        _net, now = services.proration(subscription=subscription, plan=plan, today=today)
+        options.append(
+            {"plan": plan, "gross": with_vat(plan.price, subscription.vat_rate), "upgrade": upgrade, "now": now}
+        )
+    return options
+
+
+def _posted_plan(request: HttpRequest) -> Plan | None:
+    value = request.POST.get("plan", "")
+    if not re.fullmatch(r"[0-9]{1,9}", value):
+        return None
+    return Plan.objects.filter(pk=int(value)).first()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_change(request: HttpRequest, subscription_id: int) -> HttpResponse:
+    """Choose another plan: an upgrade at once (the pro-rata difference charged on the
+    mandate), a downgrade from the next period."""
+    subscription = get_object_or_404(Subscription.objects.select_related("plan"), pk=subscription_id, user=request.user)
+    if subscription.status != Subscription.Status.ACTIVE or subscription.current_period_end is None:
+        messages.error(request, _("Alleen een actief abonnement kan van abonnementsvorm wisselen."))
+        return redirect("subscriptions:overview")
+    if request.method == "GET":
+        context = {
+            "subscription": subscription,
+            "options": _plan_options(subscription),
+            "pending_change": _pending_change(subscription),
+        }
+        return render(request, "subscriptions/plan_change.html", context)
+    plan = _posted_plan(request)
+    if plan is None:
+        messages.error(request, _("Kies een abonnementsvorm uit de lijst."))
+        return redirect("subscriptions:plan_change", subscription_id=subscription.pk)
+    try:
+        change = services.plan_change_start(subscription=subscription, plan=plan, by=request.user)
+    except services.BillingError as exc:
+        messages.error(request, str(exc))
+        return redirect("subscriptions:plan_change", subscription_id=subscription.pk)
+    except mollie.MollieUnavailable:
+        messages.error(
+            request,
+            _(
+                "Mollie, onze betaaldienst, is op dit moment niet bereikbaar. Er is niets afgeschreven; "
+                "wij proberen de verrekening later automatisch opnieuw."
+            ),
+        )
+        return redirect("subscriptions:overview")
+    values = {"plan": change.to_plan.name, "date": formats.date_format(change.effective_on, "j F Y")}
+    if change.status == PlanChange.Status.APPLIED:
+        messages.success(request, _("Uw abonnement is gewijzigd naar %(plan)s.") % values)
+    elif change.status == PlanChange.Status.SCHEDULED:
+        messages.success(request, _("Ingepland: per %(date)s gaat uw abonnement over naar %(plan)s.") % values)
+    elif change.status == PlanChange.Status.CHARGING:
+        messages.info(request, _("De overstap naar %(plan)s wacht op de afschrijving van de verrekening.") % values)
+    else:
+        messages.error(request, _("De verrekening kon niet worden afgeschreven. Uw abonnementsvorm is niet gewijzigd."))
+    return redirect("subscriptions:overview")
+
+
+def _to_verification(request: HttpRequest, payment: Payment) -> HttpResponse:
+    try:
+        url = services.verification_checkout(payment=payment)
+    except mollie.MollieUnavailable:
+        messages.error(request, _unreachable_message())
+        return redirect("subscriptions:overview")
+    except mollie.MollieError:
+        messages.error(
+            request, _("De betaling kon niet worden gestart. Neem contact met ons op als dit blijft gebeuren.")
+        )
+        return redirect("subscriptions:overview")
+    if url:
+        return HttpResponseRedirect(url)
+    return redirect("subscriptions:payment_return", payment_id=payment.pk)
+
+
+def _change_method(request: HttpRequest, subscription: Subscription) -> HttpResponse:
+    try:
+        payment = services.payment_method_change_start(subscription=subscription, by=request.user)
+    except services.BillingError as exc:
+        messages.error(request, str(exc))
+        return redirect("subscriptions:overview")
+    return _to_verification(request, payment)
+
+
+@login_required
+@require_POST
+def payment_method(request: HttpRequest, subscription_id: int) -> HttpResponse:
+    """Another payment method: € 0,01 at Mollie's checkout with the new method gives a new
+    mandate (the cent is refunded); the subscription is then charged through it."""
+    return _change_method(request, _own_subscription(request, subscription_id))

@@ -174,6 +174,41 @@ LEDGER: dict[str, tuple[str, str]] = {
         "elsewhere",
         "subscriptions/tests/test_erasure_at_mollie.py:payment.customer_deleted",
     ),
+    # Self-service plan and payment-method changes (plans branch).
+    "subscriptions.proration": ("pure computation", ""),
+    "subscriptions.plan_change_request": (
+        "elsewhere",
+        "subscriptions/tests/test_plan_change.py:subscription.plan_change_requested",
+    ),
+    "subscriptions.proration_settled": (
+        "elsewhere",
+        "subscriptions/tests/test_plan_change.py:subscription.plan_change_failed",
+    ),
+    "subscriptions.scheduled_apply": ("elsewhere", "subscriptions/tests/test_plan_change.py:subscription.plan_changed"),
+    "subscriptions.plan_changes_due": (
+        "elsewhere",
+        "subscriptions/tests/test_plan_change.py:subscription.plan_changed",
+    ),
+    "subscriptions.plan_change_mollie_update": (
+        "elsewhere",
+        "subscriptions/tests/test_plan_change.py:subscription.plan_change_mollie_updated",
+    ),
+    "subscriptions.verification_settled": (
+        "elsewhere",
+        "subscriptions/tests/test_payment_method_change.py:payment.mandate_changed",
+    ),
+    "subscriptions.plan_change_start": ("calls plan_change_request and plan_change_charge", ""),
+    "subscriptions.plan_change_charge": ("calls Mollie; its answer is applied by payment_apply", ""),
+    "subscriptions.payment_method_change_start": (
+        "elsewhere",
+        "subscriptions/tests/test_payment_method_change.py:payment.method_change_requested",
+    ),
+    "subscriptions.verification_checkout": ("calls Mollie; its answer is applied by payment_apply", ""),
+    "subscriptions.mandate_change_finish": (
+        "elsewhere",
+        "subscriptions/tests/test_payment_method_change.py:payment.mandate_revoked",
+    ),
+    "subscriptions.self_service_repair": ("calls the services above", ""),
 }
 
 

@@ -136,7 +136,36 @@ def test_every_response_the_portal_reads_fits_mollies_published_models(sdk_contr
         "SubscriptionResponse",
         _json(api.patch(one, json={"mandateId": mandate_id}), 200),
     )
+    # A plan change: the next charges at the new amount and name.
+    add(
+        "subscription amount updated",
+        "SubscriptionResponse",
+        _json(
+            api.patch(one, json={"amount": {"currency": "EUR", "value": "59.29"}, "description": "Premium #1-0"}),
+            200,
+        ),
+    )
     charge = controls.charge(subscription["id"], outcome="paid")
+    # The pro-rata charge of an upgrade: a one-off charge on the mandate.
+    add(
+        "recurring payment on the mandate",
+        "PaymentResponse",
+        _json(
+            api.post(
+                api.base + "payments",
+                json={
+                    "amount": {"currency": "EUR", "value": "16.40"},
+                    "description": "Premium: verrekening overstap van Basis",
+                    "customerId": customer_id,
+                    "mandateId": mandate_id,
+                    "sequenceType": "recurring",
+                    "webhookUrl": "https://portal.example.nl/webhooks/mollie/",
+                    "metadata": {"payment": 7},
+                },
+            ),
+            201,
+        ),
+    )
     add("recurring payment", "PaymentResponse", _json(api.get(api.base + f"payments/{charge.id}"), 200))
     add(
         "subscription payments",
@@ -173,6 +202,12 @@ def test_every_response_the_portal_reads_fits_mollies_published_models(sdk_contr
     add("refunded payment", "PaymentResponse", _json(api.get(api.base + f"payments/{first['id']}"), 200))
     add("charged-back payment", "PaymentResponse", _json(api.get(api.base + f"payments/{charge.id}"), 200))
     add("subscription cancelled", "SubscriptionResponse", _json(api.delete(one), 200))
+
+    # A payment-method change revokes the old mandate: 204 without a body, then invalid.
+    mandate_url = api.base + f"customers/{customer_id}/mandates/{mandate_id}"
+    revoked = api.delete(mandate_url)
+    assert revoked.status_code == 204 and not revoked.content
+    assert add("revoked mandate", "MandateResponse", _json(api.get(mandate_url), 200))["status"] == "invalid"
 
     # Errors: unknown object, refused input, no key.
     add("error 404", "ErrorResponseData", _json(api.get(api.base + "payments/tr_doesnotexist"), 404))

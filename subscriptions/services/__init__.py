@@ -2,8 +2,8 @@
 
 The modules import in one direction only (each may use the ones before it)::
 
-    base → followup → erasure → documents → mollie_sync → cancellation → dunning → payments
-    → checkout → reconciliation
+    base → followup → erasure → documents → mollie_sync → cancellation → dunning → plan_change
+    → payment_method → payments → checkout → self_service → reconciliation
 
 Reads live in ``subscriptions.selectors``; follow-up work (a push to Mollie, a PDF) is
 queued after commit through ``followup``; the tasks import the services, never the reverse.
@@ -49,7 +49,9 @@ from subscriptions.services.documents import PDF_DOCUMENTS, PdfIntegrityError, d
 from subscriptions.services.dunning import STALE_FAILURE, DunningReport, dunning_run, past_due_end
 from subscriptions.services.erasure import DeletionReport, mollie_customers_delete, mollie_customers_forget
 from subscriptions.services.mollie_sync import subscription_push
+from subscriptions.services.payment_method import VERIFICATION_AMOUNT
 from subscriptions.services.payments import Outcome, payment_apply, payment_refund, payment_sync
+from subscriptions.services.plan_change import plan_change_mollie_update, plan_changes_due, proration
 from subscriptions.services.reconciliation import (
     LOST_CREATE_GIVE_UP,
     LOST_CREATE_GRACE,
@@ -57,6 +59,14 @@ from subscriptions.services.reconciliation import (
     REFUND_WATCH,
     ReconcileReport,
     reconcile,
+)
+from subscriptions.services.self_service import (
+    mandate_change_finish,
+    payment_method_change_start,
+    plan_change_charge,
+    plan_change_start,
+    self_service_repair,
+    verification_checkout,
 )
 
 MOLLIE = System.MOLLIE
@@ -75,6 +85,7 @@ __all__ = [
     "PDF_DOCUMENTS",
     "REFUND_WATCH",
     "STALE_FAILURE",
+    "VERIFICATION_AMOUNT",
     "AlreadySubscribed",
     "BillingError",
     "DunningReport",
@@ -96,12 +107,20 @@ __all__ = [
     "mollie",
     "mollie_customers_delete",
     "mollie_customers_forget",
+    "mandate_change_finish",
     "net_from_gross",
     "past_due_end",
     "payment_apply",
+    "payment_method_change_start",
     "payment_refund",
     "payment_sync",
+    "plan_change_charge",
+    "plan_change_mollie_update",
+    "plan_change_start",
+    "plan_changes_due",
+    "proration",
     "reconcile",
+    "self_service_repair",
     "subscription_cancel_at_period_end",
     "subscription_cancel_now",
     "subscription_cancel_undo",
@@ -109,5 +128,6 @@ __all__ = [
     "subscription_start",
     "subscriptions_end_due",
     "vat_treatment",
+    "verification_checkout",
     "webhook_url",
 ]

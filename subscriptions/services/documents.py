@@ -44,12 +44,20 @@ def _next_invoice_number(year: int) -> str:
     return f"{year}-{number:05d}"
 
 
-def invoice_issue(payment: Payment, subscription: Subscription, period_start: date) -> Invoice:
+def invoice_issue(
+    payment: Payment,
+    subscription: Subscription,
+    period_start: date,
+    *,
+    period_end: date | None = None,
+    description: str = "",
+) -> Invoice:
     """One invoice per paid payment, numbered without gaps per year (the number is taken
     inside this transaction: a rollback returns it). Called once per payment, when it
     becomes paid (a status changes once); the one-to-one column guards it anyway."""
     issued_on = timezone.localdate()
-    period_end = add_interval(period_start, subscription.plan.interval) - timedelta(days=1)
+    if period_end is None:  # (a pro-rata charge names its own, shorter period)
+        period_end = add_interval(period_start, subscription.plan.interval) - timedelta(days=1)
     gross = payment.amount
     rate, reverse_charge = subscription.vat_rate, subscription.reverse_charge
     if payment.user is not None:
@@ -65,7 +73,7 @@ def invoice_issue(payment: Payment, subscription: Subscription, period_start: da
             )
     net = net_from_gross(gross, rate)
     with translation.override("nl"):  # the invoice is a Dutch document, whoever applied the payment
-        description = f"{subscription.plan.billing_name} ({subscription.plan.get_interval_display()})"
+        description = description or f"{subscription.plan.billing_name} ({subscription.plan.get_interval_display()})"
     invoice = Invoice.objects.create(
         user=payment.user,
         payment=payment,

@@ -15,6 +15,7 @@ from audit.services import record
 from subscriptions import mollie
 from subscriptions.enums import System
 from subscriptions.models import MollieSubscription, Subscription
+from subscriptions.selectors import next_charge_amount
 from subscriptions.services.base import current_time, webhook_url
 
 
@@ -41,7 +42,7 @@ def subscription_push(*, subscription_id: int) -> bool:
         start = max(subscription.current_period_end or today, today)
         created = mollie.subscription_create(
             customer_id=subscription.customer.mollie_id,
-            amount=subscription.amount_gross,
+            amount=next_charge_amount(subscription=subscription),
             interval=subscription.plan.mollie_interval,
             start_date=start,
             description=f"{subscription.plan.billing_name} #{subscription.pk}-{count}",

@@ -28,6 +28,8 @@ from subscriptions.services.base import BillingError, add_interval, current_time
 from subscriptions.services.documents import credit_note_issue, invoice_issue
 from subscriptions.services.dunning import past_due_clear, past_due_start
 from subscriptions.services.followup import push_later
+from subscriptions.services.payment_method import verification_settled
+from subscriptions.services.plan_change import proration_settled, scheduled_apply
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +79,7 @@ def apply_remote_payment(remote: mollie.RemotePayment) -> Outcome:
     if (
         payment.amount_charged_back > charged_back
         and payment.arrears_of_id is None
+        and payment.purpose == Payment.Purpose.PERIOD
         and payment.status == Payment.Status.PAID
     ):
         past_due_start(
@@ -95,8 +98,17 @@ def _adopt(remote: mollie.RemotePayment) -> tuple[Payment | None, bool]:
     """A payment id we have not recorded yet: a first payment whose create answer we are
     seeing now, or a recurring payment of one of our subscriptions."""
     ours = remote.metadata.get("payment")
-    if isinstance(ours, int) and remote.sequence_type == "first":
-        payment = lock_payment(pk=ours, mollie_id__isnull=True, sequence_type=Payment.Sequence.FIRST)
+    # (a pro-rata charge of a plan change is a recurring payment of ours without a Mollie
+    # subscription: adopted by its metadata too)
+    if isinstance(ours, int) and (remote.sequence_type == "first" or not remote.subscription_id):
+        payment = lock_payment(
+            pk=ours,
+            mollie_id__isnull=True,
+            sequence_type=remote.sequence_type,
+            purpose__in=[Payment.Purpose.PERIOD, Payment.Purpose.MANDATE]
+            if remote.sequence_type == "first"
+            else [Payment.Purpose.PRORATION],
+        )
         if payment is None:
             return None, False
         customer_id = payment.subscription.customer.mollie_id
@@ -175,7 +187,11 @@ def _change_status(payment: Payment, remote: mollie.RemotePayment, old_status: s
     # Every caller locked the payment together with its subscription (lock_payment) or,
     # for a recurring payment just recorded, the subscription itself.
     subscription = payment.subscription
-    if payment.status == Payment.Status.PAID:
+    if payment.is_final and payment.purpose == Payment.Purpose.PRORATION:
+        proration_settled(subscription, payment)  # (invoiced there, for its own period)
+    elif payment.is_final and payment.purpose == Payment.Purpose.MANDATE:
+        verification_settled(subscription, payment, remote)  # (no invoice: the cent is refunded)
+    elif payment.status == Payment.Status.PAID:
         if payment.sequence_type == Payment.Sequence.FIRST and payment.arrears_of_id:
             period_start = _arrears_paid(subscription, payment, remote)
         elif payment.sequence_type == Payment.Sequence.FIRST:
@@ -290,6 +306,9 @@ def _renew(subscription: Subscription, payment: Payment) -> date:
     past_due = subscription.status == Subscription.Status.SUSPENDED
     if past_due and old_end and overdue_period(subscription):
         start = old_end  # Mollie's retry of the failed charge pays the overdue period
+    # A plan change scheduled for this period: the charge is already at the new amount
+    # (Mollie's subscription was updated when it was scheduled); the invoice names the new plan.
+    scheduled_apply(subscription, on=start)
     _period_paid(subscription, start)
     if past_due:  # a later automatic charge that succeeds ends dunning too
         past_due_clear(subscription, system=System.MOLLIE, changes={"paid_by": [None, payment.mollie_id]})
@@ -322,7 +341,9 @@ def _apply_amounts(payment: Payment, remote: mollie.RemotePayment) -> bool:
                 target=payment,
                 changes={field_name: [str(current), str(remote_value)]},
             )
-            if field_name == "amount_refunded":  # (a chargeback is no credit note)
+            # (a chargeback is no credit note; nor is the refunded payment-method check, which
+            # has no invoice)
+            if field_name == "amount_refunded" and payment.purpose != Payment.Purpose.MANDATE:
                 credit_note_issue(payment, current, remote_value)
             changed = True
     return changed

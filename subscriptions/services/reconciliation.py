@@ -20,6 +20,7 @@ from subscriptions.services.dunning import charges_stopped
 from subscriptions.services.erasure import mollie_customers_delete
 from subscriptions.services.mollie_sync import subscription_push
 from subscriptions.services.payments import apply_remote_payment, payment_abandon
+from subscriptions.services.self_service import self_service_repair
 
 # A first payment whose create answer never reached us is looked for at Mollie after this
 # long, and given up (closed, so the customer can start again) after the second.
@@ -46,6 +47,7 @@ class ReconcileReport:
     first_payment_amounts_changed: int = 0
     stopped_by_mollie: int = 0
     mollie_customers_deleted: int = 0
+    self_service_changed: int = 0
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -60,6 +62,7 @@ class ReconcileReport:
             + self.first_payment_amounts_changed
             + self.stopped_by_mollie
             + self.mollie_customers_deleted
+            + self.self_service_changed
         )
 
 
@@ -236,6 +239,13 @@ def _erased_customers(report: ReconcileReport, now: datetime) -> None:
         report.errors.append(str(exc))
 
 
+def _self_service(report: ReconcileReport, now: datetime) -> None:
+    """Plan changes due or not yet at Mollie, pro-rata charges not yet made, payment-method
+    changes not finished (see ``self_service``)."""
+    done = self_service_repair()
+    report.self_service_changed += done["applied"] + done["mollie_updated"] + done["mandates"]
+
+
 STEPS: tuple[Callable[[ReconcileReport, datetime], None], ...] = (
     _open_payments,
     _lost_creates,
@@ -245,6 +255,7 @@ STEPS: tuple[Callable[[ReconcileReport, datetime], None], ...] = (
     _charges_stopped_at_mollie,
     _first_payment_refunds,
     _erased_customers,
+    _self_service,
 )
 
 
