@@ -108,8 +108,11 @@ def test_an_upgrade_charges_the_remaining_days_at_once_invoices_them_and_updates
         "subscription.plan_changed",
         "subscription.plan_change_mollie_updated",
     } <= actions
-    [message] = mail.outbox
-    assert message.to == [customer.email] and message.subject == "Uw abonnementsvorm is gewijzigd"
+    [message] = [m for m in mail.outbox if m.subject == "Uw abonnementsvorm is gewijzigd"]
+    assert message.to == [customer.email]
+    # the pro-rata charge's invoice is mailed like every paid payment's (with its PDF)
+    [invoice_mail] = [m for m in mail.outbox if m.subject.startswith(f"Factuur {invoice.number} ")]
+    assert invoice_mail.attachments
     assert "van Basis naar Premium" in message.body and "€ 59,29" in message.body
 
 
