@@ -113,6 +113,53 @@ print("COOKIE", settings.SESSION_COOKIE_NAME, client.cookies[settings.SESSION_CO
 """
 
 
+PROFILE = """
+import cProfile, io, pstats, time
+from django.db import connection
+from django.test import Client
+from accounts.models import User
+
+N = {n}
+anonymous, customer = Client(HTTP_HOST="127.0.0.1"), Client(HTTP_HOST="127.0.0.1")
+customer.force_login(User.objects.get(username="bench"))
+pages = [("anonymous /", anonymous, "/"), ("204 /portal/ping/", customer, "/portal/ping/"),
+         ("no-op /portal/blank/", customer, "/portal/blank/"), ("dashboard /portal/", customer, "/portal/")]
+for name, client, url in pages:
+    for _ in range(50):
+        client.get(url, secure=True)
+    queries = []
+    def log(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+    with connection.execute_wrapper(log):
+        client.get(url, secure=True)
+    start, cpu = time.perf_counter(), time.process_time()
+    for _ in range(N):
+        client.get(url, secure=True)
+    took, cpu = (time.perf_counter() - start) / N * 1000, (time.process_time() - cpu) / N * 1000
+    print(f"{{name}}: {{took:.2f}} ms per request in-process ({{cpu:.2f}} ms CPU), {{len(queries)}} queries")
+    for sql in queries:
+        print("   ", sql[:200])
+for name, client, url in pages[1:]:
+    profile = cProfile.Profile()
+    profile.enable()
+    for _ in range(N):
+        client.get(url, secure=True)
+    profile.disable()
+    out = io.StringIO()
+    pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(45)
+    print("=" * 20, name, "cumulative")
+    print(out.getvalue())
+"""
+
+
+def profile(env: dict[str, str], count: int) -> None:
+    """In-process: time, queries and a cProfile listing per page (the Django test client,
+    the same settings and middleware, no gunicorn)."""
+    code = PROFILE.format(n=count)
+    subprocess.run([sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, check=True)
+
+
 def wrk(url: str, *, cookie: str, seconds: int, connections: int) -> dict[str, float]:
     threads = max(1, min(connections, os.cpu_count() or 1))
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
@@ -157,8 +204,9 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
+    parser.add_argument("--profile", type=int, default=0, metavar="N", help="profile N requests per page in-process")
     args = parser.parse_args()
-    if not shutil.which("wrk"):
+    if not shutil.which("wrk") and not args.profile:
         print("wrk is missing: apt-get install -y wrk (make bench does this)", file=sys.stderr)
         return 2
     base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal")
@@ -177,6 +225,9 @@ def main() -> int:
             print(setup.stdout, setup.stderr, file=sys.stderr)
             return 1
         cookie = f"{found.group(1)}={found.group(2)}"
+        if args.profile:
+            profile(env, args.profile)
+            return 0
         server = subprocess.Popen(
             [
                 sys.executable,
@@ -204,15 +255,18 @@ def main() -> int:
         checks = {
             "anonymous /": status_of(base + "/", ""),
             "logged-in /portal/ping/": status_of(base + "/portal/ping/", cookie),
+            "logged-in /portal/blank/": status_of(base + "/portal/blank/", cookie),
             "dashboard /portal/": status_of(base + "/portal/", cookie),
         }
-        if checks != {"anonymous /": 200, "logged-in /portal/ping/": 204, "dashboard /portal/": 200}:
+        expected = {k: 204 if "ping" in k else 200 for k in checks}
+        if checks != expected:
             print(f"unexpected statuses: {checks}", file=sys.stderr)
             return 1
-        for url in ("/", "/portal/ping/", "/portal/"):  # warm the workers
+        for url in ("/", "/portal/ping/", "/portal/blank/", "/portal/"):  # warm the workers
             wrk(base + url, cookie=cookie if url != "/" else "", seconds=2, connections=args.connections)
         anonymous = wrk(base + "/", cookie="", seconds=args.seconds, connections=args.connections)
-        noop = wrk(base + "/portal/ping/", cookie=cookie, seconds=args.seconds, connections=args.connections)
+        ping = wrk(base + "/portal/ping/", cookie=cookie, seconds=args.seconds, connections=args.connections)
+        noop = wrk(base + "/portal/blank/", cookie=cookie, seconds=args.seconds, connections=args.connections)
         dashboard = wrk(base + "/portal/", cookie=cookie, seconds=args.seconds, connections=args.connections)
         still = status_of(base + "/portal/ping/", cookie)
     finally:
@@ -223,7 +277,7 @@ def main() -> int:
     ratio_noop = noop["rate"] / anonymous["rate"]
     ratio_dashboard = dashboard["rate"] / noop["rate"]
     met_noop, met_dashboard = ratio_noop >= TARGET_NOOP, ratio_dashboard >= TARGET_DASHBOARD
-    errors = anonymous["errors"] + noop["errors"] + dashboard["errors"]
+    errors = anonymous["errors"] + ping["errors"] + noop["errors"] + dashboard["errors"]
 
     def row(name: str, result: dict[str, float]) -> str:
         return f"| {name} | **{result['rate']:.0f}/s** | {result['p99_ms']:.1f} ms |"
@@ -241,7 +295,8 @@ def main() -> int:
         "| page | requests/s | p99 |",
         "|---|---|---|",
         row("anonymous home page `/`", anonymous),
-        row("logged-in no-op `/portal/ping/`", noop),
+        row("logged-in 204 `/portal/ping/` (middleware only)", ping),
+        row("logged-in no-op `/portal/blank/` (the layout, empty content)", noop),
         row("dashboard `/portal/` (1,000 audit events, subscription, Exact connection)", dashboard),
         "",
         "| measure | value |",

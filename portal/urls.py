@@ -18,6 +18,7 @@ portal_patterns = (
     [
         path("", views.dashboard, name="dashboard"),
         path("ping/", views.ping, name="ping"),
+        path("blank/", views.blank, name="blank"),
     ],
     "portal",
 )
