@@ -147,8 +147,10 @@ for name, client, url in pages[1:]:
         client.get(url, secure=True)
     profile.disable()
     out = io.StringIO()
-    pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(45)
-    print("=" * 20, name, "cumulative")
+    stats = pstats.Stats(profile, stream=out)
+    stats.sort_stats("cumulative").print_stats(45)
+    stats.sort_stats("tottime").print_stats(30)
+    print("=" * 20, name, "cumulative, then own time")
     print(out.getvalue())
 """
 
