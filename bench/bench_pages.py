@@ -103,8 +103,8 @@ NOTES = [
     "processes); read the dashboard's rows with `.only()` / `values()` instead of whole models",
     "(the user and connection rows are wide); a small per-customer summary row that the",
     "billing and koppeling services update in their transactions, so the dashboard reads one",
-    "narrow row; gunicorn gthread workers did not matter here (sync workers, the same for all",
-    "pages, are what production runs with gunicorn.conf.py).",
+    "narrow row. gthread workers were not tried: sync workers, the same for all pages, are",
+    "what gunicorn.conf.py runs in production, and a worker class changes every page alike.",
 ]
 
 
