@@ -12,6 +12,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
 from koppeling.models import Connection, KoppelingSettings
+from subscriptions.models import Subscription
 from subscriptions.selectors import BillingState, BillingSummary, billing_summary
 
 
@@ -67,9 +68,25 @@ class KoppelingStatus:
         return self.state == KoppelingState.ACTIVE
 
 
-def _connection_and_settings(user) -> tuple[Connection | None, KoppelingSettings | None]:
-    """Both rows in one query (two reverse one-to-ones joined to the user row)."""
+# Read with the billing selector's subscription query, so that the common case (a customer
+# with a subscription) costs one query for billing and the koppeling together.
+_RELATED = ("user__exact_connection", "user__koppeling_settings")
+
+
+def _connection_and_settings(user, billing: BillingSummary) -> tuple[Connection | None, KoppelingSettings | None]:
+    """Both rows: joined to the subscription that ``billing`` read, else in one query (two
+    reverse one-to-ones joined to the user row)."""
+    subscription = billing.subscription
+    if subscription is not None and subscription.user_id == user.pk and Subscription.user.is_cached(subscription):
+        row = subscription.user
+        model = type(row)
+        if model.exact_connection.is_cached(row) and model.koppeling_settings.is_cached(row):
+            return _related(row)
     row = get_user_model().objects.filter(pk=user.pk).select_related("exact_connection", "koppeling_settings").first()
+    return _related(row)
+
+
+def _related(row) -> tuple[Connection | None, KoppelingSettings | None]:
     found = []
     for name in ("exact_connection", "koppeling_settings"):
         try:
@@ -85,8 +102,8 @@ def koppeling_status(*, user, billing: BillingSummary | None = None) -> Koppelin
     Billing is read, never written: a subscription that ended for non-payment (or never
     existed) shows, and acts, as paused, because whatever runs the koppeling asks
     ``may_run`` first. That is the hook between billing and the koppeling."""
-    billing = billing or billing_summary(user=user)
-    connection, settings = _connection_and_settings(user)
+    billing = billing or billing_summary(user=user, related=_RELATED)
+    connection, settings = _connection_and_settings(user, billing)
 
     def status(state: KoppelingState, reason: PauseReason = PauseReason.NONE) -> KoppelingStatus:
         return KoppelingStatus(state, connection, settings, billing, reason)

@@ -168,6 +168,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rendered template fragments that are the same for every customer (links and their texts,
+# per language): kept in each process's memory, no round trip; they change only on deploy.
+CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"}
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Idle sessions end: the recorded activity (written at most once a minute by

@@ -19,6 +19,7 @@ portal_patterns = (
     [
         path("", views.dashboard, name="dashboard"),
         path("ping/", views.ping, name="ping"),
+        path("blank/", views.blank, name="blank"),
     ],
     "portal",
 )

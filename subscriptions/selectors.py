@@ -47,20 +47,26 @@ class BillingSummary:
         return self.state in (BillingState.ACTIVE, BillingState.CANCELING, BillingState.PAST_DUE)
 
 
-def live_subscription(*, user) -> Subscription | None:
-    """The customer's pending, active or past-due subscription, if any (one query)."""
+def live_subscription(*, user, related: tuple[str, ...] = ()) -> Subscription | None:
+    """The customer's pending, active or past-due subscription, if any (one query).
+    ``related``: more ``select_related`` paths to read in the same query (e.g. the user's
+    one-to-one rows that another selector needs)."""
     return (
-        user.subscriptions.filter(status__in=Subscription.LIVE).select_related("plan").order_by("-created_at").first()
+        user.subscriptions.filter(status__in=Subscription.LIVE)
+        .select_related("plan", *related)
+        .order_by("-created_at")
+        .first()
     )
 
 
-def billing_summary(*, user) -> BillingSummary:
-    """What the dashboard says about billing: at most two queries."""
-    subscription = live_subscription(user=user)
+def billing_summary(*, user, related: tuple[str, ...] = ()) -> BillingSummary:
+    """What the dashboard says about billing: at most two queries (``related`` as for
+    :func:`live_subscription`, joined to whichever subscription is read)."""
+    subscription = live_subscription(user=user, related=related)
     if subscription is None:
         last = (
             user.subscriptions.filter(status__in=(Subscription.Status.CANCELED, Subscription.Status.ENDED))
-            .select_related("plan")
+            .select_related("plan", *related)
             .order_by("-ended_at", "-created_at")
             .first()
         )
