@@ -1283,7 +1283,7 @@ EN.update(
         "Vanaf nu sturen wij facturen en andere mail over betalingen naar %(email)s.": "From now on we send invoices and other mail about payments to %(email)s.",
         "Link niet geldig": "Link not valid",
         "Deze link is niet (meer) geldig": "This link is not valid (any more)",
-        "De link is verlopen, onvolledig, of het e-mailadres voor facturen is intussen gewijzigd. De klant kan in het portaal bij Mijn gegevens een nieuwe link laten sturen.": "The link has expired, is incomplete, or the e-mail address for invoices has changed since. The customer can have a new link sent from My details in the portal.",
+        "De link is verlopen, onvolledig, of het e-mailadres voor facturen is intussen gewijzigd. De klant kan in het portaal bij Profiel een nieuwe link laten sturen.": "The link has expired, is incomplete, or the e-mail address for invoices has changed since. The customer can have a new link sent from Profile in the portal.",
         "Goedendag,": "Hello,",
         "%(account_name)s wil de facturen en andere mail over betalingen voor %(PRODUCT_NAME)s naar dit e-mailadres laten sturen. Bevestig dat met deze link (geldig gedurende %(days)s dagen):": "%(account_name)s would like the invoices and other mail about payments for %(PRODUCT_NAME)s to be sent to this e-mail address. Please confirm with this link (valid for %(days)s days):",
         "E-mailadres bevestigen": "Confirm e-mail address",
