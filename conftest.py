@@ -43,6 +43,17 @@ def _fixed_site_url(settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language: a page asked for in English in an earlier
+    test leaves English active in the thread (LocaleMiddleware activates, nothing resets)."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _clean_cache():
     """Every test starts with an empty cache (axes counters, allauth rate limits, sessions)."""
     from django.core.cache import cache

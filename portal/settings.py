@@ -363,15 +363,12 @@ COOKIE_CONSENT_MAX_AGE = 365 * 24 * 3600  # the browser forgets it with the deci
 COOKIE_CONSENT_LOG_ENABLED = False  # its log holds no user or address: consent.CookieConsentRecord is the proof
 COOKIE_CONSENT_CACHE_BACKEND = "default"  # groups cached in the shared Redis cache
 # Google's hosts are in the CSP only when analytics is configured at all.
-_GA_HOSTS = (
-    [
-        "https://www.googletagmanager.com",
-        "https://*.google-analytics.com",
-        "https://*.analytics.google.com",
-    ]
-    if GA_MEASUREMENT_ID
-    else []
-)
+GOOGLE_ANALYTICS_HOSTS = [
+    "https://www.googletagmanager.com",
+    "https://*.google-analytics.com",
+    "https://*.analytics.google.com",
+]
+_GA_HOSTS = GOOGLE_ANALYTICS_HOSTS if GA_MEASUREMENT_ID else []
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

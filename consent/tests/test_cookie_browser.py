@@ -9,6 +9,8 @@ the request is made and what it leaves behind."""
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
 from consent.models import CookieConsentRecord
@@ -26,7 +28,13 @@ window.fakeGtagLoads = (window.fakeGtagLoads || 0) + 1;
 
 @pytest.fixture(autouse=True)
 def _analytics_configured(settings):
+    """GA configured, with the CSP a process started with GA_MEASUREMENT_ID has (it names
+    Google's hosts only then)."""
     settings.GA_MEASUREMENT_ID = "G-TEST123"
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    for directive in ("script-src", "img-src", "connect-src"):
+        policy["DIRECTIVES"][directive] = [*policy["DIRECTIVES"][directive], *settings.GOOGLE_ANALYTICS_HOSTS]
+    settings.CONTENT_SECURITY_POLICY = policy
 
 
 def _fake_google(page) -> list[str]:

@@ -37,5 +37,5 @@ def test_the_menu_follows_the_customers_language_although_it_is_kept_rendered(cl
     dutch = client.get("/portal/blank/").content.decode()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     english = client.get("/portal/blank/").content.decode()
-    assert "Mijn gegevens" in dutch and "My data" not in dutch
-    assert "My data" in english and "Mijn gegevens" not in english
+    assert "Profiel" in dutch and "Profile" not in dutch
+    assert "Profile" in english and "Profiel" not in english

@@ -35,11 +35,12 @@ from django.utils.translation import gettext as _
 
 from audit.events import Action
 from audit.services import record
+from portal.formatting import greeting_name
 from portal.mail import send_later
 from subscriptions import mollie
+from subscriptions.billing_contact import billing_recipients
 from subscriptions.enums import System
 from subscriptions.models import CENT, Payment, Plan, PlanChange, Subscription, with_vat
-from subscriptions.selectors import profile_of
 from subscriptions.services.base import BillingError, current_time, lock_subscription
 from subscriptions.services.documents import invoice_issue
 from subscriptions.services.followup import after_commit
@@ -297,7 +298,6 @@ def _mail(subscription: Subscription, change: PlanChange) -> None:
     if user is None or not user.email:
         return
     language = subscription.language or settings.LANGUAGE_CODE
-    profile = profile_of(user)
     with translation.override(language):
         values = {
             "old": change.from_plan.name,
@@ -333,9 +333,11 @@ def _mail(subscription: Subscription, change: PlanChange) -> None:
                 % values
             )
         context = {
-            "name": (profile.full_name if profile else "") or user.get_username(),
+            "name": greeting_name(user),
             "subject": subject,
             "body": body,
             "url": settings.SITE_URL + reverse("subscriptions:overview"),
         }
-    send_later("subscriptions/email/billing_change", to=[user.email], context=context, language=language)
+    send_later(
+        "subscriptions/email/billing_change", to=billing_recipients(user=user), context=context, language=language
+    )
