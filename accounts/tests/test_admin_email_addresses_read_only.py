@@ -38,7 +38,7 @@ def unverified(customer) -> EmailAddress:
 
 
 @pytest.mark.django_db
-def test_it_lists_and_shows_a_customers_addresses_read_only(admin_client, unverified):
+def test_it_lists_and_shows_a_customers_addresses_read_only_and_records_the_view(admin_client, unverified):
     listing = admin_client.get(URL)
     assert listing.status_code == HTTPStatus.OK
     assert b"jansen-nieuw@example.com" in listing.content
@@ -47,6 +47,8 @@ def test_it_lists_and_shows_a_customers_addresses_read_only(admin_client, unveri
     assert page.status_code == HTTPStatus.OK
     assert b"jansen-nieuw@example.com" in page.content
     assert b'name="verified"' not in page.content and b'name="email"' not in page.content
+    viewed = AuditEvent.objects.get(action="admin.viewed")  # looking is still recorded
+    assert (viewed.subject_id, viewed.target_id) == (unverified.user_id, str(unverified.pk))
 
 
 @pytest.mark.django_db
