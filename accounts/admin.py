@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from http import HTTPStatus
 
+from allauth.account.admin import EmailAddressAdmin
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -62,6 +64,30 @@ class AdminUserChangeForm(UserChangeForm):
 
     def clean_last_name(self) -> str:
         return self._plain("last_name")
+
+
+class AdminStaffCreationForm(AdminUserCreationForm):
+    """The admin adds staff accounts only (customers sign up themselves, with a verified
+    address): with an e-mail address that is valid and not in use by anyone, in any case."""
+
+    email = forms.EmailField(label=_("e-mailadres"), max_length=254)
+
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ("username", "email")
+
+    def clean_email(self) -> str:
+        email = (self.cleaned_data.get("email") or "").strip()
+        if (
+            User.objects.filter(email__iexact=email).exists()
+            or EmailAddress.objects.filter(email__iexact=email).exists()
+        ):
+            raise forms.ValidationError(_("Dit e-mailadres is al in gebruik."), code="unique")
+        return email
+
+    def save(self, commit: bool = True) -> User:
+        self.instance.is_staff = True
+        return super().save(commit=commit)
 
 
 # --- per-customer actions -----------------------------------------------------------------
@@ -264,21 +290,35 @@ class UserAdmin(AuditedModelAdminMixin, DjangoUserAdmin):
         (_("Klantacties"), {"fields": ("customer_actions",)}),
     )
     inlines = [ProfileInline]
+    add_form = AdminStaffCreationForm
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "email", "usable_password", "password1", "password2"),
+                "description": _("Hier maakt u alleen accounts voor medewerkers aan; klanten registreren zichzelf."),
+            },
+        ),
+    )
 
     # -- what staff may not do to a customer ------------------------------------------------
 
     @staticmethod
-    def _deletable(user: User) -> bool:
-        """Only staff accounts that never were customers are deleted: no billing history and
-        not signed up through the portal (a customer made staff keeps the customer's rules).
-        Customers are closed; retention erases them after the period."""
+    def _was_customer(user: User) -> bool:
+        """Signed up through the portal or with billing history: the customer's rules apply
+        for good, also after the account was made staff."""
         from audit.models import AuditEvent
 
-        if not user.is_staff:
-            return False
         if user.subscriptions.exists() or user.payments.exists() or user.invoices.exists():
-            return False
-        return not AuditEvent.objects.filter(action=Action.ACCOUNT_SIGNED_UP, subject_id=user.pk).exists()
+            return True
+        return AuditEvent.objects.filter(action=Action.ACCOUNT_SIGNED_UP, subject_id=user.pk).exists()
+
+    @classmethod
+    def _deletable(cls, user: User) -> bool:
+        """Only staff accounts that never were customers are deleted. Customers are closed;
+        retention erases them after the period."""
+        return user.is_staff and not cls._was_customer(user)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         if obj is not None and not self._deletable(obj):
@@ -299,6 +339,13 @@ class UserAdmin(AuditedModelAdminMixin, DjangoUserAdmin):
             return redirect(reverse("admin:accounts_user_change", args=[obj.pk]))
         return super().delete_view(request, object_id, extra_context)
 
+    def get_deleted_objects(self, objs, request):
+        # The e-mail addresses go with a deletable staff account, although staff may not
+        # delete an address on its own.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        perms_needed.discard(EmailAddress._meta.verbose_name)
+        return deleted, counts, perms_needed, protected
+
     def get_actions(self, request):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)  # one at a time, where the rule above is checked
@@ -310,6 +357,10 @@ class UserAdmin(AuditedModelAdminMixin, DjangoUserAdmin):
             # Closing and reopening are actions (with the retention clock); the login
             # address changes through the customer's own verified e-mail management.
             fields += ("is_active", "email")
+        if obj is not None and (not obj.is_staff or self._was_customer(obj)):
+            # A customer never gets staff rights here (after which the rules above would no
+            # longer hold); a customer made staff before this rule keeps his rights as they are.
+            fields += ("is_staff", "is_superuser", "groups", "user_permissions")
         return fields
 
     # -- per-customer actions --------------------------------------------------------------
@@ -394,6 +445,26 @@ class UserAdmin(AuditedModelAdminMixin, DjangoUserAdmin):
             message = chosen.perform(request, customer, data)
             audit()
         return message
+
+
+# allauth's own admin lets staff add and edit a customer's addresses and mark one verified
+# or primary, past the verification and the audit of e-mail changes. Staff only look; a new
+# confirmation mail is the customer action "Bevestigingsmail opnieuw sturen".
+admin.site.unregister(EmailAddress)
+
+
+@admin.register(EmailAddress)
+class ReadOnlyEmailAddressAdmin(AuditedModelAdminMixin, EmailAddressAdmin):
+    actions = None
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 # allauth's own admin shows and edits ``data``: the (encrypted) TOTP secret and recovery

@@ -1733,3 +1733,14 @@ EN.update(
         "Betaalmethode wijzigen": "Change payment method",
     }
 )
+
+# --- adminholes ---
+EN.update(
+    {
+        "e-mailadres": "email address",
+        "Dit e-mailadres is al in gebruik.": "This email address is already in use.",
+        "Hier maakt u alleen accounts voor medewerkers aan; klanten registreren zichzelf.": (
+            "Only staff accounts are added here; customers sign up themselves."
+        ),
+    }
+)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from http import HTTPStatus
 
 import pytest
-from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -112,6 +111,7 @@ def test_adding_a_user_in_the_admin_is_recorded_without_the_password(staff_clien
         "/admin/accounts/user/add/",
         {
             "username": "nieuwe",
+            "email": "nieuwe@example.com",
             "password1": "Zeer-Geheim-123",
             "password2": "Zeer-Geheim-123",
             "usable_password": "true",
@@ -151,19 +151,22 @@ def test_deleting_in_the_admin_is_recorded(staff_client, staff, make_user):
 
 
 @pytest.mark.django_db
-def test_third_party_admins_and_their_actions_are_recorded_too(staff_client, staff, make_user):
+def test_admins_registered_without_the_mixin_and_their_actions_are_recorded_too(staff_client, staff, make_user):
+    from retention import services as retention
+    from retention.admin import LegalHoldAdmin
+    from retention.models import LegalHold
+
+    assert AuditedModelAdminMixin not in LegalHoldAdmin.__mro__  # it gets the mixin when registered
     user = make_user("piet")
-    address = EmailAddress.objects.create(user=user, email="piet2@example.com", verified=False)
-    response = staff_client.post(
-        "/admin/account/emailaddress/", {"action": "make_verified", "_selected_action": [address.pk]}
-    )
+    hold = retention.hold_add(user=user, reason="Lopende procedure", by=staff)
+    response = staff_client.post("/admin/retention/legalhold/", {"action": "release", "_selected_action": [hold.pk]})
     assert response.status_code == HTTPStatus.FOUND
-    assert EmailAddress.objects.get(pk=address.pk).verified
+    assert LegalHold.objects.get(pk=hold.pk).released_at is not None
     event = events(Action.ADMIN_CHANGED).get()
     assert (event.actor_id, event.subject_id, event.changes) == (
         staff.pk,
         user.pk,
-        {"admin_action": [None, "make_verified"]},
+        {"admin_action": [None, "release"]},
     )
 
 
