@@ -7,7 +7,6 @@ from http import HTTPStatus
 
 import pytest
 from allauth.account.models import EmailAddress
-from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
 from django.test import Client
 
@@ -15,22 +14,6 @@ from audit.models import AuditEvent
 
 User = get_user_model()
 URL = "/admin/accounts/user/add/"
-
-
-@pytest.fixture
-def staff(make_user):
-    user = make_user("beheerder", staff=True)
-    user.is_superuser = True
-    user.save()
-    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    return user
-
-
-@pytest.fixture
-def admin_client(staff) -> Client:
-    client = Client()
-    client.force_login(staff)
-    return client
 
 
 def add(client: Client, **fields):
@@ -50,10 +33,10 @@ def add(client: Client, **fields):
 
 
 @pytest.mark.django_db
-def test_it_adds_a_staff_account_with_its_email_address(admin_client):
-    page = admin_client.get(URL)
+def test_it_adds_a_staff_account_with_its_email_address(staff_client):
+    page = staff_client.get(URL)
     assert b"alleen accounts voor medewerkers" in page.content
-    response = add(admin_client)
+    response = add(staff_client)
     assert response.status_code == HTTPStatus.FOUND
     user = User.objects.get(username="collega")
     assert (user.email, user.is_staff, user.is_superuser) == ("collega@example.com", True, False)
@@ -73,8 +56,8 @@ def test_it_adds_a_staff_account_with_its_email_address(admin_client):
     ],
 )
 @pytest.mark.django_db
-def test_it_refuses_a_missing_or_invalid_email_address(admin_client, email):
-    response = add(admin_client, email=email)
+def test_it_refuses_a_missing_or_invalid_email_address(staff_client, email):
+    response = add(staff_client, email=email)
     assert response.status_code == HTTPStatus.OK
     assert response.context["adminform"].form.errors["email"]
     assert not User.objects.filter(username="collega").exists()
@@ -85,17 +68,17 @@ def test_it_refuses_a_missing_or_invalid_email_address(admin_client, email):
     "email", ["JANSEN@example.com", "jansen@EXAMPLE.COM", "  jansen@example.com ", "oud@example.com"]
 )
 @pytest.mark.django_db
-def test_it_refuses_an_address_in_use_in_any_case(admin_client, customer, email):
+def test_it_refuses_an_address_in_use_in_any_case(staff_client, customer, email):
     EmailAddress.objects.create(user=customer, email="Oud@Example.com", verified=True)
-    response = add(admin_client, email=email)
+    response = add(staff_client, email=email)
     assert response.status_code == HTTPStatus.OK
     assert response.context["adminform"].form.errors["email"] == ["Dit e-mailadres is al in gebruik."]
     assert not User.objects.filter(username="collega").exists()
 
 
 @pytest.mark.django_db
-def test_a_forged_is_staff_or_superuser_field_is_ignored_the_account_is_plain_staff(admin_client):
-    response = add(admin_client, is_superuser="on", is_staff="", groups="1")
+def test_a_forged_is_staff_or_superuser_field_is_ignored_the_account_is_plain_staff(staff_client):
+    response = add(staff_client, is_superuser="on", is_staff="", groups="1")
     assert response.status_code == HTTPStatus.FOUND
     user = User.objects.get(username="collega")
     assert (user.is_staff, user.is_superuser, user.groups.count()) == (True, False, 0)

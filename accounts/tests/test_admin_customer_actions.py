@@ -25,22 +25,6 @@ from subscriptions.models import MollieCustomer, Payment, Plan, Subscription
 User = get_user_model()
 
 
-@pytest.fixture
-def staff(make_user):
-    user = make_user("beheerder", staff=True)
-    user.is_superuser = True
-    user.save()
-    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    return user
-
-
-@pytest.fixture
-def admin_client(staff) -> Client:
-    client = Client()
-    client.force_login(staff)
-    return client
-
-
 def action_url(customer, name: str) -> str:
     return f"/admin/accounts/user/{customer.pk}/klantactie/{name}/"
 
@@ -79,42 +63,42 @@ def live_subscription(user, *, mollie_id: str = "cst_adm1") -> Subscription:
 
 
 @pytest.mark.django_db
-def test_it_never_deletes_a_customer_and_says_what_to_do_instead(admin_client, customer):
-    page = admin_client.get(f"/admin/accounts/user/{customer.pk}/delete/", follow=True)
+def test_it_never_deletes_a_customer_and_says_what_to_do_instead(staff_client, customer):
+    page = staff_client.get(f"/admin/accounts/user/{customer.pk}/delete/", follow=True)
     assert "Een klant wordt niet verwijderd" in page.content.decode()
-    response = admin_client.post(f"/admin/accounts/user/{customer.pk}/delete/", {"post": "yes"})
+    response = staff_client.post(f"/admin/accounts/user/{customer.pk}/delete/", {"post": "yes"})
     assert response.status_code == HTTPStatus.FOUND
     assert User.objects.filter(pk=customer.pk).exists()
-    listing = admin_client.get("/admin/accounts/user/")
+    listing = staff_client.get("/admin/accounts/user/")
     assert "delete_selected" not in listing.content.decode()
-    bulk = admin_client.post("/admin/accounts/user/", {"action": "delete_selected", "_selected_action": [customer.pk]})
+    bulk = staff_client.post("/admin/accounts/user/", {"action": "delete_selected", "_selected_action": [customer.pk]})
     assert bulk.status_code in (HTTPStatus.OK, HTTPStatus.FOUND)
     assert User.objects.filter(pk=customer.pk).exists()
 
 
 @pytest.mark.django_db
-def test_it_does_not_delete_a_staff_member_with_billing_history(admin_client, make_user):
+def test_it_does_not_delete_a_staff_member_with_billing_history(staff_client, make_user):
     colleague = make_user("collega", staff=True)
     live_subscription(colleague)
-    admin_client.post(f"/admin/accounts/user/{colleague.pk}/delete/", {"post": "yes"})
+    staff_client.post(f"/admin/accounts/user/{colleague.pk}/delete/", {"post": "yes"})
     assert User.objects.filter(pk=colleague.pk).exists()
 
 
 @pytest.mark.django_db
-def test_it_does_not_delete_a_customer_who_was_made_staff(admin_client, customer):
+def test_it_does_not_delete_a_customer_who_was_made_staff(staff_client, customer):
     from audit.events import Action
     from audit.services import record
 
     record(Action.ACCOUNT_SIGNED_UP, actor=customer, subject=customer, target=customer)
     customer.is_staff = True
     customer.save()
-    admin_client.post(f"/admin/accounts/user/{customer.pk}/delete/", {"post": "yes"})
+    staff_client.post(f"/admin/accounts/user/{customer.pk}/delete/", {"post": "yes"})
     assert User.objects.filter(pk=customer.pk).exists()
 
 
 @pytest.mark.django_db
-def test_actief_and_the_login_address_are_read_only_for_a_customer(admin_client, customer):
-    page = admin_client.get(f"/admin/accounts/user/{customer.pk}/change/")
+def test_actief_and_the_login_address_are_read_only_for_a_customer(staff_client, customer):
+    page = staff_client.get(f"/admin/accounts/user/{customer.pk}/change/")
     form = page.context["adminform"].form
     assert "is_active" not in form.fields and "email" not in form.fields
     data = {
@@ -128,19 +112,19 @@ def test_actief_and_the_login_address_are_read_only_for_a_customer(admin_client,
         "profile-MIN_NUM_FORMS": "0",
         "profile-MAX_NUM_FORMS": "1",
     }
-    admin_client.post(f"/admin/accounts/user/{customer.pk}/change/", data)
+    staff_client.post(f"/admin/accounts/user/{customer.pk}/change/", data)
     customer.refresh_from_db()
     assert customer.is_active and customer.email == "jansen@example.com" and customer.closed_at is None
 
 
 @pytest.mark.django_db
 def test_staff_close_an_account_with_a_reason_and_both_events_are_recorded(
-    admin_client, staff, customer, django_capture_on_commit_callbacks
+    staff_client, staff, customer, django_capture_on_commit_callbacks
 ):
-    page = admin_client.get(f"/admin/accounts/user/{customer.pk}/change/")
+    page = staff_client.get(f"/admin/accounts/user/{customer.pk}/change/")
     assert action_url(customer, "close") in page.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(action_url(customer, "close"), {"reason": "Op verzoek per telefoon"}, follow=True)
+        response = staff_client.post(action_url(customer, "close"), {"reason": "Op verzoek per telefoon"}, follow=True)
     assert "Het account is opgeheven" in response.content.decode()
     customer.refresh_from_db()
     assert customer.closed_at is not None and not customer.is_active
@@ -153,8 +137,8 @@ def test_staff_close_an_account_with_a_reason_and_both_events_are_recorded(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("reason", ["", "   ", "<script>alert(1)</script>", "x" * 10_000, "nul\x00byte"])
-def test_a_staff_action_without_a_proper_reason_changes_nothing(admin_client, customer, reason):
-    response = admin_client.post(action_url(customer, "close"), {"reason": reason})
+def test_a_staff_action_without_a_proper_reason_changes_nothing(staff_client, customer, reason):
+    response = staff_client.post(action_url(customer, "close"), {"reason": reason})
     assert response.status_code == HTTPStatus.BAD_REQUEST
     customer.refresh_from_db()
     assert customer.closed_at is None and customer.is_active
@@ -162,7 +146,7 @@ def test_a_staff_action_without_a_proper_reason_changes_nothing(admin_client, cu
 
 
 @pytest.mark.django_db
-def test_reopening_within_the_retention_period_stops_the_erasure_clock(admin_client, staff, customer):
+def test_reopening_within_the_retention_period_stops_the_erasure_clock(staff_client, staff, customer):
     from accounts.personal_data import accounts_due
 
     closed_on = datetime(2026, 1, 10, 12, 0, tzinfo=timezone.get_current_timezone())
@@ -170,7 +154,7 @@ def test_reopening_within_the_retention_period_stops_the_erasure_clock(admin_cli
         services.account_close(user=customer, by=customer, reason="")
     # The last day it is kept is 10 April: reopening still works then.
     with time_machine.travel(datetime(2026, 4, 10, 23, 0, tzinfo=timezone.get_current_timezone()), tick=False):
-        response = admin_client.post(action_url(customer, "reopen"), {"reason": "Klant kwam terug"}, follow=True)
+        response = staff_client.post(action_url(customer, "reopen"), {"reason": "Klant kwam terug"}, follow=True)
     assert "Het account is heropend" in response.content.decode()
     customer.refresh_from_db()
     assert customer.closed_at is None and customer.is_active
@@ -181,12 +165,12 @@ def test_reopening_within_the_retention_period_stops_the_erasure_clock(admin_cli
 
 
 @pytest.mark.django_db
-def test_reopening_after_the_retention_period_is_refused(admin_client, customer):
+def test_reopening_after_the_retention_period_is_refused(staff_client, customer):
     closed_on = datetime(2026, 1, 10, 12, 0, tzinfo=timezone.get_current_timezone())
     with time_machine.travel(closed_on, tick=False):
         services.account_close(user=customer, by=customer, reason="")
     with time_machine.travel(datetime(2026, 4, 11, 0, 30, tzinfo=timezone.get_current_timezone()), tick=False):
-        response = admin_client.post(action_url(customer, "reopen"), {"reason": "Te laat"})
+        response = staff_client.post(action_url(customer, "reopen"), {"reason": "Te laat"})
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "bewaartermijn van dit account is voorbij" in response.content.decode()
     customer.refresh_from_db()
@@ -196,21 +180,21 @@ def test_reopening_after_the_retention_period_is_refused(admin_client, customer)
 
 @pytest.mark.django_db
 def test_holds_exports_and_verification_mails_go_through_their_services(
-    admin_client, staff, customer, django_capture_on_commit_callbacks
+    staff_client, staff, customer, django_capture_on_commit_callbacks
 ):
-    assert admin_client.post(action_url(customer, "hold"), {"reason": "Vordering politie"}).status_code == 302
+    assert staff_client.post(action_url(customer, "hold"), {"reason": "Vordering politie"}).status_code == 302
     hold = LegalHold.objects.get(subject_id=customer.pk)
     assert hold.created_by == staff.username
-    response = admin_client.post(action_url(customer, "release"), {"hold": hold.pk, "reason": "Zaak gesloten"})
+    response = staff_client.post(action_url(customer, "release"), {"hold": hold.pk, "reason": "Zaak gesloten"})
     assert response.status_code == HTTPStatus.FOUND
     hold.refresh_from_db()
     assert hold.released_at is not None
     with django_capture_on_commit_callbacks(execute=False):
-        assert admin_client.post(action_url(customer, "export"), {"reason": "Verzoek per post"}).status_code == 302
+        assert staff_client.post(action_url(customer, "export"), {"reason": "Verzoek per post"}).status_code == 302
     assert DataExport.objects.filter(user=customer).count() == 1
     EmailAddress.objects.filter(user=customer).update(verified=False)
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(action_url(customer, "verify"), {"reason": "Mail kwijt"})
+        response = staff_client.post(action_url(customer, "verify"), {"reason": "Mail kwijt"})
     assert response.status_code == HTTPStatus.FOUND
     assert mail.outbox[-1].to == ["jansen@example.com"]
     actions = set(AuditEvent.objects.filter(subject_id=customer.pk).values_list("action", flat=True))
@@ -224,16 +208,16 @@ def test_holds_exports_and_verification_mails_go_through_their_services(
     assert exported.actor_id == staff.pk
     for name in ("hold", "release", "export", "verify"):
         assert len(admin_events(customer, name)) == 1
-    again = admin_client.post(action_url(customer, "verify"), {"reason": "Nog eens"})
+    again = staff_client.post(action_url(customer, "verify"), {"reason": "Nog eens"})
     assert again.status_code == HTTPStatus.FOUND  # a new mail for an unverified address
     EmailAddress.objects.filter(user=customer).update(verified=True)
-    refused = admin_client.post(action_url(customer, "verify"), {"reason": "Nog eens"})
+    refused = staff_client.post(action_url(customer, "verify"), {"reason": "Nog eens"})
     assert refused.status_code == HTTPStatus.BAD_REQUEST
     assert "al bevestigd" in refused.content.decode()
 
 
 @pytest.mark.django_db
-def test_forged_ids_of_another_customer_are_refused_and_nothing_changes(admin_client, customer, make_user):
+def test_forged_ids_of_another_customer_are_refused_and_nothing_changes(staff_client, customer, make_user):
     other = make_user("ander")
     theirs = live_subscription(other, mollie_id="cst_other")
     hold = LegalHold.objects.create(subject_id=other.pk, user=other, reason="x", created_at=timezone.now())
@@ -245,7 +229,7 @@ def test_forged_ids_of_another_customer_are_refused_and_nothing_changes(admin_cl
         ("cancel", {"subscription": "abc", "reason": "fraude"}),
         ("refund", {"payment": "99999999999999999999", "reason": "coulance"}),
     ):
-        response = admin_client.post(action_url(customer, name), data)
+        response = staff_client.post(action_url(customer, name), data)
         assert response.status_code == HTTPStatus.BAD_REQUEST, name
         assert "geldige keuze" in response.content.decode() or "valid choice" in response.content.decode()
     theirs.refresh_from_db()
@@ -255,15 +239,15 @@ def test_forged_ids_of_another_customer_are_refused_and_nothing_changes(admin_cl
 
 
 @pytest.mark.django_db
-def test_unknown_customers_actions_and_staff_targets_are_not_found(admin_client, customer, staff):
-    assert admin_client.get("/admin/accounts/user/99999999/klantactie/close/").status_code == 404
-    assert admin_client.get(action_url(customer, "erase")).status_code == 404
-    assert admin_client.get(action_url(staff, "close")).status_code == 404
+def test_unknown_customers_actions_and_staff_targets_are_not_found(staff_client, customer, staff):
+    assert staff_client.get("/admin/accounts/user/99999999/klantactie/close/").status_code == 404
+    assert staff_client.get(action_url(customer, "erase")).status_code == 404
+    assert staff_client.get(action_url(staff, "close")).status_code == 404
 
 
 @pytest.mark.django_db
-def test_an_action_that_does_not_apply_now_is_refused_with_a_message(admin_client, customer):
-    response = admin_client.post(action_url(customer, "reopen"), {"reason": "x"}, follow=True)
+def test_an_action_that_does_not_apply_now_is_refused_with_a_message(staff_client, customer):
+    response = staff_client.post(action_url(customer, "reopen"), {"reason": "x"}, follow=True)
     assert "Deze actie is voor deze klant nu niet mogelijk." in response.content.decode()
     assert not AuditEvent.objects.filter(action="account.reopened").exists()
 
@@ -295,11 +279,11 @@ def test_staff_without_the_permission_cannot_use_the_actions(make_user, customer
 
 @pytest.mark.django_db
 def test_staff_cancel_a_subscription_of_this_customer_at_once(
-    admin_client, staff, customer, django_capture_on_commit_callbacks
+    staff_client, staff, customer, django_capture_on_commit_callbacks
 ):
     subscription = live_subscription(customer)
     with django_capture_on_commit_callbacks(execute=False):  # (the push to Mollie is tested in subscriptions)
-        response = admin_client.post(
+        response = staff_client.post(
             action_url(customer, "cancel"), {"subscription": subscription.pk, "reason": "fraude"}
         )
     assert response.status_code == HTTPStatus.FOUND

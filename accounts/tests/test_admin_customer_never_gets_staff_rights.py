@@ -9,7 +9,6 @@ from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
-from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
 
@@ -18,22 +17,6 @@ from audit.services import record
 from subscriptions.models import MollieCustomer, Plan, Subscription
 
 PRIVILEGES = ("is_staff", "is_superuser", "groups", "user_permissions")
-
-
-@pytest.fixture
-def staff(make_user):
-    user = make_user("beheerder", staff=True)
-    user.is_superuser = True
-    user.save()
-    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    return user
-
-
-@pytest.fixture
-def admin_client(staff) -> Client:
-    client = Client()
-    client.force_login(staff)
-    return client
 
 
 def form_data(response) -> dict:
@@ -78,20 +61,20 @@ def privileges(user) -> tuple:
 
 
 @pytest.mark.django_db
-def test_a_customer_cannot_be_made_staff_or_superuser_or_given_groups_or_permissions(admin_client, customer):
-    status, seen = try_to_promote(admin_client, customer)
+def test_a_customer_cannot_be_made_staff_or_superuser_or_given_groups_or_permissions(staff_client, customer):
+    status, seen = try_to_promote(staff_client, customer)
     assert status == HTTPStatus.FOUND  # the rest of the change (the name) is saved
     assert not set(PRIVILEGES) & seen["editable"]
     assert privileges(customer) == (False, False, 0, 0)
     customer.refresh_from_db()
     assert customer.first_name == "Jan"
     # still a customer: the delete page sends staff back
-    response = admin_client.post(f"/admin/accounts/user/{customer.pk}/delete/", {"post": "yes"})
+    response = staff_client.post(f"/admin/accounts/user/{customer.pk}/delete/", {"post": "yes"})
     assert response.status_code == HTTPStatus.FOUND and customer.__class__.objects.filter(pk=customer.pk).exists()
 
 
 @pytest.mark.django_db
-def test_a_customer_made_staff_earlier_keeps_the_rights_he_has(admin_client, make_user):
+def test_a_customer_made_staff_earlier_keeps_the_rights_he_has(staff_client, make_user):
     signed_up = make_user("oudklant", staff=True)
     record(Action.ACCOUNT_SIGNED_UP, actor=signed_up, subject=signed_up)
     billed = make_user("betaler", staff=True)
@@ -105,7 +88,7 @@ def test_a_customer_made_staff_earlier_keeps_the_rights_he_has(admin_client, mak
         amount_gross=Decimal("35.09"),
     )
     for user in (signed_up, billed):
-        status, seen = try_to_promote(admin_client, user)
+        status, seen = try_to_promote(staff_client, user)
         assert status == HTTPStatus.FOUND
         assert not set(PRIVILEGES) & seen["editable"]
         assert privileges(user) == (True, False, 0, 0)
@@ -113,9 +96,9 @@ def test_a_customer_made_staff_earlier_keeps_the_rights_he_has(admin_client, mak
 
 
 @pytest.mark.django_db
-def test_a_staff_account_that_never_was_a_customer_gets_its_rights_in_the_admin(admin_client, make_user):
+def test_a_staff_account_that_never_was_a_customer_gets_its_rights_in_the_admin(staff_client, make_user):
     colleague = make_user("collega", staff=True)
-    status, seen = try_to_promote(admin_client, colleague)
+    status, seen = try_to_promote(staff_client, colleague)
     assert status == HTTPStatus.FOUND
     assert set(PRIVILEGES) <= seen["editable"]
     assert privileges(colleague) == (True, True, 1, 1)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from http import HTTPStatus
 
 import pytest
-from allauth.mfa.models import Authenticator
 from django.core import mail
 from django.test import Client
 
@@ -20,22 +19,6 @@ TEXTS = {
     "subject_en": "New: connect your CRM",
     "body_en": "Dear customer,\n\nYou can now connect your CRM too.",
 }
-
-
-@pytest.fixture
-def staff(make_user):
-    user = make_user("beheerder", staff=True)
-    user.is_superuser = True
-    user.save()
-    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    return user
-
-
-@pytest.fixture
-def staff_client(staff) -> Client:
-    client = Client()
-    client.force_login(staff)
-    return client
 
 
 def send_url(mailing: Mailing) -> str:

@@ -51,3 +51,25 @@ def make_user(db):
 @pytest.fixture
 def customer(make_user):
     return make_user("jansen", email="jansen@example.com")
+
+
+@pytest.fixture
+def staff(make_user):
+    """A staff superuser with a second factor (the admin and the MFA middleware ask for one)."""
+    from allauth.mfa.models import Authenticator
+
+    user = make_user("beheerder", staff=True)
+    user.is_superuser = True
+    user.save()
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    return user
+
+
+@pytest.fixture
+def staff_client(staff):
+    """A test client logged in as ``staff``."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(staff)
+    return client
