@@ -27,6 +27,15 @@ from subscriptions.services.payment_method import MANDATE_CHANGE_FINISH
 from subscriptions.services.plan_change import PLAN_CHANGE_MOLLIE_UPDATE
 
 WEBHOOK_QUEUED = "mollie-webhook-queued:{}"
+# Follow-up calls to Mollie after our own change committed (a push, a plan change, a new
+# mandate): retried while Mollie is unreachable, for up to about three hours.
+MOLLIE_FOLLOW_UP = {
+    "autoretry_for": (mollie.MollieUnavailable,),
+    "retry_backoff": 10,
+    "retry_backoff_max": 900,
+    "max_retries": 12,
+    "ignore_result": True,
+}
 
 
 @shared_task(
@@ -44,11 +53,7 @@ def process_webhook(mollie_id: str) -> None:
 
 @shared_task(
     name=PUSH_SUBSCRIPTION,
-    autoretry_for=(mollie.MollieUnavailable,),
-    retry_backoff=10,
-    retry_backoff_max=900,
-    max_retries=12,
-    ignore_result=True,
+    **MOLLIE_FOLLOW_UP,
 )
 def push_subscription(subscription_id: int) -> None:
     """Make Mollie's subscription match ours (schedule or stop the charges)."""
@@ -139,11 +144,7 @@ def delete_mollie_customers() -> dict:
 
 @shared_task(
     name=PLAN_CHANGE_MOLLIE_UPDATE,
-    autoretry_for=(mollie.MollieUnavailable,),
-    retry_backoff=10,
-    retry_backoff_max=900,
-    max_retries=12,
-    ignore_result=True,
+    **MOLLIE_FOLLOW_UP,
 )
 def plan_change_mollie_update(change_id: int) -> None:
     """Mollie's subscription charges the changed plan's amount from its next charge on."""
@@ -152,11 +153,7 @@ def plan_change_mollie_update(change_id: int) -> None:
 
 @shared_task(
     name=MANDATE_CHANGE_FINISH,
-    autoretry_for=(mollie.MollieUnavailable,),
-    retry_backoff=10,
-    retry_backoff_max=900,
-    max_retries=12,
-    ignore_result=True,
+    **MOLLIE_FOLLOW_UP,
 )
 def mandate_change_finish(change_id: int) -> None:
     """Mollie's subscription onto the new mandate, the old one revoked, the cent refunded."""
