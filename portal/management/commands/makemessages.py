@@ -44,6 +44,11 @@ class Command(makemessages.Command):
         options["ignore_patterns"] = [*options["ignore_patterns"], *PROJECT_IGNORED]
         return super().handle(*args, **options)
 
+    def build_potfiles(self) -> list[str]:
+        # Django lists ./locale up to three times (found in the tree, in LOCALE_PATHS, as the
+        # current directory's) and would merge the same .pot into the same .po each time
+        return list(dict.fromkeys(super().build_potfiles()))
+
     def write_po_file(self, potfile: str, locale: str) -> None:
         if locale == settings.LANGUAGE_CODE:
             self.stdout.write(f"skipping locale {locale}: the source language needs no catalogue of its own")
