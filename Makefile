@@ -60,11 +60,12 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Rebuild the English catalogue (makemessages needs GNU gettext's xgettext, for authors
-# only) and compile it in Python; the .po and .mo are committed, so run and test need no
-# system tools. English texts live in scripts/translations_en.py; locale/nl only replaces
-# libraries' Dutch ("je" becomes "u", English admin labels): scripts/translations_nl_overrides.py.
+# The .po files are the source of the texts (docs/texts.md). makemessages (our subclass: no
+# fuzzy matching, no locations, sorted) adds new Dutch texts to locale/en empty and drops
+# unused ones; it needs GNU gettext, installed from Debian here if missing. compilemessages
+# (ours, pure Python) compiles locale/en and locale_overrides/nl. The .mo files are committed,
+# so run and test need no system tools.
 messages: $(VENV)/.installed-dev
-	$(DEV_ENV) $(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=staticfiles --ignore=bench --no-obsolete
-	$(BIN)/python scripts/fill_translations_nl.py
-	$(BIN)/python scripts/fill_translations.py
+	@command -v msgmerge >/dev/null 2>&1 || apt-get install -y gettext  # makemessages runs xgettext and msgmerge
+	$(DEV_ENV) $(BIN)/python manage.py makemessages -l en
+	$(DEV_ENV) $(BIN)/python manage.py compilemessages

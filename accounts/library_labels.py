@@ -10,8 +10,7 @@ our own models. Set once at start-up:
 
 Only the runtime labels change: migrations read the original options (``Meta.original_attrs``
 and ``Field._verbose_name``), so no migration follows, in our apps or the libraries'. Texts that
-libraries do wrap in gettext are translated in locale/nl instead
-(scripts/translations_nl_overrides.py)."""
+libraries do wrap in gettext are translated in locale_overrides/nl instead (docs/texts.md)."""
 
 from __future__ import annotations
 

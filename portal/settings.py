@@ -291,7 +291,11 @@ AXES_SENSITIVE_PARAMETERS = ["password", "password1", "password2", "code", "logi
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Both win over the libraries' catalogues. locale/: the English of our own (Dutch) texts, kept by
+# `make messages`. locale_overrides/: hand-kept Dutch that replaces libraries' texts. They share
+# no msgid that would translate differently (portal/tests/test_catalogues.py), so their order
+# only matters to makemessages, which writes into the first.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_overrides"]
 LANGUAGE_COOKIE_SECURE = PRODUCTION
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"

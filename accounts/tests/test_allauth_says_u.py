@@ -1,5 +1,5 @@
 """allauth's pages, messages and mails address the customer as "u", like the rest of the
-portal (its own Dutch says "je"; locale/nl replaces those texts)."""
+portal (its own Dutch says "je"; locale_overrides/nl replaces those texts)."""
 
 from __future__ import annotations
 
