@@ -37,7 +37,7 @@ from accounts.models import Profile, User
 from audit.admin_audit import AuditedModelAdminMixin
 from audit.events import Action
 from audit.services import record
-from portal.formatting import euro
+from core.formatting import euro
 
 
 class AdminProfileForm(ProfileForm):

@@ -22,7 +22,7 @@ from django.utils import translation
 from accounts.models import Profile
 from audit.events import Action
 from audit.services import record
-from portal.mail import send_later
+from core.mail import send_later
 
 SALT = "accounts.billing_email"
 # How long a confirmation link works.

@@ -14,8 +14,8 @@ from accounts.models import Profile, User
 from accounts.selectors import closed_account_facts, kept_until
 from audit.events import Action
 from audit.services import diff, record
-from portal.formatting import greeting_name
-from portal.mail import send_later
+from core.formatting import greeting_name
+from core.mail import send_later
 
 
 def profile_for(user: User) -> Profile:

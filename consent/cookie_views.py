@@ -25,7 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from consent import cookies, services
-from portal.client_ip import resolve_client_ip
+from core.client_ip import resolve_client_ip
 
 ACCEPT, REJECT, SAVE = "accept", "reject", "save"
 _GROUP_FIELD = "group-{}"

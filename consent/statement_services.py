@@ -26,8 +26,8 @@ from consent.statement import (
     published_versions,
     today,
 )
-from portal.formatting import greeting_name
-from portal.mail import render_and_send
+from core.formatting import greeting_name
+from core.mail import render_and_send
 
 ANNOUNCE_BATCH_SIZE = 200
 

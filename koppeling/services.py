@@ -25,10 +25,10 @@ from django.utils.translation import gettext as _
 
 from audit.events import Action
 from audit.services import diff, record
+from core.formatting import greeting_name
+from core.mail import send_later
 from koppeling import crypto, exact
 from koppeling.models import ApiKey, Connection, KoppelingSettings
-from portal.formatting import greeting_name
-from portal.mail import send_later
 from subscriptions.selectors import billing_summary
 
 T = TypeVar("T")

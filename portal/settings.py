@@ -20,7 +20,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from stdnum.eu import vat as eu_vat
 
-from portal.env import env_bool, env_int, env_list, env_str
+from core.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("PORTAL_VAR_DIR", str(BASE_DIR / "var")))
@@ -41,7 +41,7 @@ if PRODUCTION and not SITE_URL.startswith("https://"):
 CSRF_TRUSTED_ORIGINS = [SITE_URL]
 
 # Number of reverse proxies in front of the app that append to X-Forwarded-For. The client
-# IP is resolved once (portal.client_ip) for allauth, axes and the audit trail alike.
+# IP is resolved once (core.client_ip) for allauth, axes and the audit trail alike.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 # Peer addresses (IPs or networks) that may send X-Forwarded-For. A request from any other
@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "cookie_consent",
     "django_countries",
     "csp",
+    "core",
     "accounts",
     "audit",
     "consent",
@@ -279,7 +280,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "accounts.security.axes_username"
-AXES_CLIENT_IP_CALLABLE = "portal.client_ip.axes_client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.axes_client_ip"
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
@@ -316,6 +317,9 @@ MEDIA_ROOT = VAR_DIR / "media"
 # --- Mail -------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Exact koppeling <noreply@codexconnectors.nl>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The links in every mail's footer (unsubscribe from advertising, e-mail preferences) come
+# from consent's marketing, registered here so the mail module (core) imports no feature.
+MAIL_FOOTER_LINKS = "consent.marketing.tokens.footer_links"
 if env_str("EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = env_str("EMAIL_HOST")

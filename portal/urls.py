@@ -55,4 +55,4 @@ if apps.is_installed("exact_sandbox"):
     urlpatterns.append(path("sandbox/exact/", include("exact_sandbox.urls")))
 
 # An uncaught error while PostgreSQL or Redis is down becomes a 503 maintenance page.
-handler500 = "portal.outage.server_error_or_outage"
+handler500 = "core.outage.server_error_or_outage"

@@ -35,8 +35,8 @@ from django.utils import timezone, translation
 
 from audit.events import Action
 from audit.services import record
-from portal.formatting import greeting_name
-from portal.mail import send_later
+from core.formatting import greeting_name
+from core.mail import send_later
 from retention import registry
 from retention.models import (
     DataExport,

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import validation
 from audit.events import Action
 from audit.services import record
-from portal.formatting import euro
+from core.formatting import euro
 from subscriptions import mollie, services
 from subscriptions.enums import EndReason
 from subscriptions.models import (

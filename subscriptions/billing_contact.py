@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from accounts.models import Profile
-from portal.formatting import greeting_name
+from core.formatting import greeting_name
 
 
 class RecipientKind(StrEnum):

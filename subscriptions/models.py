@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.formatting import euro
+from core.formatting import euro
 
 VAT_RATE = Decimal("21")
 CENT = Decimal("0.01")

@@ -24,8 +24,8 @@ from django.utils import formats, timezone, translation
 
 from audit.events import Action
 from audit.services import record
-from portal.formatting import euro
-from portal.mail import render_and_send, send_later
+from core.formatting import euro
+from core.mail import render_and_send, send_later
 from subscriptions import services
 from subscriptions.billing_contact import billing_recipient
 from subscriptions.models import CreditNote, Invoice, Subscription

@@ -38,7 +38,7 @@ from audit.events import Action
 from audit.services import record
 from consent.marketing import tokens
 from consent.models import Mailing, MailingRecipient, MarketingPreference
-from portal.mail import build_message
+from core.mail import build_message
 
 logger = logging.getLogger(__name__)
 

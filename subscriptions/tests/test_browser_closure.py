@@ -7,7 +7,7 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import expect
 
-from portal.formatting import euro
+from core.formatting import euro
 from portal.testing.browser import log_in
 from subscriptions import closure
 from subscriptions.models import Payment, Subscription
