@@ -206,7 +206,7 @@ class ProcessorAdmin(admin.ModelAdmin):
 
 
 def _keys_in_register() -> set[str]:
-    from retention import registry
+    from register import registry
 
     return {key for category in registry.categories() for key in category.recipients}
 

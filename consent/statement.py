@@ -160,7 +160,7 @@ def find_version(number: Any, *, include_drafts: bool = False) -> StatementVersi
 def data_sections(language: str) -> dict[str, Any]:
     """The register and the processors as plain values in ``language``: what the statement
     shows and what publishing stores."""
-    from retention import registry
+    from register import registry
 
     processors = list(Processor.objects.all())
     names = {p.key: p.name for p in processors}

@@ -7,6 +7,6 @@ class RetentionConfig(AppConfig):
     verbose_name = _("Bewaartermijnen")
 
     def ready(self) -> None:
-        from retention import registry
+        from register import registry
 
         registry.autodiscover()

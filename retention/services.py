@@ -1,6 +1,6 @@
 """Retention: enforcement, legal holds, explanations and the customer's data export.
 
-Enforcement walks the register (:mod:`retention.registry`). For each enforced category it
+Enforcement walks the register (:mod:`register.registry`). For each enforced category it
 selects the primary keys of due rows in batches (keyset pagination on the primary key,
 ``LIMIT batch_size``, rows locked ``FOR UPDATE``), excluding customers under a legal hold,
 and hands each batch to the category's set-based ``dispose``. Each batch is one
@@ -37,7 +37,7 @@ from audit.events import Action
 from audit.services import record
 from core.formatting import greeting_name
 from core.mail import send_later
-from retention import registry
+from register import registry
 from retention.models import (
     DataExport,
     DisposalRecord,

@@ -14,7 +14,7 @@ from accounts import services as account_services
 from consent import services as consent_services
 from consent.models import CookieConsentRecord
 from consent.tests.cookie_fixtures import cookie_groups  # noqa: F401
-from retention import registry
+from register import registry
 from retention import services as retention
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cookie_groups")]

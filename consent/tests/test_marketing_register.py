@@ -15,7 +15,7 @@ from accounts import services as account_services
 from consent.marketing import services
 from consent.models import Mailing, MailingRecipient, MarketingPreference
 from consent.tests.marketing_helpers import mailing
-from retention import registry
+from register import registry
 from retention import services as retention
 
 

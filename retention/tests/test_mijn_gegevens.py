@@ -15,7 +15,7 @@ import time_machine
 from django.core import mail
 from django.test import Client
 
-from retention import registry
+from register import registry
 from retention.models import DataExport
 from retention.tests.conftest import ams
 

@@ -25,7 +25,7 @@ from django.db.models import F
 from audit.events import Action
 from audit.services import record
 from core.on_commit import after_commit
-from retention.cascade import in_batch
+from register.cascade import in_batch
 from subscriptions import mollie
 from subscriptions.enums import System
 from subscriptions.models import MollieCustomer, MollieCustomerDeletion

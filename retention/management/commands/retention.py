@@ -27,7 +27,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 
-from retention import registry, services
+from register import registry
+from retention import services
 from retention.models import LegalHold
 
 
