@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from consent import cookies, statement, statement_services
+from consent.cookies import selectors as cookies
 from consent.marketing import services as marketing
 from consent.models import (
     CookieConsentRecord,
@@ -21,6 +21,8 @@ from consent.models import (
     Processor,
     StatementVersion,
 )
+from consent.statement import selectors as statement
+from consent.statement import services as statement_services
 
 
 @admin.register(CookieConsentRecord)

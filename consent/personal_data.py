@@ -13,7 +13,7 @@ from register.registry import Category, EndAction, Explanation, LegalBasis, Peri
 
 # --- cookie consent ---
 #
-# A cookie decision counts for twelve months (consent.cookies.VALIDITY). Its record is the
+# A cookie decision counts for twelve months (consent.cookies.selectors.VALIDITY). Its record is the
 # proof that analytics ran with consent, so it is kept for as long as that can be asked
 # about: the twelve months plus two years, counted from the decision (also when a later
 # decision replaced it sooner: one simple, indexable rule). Then it is deleted. When the

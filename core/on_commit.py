@@ -12,12 +12,19 @@ from celery import current_app
 from django.db import transaction
 
 
-def after_commit(task_name: str, *args: object, robust: bool = False, **kwargs: object) -> None:
+def after_commit(
+    task_name: str, *args: object, robust: bool = False, countdown: float | None = None, **kwargs: object
+) -> None:
     """Queue the task registered as ``task_name`` with ``args`` / ``kwargs`` once the current
     transaction commits (at once outside a transaction). ``robust``: a failure to queue is
-    logged instead of raised (the work is repaired another way, e.g. on first use)."""
+    logged instead of raised (the work is repaired another way, e.g. on first use).
+    ``countdown``: seconds the task waits before it runs."""
 
     def send() -> None:
-        current_app.tasks[task_name].delay(*args, **kwargs)
+        task = current_app.tasks[task_name]
+        if countdown:
+            task.apply_async(args=args, kwargs=kwargs, countdown=countdown)
+        else:
+            task.delay(*args, **kwargs)
 
     transaction.on_commit(send, robust=robust)

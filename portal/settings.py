@@ -130,7 +130,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.site",
-                "consent.statement_views.notice",
+                "consent.statement.views.notice",
             ],
         },
     },
@@ -257,7 +257,7 @@ ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_USERNAME_MIN_LENGTH = 3
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Exact koppeling] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
-ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+ACCOUNT_FORMS = {"signup": "consent.marketing.forms.SignupForm"}  # accounts' form + the marketing objection
 # allauth's login_failed limit is also the only throttle on TOTP and recovery codes: it
 # stays on, looser than axes (5 per account and IP) so that axes decides the lockout.
 ACCOUNT_RATE_LIMITS = {

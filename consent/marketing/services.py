@@ -39,6 +39,7 @@ from audit.services import record
 from consent.marketing import tokens
 from consent.models import Mailing, MailingRecipient, MarketingPreference
 from core.mail import build_message
+from core.on_commit import after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +49,8 @@ SUBJECT_MAX = 200
 BODY_MAX = 20000
 MAX_ATTEMPTS = 5  # a row that failed this often is given up (``failed``)
 STALE_CLAIM = timedelta(minutes=30)  # a claim this old belongs to a worker that died
+# The batch task's registered name (consent.marketing.tasks), queued by name.
+SEND_MAILING_BATCH = "consent.marketing.tasks.send_mailing_batch"
 RESUME_AFTER = timedelta(minutes=10)  # a sending mailing without a batch this long is resumed
 
 
@@ -254,9 +257,7 @@ def mailing_send(*, mailing: Mailing, by=None, system: str | None = None) -> Mai
 
 
 def _queue_batch(mailing_id: int, *, countdown: float = 0) -> None:
-    from consent.marketing.tasks import send_mailing_batch
-
-    transaction.on_commit(lambda: send_mailing_batch.apply_async(args=[mailing_id], countdown=countdown or None))
+    after_commit(SEND_MAILING_BATCH, mailing_id, countdown=countdown or None)
 
 
 @dataclass(frozen=True)

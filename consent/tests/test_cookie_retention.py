@@ -11,7 +11,7 @@ import pytest
 import time_machine
 
 from accounts import services as account_services
-from consent import services as consent_services
+from consent.cookies import services as consent_services
 from consent.models import CookieConsentRecord
 from consent.tests.cookie_fixtures import cookie_groups  # noqa: F401
 from register import registry

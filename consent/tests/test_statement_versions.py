@@ -10,7 +10,7 @@ from http import HTTPStatus
 import pytest
 import time_machine
 
-from consent import statement_services
+from consent.statement import services as statement_services
 from consent.tests.statement_helpers import AMSTERDAM, make_draft, seed, staff  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 """The privacy statement, read side: which version is in force, which one is announced, its
 data sections and text blocks, and the portal notice. The use cases (publish, announce,
-record an opening) are in :mod:`consent.statement_services`.
+record an opening) are in :mod:`consent.statement.services`.
 
 Versions: staff write a draft in the admin and publish it with an effective date (today or
 later). The version *in force* is the published version with the latest effective date on or
