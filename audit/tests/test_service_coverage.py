@@ -86,11 +86,17 @@ LEDGER: dict[str, tuple[str, str]] = {
     "consent.cookies.cookie_choice_record": ("elsewhere", "consent/tests/test_cookie_record.py:consent.given"),
     # --- statement (consent/statement_services.py) ---
     "consent.statement.next_number": ("reads only (the number for a new draft)", ""),
-    "consent.statement.publish_version": ("elsewhere", "consent/tests/test_statement_publishing.py:consent.statement_published"),
+    "consent.statement.publish_version": (
+        "elsewhere",
+        "consent/tests/test_statement_publishing.py:consent.statement_published",
+    ),
     "consent.statement.customers_to_announce": ("reads only", ""),
     "consent.statement.announce_version": ("queues the batches; each mail is recorded by announce_to", ""),
     "consent.statement.customer_language": ("reads only", ""),
-    "consent.statement.announce_to": ("elsewhere", "consent/tests/test_statement_announcement.py:consent.statement_announced"),
+    "consent.statement.announce_to": (
+        "elsewhere",
+        "consent/tests/test_statement_announcement.py:consent.statement_announced",
+    ),
     "consent.statement.record_opening": ("elsewhere", "consent/tests/test_statement_notice.py:consent.statement_read"),
     "consent.marketing.preference_for": ("reads only", ""),
     "consent.marketing.receives_marketing": ("reads only", ""),
