@@ -3,7 +3,7 @@
 Kept while the service runs and removed with the account (three months after closure):
 
 * the Exact Online connection: the administration, the Exact user name and the
-  encrypted token pair. Closing the account (``accounts.services.CLOSE_HOOKS``) or
+  encrypted token pair. Closing the account (``settings.ACCOUNT_CLOSE_STEPS``) or
   disconnecting removes the tokens at once; the row itself goes with the account.
 * the settings (flows, journal and VAT codes, interval, start date, e-mail for notices).
 * the webshop API keys' metadata: name, first characters, created, last used, revoked.

@@ -205,7 +205,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Reminders and the end of unpaid subscriptions (subscriptions.services.dunning_run);
     # 08:00 UTC so the mails arrive in the (Dutch) morning.
     "billing-dunning-daily": {"task": "subscriptions.tasks.dunning", "schedule": crontab(hour=8, minute=0)},
-    # Charges paid after their account was closed are refunded in full (subscriptions.closure).
+    # Charges paid after their account was closed are refunded in full (subscriptions.services.closure; the task keeps its first name).
     "billing-late-charges-after-closure": {
         "task": "subscriptions.closure.refund_late_charges",
         "schedule": crontab(minute=41),
@@ -320,6 +320,22 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The links in every mail's footer (unsubscribe from advertising, e-mail preferences) come
 # from consent's marketing, registered here so the mail module (core) imports no feature.
 MAIL_FOOTER_LINKS = "consent.marketing.tokens.footer_links"
+
+# Closing an account (accounts.services.account_close): these steps run in this order, inside
+# the closing transaction, each given the closure (accounts.services.AccountClosure). Billing
+# first, while the subscription is still live (it settles the paid period and refunds the
+# unused days); the mail last, so it can say what the steps before it did.
+ACCOUNT_CLOSE_STEPS = [
+    "subscriptions.services.closure.billing_on_account_close",
+    "koppeling.services.disconnect_on_account_close",
+    "accounts.services.sessions_end_on_account_close",
+    "accounts.services.mail_on_account_close",
+]
+# What the close-account page shows besides the retention date (each returns a dict).
+ACCOUNT_CLOSE_PREVIEWS = ["subscriptions.services.closure.closure_preview"]
+# Called inside accounts.services.profile_update with (profile=, changes=) when the customer's
+# profile changed: billing mails the confirmation link of a new billing address.
+PROFILE_CHANGE_STEPS = ["subscriptions.services.billing_email.on_profile_changed"]
 if env_str("EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = env_str("EMAIL_HOST")

@@ -8,5 +8,6 @@ class RetentionConfig(AppConfig):
 
     def ready(self) -> None:
         from register import registry
+        from retention import tasks  # noqa: F401  (registered under the names the services queue)
 
         registry.autodiscover()

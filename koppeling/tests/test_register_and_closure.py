@@ -15,7 +15,7 @@ from koppeling import services
 from koppeling.models import ApiKey, Connection, KoppelingSettings
 from koppeling.tests.conftest import subscribe
 from register import registry
-from retention.services import export_data
+from retention.selectors import export_data
 
 
 @pytest.fixture

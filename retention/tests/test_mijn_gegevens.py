@@ -39,10 +39,10 @@ def test_the_page_lists_every_category_with_basis_and_removal_date(client, rich_
 def test_a_closed_account_sees_the_date_it_goes(rich_customer):
     # Closed accounts cannot log in; the date is what ops' `retention explain` shows and the
     # page would show during the closing flow.
-    from retention import services
+    from retention import selectors
 
     user = rich_customer("jansen", closed_at=ams(2026, 1, 10, 14, 0))
-    account = next(i for i in services.explain(user=user) if i.category.name == "account")
+    account = next(i for i in selectors.explain(user=user) if i.category.name == "account")
     assert account.removal_at == ams(2026, 4, 11, 0, 0)
 
 
