@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from consent.cookies import selectors as cookies
+from consent.marketing import selectors as marketing_selectors
 from consent.marketing import services as marketing
 from consent.models import (
     CookieConsentRecord,
@@ -284,7 +285,7 @@ class MailingAdmin(admin.ModelAdmin):
     def progress(self, mailing: Mailing) -> str:
         if mailing.status == Mailing.Status.DRAFT:
             return "-"
-        p = marketing.mailing_progress(mailing)
+        p = marketing_selectors.mailing_progress(mailing)
         text = _(
             "%(sent)d van %(total)d verstuurd · %(pending)d wachten · %(skipped)d overgeslagen · "
             "%(failed)d mislukt · %(unknown)d onbekend"
@@ -341,7 +342,7 @@ class MailingAdmin(admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "title": _("Mailing versturen"),
             "mailing": mailing,
-            "recipients": marketing.eligible_customers().count(),
+            "recipients": marketing_selectors.eligible_customers().count(),
             "opts": self.model._meta,
             "change_url": change_url,
         }
