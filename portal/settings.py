@@ -215,7 +215,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "consent.marketing.tasks.resume_mailings",
         "schedule": crontab(minute="*/10"),
     },
-    # Invoice and credit note mail whose task was lost (subscriptions.notifications).
+    # Invoice and credit note mail whose task was lost (subscriptions.services.notifications).
     "billing-unmailed-documents": {
         "task": "subscriptions.tasks.mail_unsent_documents",
         "schedule": crontab(minute=25),
