@@ -3,7 +3,7 @@
 The portal sits behind a TLS-terminating reverse proxy on the same host. gunicorn listens on
 the loopback interface only (or a unix socket), so nobody can reach it without the proxy, and
 the proxy is the only peer whose X-Forwarded-For the portal reads (``TRUSTED_PROXIES``,
-checked in ``portal/client_ip.py``). ``GUNICORN_BIND`` (or ``--bind``) overrides the address, e.g.
+checked in ``core/client_ip.py``). ``GUNICORN_BIND`` (or ``--bind``) overrides the address, e.g.
 ``unix:/run/portal/gunicorn.sock``; a public address is refused at start-up.
 """
 

@@ -10,9 +10,9 @@ from django.shortcuts import render
 from django.utils import translation
 
 from accounts.security import canonical_login
-from portal.client_ip import resolve_client_ip
-from portal.formatting import greeting_name
-from portal.mail import add_footer
+from core.client_ip import resolve_client_ip
+from core.formatting import greeting_name
+from core.mail import add_footer
 
 # allauth mails that answer "who has this address?" without the visitor being logged in: the
 # page shows the same for every address (no enumeration), and the mail to a closed account's
@@ -22,7 +22,7 @@ _ADDRESS_PROBE_MAILS = ("account/email/unknown_account", "account/email/account_
 
 class AccountAdapter(DefaultAccountAdapter):
     def get_client_ip(self, request: HttpRequest) -> str:
-        # The same resolver axes and the audit trail use (see portal.client_ip).
+        # The same resolver axes and the audit trail use (see core.client_ip).
         return resolve_client_ip(request) or "0.0.0.0"  # noqa: S104 (a key, not a bind address)
 
     def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials) -> str:
@@ -40,7 +40,7 @@ class AccountAdapter(DefaultAccountAdapter):
                 # A password reset finds no active account, and a signup finds the address
                 # taken: for a closed account both say it is closed, until when it is kept
                 # and how to reach support (never "register" or "reset your password").
-                from portal.mail import render_and_send
+                from core.mail import render_and_send
 
                 render_and_send(
                     "accounts/email/closed_account_notice",
@@ -76,5 +76,5 @@ class AccountAdapter(DefaultAccountAdapter):
         return render(request, "account/account_inactive.html", {"closed": closed_account_facts(user)})
 
     def render_mail(self, template_prefix: str, email, context: dict, headers=None):
-        # allauth's mails end with the footer every mail carries (portal.mail.add_footer).
+        # allauth's mails end with the footer every mail carries (core.mail.add_footer).
         return add_footer(super().render_mail(template_prefix, email, context, headers))

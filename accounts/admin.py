@@ -1,16 +1,14 @@
 """Customers and staff in the admin. Staff change a customer only through the services the
 customer's own pages use (the same validation, the same audit events): a customer is never
 deleted here (closing the account starts the retention clock instead), "Actief" and the
-login address are read only for customers, and the per-customer actions below call a
-service each, ask for a reason, and are recorded twice: the service's own event and an
-``admin.changed`` event naming the action and the reason. Staff need a second factor for
+login address are read only for customers, and the per-customer actions (registered by each
+app, ``accounts.customer_actions``) call a service each, ask for a reason, and are recorded
+twice: the service's own event and an ``admin.changed`` event naming the action and the
+reason (``accounts.services.staff_action_record``). Staff need a second factor for
 all of it (``accounts.middleware.StaffMFARequiredMiddleware``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from decimal import Decimal
 from http import HTTPStatus
 
 from allauth.account.admin import EmailAddressAdmin
@@ -31,13 +29,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts import services, validation
+from accounts import customer_actions, services, validation
+from accounts.customer_actions import CustomerAction, StaffActionForm
 from accounts.forms import ProfileForm
 from accounts.models import Profile, User
 from audit.admin_audit import AuditedModelAdminMixin
 from audit.events import Action
-from audit.services import record
-from portal.formatting import euro
 
 
 class AdminProfileForm(ProfileForm):
@@ -90,69 +87,9 @@ class AdminStaffCreationForm(AdminUserCreationForm):
         return super().save(commit=commit)
 
 
-# --- per-customer actions -----------------------------------------------------------------
-
-
-class StaffActionForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reden (wordt vastgelegd in het logboek)"),
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        error_messages={"required": _("Geef een reden op.")},
-    )
-
-    def __init__(self, *args, customer: User, **kwargs) -> None:
-        self.customer = customer
-        super().__init__(*args, **kwargs)
-
-    def clean_reason(self) -> str:
-        reason = validation.plain_text(self.cleaned_data.get("reason") or "")
-        if not reason:
-            raise forms.ValidationError(_("Geef een reden op."), code="required")
-        return reason
-
-
-class CancelSubscriptionForm(StaffActionForm):
-    subscription = forms.ModelChoiceField(queryset=None, label=_("abonnement"))
-
-    def __init__(self, *args, **kwargs) -> None:
-        from subscriptions.models import Subscription
-
-        super().__init__(*args, **kwargs)
-        self.fields["subscription"].queryset = Subscription.objects.filter(
-            user=self.customer, status__in=Subscription.LIVE
-        ).select_related("plan")
-
-
-class RefundForm(StaffActionForm):
-    payment = forms.ModelChoiceField(queryset=None, label=_("betaling"))
-    amount = forms.DecimalField(
-        label=_("bedrag (EUR, incl. btw)"),
-        required=False,
-        min_value=Decimal("0.01"),
-        max_digits=10,
-        decimal_places=2,
-        localize=True,  # "10,00" as a Dutch staff member types it
-        help_text=_("Leeg: alles wat nog niet is terugbetaald."),
-    )
-
-    def __init__(self, *args, **kwargs) -> None:
-        from subscriptions.models import Payment
-
-        super().__init__(*args, **kwargs)
-        self.fields["payment"].queryset = Payment.objects.filter(
-            user=self.customer, status=Payment.Status.PAID
-        ).exclude(mollie_id=None)
-
-
-class HoldReleaseForm(StaffActionForm):
-    hold = forms.ModelChoiceField(queryset=None, label=_("bewaarplicht"))
-
-    def __init__(self, *args, **kwargs) -> None:
-        from retention.models import LegalHold
-
-        super().__init__(*args, **kwargs)
-        self.fields["hold"].queryset = LegalHold.objects.active().filter(subject_id=self.customer.pk)
+# --- per-customer actions ------------------------------------------------------------------
+# Other apps register theirs in their own admin.py (subscriptions: cancel, refund; retention:
+# export, legal holds); accounts.customer_actions holds the register.
 
 
 def _close(request, customer, data) -> str:
@@ -165,44 +102,9 @@ def _reopen(request, customer, data) -> str:
     return gettext("Het account is heropend; het wordt niet meer gewist.")
 
 
-def _export(request, customer, data) -> str:
-    from retention import services as retention
-
-    retention.export_request(user=customer, by=request.user)
-    return gettext("De gegevensexport wordt gemaakt; de klant krijgt de downloadlink per e-mail.")
-
-
-def _hold(request, customer, data) -> str:
-    from retention import services as retention
-
-    retention.hold_add(user=customer, reason=data["reason"], by=request.user)
-    return gettext("Bewaarplicht ingesteld: de gegevens van deze klant worden niet gewist.")
-
-
-def _release(request, customer, data) -> str:
-    from retention import services as retention
-
-    retention.hold_release(hold_id=data["hold"].pk, by=request.user)
-    return gettext("Bewaarplicht opgeheven.")
-
-
 def _verify(request, customer, data) -> str:
     email = services.email_verification_resend(user=customer, by=request.user)
     return gettext("Bevestigingsmail opnieuw verstuurd naar %(email)s.") % {"email": email}
-
-
-def _cancel(request, customer, data) -> str:
-    from subscriptions import services as billing
-
-    billing.subscription_cancel_now(subscription=data["subscription"], by=request.user, reason=data["reason"])
-    return gettext("Het abonnement is direct beëindigd (ook bij Mollie).")
-
-
-def _refund(request, customer, data) -> str:
-    from subscriptions import services as billing
-
-    amount = billing.payment_refund(payment=data["payment"], by=request.user, amount=data.get("amount"))
-    return gettext("%(amount)s terugbetaling aangevraagd bij Mollie; de creditnota volgt.") % {"amount": euro(amount)}
 
 
 def _is_closed(customer: User) -> bool:
@@ -213,69 +115,35 @@ def _is_open(customer: User) -> bool:
     return customer.closed_at is None
 
 
-@dataclass(frozen=True)
-class CustomerAction:
-    name: str
-    label: str
-    form: type[StaffActionForm]
-    perform: Callable[[HttpRequest, User, dict], str]
-    available: Callable[[User], bool]
-    permission: str = "accounts.change_user"
-    # Mollie is called inside: not one transaction with our event (it is recorded after).
-    calls_mollie: bool = False
-
-
-CUSTOMER_ACTIONS: dict[str, CustomerAction] = {
-    action.name: action
-    for action in (
-        CustomerAction("close", _("Account opheffen"), StaffActionForm, _close, _is_open),
-        CustomerAction("reopen", _("Account heropenen"), StaffActionForm, _reopen, _is_closed),
-        CustomerAction("export", _("Gegevensexport starten"), StaffActionForm, _export, _is_open),
-        CustomerAction(
-            "hold", _("Bewaarplicht instellen"), StaffActionForm, _hold, lambda c: True, "retention.add_legalhold"
-        ),
-        CustomerAction(
-            "release",
-            _("Bewaarplicht opheffen"),
-            HoldReleaseForm,
-            _release,
-            lambda c: True,
-            "retention.change_legalhold",
-        ),
-        CustomerAction("verify", _("Bevestigingsmail opnieuw sturen"), StaffActionForm, _verify, _is_open),
-        CustomerAction(
-            "cancel",
-            _("Abonnement direct beëindigen"),
-            CancelSubscriptionForm,
-            _cancel,
-            lambda c: True,
-            "subscriptions.change_subscription",
-        ),
-        CustomerAction(
-            "refund",
-            _("Betaling terugbetalen"),
-            RefundForm,
-            _refund,
-            lambda c: True,
-            "subscriptions.change_payment",
-            calls_mollie=True,
-        ),
-    )
-}
-
-
-def _refusals() -> tuple[type[Exception], ...]:
-    """The exceptions with which a service refuses a request (their message is shown)."""
-    from retention.services import RetentionError
-    from subscriptions.services import BillingError
-
-    return (services.AccountError, RetentionError, BillingError)
-
-
-def _mollie_errors() -> tuple[type[Exception], ...]:
-    from subscriptions.mollie import MollieError
-
-    return (MollieError,)
+customer_actions.register(
+    CustomerAction(
+        "close",
+        _("Account opheffen"),
+        StaffActionForm,
+        _close,
+        _is_open,
+        refusals=(services.AccountError,),
+        order=10,
+    ),
+    CustomerAction(
+        "reopen",
+        _("Account heropenen"),
+        StaffActionForm,
+        _reopen,
+        _is_closed,
+        refusals=(services.AccountError,),
+        order=20,
+    ),
+    CustomerAction(
+        "verify",
+        _("Bevestigingsmail opnieuw sturen"),
+        StaffActionForm,
+        _verify,
+        _is_open,
+        refusals=(services.AccountError,),
+        order=60,
+    ),
+)
 
 
 @admin.register(User)
@@ -371,7 +239,7 @@ class UserAdmin(AuditedModelAdminMixin, DjangoUserAdmin):
             return "—"
         links = [
             (reverse("admin:accounts_user_customer_action", args=[obj.pk, action.name]), action.label)
-            for action in CUSTOMER_ACTIONS.values()
+            for action in customer_actions.all_actions()
             if action.available(obj)
         ]
         return format_html("<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}</a></li>', links))
@@ -387,7 +255,7 @@ class UserAdmin(AuditedModelAdminMixin, DjangoUserAdmin):
         ]
 
     def customer_action_view(self, request: HttpRequest, object_id: int, action: str) -> HttpResponse:
-        chosen = CUSTOMER_ACTIONS.get(action)
+        chosen = customer_actions.get(action)
         customer = User.objects.filter(pk=object_id, is_staff=False).first()
         if chosen is None or customer is None:
             raise Http404
@@ -401,15 +269,9 @@ class UserAdmin(AuditedModelAdminMixin, DjangoUserAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 message = self._perform(request, chosen, customer, form.cleaned_data)
-            except _mollie_errors():
-                form.add_error(
-                    None,
-                    gettext(
-                        "Mollie gaf geen bruikbaar antwoord. Probeer het later opnieuw: dezelfde aanvraag wordt "
-                        "nooit twee keer uitgevoerd."
-                    ),
-                )
-            except _refusals() as exc:
+            except customer_actions.unavailable_errors() as exc:
+                form.add_error(None, customer_actions.unavailable_message(exc))
+            except customer_actions.refusals() as exc:
                 form.add_error(None, str(exc))
             else:
                 self.message_user(request, message, messages.SUCCESS)
@@ -428,18 +290,11 @@ class UserAdmin(AuditedModelAdminMixin, DjangoUserAdmin):
 
     def _perform(self, request: HttpRequest, chosen: CustomerAction, customer: User, data: dict) -> str:
         def audit() -> None:
-            record(
-                Action.ADMIN_CHANGED,
-                actor=request.user,
-                subject=customer,
-                target=customer,
-                changes={"admin_action": [None, chosen.name], "reason": [None, data["reason"]]},
-            )
+            services.staff_action_record(by=request.user, customer=customer, action=chosen.name, reason=data["reason"])
 
-        if chosen.calls_mollie:  # never hold a transaction open around a Mollie call
+        if chosen.external:  # never hold a transaction open around a call to an outside service
             message = chosen.perform(request, customer, data)
-            with transaction.atomic():
-                audit()
+            audit()
             return message
         with transaction.atomic():
             message = chosen.perform(request, customer, data)

@@ -21,18 +21,8 @@ _TEXT_FIELDS = (
 
 
 class SignupForm(AllauthSignupForm):
-    """allauth's signup form; the extra choices of later features hook in here."""
-
-    # Marketing mail is a soft opt-in: the objection is offered here (consent.marketing).
-    no_marketing = forms.BooleanField(label=_("Ik wil geen aanbiedingen per e-mail ontvangen"), required=False)
-
-    def signup(self, request, user) -> None:
-        from django.utils.translation import get_language
-
-        from consent.marketing.services import Via, preference_set
-
-        objected = bool(self.cleaned_data.get("no_marketing"))
-        preference_set(user=user, objected=objected, via=Via.SIGNUP, by=user, language=get_language())
+    """allauth's signup form. Features that add a choice at signup subclass it in their own
+    app (``consent.marketing.forms.SignupForm``); ``ACCOUNT_FORMS`` names the one in use."""
 
     def try_save(self, request):
         if self.account_already_exists:

@@ -7,7 +7,7 @@ one set-based batch per group of accounts:
   same transaction: audit events are redacted (the chain stays), sessions, failed-login and
   lockout records of the account are deleted, export files are removed after commit;
 * then the user rows are deleted following the models' ``on_delete`` rules in SQL
-  (:mod:`retention.cascade`): what cascades is deleted (profile, allauth e-mail addresses,
+  (:mod:`register.cascade`): what cascades is deleted (profile, allauth e-mail addresses,
   MFA authenticators, usersessions rows, data exports, staff admin log entries) and the
   user link of billing rows (subscriptions, payments, invoices, Mollie customer) is set to
   NULL: billing data stays for its own period with its invoice snapshot.
@@ -32,8 +32,8 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Profile
-from retention.cascade import delete_ids, in_batch
-from retention.registry import Category, EndAction, Explanation, LegalBasis, Period, register
+from register.cascade import delete_ids, in_batch
+from register.registry import Category, EndAction, Explanation, LegalBasis, Period, register
 
 ACCOUNT_PERIOD = Period(months=3)
 LOGIN_RECORD_PERIOD = Period(days=30)
@@ -54,7 +54,7 @@ def accounts_due(now: datetime) -> QuerySet:
 
 def erase_accounts(ids: list[Any]) -> dict[str, int]:
     """Erase the accounts ``ids`` and everything hanging off them (see the module doc)."""
-    from retention.registry import categories
+    from register.registry import categories
 
     counts: dict[str, int] = {}
     for category in categories():

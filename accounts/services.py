@@ -3,19 +3,24 @@ same transaction; mail goes out only after commit."""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from allauth.usersessions.models import UserSession
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from accounts import billing_email
 from accounts.models import Profile, User
 from accounts.selectors import closed_account_facts, kept_until
 from audit.events import Action
 from audit.services import diff, record
-from portal.formatting import greeting_name
-from portal.mail import send_later
+from core.formatting import greeting_name
+from core.mail import send_later
 
 
 def profile_for(user: User) -> Profile:
@@ -36,9 +41,14 @@ def profile_update(*, user: User, by: User, data: dict) -> Profile:
         return profile
     profile.save()
     record(Action.PROFILE_CHANGED, actor=by, subject=user, target=profile, changes=changes)
-    if "billing_email" in changes:  # a new billing address is used once its holder confirms it
-        billing_email.confirmation_send_later(profile=profile)
+    for step in _steps("PROFILE_CHANGE_STEPS"):  # e.g. billing: confirm a new billing address
+        step(profile=profile, changes=changes)
     return profile
+
+
+def _steps(setting: str) -> list[Callable]:
+    """The callables a setting declares by dotted path, in its order."""
+    return [import_string(path) for path in getattr(settings, setting)]
 
 
 def _end_all_sessions(user: User) -> int:
@@ -50,10 +60,47 @@ def _end_all_sessions(user: User) -> int:
     return len(sessions)
 
 
+@dataclass
+class AccountClosure:
+    """One account being closed, handed to each step of ``settings.ACCOUNT_CLOSE_STEPS``
+    in turn, inside the closing transaction. A step adds what the closing mail should say
+    to ``mail_facts`` (billing: what happened to the subscription and the money)."""
+
+    user: User
+    by: User | None
+    mail_facts: dict = dataclasses.field(default_factory=dict)
+
+
+def sessions_end_on_account_close(closure: AccountClosure) -> None:
+    """Closing step: every session of the account ends after commit."""
+    user = closure.user
+    transaction.on_commit(lambda: _end_all_sessions(user))
+
+
+def mail_on_account_close(closure: AccountClosure) -> None:
+    """Closing step, last: the confirmation mail (after commit), with what the steps before
+    it added."""
+    user = closure.user
+    if user.email:
+        send_later(
+            "accounts/email/account_closed",
+            to=[user.email],
+            context={
+                "username": user.get_username(),
+                "greeting_name": greeting_name(user),
+                "closed_at": timezone.localtime(user.closed_at).strftime("%d-%m-%Y %H:%M"),
+                **closed_account_facts(user),
+                **closure.mail_facts,
+            },
+        )
+
+
 @transaction.atomic
 def account_close(*, user: User, by: User, reason: str = "") -> User:
-    """Close the account: no more logins, every session ended, the closing time recorded
-    (it starts the retention clock) and a confirmation mailed."""
+    """Close the account: no more logins, the closing time recorded (it starts the retention
+    clock), then the steps declared in ``settings.ACCOUNT_CLOSE_STEPS``, in their order, in
+    this transaction: billing (the subscription settled and ended), the koppeling
+    (disconnected), the sessions (ended) and the confirmation mail."""
     user = get_user_model().objects.select_for_update().get(pk=user.pk)
     if user.closed_at is not None:
         return user
@@ -68,31 +115,22 @@ def account_close(*, user: User, by: User, reason: str = "") -> User:
         target=user,
         changes={"closed_at": [None, user.closed_at.isoformat()], **({"reason": [None, reason]} if reason else {})},
     )
-    # A hook may return values for the closing mail (billing: what happened to the
-    # subscription and the money).
-    mail_extra: dict = {}
-    for hook in CLOSE_HOOKS:
-        mail_extra.update(hook(user=user, by=by) or {})
-    transaction.on_commit(lambda: _end_all_sessions(user))
-    if user.email:
-        send_later(
-            "accounts/email/account_closed",
-            to=[user.email],
-            context={
-                "username": user.get_username(),
-                "greeting_name": greeting_name(user),
-                "closed_at": timezone.localtime(user.closed_at).strftime("%d-%m-%Y %H:%M"),
-                **closed_account_facts(user),
-                **mail_extra,
-            },
-        )
+    closure = AccountClosure(user=user, by=by)
+    for step in _steps("ACCOUNT_CLOSE_STEPS"):
+        step(closure)
     return user
 
 
-# Billing and retention register callables here (``hook(user=..., by=...)``) that must run
-# inside the closing transaction, e.g. cancelling the subscription at Mollie. A hook may
-# return a dict of values for the closing mail.
-CLOSE_HOOKS: list = []
+def account_close_preview(*, user: User) -> dict:
+    """What closing the account now would mean, for the close page: until when it is kept,
+    and what each of ``settings.ACCOUNT_CLOSE_PREVIEWS`` adds (billing: the subscription and
+    its money, as the closing mail will repeat it)."""
+    from accounts.personal_data import ACCOUNT_PERIOD
+
+    preview: dict = {"kept_until": ACCOUNT_PERIOD.last_day(timezone.now())}
+    for step in _steps("ACCOUNT_CLOSE_PREVIEWS"):
+        preview.update(step(user))
+    return preview
 
 
 class AccountError(Exception):
@@ -143,6 +181,19 @@ def account_reopen(*, user: User, by: User, reason: str) -> User:
             context={"username": user.get_username(), "greeting_name": greeting_name(user)},
         )
     return user
+
+
+@transaction.atomic
+def staff_action_record(*, by: User, customer: User, action: str, reason: str) -> None:
+    """A staff member used a per-customer action in the admin (besides the event of the
+    service it called): which action, and the reason given."""
+    record(
+        Action.ADMIN_CHANGED,
+        actor=by,
+        subject=customer,
+        target=customer,
+        changes={"admin_action": [None, action], "reason": [None, reason]},
+    )
 
 
 @transaction.atomic

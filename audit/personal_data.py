@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEvent
-from retention.registry import Category, EndAction, Explanation, LegalBasis, Period, register
+from register.registry import Category, EndAction, Explanation, LegalBasis, Period, SamePeriodAs, period_of, register
 
 ANONYMOUS_EVENT_PERIOD = Period(days=90)
 
@@ -99,12 +99,12 @@ def export_customer_events(user) -> list[dict[str, Any]]:
 
 
 def explain_customer_events(user, now: datetime) -> Explanation:
-    from accounts.personal_data import ACCOUNT_PERIOD
+    account_period = period_of("account")
 
     return Explanation(
         category=CUSTOMER_EVENTS,
         held=AuditEvent.objects.filter(subject_id=user.pk).exists(),
-        removal_at=ACCOUNT_PERIOD.ends_at(user.closed_at) if user.closed_at else None,
+        removal_at=account_period.ends_at(user.closed_at) if user.closed_at else None,
         note=""
         if user.closed_at
         else str(
@@ -121,7 +121,7 @@ CUSTOMER_EVENTS = Category(
     purpose=_("Bewijs van wat u in het portaal deed en wanneer (inloggen, wijzigingen, betalingen)."),
     legal_basis=LegalBasis.CONTRACT,
     clock_start=_("het opheffen van het account"),
-    period=Period(months=3),
+    period=SamePeriodAs("account"),
     end_action=EndAction.ANONYMISE,
     data=_("IP-adres, browser, oude en nieuwe waarden van wijzigingen, uw gebruikersnaam"),
     disposed_with="account",

@@ -17,7 +17,7 @@ from django.utils import timezone
 from audit import chain as hashing
 from audit.events import Action, ActorKind
 from audit.models import AuditEvent
-from portal import request_context
+from core import request_context
 
 CHANGED = "changed"
 # Field names (or parts of them, split on "_" / "-" / ".") whose values are secrets.

@@ -74,7 +74,7 @@ def _subjects(per_writer: int, customers: int | None, seed: int) -> list[list[in
 def chained(subjects: list[list[int]]) -> float:
     from audit.events import Action
     from audit.services import record
-    from portal import request_context
+    from core import request_context
 
     def work(n: int) -> None:
         request_context.bind(

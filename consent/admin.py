@@ -11,7 +11,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from consent import cookies, statement, statement_services
+from consent.cookies import selectors as cookies
+from consent.marketing import selectors as marketing_selectors
 from consent.marketing import services as marketing
 from consent.models import (
     CookieConsentRecord,
@@ -21,6 +22,8 @@ from consent.models import (
     Processor,
     StatementVersion,
 )
+from consent.statement import selectors as statement
+from consent.statement import services as statement_services
 
 
 @admin.register(CookieConsentRecord)
@@ -206,7 +209,7 @@ class ProcessorAdmin(admin.ModelAdmin):
 
 
 def _keys_in_register() -> set[str]:
-    from retention import registry
+    from register import registry
 
     return {key for category in registry.categories() for key in category.recipients}
 
@@ -282,7 +285,7 @@ class MailingAdmin(admin.ModelAdmin):
     def progress(self, mailing: Mailing) -> str:
         if mailing.status == Mailing.Status.DRAFT:
             return "-"
-        p = marketing.mailing_progress(mailing)
+        p = marketing_selectors.mailing_progress(mailing)
         text = _(
             "%(sent)d van %(total)d verstuurd · %(pending)d wachten · %(skipped)d overgeslagen · "
             "%(failed)d mislukt · %(unknown)d onbekend"
@@ -339,7 +342,7 @@ class MailingAdmin(admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "title": _("Mailing versturen"),
             "mailing": mailing,
-            "recipients": marketing.eligible_customers().count(),
+            "recipients": marketing_selectors.eligible_customers().count(),
             "opts": self.model._meta,
             "change_url": change_url,
         }

@@ -8,7 +8,10 @@ class ConsentConfig(AppConfig):
     verbose_name = _("Toestemming en privacyverklaring")
 
     def ready(self) -> None:
-        # --- statement ---
+        # Registered under their names, which the services queue (core.on_commit.after_commit).
+        from consent.marketing import tasks as marketing_tasks  # noqa: F401
+        from consent.statement import tasks as statement_tasks  # noqa: F401
+
         post_migrate.connect(_ensure_statement_seed, sender=self)
 
 

@@ -10,7 +10,7 @@ from django_countries.fields import CountryField
 class CookieConsentRecord(models.Model):
     """Our proof of one cookie decision (django-cookie-consent keeps none: its log has no
     user, session or address). Written once by
-    ``consent.services.cookie_choice_record`` and never changed, except that the link to the
+    ``consent.cookies.services.cookie_choice_record`` and never changed, except that the link to the
     user goes when the account is erased. The IP address is truncated before it is stored."""
 
     consent_id = models.CharField(_("toestemmings-id"), max_length=24, unique=True)

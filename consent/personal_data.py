@@ -9,11 +9,11 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from consent.models import CookieConsentRecord, MailingRecipient, MarketingPreference
-from retention.registry import Category, EndAction, Explanation, LegalBasis, Period, register
+from register.registry import Category, EndAction, Explanation, LegalBasis, Period, SamePeriodAs, period_of, register
 
 # --- cookie consent ---
 #
-# A cookie decision counts for twelve months (consent.cookies.VALIDITY). Its record is the
+# A cookie decision counts for twelve months (consent.cookies.selectors.VALIDITY). Its record is the
 # proof that analytics ran with consent, so it is kept for as long as that can be asked
 # about: the twelve months plus two years, counted from the decision (also when a later
 # decision replaced it sooner: one simple, indexable rule). Then it is deleted. When the
@@ -107,7 +107,7 @@ def export_statement_notices(user) -> dict[str, Any]:
 
 
 def explain_statement_notices(user, now: datetime) -> Explanation:
-    from accounts.personal_data import ACCOUNT_PERIOD
+    account_period = period_of("account")
     from consent.models import StatementAnnouncement, StatementReading
 
     held = (
@@ -116,7 +116,7 @@ def explain_statement_notices(user, now: datetime) -> Explanation:
     return Explanation(
         category=STATEMENT_NOTICES,
         held=held,
-        removal_at=ACCOUNT_PERIOD.ends_at(user.closed_at) if user.closed_at else None,
+        removal_at=account_period.ends_at(user.closed_at) if user.closed_at else None,
         note="" if user.closed_at else str(_("tot drie maanden nadat u uw account opheft")),
     )
 
@@ -127,7 +127,7 @@ STATEMENT_NOTICES = Category(
     purpose=_("Kunnen aantonen dat wij u over een nieuwe privacyverklaring hebben verteld en dat u die hebt geopend."),
     legal_basis=LegalBasis.LEGAL_OBLIGATION,
     clock_start=_("het opheffen van het account"),
-    period=Period(months=3),
+    period=SamePeriodAs("account"),
     end_action=EndAction.DELETE,
     data=_("welke versie wij u mailden en wanneer, welke versie u opende en wanneer"),
     disposed_with="account",
@@ -161,12 +161,12 @@ def export_marketing_preference(user) -> dict[str, Any]:
 
 
 def explain_marketing_preference(user, now: datetime) -> Explanation:
-    from accounts.personal_data import ACCOUNT_PERIOD
+    account_period = period_of("account")
 
     return Explanation(
         category=MARKETING_PREFERENCE,
         held=MarketingPreference.objects.filter(user=user).exists(),
-        removal_at=ACCOUNT_PERIOD.ends_at(user.closed_at) if user.closed_at else None,
+        removal_at=account_period.ends_at(user.closed_at) if user.closed_at else None,
         note="" if user.closed_at else str(_("tot drie maanden nadat u uw account opheft")),
     )
 
@@ -211,7 +211,7 @@ MARKETING_PREFERENCE = Category(
     purpose=_("U aanbiedingen per e-mail sturen, of juist niet als u daartegen bezwaar heeft gemaakt."),
     legal_basis=LegalBasis.LEGITIMATE_INTEREST,
     clock_start=_("het opheffen van het account"),
-    period=Period(months=3),
+    period=SamePeriodAs("account"),
     end_action=EndAction.DELETE,
     data=_("bezwaar tegen reclame per e-mail (ja/nee), het tijdstip van uw keuze, de taal van de e-mails"),
     disposed_with="account",

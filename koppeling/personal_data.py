@@ -3,7 +3,7 @@
 Kept while the service runs and removed with the account (three months after closure):
 
 * the Exact Online connection: the administration, the Exact user name and the
-  encrypted token pair. Closing the account (``accounts.services.CLOSE_HOOKS``) or
+  encrypted token pair. Closing the account (``settings.ACCOUNT_CLOSE_STEPS``) or
   disconnecting removes the tokens at once; the row itself goes with the account.
 * the settings (flows, journal and VAT codes, interval, start date, e-mail for notices).
 * the webshop API keys' metadata: name, first characters, created, last used, revoked.
@@ -19,8 +19,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from koppeling.models import ApiKey, Connection, KoppelingSettings
-from retention.cascade import in_batch
-from retention.registry import Category, EndAction, Explanation, LegalBasis, register
+from register.cascade import in_batch
+from register.registry import Category, EndAction, Explanation, LegalBasis, period_of, register
 
 
 def _iso(value) -> str | None:
@@ -77,12 +77,12 @@ def explain_koppeling(user, now: datetime) -> Explanation:
         or KoppelingSettings.objects.filter(user=user).exists()
         or ApiKey.objects.filter(user=user).exists()
     )
-    from accounts.personal_data import ACCOUNT_PERIOD
+    account_period = period_of("account")
 
     return Explanation(
         category=KOPPELING,
         held=held,
-        removal_at=ACCOUNT_PERIOD.ends_at(user.closed_at) if user.closed_at else None,
+        removal_at=account_period.ends_at(user.closed_at) if user.closed_at else None,
         note="" if user.closed_at else str(_("zolang de dienst loopt; verwijderd met uw account")),
     )
 

@@ -25,10 +25,10 @@ from django.utils.translation import gettext as _
 
 from audit.events import Action
 from audit.services import diff, record
+from core.formatting import greeting_name
+from core.mail import send_later
 from koppeling import crypto, exact
 from koppeling.models import ApiKey, Connection, KoppelingSettings
-from portal.formatting import greeting_name
-from portal.mail import send_later
 from subscriptions.selectors import billing_summary
 
 T = TypeVar("T")
@@ -145,9 +145,10 @@ def connection_disconnect(*, user, by, reason: str = "") -> Connection | None:
     return connection
 
 
-def disconnect_on_account_close(*, user, by) -> None:
-    """accounts.services.CLOSE_HOOKS: a closed account keeps no connection to Exact."""
-    connection_disconnect(user=user, by=by, reason="account closed")
+def disconnect_on_account_close(closure) -> None:
+    """The koppeling's step of closing an account (``settings.ACCOUNT_CLOSE_STEPS``): a
+    closed account keeps no connection to Exact."""
+    connection_disconnect(user=closure.user, by=closure.by, reason="account closed")
 
 
 # --- tokens -----------------------------------------------------------------------------------

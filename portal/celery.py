@@ -12,4 +12,4 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-app.autodiscover_tasks(["consent.marketing"])  # consent.marketing.tasks
+app.autodiscover_tasks(["consent.statement", "consent.marketing"])  # consent.statement.tasks, consent.marketing.tasks

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import urlencode
 
-from portal import request_context
-from portal.client_ip import resolve_client_ip
+from core import request_context
+from core.client_ip import resolve_client_ip
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 

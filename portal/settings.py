@@ -20,7 +20,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from stdnum.eu import vat as eu_vat
 
-from portal.env import env_bool, env_int, env_list, env_str
+from core.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("PORTAL_VAR_DIR", str(BASE_DIR / "var")))
@@ -41,7 +41,7 @@ if PRODUCTION and not SITE_URL.startswith("https://"):
 CSRF_TRUSTED_ORIGINS = [SITE_URL]
 
 # Number of reverse proxies in front of the app that append to X-Forwarded-For. The client
-# IP is resolved once (portal.client_ip) for allauth, axes and the audit trail alike.
+# IP is resolved once (core.client_ip) for allauth, axes and the audit trail alike.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 # Peer addresses (IPs or networks) that may send X-Forwarded-For. A request from any other
@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "cookie_consent",
     "django_countries",
     "csp",
+    "core",
     "accounts",
     "audit",
     "consent",
@@ -129,7 +130,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.site",
-                "consent.statement_views.notice",
+                "consent.statement.views.notice",
             ],
         },
     },
@@ -204,7 +205,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Reminders and the end of unpaid subscriptions (subscriptions.services.dunning_run);
     # 08:00 UTC so the mails arrive in the (Dutch) morning.
     "billing-dunning-daily": {"task": "subscriptions.tasks.dunning", "schedule": crontab(hour=8, minute=0)},
-    # Charges paid after their account was closed are refunded in full (subscriptions.closure).
+    # Charges paid after their account was closed are refunded in full (subscriptions.services.closure; the task keeps its first name).
     "billing-late-charges-after-closure": {
         "task": "subscriptions.closure.refund_late_charges",
         "schedule": crontab(minute=41),
@@ -214,7 +215,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "consent.marketing.tasks.resume_mailings",
         "schedule": crontab(minute="*/10"),
     },
-    # Invoice and credit note mail whose task was lost (subscriptions.notifications).
+    # Invoice and credit note mail whose task was lost (subscriptions.services.notifications).
     "billing-unmailed-documents": {
         "task": "subscriptions.tasks.mail_unsent_documents",
         "schedule": crontab(minute=25),
@@ -256,7 +257,7 @@ ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_USERNAME_MIN_LENGTH = 3
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Exact koppeling] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
-ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+ACCOUNT_FORMS = {"signup": "consent.marketing.forms.SignupForm"}  # accounts' form + the marketing objection
 # allauth's login_failed limit is also the only throttle on TOTP and recovery codes: it
 # stays on, looser than axes (5 per account and IP) so that axes decides the lockout.
 ACCOUNT_RATE_LIMITS = {
@@ -279,7 +280,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "accounts.security.axes_username"
-AXES_CLIENT_IP_CALLABLE = "portal.client_ip.axes_client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.axes_client_ip"
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
@@ -320,6 +321,25 @@ MEDIA_ROOT = VAR_DIR / "media"
 # --- Mail -------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Exact koppeling <noreply@codexconnectors.nl>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The links in every mail's footer (unsubscribe from advertising, e-mail preferences) come
+# from consent's marketing, registered here so the mail module (core) imports no feature.
+MAIL_FOOTER_LINKS = "consent.marketing.tokens.footer_links"
+
+# Closing an account (accounts.services.account_close): these steps run in this order, inside
+# the closing transaction, each given the closure (accounts.services.AccountClosure). Billing
+# first, while the subscription is still live (it settles the paid period and refunds the
+# unused days); the mail last, so it can say what the steps before it did.
+ACCOUNT_CLOSE_STEPS = [
+    "subscriptions.services.closure.billing_on_account_close",
+    "koppeling.services.disconnect_on_account_close",
+    "accounts.services.sessions_end_on_account_close",
+    "accounts.services.mail_on_account_close",
+]
+# What the close-account page shows besides the retention date (each returns a dict).
+ACCOUNT_CLOSE_PREVIEWS = ["subscriptions.services.closure.closure_preview"]
+# Called inside accounts.services.profile_update with (profile=, changes=) when the customer's
+# profile changed: billing mails the confirmation link of a new billing address.
+PROFILE_CHANGE_STEPS = ["subscriptions.services.billing_email.on_profile_changed"]
 if env_str("EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = env_str("EMAIL_HOST")

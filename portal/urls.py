@@ -28,14 +28,14 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
-    path("", include("consent.statement_urls")),
+    path("", include("consent.statement.urls")),
     path("healthz/jobs", views.healthz_jobs, name="healthz_jobs"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("portal/", include(portal_patterns)),
     path("portal/", include("accounts.urls")),
-    path("cookies/", include("consent.cookie_urls")),  # not cookie_consent.urls: its views record no proof
+    path("cookies/", include("consent.cookies.urls")),  # not cookie_consent.urls: its views record no proof
     path("", include("audit.urls")),
     path("", include("subscriptions.urls")),
     path("", include("retention.urls")),
@@ -55,4 +55,4 @@ if apps.is_installed("exact_sandbox"):
     urlpatterns.append(path("sandbox/exact/", include("exact_sandbox.urls")))
 
 # An uncaught error while PostgreSQL or Redis is down becomes a 503 maintenance page.
-handler500 = "portal.outage.server_error_or_outage"
+handler500 = "core.outage.server_error_or_outage"

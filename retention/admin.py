@@ -8,9 +8,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from retention import services
+from accounts import customer_actions
+from accounts.customer_actions import CustomerAction, StaffActionForm
+from retention import selectors, services
 from retention.models import DataExport, DisposalRecord, Heartbeat, LegalHold, RetentionRun
 
 
@@ -51,7 +54,7 @@ class RetentionRunAdmin(ReadOnlyAdmin):
             overdue = True
         extra_context = {
             **(extra_context or {}),
-            "retention_report": services.report(),
+            "retention_report": selectors.report(),
             "heartbeat": beat,
             "heartbeat_overdue": overdue,
             "max_run_age": services.MAX_RUN_AGE,
@@ -136,3 +139,60 @@ class DataExportAdmin(ReadOnlyAdmin):
     list_display = ("requested_at", "user", "status", "progress", "ready_at", "size")
     list_filter = ("status",)
     exclude = ("file_name",)
+
+
+# --- per-customer actions (on the customer's page; accounts.customer_actions) ---------------
+
+
+class HoldReleaseForm(StaffActionForm):
+    hold = forms.ModelChoiceField(queryset=None, label=_("bewaarplicht"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["hold"].queryset = LegalHold.objects.active().filter(subject_id=self.customer.pk)
+
+
+def _export(request, customer, data) -> str:
+    services.export_request(user=customer, by=request.user)
+    return gettext("De gegevensexport wordt gemaakt; de klant krijgt de downloadlink per e-mail.")
+
+
+def _hold(request, customer, data) -> str:
+    services.hold_add(user=customer, reason=data["reason"], by=request.user)
+    return gettext("Bewaarplicht ingesteld: de gegevens van deze klant worden niet gewist.")
+
+
+def _release(request, customer, data) -> str:
+    services.hold_release(hold_id=data["hold"].pk, by=request.user)
+    return gettext("Bewaarplicht opgeheven.")
+
+
+customer_actions.register(
+    CustomerAction(
+        "export",
+        _("Gegevensexport starten"),
+        StaffActionForm,
+        _export,
+        lambda customer: customer.closed_at is None,
+        refusals=(services.RetentionError,),
+        order=30,
+    ),
+    CustomerAction(
+        "hold",
+        _("Bewaarplicht instellen"),
+        StaffActionForm,
+        _hold,
+        permission="retention.add_legalhold",
+        refusals=(services.RetentionError,),
+        order=40,
+    ),
+    CustomerAction(
+        "release",
+        _("Bewaarplicht opheffen"),
+        HoldReleaseForm,
+        _release,
+        permission="retention.change_legalhold",
+        refusals=(services.RetentionError,),
+        order=50,
+    ),
+)

@@ -7,6 +7,7 @@ class RetentionConfig(AppConfig):
     verbose_name = _("Bewaartermijnen")
 
     def ready(self) -> None:
-        from retention import registry
+        from register import registry
+        from retention import tasks  # noqa: F401  (registered under the names the services queue)
 
         registry.autodiscover()

@@ -12,9 +12,9 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from retention.cascade import in_batch
+from register.cascade import in_batch
+from register.registry import Category, EndAction, Explanation, LegalBasis, Period, register
 from retention.models import DataExport
-from retention.registry import Category, EndAction, Explanation, LegalBasis, Period, register
 
 EXPORT_PERIOD = Period(days=7)
 

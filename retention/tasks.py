@@ -24,7 +24,7 @@ def enforce_retention() -> dict:
     return {"status": str(result.status), "run_id": result.run_id, "total": result.total}
 
 
-@shared_task(bind=True, acks_late=True, max_retries=EXPORT_RETRIES)
+@shared_task(name=services.BUILD_EXPORT, bind=True, acks_late=True, max_retries=EXPORT_RETRIES)
 def build_export(self, export_id: str, language: str | None = None) -> None:
     """Make the export; a file write that fails (disk full, permissions) is tried again a
     few times, then the export ends as failed and the customer is told (never "running"

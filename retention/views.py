@@ -11,7 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from retention import services
+from retention import selectors, services
 from retention.models import DataExport, ExportStatus
 from retention.personal_data import export_dir
 
@@ -27,7 +27,7 @@ def _own_export(request: HttpRequest, export_id: uuid.UUID) -> DataExport:
 @login_required
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
-    explanations = services.explain(user=request.user)
+    explanations = selectors.explain(user=request.user)
     latest = DataExport.objects.filter(user=request.user).order_by("-requested_at").first()
     return render(
         request,
@@ -35,8 +35,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         {
             "explanations": explanations,
             "latest": latest,
-            "latest_downloadable": latest is not None and services.export_is_downloadable(latest),
-            "latest_expires_at": services.export_expires_at(latest) if latest else None,
+            "latest_downloadable": latest is not None and selectors.export_is_downloadable(latest),
+            "latest_expires_at": selectors.export_expires_at(latest) if latest else None,
         },
     )
 
@@ -59,8 +59,8 @@ def export_status(request: HttpRequest, export_id: uuid.UUID) -> HttpResponse:
         {
             "export": export,
             "busy": busy,
-            "downloadable": services.export_is_downloadable(export),
-            "expires_at": services.export_expires_at(export),
+            "downloadable": selectors.export_is_downloadable(export),
+            "expires_at": selectors.export_expires_at(export),
         },
     )
 
@@ -70,7 +70,7 @@ def export_status(request: HttpRequest, export_id: uuid.UUID) -> HttpResponse:
 def download(request: HttpRequest, export_id: uuid.UUID) -> HttpResponse:
     export = _own_export(request, export_id)
     path = export_dir() / export.file_name if export.file_name else None
-    if not services.export_is_downloadable(export) or path is None or not path.exists():
+    if not selectors.export_is_downloadable(export) or path is None or not path.exists():
         return render(request, "retention/export_gone.html", {"export": export}, status=HTTPStatus.GONE)
     services.export_downloaded(export=export, by=request.user)
     stamp = services.now().strftime("%Y%m%d")

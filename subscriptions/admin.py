@@ -11,12 +11,14 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts import validation
+from accounts import customer_actions, validation
+from accounts.customer_actions import CustomerAction, StaffActionForm
 from audit.events import Action
 from audit.services import record
-from portal.formatting import euro
+from core.formatting import euro
 from subscriptions import mollie, services
 from subscriptions.enums import EndReason
 from subscriptions.models import (
@@ -392,3 +394,76 @@ class MollieCustomerDeletionAdmin(ReadOnlyAdmin):
     retry them; a row with many attempts needs ops)."""
 
     list_display = ("mollie_id", "requested_at", "attempts", "last_error")
+
+
+# --- per-customer actions (on the customer's page; accounts.customer_actions) ---------------
+
+
+class CancelSubscriptionForm(StaffActionForm):
+    subscription = forms.ModelChoiceField(queryset=None, label=_("abonnement"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["subscription"].queryset = Subscription.objects.filter(
+            user=self.customer, status__in=Subscription.LIVE
+        ).select_related("plan")
+
+
+class RefundForm(StaffActionForm):
+    payment = forms.ModelChoiceField(queryset=None, label=_("betaling"))
+    amount = forms.DecimalField(
+        label=_("bedrag (EUR, incl. btw)"),
+        required=False,
+        min_value=Decimal("0.01"),
+        max_digits=10,
+        decimal_places=2,
+        localize=True,  # "10,00" as a Dutch staff member types it
+        help_text=_("Leeg: alles wat nog niet is terugbetaald."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["payment"].queryset = Payment.objects.filter(
+            user=self.customer, status=Payment.Status.PAID
+        ).exclude(mollie_id=None)
+
+
+def _cancel(request, customer, data) -> str:
+    services.subscription_cancel_now(subscription=data["subscription"], by=request.user, reason=data["reason"])
+    return gettext("Het abonnement is direct beëindigd (ook bij Mollie).")
+
+
+def _refund(request, customer, data) -> str:
+    amount = services.payment_refund(payment=data["payment"], by=request.user, amount=data.get("amount"))
+    return gettext("%(amount)s terugbetaling aangevraagd bij Mollie; de creditnota volgt.") % {"amount": euro(amount)}
+
+
+_MOLLIE_UNAVAILABLE = _(
+    "Mollie gaf geen bruikbaar antwoord. Probeer het later opnieuw: dezelfde aanvraag wordt nooit twee keer uitgevoerd."
+)
+
+customer_actions.register(
+    CustomerAction(
+        "cancel",
+        _("Abonnement direct beëindigen"),
+        CancelSubscriptionForm,
+        _cancel,
+        permission="subscriptions.change_subscription",
+        refusals=(services.BillingError,),
+        unavailable=(mollie.MollieError,),
+        unavailable_message=_MOLLIE_UNAVAILABLE,
+        order=70,
+    ),
+    CustomerAction(
+        "refund",
+        _("Betaling terugbetalen"),
+        RefundForm,
+        _refund,
+        permission="subscriptions.change_payment",
+        refusals=(services.BillingError,),
+        external=True,
+        unavailable=(mollie.MollieError,),
+        unavailable_message=_MOLLIE_UNAVAILABLE,
+        order=80,
+    ),
+)

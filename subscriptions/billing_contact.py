@@ -1,7 +1,7 @@
 """Who receives billing mail.
 
 Billing mail (invoices, credit notes, dunning, cancellation and its undoing) goes to the
-customer's billing address once its holder confirmed it (``accounts.billing_email``), else
+customer's billing address once its holder confirmed it (``subscriptions.services.billing_email``), else
 to the account's address. Security mail (allauth: password, sign-in, e-mail changes; account
 closure) never comes here: it keeps going to the account's address.
 """
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from accounts.models import Profile
-from portal.formatting import greeting_name
+from core.formatting import greeting_name
 
 
 class RecipientKind(StrEnum):

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.formatting import euro
+from core.formatting import euro
 
 VAT_RATE = Decimal("21")
 CENT = Decimal("0.01")
@@ -392,7 +392,7 @@ class BillingDocument(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     pdf = models.BinaryField(_("pdf"), null=True, editable=False)
     pdf_sha256 = models.CharField(_("SHA-256 van de pdf"), max_length=64, blank=True, editable=False)
-    # When the document was mailed to the customer (subscriptions.notifications): set in the
+    # When the document was mailed to the customer (subscriptions.services.notifications): set in the
     # transaction that sends it, so it goes out once.
     mailed_at = models.DateTimeField(_("gemaild op"), null=True, blank=True, editable=False)
 

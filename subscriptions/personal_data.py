@@ -42,8 +42,8 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from retention.cascade import in_batch
-from retention.registry import Category, EndAction, Explanation, LegalBasis, Period, register
+from register.cascade import in_batch
+from register.registry import Category, EndAction, Explanation, LegalBasis, Period, register
 from subscriptions.models import (
     CreditNote,
     Invoice,

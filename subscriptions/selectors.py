@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from django.db.models import QuerySet
@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import Profile
 from subscriptions.enums import EndReason
-from subscriptions.models import VAT_RATE, Payment, PlanChange, Subscription
+from subscriptions.models import CENT, VAT_RATE, Invoice, Payment, PlanChange, Subscription
 
 DUNNING_END_REASON = EndReason.UNPAID
 
@@ -216,3 +216,104 @@ def next_charge_amount(*, subscription) -> Decimal:
     the subscription's own."""
     change = subscription.plan_changes.filter(status=PlanChange.Status.SCHEDULED).first()
     return change.amount_gross if change else subscription.amount_gross
+
+
+# --- closing the account: what it does to the live subscription and the money ----------------
+
+
+@dataclass(frozen=True)
+class ClosureOutcome:
+    """What closing the account on ``closing_day`` does to the live subscription."""
+
+    subscription: Subscription | None
+    closing_day: date
+    invoice: Invoice | None = None  # the invoice of the paid period that includes the closing day
+    last_invoice: Invoice | None = None
+    period_days: int = 0
+    unused_days: int = 0
+    refund: Decimal = Decimal("0")
+    charge_in_progress: bool = False
+    arrears: Decimal | None = None
+
+    @property
+    def paid_through(self) -> date | None:
+        return self.invoice.period_end if self.invoice else None
+
+    def as_context(self) -> dict[str, object]:
+        """Plain values for the close page and the closing mail (queued as JSON)."""
+        if self.subscription is None:
+            return {}
+        fmt = "%d-%m-%Y"
+        return {
+            "plan": self.subscription.plan.name,
+            "status": self.subscription.status,
+            "ends_on": self.closing_day.strftime(fmt),
+            "paid_through": self.paid_through.strftime(fmt) if self.paid_through else "",
+            "invoice": self.invoice.number if self.invoice else "",
+            "last_invoice": self.last_invoice.number if self.last_invoice else "",
+            "period_days": self.period_days,
+            "unused_days": self.unused_days,
+            "refund": str(self.refund),
+            "has_refund": self.refund > 0,
+            "charge_in_progress": self.charge_in_progress,
+            "arrears": str(self.arrears) if self.arrears else "",
+        }
+
+
+def pro_rata(*, amount: Decimal, period_start: date, period_end: date, closing_day: date) -> tuple[int, int, Decimal]:
+    """(days in the period, unused days after ``closing_day``, refund) for a period from
+    ``period_start`` to ``period_end`` (both included) that cost ``amount``."""
+    period_days = (period_end - period_start).days + 1
+    unused = max(0, min(period_days, (period_end - closing_day).days))
+    refund = (amount * unused / period_days).quantize(CENT, rounding=ROUND_HALF_UP) if period_days > 0 else Decimal(0)
+    return period_days, unused, refund
+
+
+def closure_outcome(*, user, closing_day: date | None = None) -> ClosureOutcome:
+    """What closing ``user``'s account on ``closing_day`` (today) would do. Reads only."""
+    closing_day = closing_day or timezone.localdate()
+    subscription = (
+        Subscription.objects.filter(user=user, status__in=Subscription.LIVE)
+        .select_related("plan")
+        .order_by("-created_at")
+        .first()
+    )
+    if subscription is None:
+        return ClosureOutcome(subscription=None, closing_day=closing_day)
+    invoices = Invoice.objects.filter(payment__subscription=subscription).select_related("payment")
+    last_invoice = invoices.order_by("-issued_on", "-number").first()
+    current = (
+        invoices.filter(payment__status=Payment.Status.PAID, period_start__lte=closing_day, period_end__gte=closing_day)
+        .order_by("-period_end", "-pk")
+        .first()
+    )
+    charge_in_progress = Payment.objects.filter(subscription=subscription, status__in=Payment.OPEN_STATUSES).exists()
+    arrears = subscription.dunning_amount if subscription.status == Subscription.Status.SUSPENDED else None
+    if current is None:
+        return ClosureOutcome(
+            subscription=subscription,
+            closing_day=closing_day,
+            last_invoice=last_invoice,
+            charge_in_progress=charge_in_progress,
+            arrears=arrears,
+        )
+    payment = current.payment
+    period_days, unused, refund = pro_rata(
+        amount=current.amount_gross,
+        period_start=current.period_start,
+        period_end=current.period_end,
+        closing_day=closing_day,
+    )
+    refundable = payment.amount - payment.amount_refunded - payment.amount_charged_back
+    refund = max(Decimal("0"), min(refund, refundable))
+    return ClosureOutcome(
+        subscription=subscription,
+        closing_day=closing_day,
+        invoice=current,
+        last_invoice=last_invoice,
+        period_days=period_days,
+        unused_days=unused,
+        refund=refund,
+        charge_in_progress=charge_in_progress,
+        arrears=arrears,
+    )

@@ -6,15 +6,16 @@ are declared here with the same constants."""
 from __future__ import annotations
 
 from dataclasses import asdict
+from decimal import Decimal
 
 from celery import shared_task
 from django.core.cache import cache
 from django.db import OperationalError
 
 from subscriptions import mollie, services
-from subscriptions.notifications import document_mail_send, unmailed_documents
 from subscriptions.services import (
     PDF_DOCUMENTS,
+    closure,
     document_pdf,
     dunning_run,
     mollie_customers_delete,
@@ -23,6 +24,7 @@ from subscriptions.services import (
 )
 from subscriptions.services import reconcile as reconcile_with_mollie
 from subscriptions.services.followup import DELETE_MOLLIE_CUSTOMERS, PUSH_SUBSCRIPTION, RENDER_PDF
+from subscriptions.services.notifications import document_mail_send, unmailed_documents
 from subscriptions.services.payment_method import MANDATE_CHANGE_FINISH
 from subscriptions.services.plan_change import PLAN_CHANGE_MOLLIE_UPDATE
 
@@ -158,3 +160,20 @@ def plan_change_mollie_update(change_id: int) -> None:
 def mandate_change_finish(change_id: int) -> None:
     """Mollie's subscription onto the new mandate, the old one revoked, the cent refunded."""
     services.mandate_change_finish(change_id=change_id)
+
+
+# --- closing an account ---------------------------------------------------------------------
+
+
+@shared_task(name=closure.REFUND_ON_CLOSURE, **MOLLIE_FOLLOW_UP)
+def refund_on_closure(payment_id: int, amount: str, refunded_before: str, by_id: int | None) -> None:
+    """After an account closure commits: refund the unused days of the paid period."""
+    closure.refund_unused_days(
+        payment_id=payment_id, amount=Decimal(amount), refunded_before=Decimal(refunded_before), by_id=by_id
+    )
+
+
+@shared_task(name=closure.REFUND_LATE_CHARGES, ignore_result=True)
+def refund_late_charges() -> int:
+    """Hourly (beat): late charges of closed accounts are refunded in full."""
+    return closure.late_charges_refund()

@@ -14,9 +14,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from subscriptions import mollie, notifications, services
+from subscriptions import mollie, services
 from subscriptions.models import CreditNote, Invoice, Payment, Plan, PlanChange, Subscription, with_vat
 from subscriptions.pricing import pricing_plans
+from subscriptions.services import billing_email
 
 
 def _unreachable_message() -> str:
@@ -213,7 +214,7 @@ def cancel(request: HttpRequest, subscription_id: int) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("confirm") == CONFIRM:
             try:
-                subscription = notifications.cancel_at_period_end(subscription=subscription, by=request.user)
+                subscription = services.subscription_cancel_at_period_end(subscription=subscription, by=request.user)
             except services.BillingError as exc:
                 messages.error(request, str(exc))
             else:
@@ -237,7 +238,7 @@ def cancel(request: HttpRequest, subscription_id: int) -> HttpResponse:
 def cancel_undo(request: HttpRequest, subscription_id: int) -> HttpResponse:
     subscription = _own_subscription(request, subscription_id)
     try:
-        notifications.cancel_undo(subscription=subscription, by=request.user)
+        services.subscription_cancel_undo(subscription=subscription, by=request.user)
     except services.BillingError as exc:
         messages.error(request, str(exc))
     else:
@@ -408,3 +409,35 @@ def payment_method(request: HttpRequest, subscription_id: int) -> HttpResponse:
     """Another payment method: € 0,01 at Mollie's checkout with the new method gives a new
     mandate (the cent is refunded); the subscription is then charged through it."""
     return _change_method(request, _own_subscription(request, subscription_id))
+
+
+# --- the address for billing mail (set on the profile page) -----------------------------------
+
+
+@login_required
+@require_POST
+def billing_email_resend(request: HttpRequest) -> HttpResponse:
+    """Mail the confirmation link for the billing address again (once a minute at most)."""
+    if billing_email.confirmation_resend(user=request.user):
+        messages.success(request, _("We hebben de bevestigingslink opnieuw gemaild."))
+    else:
+        messages.error(
+            request,
+            _("Er is geen e-mailadres voor facturen dat nog bevestigd moet worden, of u vroeg net al een link."),
+        )
+    return redirect("accounts:profile")
+
+
+@require_http_methods(["GET", "POST"])
+def billing_email_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link mailed to a new billing address: GET shows what is asked (a mail scanner
+    that follows links confirms nothing), the button confirms. No login needed: the holder
+    of the address may be the customer's bookkeeper."""
+    try:
+        pending = billing_email.pending_confirmation(token=token)
+        if request.method == "POST":
+            billing_email.billing_email_confirm(token=token)
+            return render(request, "accounts/billing_email_confirmed.html", {"email": pending.email})
+    except billing_email.InvalidLink:
+        return render(request, "accounts/billing_email_invalid.html", status=HTTPStatus.NOT_FOUND)
+    return render(request, "accounts/billing_email_confirm.html", {"email": pending.email, "token": token})

@@ -13,11 +13,11 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from accounts import billing_email
 from accounts.models import Profile
 from accounts.services import account_close, profile_for
 from audit.models import AuditEvent
 from portal.testing.browser import mail_links
+from subscriptions.services import billing_email
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -13,7 +13,7 @@ import time_machine
 
 from audit.events import Action
 from audit.services import record, redact_personal_fields
-from portal import request_context
+from core import request_context
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from audit.events import Action
 from audit.models import AuditEvent
 from audit.services import record, redact_personal_fields
 from audit.verification import verify
-from portal import request_context
+from core import request_context
 
 
 def _with_request(ip: str, agent: str):

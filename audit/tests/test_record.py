@@ -16,7 +16,7 @@ from audit import services
 from audit.events import Action, ActorKind
 from audit.models import AuditEvent
 from audit.services import record
-from portal import request_context
+from core import request_context
 
 
 @pytest.fixture

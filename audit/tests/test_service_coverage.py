@@ -1,9 +1,15 @@
 """Nothing changes without an event.
 
-Every public function in every app's ``services.py`` is in the ledger below, with either a
-test here that runs it under ``audited_writes`` (fails when it writes data without an audit
+Every public function in every app's services is in the ledger below, with either a test
+here that runs it under ``audited_writes`` (fails when it writes data without an audit
 event), the test elsewhere that asserts its event, or the reason it writes nothing a customer
-or staff member sees. A new service that is not in the ledger fails the first test."""
+or staff member sees. A new service that is not in the ledger fails the first test.
+
+Service modules are found by the convention every app follows (docs/architecture.md):
+``<app>/services.py`` or the modules of the package ``<app>/services/``, and the same one
+level down for an app split in parts (``consent/<part>/services``). Ledger key:
+``<app or part>.<function>``, e.g. ``subscriptions.payment_refund``,
+``consent.statement.publish_version``."""
 
 from __future__ import annotations
 
@@ -15,6 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.utils import timezone
 
@@ -23,21 +30,16 @@ from audit.models import AuditEvent
 from audit.testing import audited_writes
 
 ROOT = Path(settings.BASE_DIR)
-APPS = ("accounts", "audit", "consent", "subscriptions", "retention", "portal", "koppeling")
-# Service modules that are not ``<app>.services`` (ledger key: "<prefix>.<function>"): apps
-# whose use cases are split by concern.
-MORE_SERVICE_MODULES = {
-    "consent.marketing": "consent.marketing.services",
-    "consent": "consent.statement_services",
-    "accounts.billing_email": "accounts.billing_email",
-    "subscriptions.notifications": "subscriptions.notifications",
-}
 
 HERE = "tested here under audited_writes"
 LEDGER: dict[str, tuple[str, str]] = {
     "accounts.profile_for": ("creates the empty profile row on first use: nothing visible changes", ""),
     "accounts.profile_update": (HERE, ""),
     "accounts.account_close": (HERE, ""),
+    "accounts.account_close_preview": ("reads only", ""),
+    "accounts.staff_action_record": ("elsewhere", "accounts/tests/test_admin_customer_actions.py:admin.changed"),
+    "accounts.sessions_end_on_account_close": ("a step of account_close (account.closed)", ""),
+    "accounts.mail_on_account_close": ("a step of account_close (account.closed): queues the mail", ""),
     "accounts.account_reopen": ("elsewhere", "accounts/tests/test_admin_customer_actions.py:account.reopened"),
     "accounts.email_verification_resend": (
         "elsewhere",
@@ -49,19 +51,12 @@ LEDGER: dict[str, tuple[str, str]] = {
         "the redaction path (retention.enforce records retention.enforced)",
         "audit/tests/test_append_only.py",
     ),
-    "retention.now": ("clock", ""),
     "retention.heartbeat": ("operational heartbeat, not customer data", ""),
     "retention.check_heartbeat": ("reads only", ""),
     "retention.enforce": ("elsewhere", "retention/tests/test_account_policy.py:retention.enforced"),
-    "retention.report": ("reads only", ""),
-    "retention.resolve_user": ("reads only", ""),
-    "retention.explain": ("reads only", ""),
-    "retention.export_data": ("reads only", ""),
     "retention.export_for_ops": (HERE, ""),
     "retention.hold_add": (HERE, ""),
     "retention.hold_release": (HERE, ""),
-    "retention.export_is_downloadable": ("reads only", ""),
-    "retention.export_expires_at": ("reads only", ""),
     "retention.export_request": (HERE, ""),
     "retention.export_build": ("job progress of a recorded request (retention.export_requested)", ""),
     "retention.export_failed": ("elsewhere", "retention/tests/test_failed_export.py:retention.export_failed"),
@@ -78,28 +73,28 @@ LEDGER: dict[str, tuple[str, str]] = {
     "subscriptions.subscription_cancel_at_period_end": (HERE, ""),
     "subscriptions.subscription_cancel_undo": (HERE, ""),
     "subscriptions.subscription_cancel_now": (HERE, ""),
-    "subscriptions.cancel_on_account_close": ("calls subscription_cancel_now", ""),
     "subscriptions.subscriptions_end_due": (HERE, ""),
     "subscriptions.reconcile": ("calls payment_apply / subscription_push", ""),
     "subscriptions.document_pdf": ("elsewhere", "subscriptions/tests/test_invoices.py:payment.document_pdf_stored"),
     "subscriptions.arrears_payment_start": ("elsewhere", "subscriptions/tests/test_dunning.py:payment.created"),
     "subscriptions.past_due_end": (HERE, ""),
     "subscriptions.dunning_run": (HERE, ""),
-    "consent.cookie_choice_record": ("elsewhere", "consent/tests/test_cookie_record.py:consent.given"),
+    "consent.cookies.cookie_choice_record": ("elsewhere", "consent/tests/test_cookie_record.py:consent.given"),
     # --- statement (consent/statement_services.py) ---
-    "consent.next_number": ("reads only (the number for a new draft)", ""),
-    "consent.publish_version": ("elsewhere", "consent/tests/test_statement_publishing.py:consent.statement_published"),
-    "consent.customers_to_announce": ("reads only", ""),
-    "consent.announce_version": ("queues the batches; each mail is recorded by announce_to", ""),
-    "consent.customer_language": ("reads only", ""),
-    "consent.announce_to": ("elsewhere", "consent/tests/test_statement_announcement.py:consent.statement_announced"),
-    "consent.record_opening": ("elsewhere", "consent/tests/test_statement_notice.py:consent.statement_read"),
-    "consent.marketing.preference_for": ("reads only", ""),
-    "consent.marketing.receives_marketing": ("reads only", ""),
-    "consent.marketing.users_with_address": ("reads only", ""),
-    "consent.marketing.eligible_customers": ("reads only", ""),
+    "consent.statement.next_number": ("reads only (the number for a new draft)", ""),
+    "consent.statement.publish_version": (
+        "elsewhere",
+        "consent/tests/test_statement_publishing.py:consent.statement_published",
+    ),
+    "consent.statement.customers_to_announce": ("reads only", ""),
+    "consent.statement.announce_version": ("queues the batches; each mail is recorded by announce_to", ""),
+    "consent.statement.customer_language": ("reads only", ""),
+    "consent.statement.announce_to": (
+        "elsewhere",
+        "consent/tests/test_statement_announcement.py:consent.statement_announced",
+    ),
+    "consent.statement.record_opening": ("elsewhere", "consent/tests/test_statement_notice.py:consent.statement_read"),
     "consent.marketing.mailing_validate": ("pure computation", ""),
-    "consent.marketing.mailing_progress": ("reads only", ""),
     "consent.marketing.preference_set": (HERE, ""),
     "consent.marketing.unsubscribe": ("elsewhere", "consent/tests/test_unsubscribe_link.py:marketing.objected"),
     "consent.marketing.mailing_create": (HERE, ""),
@@ -109,28 +104,33 @@ LEDGER: dict[str, tuple[str, str]] = {
         "consent/tests/test_marketing_mailing_send.py:marketing.mailing_finished",
     ),
     "consent.marketing.mailings_resume": ("queues batches of mailings already started (marketing.mailing_started)", ""),
-    "accounts.billing_email.confirmation_token": ("pure computation", ""),
-    "accounts.billing_email.confirmation_url": ("pure computation", ""),
-    "accounts.billing_email.confirmation_send_later": ("queues a mail; the change is profile.changed", ""),
-    "accounts.billing_email.confirmation_resend": ("sends a mail again; writes nothing", ""),
-    "accounts.billing_email.pending_confirmation": ("reads only", ""),
-    "accounts.billing_email.billing_email_confirm": (
+    "subscriptions.confirmation_token": ("pure computation", ""),
+    "subscriptions.confirmation_url": ("pure computation", ""),
+    "subscriptions.confirmation_send_later": ("queues a mail; the change is profile.changed", ""),
+    "subscriptions.on_profile_changed": ("queues the confirmation mail; the change is profile.changed", ""),
+    "subscriptions.confirmation_resend": ("sends a mail again; writes nothing", ""),
+    "subscriptions.pending_confirmation": ("reads only", ""),
+    "subscriptions.billing_email_confirm": (
         "elsewhere",
         "accounts/tests/test_billing_email.py:profile.billing_email_verified",
     ),
-    "subscriptions.notifications.document_mail_send": (
+    "subscriptions.document_mail_send": (
         "elsewhere",
         "subscriptions/tests/test_invoice_mail.py:payment.document_mailed",
     ),
-    "subscriptions.notifications.unmailed_documents": ("reads only", ""),
-    "subscriptions.notifications.cancel_at_period_end": (
+    "subscriptions.unmailed_documents": ("reads only", ""),
+    # Closing an account (settings.ACCOUNT_CLOSE_STEPS): billing's step and its parts.
+    "subscriptions.billing_on_account_close": ("calls settle_on_account_close and subscription_cancel_now", ""),
+    "subscriptions.settle_on_account_close": (
         "elsewhere",
-        "subscriptions/tests/test_cancel_confirmation.py:subscription.cancel_requested",
+        "subscriptions/tests/test_closure_refund.py:subscription.closure_settled",
     ),
-    "subscriptions.notifications.cancel_undo": (
+    "subscriptions.refund_unused_days": ("calls payment_refund (payment.refunded when Mollie reports it)", ""),
+    "subscriptions.late_charges_refund": (
         "elsewhere",
-        "subscriptions/tests/test_cancel_confirmation.py:subscription.cancel_undone",
+        "subscriptions/tests/test_closure_refund.py:subscription.closure_settled",
     ),
+    "subscriptions.closure_preview": ("reads only", ""),
     # koppeling
     "koppeling.connection_authorize": ("elsewhere", "koppeling/tests/test_connect_flow.py:koppeling.authorized"),
     "koppeling.connection_choose_division": ("elsewhere", "koppeling/tests/test_connect_flow.py:koppeling.connected"),
@@ -156,7 +156,6 @@ LEDGER: dict[str, tuple[str, str]] = {
     "subscriptions.net_from_gross": ("pure computation", ""),
     "subscriptions.lock_subscription": ("reads only (a row lock)", ""),
     "subscriptions.lock_payment": ("reads only (a row lock)", ""),
-    "subscriptions.after_commit": ("queues a task after commit; the task's service records", ""),
     "subscriptions.push_later": ("queues subscription_push after commit", ""),
     "subscriptions.pdf_later": ("queues document_pdf after commit", ""),
     "subscriptions.invoice_issue": ("elsewhere", "subscriptions/tests/test_subscribe.py:payment.invoice_issued"),
@@ -212,34 +211,60 @@ LEDGER: dict[str, tuple[str, str]] = {
 }
 
 
-def _service_modules(app: str) -> list:
-    """``<app>.services``, and every module in it when it is a package."""
+def _project_apps() -> list[str]:
+    """The installed apps that are part of this project (not libraries)."""
+    return [config.name for config in django_apps.get_app_configs() if Path(config.path).parent == ROOT]
+
+
+def _import_if_present(name: str):
     try:
-        module = importlib.import_module(f"{app}.services")
-    except ModuleNotFoundError:
-        return []
-    modules = [module]
-    for info in pkgutil.iter_modules(getattr(module, "__path__", [])):
-        modules.append(importlib.import_module(f"{module.__name__}.{info.name}"))
-    return modules
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name == name:
+            return None
+        raise
+
+
+def service_modules() -> dict[str, list]:
+    """``{owner: [modules]}``: for each app and each subpackage of an app (its parts), the
+    ``services`` module, or every module of the ``services`` package."""
+    found: dict[str, list] = {}
+    for app in _project_apps():
+        package = importlib.import_module(app)
+        parts = [info.name for info in pkgutil.iter_modules(package.__path__) if info.ispkg]
+        for owner in [app, *(f"{app}.{part}" for part in parts if part not in NOT_PARTS)]:
+            module = _import_if_present(f"{owner}.services")
+            if module is None:
+                continue
+            modules = [module]
+            for info in pkgutil.iter_modules(getattr(module, "__path__", [])):
+                modules.append(importlib.import_module(f"{module.__name__}.{info.name}"))
+            found[owner] = modules
+    return found
+
+
+# Subpackages that are not parts of an app.
+NOT_PARTS = {"migrations", "management", "templatetags", "tests", "services", "testing", "contract"}
 
 
 def public_services() -> set[str]:
-    """``<app>.<function>`` for every public function defined in an app's services (a
+    """``<owner>.<function>`` for every public function defined in a service module (a
     package's modules share one namespace: a name is defined once)."""
     found: set[str] = set()
-    for app in APPS:
-        for module in _service_modules(app):
+    for owner, modules in service_modules().items():
+        for module in modules:
             for name, function in inspect.getmembers(module, inspect.isfunction):
                 if function.__module__ == module.__name__ and not name.startswith("_"):
-                    assert f"{app}.{name}" not in found, f"{app}.{name} is defined in two service modules"
-                    found.add(f"{app}.{name}")
-    for prefix, module_name in MORE_SERVICE_MODULES.items():
-        module = importlib.import_module(module_name)
-        for name, function in inspect.getmembers(module, inspect.isfunction):
-            if function.__module__ == module.__name__ and not name.startswith("_"):
-                found.add(f"{prefix}.{name}")
+                    assert f"{owner}.{name}" not in found, f"{owner}.{name} is defined in two service modules"
+                    found.add(f"{owner}.{name}")
     return found
+
+
+def test_service_modules_are_found_by_the_convention():
+    """The convention finds the split apps' parts, not only ``<app>/services.py``."""
+    owners = set(service_modules())
+    assert {"accounts", "audit", "retention", "subscriptions", "koppeling"} <= owners
+    assert {"consent.cookies", "consent.statement", "consent.marketing"} <= owners
 
 
 def test_every_service_is_in_the_ledger():

@@ -15,7 +15,7 @@ from audit.events import Action
 from audit.models import AuditEvent
 from audit.services import record
 from audit.verification import verify
-from portal import request_context
+from core import request_context
 
 
 @pytest.fixture

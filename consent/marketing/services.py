@@ -24,12 +24,11 @@ import smtplib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import get_connection
 from django.db import models, transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -37,8 +36,17 @@ from django.utils.translation import gettext_lazy as _
 from audit.events import Action
 from audit.services import record
 from consent.marketing import tokens
+from consent.marketing.selectors import (  # noqa: F401  (reads this module uses; re-exported for its callers)
+    Progress,
+    eligible_customers,
+    mailing_progress,
+    preference_for,
+    receives_marketing,
+    users_with_address,
+)
 from consent.models import Mailing, MailingRecipient, MarketingPreference
-from portal.mail import build_message
+from core.mail import build_message
+from core.on_commit import after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +56,8 @@ SUBJECT_MAX = 200
 BODY_MAX = 20000
 MAX_ATTEMPTS = 5  # a row that failed this often is given up (``failed``)
 STALE_CLAIM = timedelta(minutes=30)  # a claim this old belongs to a worker that died
+# The batch task's registered name (consent.marketing.tasks), queued by name.
+SEND_MAILING_BATCH = "consent.marketing.tasks.send_mailing_batch"
 RESUME_AFTER = timedelta(minutes=10)  # a sending mailing without a batch this long is resumed
 
 
@@ -81,15 +91,6 @@ def _language(language: str | None) -> str:
 # --- the customer's choice -------------------------------------------------------------------
 
 
-def preference_for(user) -> MarketingPreference | None:
-    return MarketingPreference.objects.filter(user=user).first()
-
-
-def receives_marketing(user) -> bool:
-    """Whether marketing mail goes to ``user`` now (the soft opt-in: unless objected)."""
-    return eligible_customers().filter(pk=user.pk).exists()
-
-
 @transaction.atomic
 def preference_set(*, user, objected: bool, via: Via, by=None, language: str | None = None) -> MarketingPreference:
     """Record the customer's choice. The first choice (at signup) and every change is an
@@ -119,13 +120,6 @@ def preference_set(*, user, objected: bool, via: Via, by=None, language: str | N
     return preference
 
 
-def users_with_address(address: str) -> QuerySet:
-    """The accounts that use ``address`` (current or another of their addresses)."""
-    address = tokens.normalise(address)
-    listed = EmailAddress.objects.filter(user=OuterRef("pk"), email__iexact=address)
-    return User.objects.filter(Q(email__iexact=address) | Exists(listed))
-
-
 @transaction.atomic
 def unsubscribe(*, token: str) -> int:
     """Object to marketing mail for the address in the signed ``token``, at once, without
@@ -143,18 +137,6 @@ def unsubscribe(*, token: str) -> int:
 
 
 # --- who receives a mailing --------------------------------------------------------------
-
-
-def eligible_customers() -> QuerySet:
-    """Active customers (not staff, not closed) with a verified address who have not objected."""
-    verified = EmailAddress.objects.filter(user=OuterRef("pk"), email__iexact=OuterRef("email"), verified=True)
-    objected = MarketingPreference.objects.filter(user=OuterRef("pk"), objected=True)
-    return (
-        User.objects.filter(is_active=True, is_staff=False, is_superuser=False, closed_at__isnull=True)
-        .exclude(email="")
-        .filter(Exists(verified))
-        .exclude(Exists(objected))
-    )
 
 
 def _with_language(queryset: QuerySet) -> QuerySet:
@@ -254,50 +236,7 @@ def mailing_send(*, mailing: Mailing, by=None, system: str | None = None) -> Mai
 
 
 def _queue_batch(mailing_id: int, *, countdown: float = 0) -> None:
-    from consent.marketing.tasks import send_mailing_batch
-
-    transaction.on_commit(lambda: send_mailing_batch.apply_async(args=[mailing_id], countdown=countdown or None))
-
-
-@dataclass(frozen=True)
-class Progress:
-    total: int
-    pending: int
-    sending: int
-    sent: int
-    skipped: int
-    failed: int
-    unknown: int
-
-    @property
-    def done(self) -> bool:
-        return self.pending == 0 and self.sending == 0
-
-
-def mailing_progress(mailing: Mailing) -> Progress:
-    """How far a mailing is (from its recipient rows; the stored counts once finished and
-    the rows are gone)."""
-    counts = dict(mailing.recipients.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
-    if not counts and mailing.status == Mailing.Status.SENT:
-        return Progress(
-            total=mailing.recipient_count,
-            pending=0,
-            sending=0,
-            sent=mailing.sent_count,
-            skipped=mailing.skipped_count,
-            failed=mailing.failed_count,
-            unknown=max(0, mailing.recipient_count - mailing.sent_count - mailing.skipped_count - mailing.failed_count),
-        )
-    status = MailingRecipient.Status
-    return Progress(
-        total=sum(counts.values()),
-        pending=counts.get(status.PENDING, 0),
-        sending=counts.get(status.SENDING, 0),
-        sent=counts.get(status.SENT, 0),
-        skipped=counts.get(status.SKIPPED, 0),
-        failed=counts.get(status.FAILED, 0),
-        unknown=counts.get(status.UNKNOWN, 0),
-    )
+    after_commit(SEND_MAILING_BATCH, mailing_id, countdown=countdown or None)
 
 
 @dataclass(frozen=True)

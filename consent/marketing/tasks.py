@@ -8,6 +8,7 @@ from consent.marketing import services
 
 
 @shared_task(
+    name=services.SEND_MAILING_BATCH,
     acks_late=True,
     autoretry_for=(services.DeliveryFailed,),
     retry_backoff=5,

@@ -58,3 +58,10 @@ def unsubscribe_url(address: str) -> str:
 
 def preferences_url() -> str:
     return settings.SITE_URL + reverse("consent_marketing:preferences")
+
+
+def footer_links(address: str | None) -> dict[str, str]:
+    """Registered as ``settings.MAIL_FOOTER_LINKS``: the links every mail's footer carries
+    (``core.mail.add_footer``): one-click unsubscribe for a single recipient, and the
+    E-mailvoorkeuren page."""
+    return {"unsubscribe_url": unsubscribe_url(address) if address else "", "preferences_url": preferences_url()}

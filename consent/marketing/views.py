@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from consent.marketing import services, tokens
+from consent.marketing import selectors, services, tokens
 from consent.marketing.forms import OBJECT, RECEIVE, PreferencesForm
 
 ONE_CLICK_FIELD = "List-Unsubscribe"
@@ -27,7 +27,7 @@ ONE_CLICK_VALUE = "One-Click"
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
     """E-mailvoorkeuren: see and change the choice about marketing mail."""
-    current = services.preference_for(request.user)
+    current = selectors.preference_for(request.user)
     objected = current is not None and current.objected
     form = PreferencesForm(
         request.POST if request.method == "POST" else None, initial={"marketing": OBJECT if objected else RECEIVE}
@@ -48,7 +48,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "consent/marketing/preferences.html",
-        {"form": form, "objected": objected, "receives": services.receives_marketing(request.user)},
+        {"form": form, "objected": objected, "receives": selectors.receives_marketing(request.user)},
         status=status,
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.conf import settings
 
-from consent import cookies
+from consent.cookies import selectors as cookies
 
 register = template.Library()
 

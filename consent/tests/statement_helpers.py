@@ -57,7 +57,7 @@ def ensure_seed() -> StatementVersion:
 
 
 def make_draft(*, effective_date: date, marker: str = "draft", **overrides) -> StatementVersion:
-    from consent.statement_services import next_number
+    from consent.statement.services import next_number
 
     fields = {**texts(marker), **overrides}
     return StatementVersion.objects.create(number=next_number(), effective_date=effective_date, **fields)

@@ -7,7 +7,7 @@ from http import HTTPStatus
 import pytest
 from allauth.mfa.models import Authenticator
 
-from consent import services
+from consent.cookies import services
 from consent.tests.cookie_fixtures import cookie_groups  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cookie_groups")]

@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from consent import statement, statement_services
 from consent.models import CookieConsentRecord
+from consent.statement import selectors as statement
+from consent.statement import services as statement_services
 from consent.tests.cookie_fixtures import choose, cookie_groups  # noqa: F401
 from consent.tests.statement_helpers import make_draft, seed, staff  # noqa: F401
 

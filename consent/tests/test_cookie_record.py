@@ -8,8 +8,8 @@ from http import HTTPStatus
 import pytest
 
 from audit.models import AuditEvent
-from consent import statement
 from consent.models import CookieConsentRecord
+from consent.statement import selectors as statement
 from consent.tests.cookie_fixtures import choose, cookie_groups, latest_record  # noqa: F401
 from consent.tests.statement_helpers import seed  # noqa: F401
 
@@ -64,7 +64,7 @@ def test_the_settings_page_shows_the_visitor_their_consent_id(client):
 
 
 def test_the_consent_id_is_random_and_readable():
-    from consent.cookies import new_consent_id, normalise_consent_id
+    from consent.cookies.selectors import new_consent_id, normalise_consent_id
 
     ids = {new_consent_id() for _ in range(200)}
     assert len(ids) == 200
@@ -85,7 +85,7 @@ def test_the_consent_id_is_random_and_readable():
     ],
 )
 def test_only_the_network_of_the_address_is_stored(ip, stored):
-    from consent import services
+    from consent.cookies import services
 
     record = services.cookie_choice_record(accepted=[], refused=["analytics"], ip=ip, user_agent="x")
     assert record.ip_network == stored

@@ -11,10 +11,11 @@ import pytest
 import time_machine
 
 from accounts import services as account_services
-from consent import services as consent_services
+from consent.cookies import services as consent_services
 from consent.models import CookieConsentRecord
 from consent.tests.cookie_fixtures import cookie_groups  # noqa: F401
-from retention import registry
+from register import registry
+from retention import selectors as retention_selectors
 from retention import services as retention
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cookie_groups")]
@@ -72,10 +73,10 @@ def test_erasing_the_account_unlinks_its_records_which_then_follow_their_own_per
 def test_the_records_are_in_the_export_and_explained(make_user):
     customer = make_user("jansen")
     record = decide(DECIDED, user=customer)
-    data = retention.export_data(user=customer)
+    data = retention_selectors.export_data(user=customer)
     exported = data["cookie_consents"]
     assert record.consent_id in str(exported) and "203.0.113.9" not in str(exported)
     with time_machine.travel(DECIDED + timedelta(days=1), tick=False):
-        explanations = {e.category.name: e for e in retention.explain(user=customer)}
+        explanations = {e.category.name: e for e in retention_selectors.explain(user=customer)}
     explanation = explanations["cookie_consents"]
     assert explanation.held and explanation.removal_at == datetime(2029, 3, 3, 0, 0, tzinfo=AMS)

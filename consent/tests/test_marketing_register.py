@@ -15,7 +15,8 @@ from accounts import services as account_services
 from consent.marketing import services
 from consent.models import Mailing, MailingRecipient, MarketingPreference
 from consent.tests.marketing_helpers import mailing
-from retention import registry
+from register import registry
+from retention import selectors as retention_selectors
 from retention import services as retention
 
 
@@ -36,7 +37,7 @@ def test_wat_wij_bewaren_and_the_export_show_the_choice_and_the_mailings(custome
     client.force_login(customer)
     page = client.get("/portal/mijn-gegevens/").content.decode()
     assert "Keuze voor reclame per e-mail" in page and "Verstuurde aanbiedingen per e-mail" in page
-    data = retention.export_data(user=customer)
+    data = retention_selectors.export_data(user=customer)
     assert data["marketing_preference"]["objected"] is False and data["marketing_preference"]["language"] == "en"
     (sent,) = data["mailing_recipients"]
     assert (sent["mailing"], sent["status"], sent["email"]) == ("New: connect your CRM", "sent", customer.email)

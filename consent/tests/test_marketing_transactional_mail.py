@@ -10,7 +10,7 @@ from django.test import Client
 
 from accounts import services as account_services
 from consent.marketing import services, tokens
-from portal.mail import render_and_send
+from core.mail import render_and_send
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from accounts.models import Profile
 from audit.models import AuditEvent
-from consent import statement_services
 from consent.models import StatementAnnouncement
+from consent.statement import services as statement_services
 from consent.tests.statement_helpers import make_draft, seed, staff  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +90,8 @@ def test_a_customer_added_later_gets_the_mail_on_a_re_run(
 ):
     version = _publish(staff, django_capture_on_commit_callbacks)
     late = make_user("laatkomer")
-    assert statement_services.announce_version(version_id=version.pk) == 1
+    with django_capture_on_commit_callbacks(execute=True):  # the batches are queued on commit
+        assert statement_services.announce_version(version_id=version.pk) == 1
     assert mail.outbox[-1].to == [late.email]
 
 

@@ -8,8 +8,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from consent import statement_services
 from consent.models import StatementAnnouncement
+from consent.statement import services as statement_services
+from consent.statement import tasks as statement_tasks
 from consent.tests.statement_helpers import ensure_seed, make_draft
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -32,7 +33,7 @@ def test_a_real_worker_sends_the_announcement_once(celery_worker_process, make_u
     assert "Subject: Onze privacyverklaring wijzigt" in log
 
     # Queue it again (a re-delivered task): the worker finds nothing left to send.
-    result = statement_services.announce_version_task.delay(version.pk)
+    result = statement_tasks.announce_version_task.delay(version.pk)
     assert result.get(timeout=30) == 0
     assert StatementAnnouncement.objects.filter(version=version).count() == len(customers)
     assert celery_worker_process.log_text().count("Subject: Onze privacyverklaring wijzigt") == len(customers)

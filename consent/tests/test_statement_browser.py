@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from consent import statement_services
 from consent.models import StatementReading
+from consent.statement import services as statement_services
 from consent.tests.statement_helpers import ensure_seed, make_draft
 from portal.testing.browser import has_horizontal_scroll, log_in
 from portal.tests.test_browser_accessibility import _axe_violations

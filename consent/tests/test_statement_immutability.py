@@ -10,8 +10,8 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from consent import statement_services
 from consent.models import StatementVersion
+from consent.statement import services as statement_services
 from consent.tests.statement_helpers import make_draft, seed, staff, staff_client  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ import time_machine
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from consent import statement_services
 from consent.models import StatementReading
+from consent.statement import services as statement_services
 from consent.tests.statement_helpers import AMSTERDAM, make_draft, seed, staff  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +96,7 @@ def test_the_notice_costs_at_most_one_query_and_none_once_opened(
 ):
     from django.test.client import RequestFactory
 
-    from consent.statement_views import notice
+    from consent.statement.views import notice
 
     client.force_login(customer)
     client.get("/portal/")  # warms the cached statement state

@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from consent import statement_services
 from consent.models import StatementAnnouncement, StatementReading
+from consent.statement import services as statement_services
 from consent.tests.statement_helpers import make_draft, seed, staff  # noqa: F401  (fixtures)
-from retention import registry
+from register import registry
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,9 @@ import pytest
 import time_machine
 
 from audit.models import AuditEvent
-from consent import statement, statement_services
 from consent.models import StatementVersion
+from consent.statement import selectors as statement
+from consent.statement import services as statement_services
 from consent.tests.statement_helpers import (  # noqa: F401  (fixtures)
     AMSTERDAM,
     make_draft,

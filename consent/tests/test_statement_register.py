@@ -12,7 +12,7 @@ from django.utils.html import escape
 
 from consent.models import Processor
 from consent.tests.statement_helpers import seed  # noqa: F401  (fixture)
-from retention import registry
+from register import registry
 
 pytestmark = pytest.mark.django_db
 

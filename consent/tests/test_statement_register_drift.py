@@ -8,8 +8,9 @@ from http import HTTPStatus
 import pytest
 from django.utils import timezone
 
-from consent import statement, statement_services
 from consent.models import Processor
+from consent.statement import selectors as statement
+from consent.statement import services as statement_services
 from consent.tests.statement_helpers import make_draft, seed, staff, staff_client  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db

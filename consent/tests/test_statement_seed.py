@@ -6,8 +6,8 @@ from http import HTTPStatus
 
 import pytest
 
-from consent import statement
 from consent.models import StatementVersion
+from consent.statement import selectors as statement
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from http import HTTPStatus
 import pytest
 import time_machine
 
-from consent import statement_services
+from consent.statement import services as statement_services
 from consent.tests.statement_helpers import AMSTERDAM, make_draft, seed, staff  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +49,7 @@ def test_an_older_version_keeps_the_data_sections_it_was_published_with(client, 
     third = make_draft(effective_date=date(2026, 5, 1), marker="derde")
     with time_machine.travel(datetime(2026, 4, 1, 9, 0, tzinfo=AMSTERDAM), tick=False):
         statement_services.publish_version(version=third, by=None)
-    from retention import registry
+    from register import registry
 
     changed = dataclasses.replace(registry.get("billing"), purpose="Een nieuw doel dat in geen oude versie stond.")
     monkeypatch.setitem(registry._registry, "billing", changed)  # a deploy that changes the register

@@ -14,8 +14,8 @@ from audit.models import AuditEvent
 from koppeling import services
 from koppeling.models import ApiKey, Connection, KoppelingSettings
 from koppeling.tests.conftest import subscribe
-from retention import registry
-from retention.services import export_data
+from register import registry
+from retention.selectors import export_data
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client, RequestFactory, override_settings
 
-from portal.outage import server_error_or_outage
+from core.outage import server_error_or_outage
 
 NOWHERE_REDIS = "redis://127.0.0.1:1/0"
 PAGES = ("/portal/", "/portal/gegevens/profiel/", "/portal/account/opheffen/")

@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.personal_data import ACCOUNT_PERIOD
-from retention import registry, services
+from register import registry
+from retention import services
 from retention.models import RetentionRun
 from retention.tests.conftest import ams
 

@@ -15,7 +15,7 @@ import time_machine
 from django.core import mail
 from django.test import Client
 
-from retention import registry
+from register import registry
 from retention.models import DataExport
 from retention.tests.conftest import ams
 
@@ -39,10 +39,10 @@ def test_the_page_lists_every_category_with_basis_and_removal_date(client, rich_
 def test_a_closed_account_sees_the_date_it_goes(rich_customer):
     # Closed accounts cannot log in; the date is what ops' `retention explain` shows and the
     # page would show during the closing flow.
-    from retention import services
+    from retention import selectors
 
     user = rich_customer("jansen", closed_at=ams(2026, 1, 10, 14, 0))
-    account = next(i for i in services.explain(user=user) if i.category.name == "account")
+    account = next(i for i in selectors.explain(user=user) if i.category.name == "account")
     assert account.removal_at == ams(2026, 4, 11, 0, 0)
 
 

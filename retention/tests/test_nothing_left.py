@@ -14,7 +14,7 @@ from django.db import connection
 from accounts import services as account_services
 from audit.events import Action
 from audit.services import record
-from portal import request_context
+from core import request_context
 from retention import services
 from retention.tests.billing import billing_history
 from retention.tests.conftest import ams

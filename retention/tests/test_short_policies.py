@@ -15,7 +15,7 @@ from django.contrib.sessions.models import Session
 from audit.events import Action
 from audit.models import AuditEvent
 from audit.services import record
-from portal import request_context
+from core import request_context
 from retention import services
 from retention.tests.conftest import ams
 

@@ -4,9 +4,13 @@ The modules import in one direction only (each may use the ones before it)::
 
     base → followup → erasure → documents → mollie_sync → cancellation → dunning → plan_change
     → payment_method → payments → checkout → self_service → reconciliation
+    → notifications (invoice and credit-note mail) → closure (closing an account)
+    billing_email (the confirmed address for billing mail; uses only the models)
 
 Reads live in ``subscriptions.selectors``; follow-up work (a push to Mollie, a PDF) is
-queued after commit through ``followup``; the tasks import the services, never the reverse.
+queued after commit by task name (``core.on_commit.after_commit``, billing's names in
+``followup``); the tasks import the services, never the reverse. Each use case sends its own
+mail (a cancellation mails its confirmation however it is called).
 
 Each function is keyword-only and atomic where it writes, and records its audit event in
 the same transaction. Calls to Mollie happen outside our transactions (a slow Mollie never
@@ -33,7 +37,6 @@ from subscriptions.selectors import (
 )
 from subscriptions.services.base import AlreadySubscribed, BillingError, add_interval, net_from_gross, webhook_url
 from subscriptions.services.cancellation import (
-    cancel_on_account_close,
     subscription_cancel_at_period_end,
     subscription_cancel_now,
     subscription_cancel_undo,
@@ -98,7 +101,6 @@ __all__ = [
     "arrears_payment_start",
     "billing_details_missing",
     "billing_snapshot",
-    "cancel_on_account_close",
     "customer_ensure",
     "document_pdf",
     "dunning_run",

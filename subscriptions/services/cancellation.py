@@ -1,26 +1,55 @@
 """Cancelling: at the end of the paid period (the customer, with undo), at once (staff,
 account closure, the end of dunning), and the end of periods that ran out after a
-cancellation. Mollie's subscription follows after commit (``followup.push_later``)."""
+cancellation. Mollie's subscription follows after commit (``followup.push_later``).
+
+Cancelling and undoing it mail their confirmation themselves (after commit, to the billing
+recipient, in the language the customer subscribed in), however they are called."""
 
 from __future__ import annotations
 
 from datetime import datetime, time
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.events import Action
 from audit.services import record
-from subscriptions.enums import EndReason, System
+from core.formatting import euro
+from core.mail import send_later
+from subscriptions.billing_contact import billing_recipient
+from subscriptions.enums import System
 from subscriptions.models import Payment, Subscription
 from subscriptions.services.base import BillingError, current_time, lock_subscription
 from subscriptions.services.followup import push_later
 
 
+def _cancel_mail(subscription: Subscription, template: str) -> None:
+    recipient = billing_recipient(user=subscription.user)
+    if recipient is None:
+        return
+    language = subscription.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        context = {
+            "name": recipient.name,
+            "plan": subscription.plan.name,
+            "last_day": formats.date_format(subscription.paid_through, "j F Y"),
+            "next_charge": formats.date_format(subscription.current_period_end, "j F Y"),
+            "amount": euro(subscription.amount_gross),
+            "reverse_charge": subscription.reverse_charge,
+            "url": settings.SITE_URL + reverse("subscriptions:overview"),
+        }
+    send_later(f"subscriptions/email/{template}", to=[recipient.email], context=context, language=language)
+
+
 @transaction.atomic
 def subscription_cancel_at_period_end(*, subscription: Subscription, by) -> Subscription:
+    """The customer cancels at the end of the paid period. Serialised on the subscription
+    row: only the call that cancels records it and mails the confirmation (a double submit
+    mails once)."""
     subscription = lock_subscription(subscription)
     if subscription.status != Subscription.Status.ACTIVE:
         raise BillingError(_("Alleen een actief abonnement kunt u opzeggen."))
@@ -37,11 +66,14 @@ def subscription_cancel_at_period_end(*, subscription: Subscription, by) -> Subs
         changes={"cancel_at_period_end": [False, True], "ends_on": [None, subscription.current_period_end.isoformat()]},
     )
     push_later(subscription)
+    _cancel_mail(subscription, "cancel_confirmed")
     return subscription
 
 
 @transaction.atomic
 def subscription_cancel_undo(*, subscription: Subscription, by) -> Subscription:
+    """The customer withdraws the cancellation (refused when there is none, or the period
+    is over); mailed after commit."""
     subscription = lock_subscription(subscription)
     if subscription.status != Subscription.Status.ACTIVE or not subscription.cancel_at_period_end:
         raise BillingError(_("Er is geen opzegging om in te trekken."))
@@ -58,6 +90,7 @@ def subscription_cancel_undo(*, subscription: Subscription, by) -> Subscription:
         changes={"cancel_at_period_end": [True, False]},
     )
     push_later(subscription)
+    _cancel_mail(subscription, "cancel_undone")
     return subscription
 
 
@@ -84,13 +117,6 @@ def subscription_cancel_now(
     )
     push_later(subscription)
     return subscription
-
-
-def cancel_on_account_close(*, user, by) -> None:
-    """accounts.services.CLOSE_HOOKS: closing the account ends the subscription (and its
-    charges at Mollie, after commit)."""
-    for subscription in Subscription.objects.filter(user=user, status__in=Subscription.LIVE):
-        subscription_cancel_now(subscription=subscription, by=by, reason=EndReason.ACCOUNT_CLOSED)
 
 
 @transaction.atomic

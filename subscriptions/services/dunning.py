@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 
 from audit.events import Action
 from audit.services import record
-from portal.formatting import euro, greeting_name
-from portal.mail import send_later
+from core.formatting import euro, greeting_name
+from core.mail import send_later
 from subscriptions.billing_contact import billing_recipients
 from subscriptions.enums import DunningStep, EndReason, PastDueCause, System
 from subscriptions.models import MollieSubscription, Payment, Subscription

@@ -24,12 +24,13 @@ from django.db.models import F
 
 from audit.events import Action
 from audit.services import record
-from retention.cascade import in_batch
+from core.on_commit import after_commit
+from register.cascade import in_batch
 from subscriptions import mollie
 from subscriptions.enums import System
 from subscriptions.models import MollieCustomer, MollieCustomerDeletion
 from subscriptions.services.base import current_time
-from subscriptions.services.followup import DELETE_MOLLIE_CUSTOMERS, after_commit
+from subscriptions.services.followup import DELETE_MOLLIE_CUSTOMERS
 
 logger = logging.getLogger(__name__)
 

@@ -2,35 +2,19 @@
 necessary commits: never inside it (a slow Mollie or reportlab never holds our row locks),
 never lost when it rolls back.
 
-The tasks are named here and looked up by name when the commit happens, so the services
-never import the tasks module (the tasks import the services). ``subscriptions.tasks``
-declares its tasks under these names; the app's ``ready()`` imports it."""
+The tasks are named here and queued by name through the project's one on-commit helper
+(:func:`core.on_commit.after_commit`), so the services never import the tasks module (the
+tasks import the services). ``subscriptions.tasks`` declares its tasks under these names;
+the app's ``ready()`` imports it."""
 
 from __future__ import annotations
 
-import logging
-
-from celery import current_app
-from django.db import transaction
-
+from core.on_commit import after_commit
 from subscriptions.models import CreditNote, Invoice, Subscription
-
-logger = logging.getLogger(__name__)
 
 PUSH_SUBSCRIPTION = "subscriptions.tasks.push_subscription"
 RENDER_PDF = "subscriptions.tasks.render_pdf"
 DELETE_MOLLIE_CUSTOMERS = "subscriptions.tasks.delete_mollie_customers"
-
-
-def after_commit(task_name: str, *args: object, robust: bool = False) -> None:
-    """Queue the task ``task_name`` with ``args`` once the current transaction commits.
-    ``robust``: a failure to queue is logged instead of raised (the work is repaired
-    another way, e.g. on first use)."""
-
-    def send() -> None:
-        current_app.tasks[task_name].delay(*args)
-
-    transaction.on_commit(send, robust=robust)
 
 
 def push_later(subscription: Subscription) -> None:

@@ -19,13 +19,13 @@ from django.utils.translation import gettext as _
 
 from audit.events import Action
 from audit.services import record
-from portal.formatting import greeting_name
-from portal.mail import send_later
+from core.formatting import greeting_name
+from core.mail import send_later
+from core.on_commit import after_commit
 from subscriptions import mollie
 from subscriptions.billing_contact import billing_recipients
 from subscriptions.enums import System
 from subscriptions.models import CENT, MandateChange, Payment, Subscription
-from subscriptions.services.followup import after_commit
 
 logger = logging.getLogger(__name__)
 

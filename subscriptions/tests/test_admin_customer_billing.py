@@ -14,8 +14,8 @@ from django.core import mail
 from audit.models import AuditEvent
 from mollie_sandbox import controls
 from mollie_sandbox.models import SandboxObject
-from subscriptions import closure
 from subscriptions.models import CreditNote, Payment, Subscription
+from subscriptions.services import closure
 from subscriptions.tests.conftest import checkout
 
 pytestmark = pytest.mark.django_db(transaction=True)

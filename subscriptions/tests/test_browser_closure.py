@@ -7,10 +7,10 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import expect
 
-from portal.formatting import euro
+from core.formatting import euro
 from portal.testing.browser import log_in
-from subscriptions import closure
 from subscriptions.models import Payment, Subscription
+from subscriptions.services import closure
 from subscriptions.tests.conftest import checkout
 
 pytestmark = pytest.mark.browser

@@ -201,3 +201,16 @@ def test_a_cancelled_subscription_shows_the_date_instead_of_asking_again(active,
     response = logged_in.get(url(active), follow=True)
     assert "Uw abonnement is al opgezegd." in response.content.decode()
     assert len(cancel_mails()) == 1
+
+
+def test_a_cancellation_called_without_the_page_mails_its_confirmation_too(active, customer):
+    """The mail belongs to the use case, not to the view: a direct call (a command, the
+    admin, another service) confirms to the customer as the page does; undoing likewise."""
+    from subscriptions import services
+
+    services.subscription_cancel_at_period_end(subscription=active, by=customer)
+    services.subscription_cancel_at_period_end(subscription=active, by=customer)  # again: no second mail
+    assert [m.to for m in cancel_mails()] == [[customer.email]]
+    services.subscription_cancel_undo(subscription=active, by=customer)
+    undone = [m for m in mail.outbox if m.subject.startswith("Uw opzegging is ingetrokken")]
+    assert [m.to for m in undone] == [[customer.email]]

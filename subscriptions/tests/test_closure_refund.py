@@ -17,8 +17,8 @@ from accounts.services import account_close
 from audit.models import AuditEvent
 from mollie_sandbox import controls
 from mollie_sandbox.models import SandboxObject
-from subscriptions import closure
 from subscriptions.models import CreditNote, Invoice, Payment, Subscription
+from subscriptions.services import closure
 from subscriptions.tests.conftest import checkout
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -19,8 +19,9 @@ from accounts.models import Profile
 from audit.models import AuditEvent
 from mollie_sandbox import controls
 from portal.testing.browser import mail_links
-from subscriptions import notifications, services, tasks
+from subscriptions import services, tasks
 from subscriptions.models import CreditNote, Invoice, Payment, Subscription
+from subscriptions.services import notifications
 from subscriptions.tests.conftest import checkout
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -18,6 +18,7 @@ from accounts import services as account_services
 from accounts.personal_data import ACCOUNT_PERIOD
 from accounts.services import profile_for
 from audit.verification import verify
+from retention import selectors as retention_selectors
 from retention import services as retention
 from retention.tests.test_nothing_left import places_holding
 from subscriptions import services
@@ -75,7 +76,7 @@ def test_the_invoice_is_shown_until_erasure_and_kept_after_it_without_email_or_u
 
     with time_machine.travel(erased_from - timedelta(seconds=1), tick=False):
         retention.enforce()
-        exported = retention.export_data(user=customer)["billing"]
+        exported = retention_selectors.export_data(user=customer)["billing"]
         assert [i["number"] for i in exported["invoices"]] == [invoice.number]
         assert exported["invoices"][0]["billing_snapshot"]["name"] == "Ouwehand Tuinen B.V."
 

@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import translation
 
-from consent.marketing import services
+from consent.marketing import selectors, services
 
 
 def _bad(message: str) -> CommandError:
@@ -64,7 +64,7 @@ class Command(BaseCommand):
         except services.MailingError as exc:
             raise _bad(str(exc)) from None
         if options["dry_run"]:
-            count = services.eligible_customers().count()
+            count = selectors.eligible_customers().count()
             self.stdout.write(f"dry run: the mailing would go to {count} customers; nothing was sent")
             return
         with transaction.atomic():

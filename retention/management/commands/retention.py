@@ -27,7 +27,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 
-from retention import registry, services
+from register import registry
+from retention import selectors, services
 from retention.models import LegalHold
 
 
@@ -100,7 +101,7 @@ class Command(BaseCommand):
 
     def _user(self, identifier: str):
         try:
-            return services.resolve_user(identifier)
+            return selectors.resolve_user(identifier)
         except services.RetentionError as exc:
             raise _bad(str(exc)) from None
 
@@ -110,7 +111,7 @@ class Command(BaseCommand):
     # --- subcommands -------------------------------------------------------------------
 
     def do_report(self, options: dict) -> None:
-        rows = services.report()
+        rows = selectors.report()
         if options["json"]:
             self._json({"generated_at": services.now().isoformat(), "policies": rows})
             return
@@ -199,7 +200,7 @@ class Command(BaseCommand):
 
     def do_explain(self, options: dict) -> None:
         user = self._user(options["user"])
-        items = services.explain(user=user)
+        items = selectors.explain(user=user)
         if options.get("json"):
             self._json(
                 [

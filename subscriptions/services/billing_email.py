@@ -22,9 +22,9 @@ from django.utils import translation
 from accounts.models import Profile
 from audit.events import Action
 from audit.services import record
-from portal.mail import send_later
+from core.mail import send_later
 
-SALT = "accounts.billing_email"
+SALT = "accounts.billing_email"  # kept from the module's first home: links already mailed carry it
 # How long a confirmation link works.
 LINK_MAX_AGE_DAYS = 7
 
@@ -45,12 +45,12 @@ def confirmation_token(*, profile: Profile, email: str) -> str:
 
 def confirmation_url(*, profile: Profile, email: str) -> str:
     token = confirmation_token(profile=profile, email=email)
-    return settings.SITE_URL + reverse("billing_email_confirm", args=[token])
+    return settings.SITE_URL + reverse("subscriptions:billing_email_confirm", args=[token])
 
 
 def confirmation_send_later(*, profile: Profile) -> None:
     """Mail the confirmation link to the profile's billing address after the current
-    transaction commits (called by ``accounts.services.profile_update`` when it changes)."""
+    transaction commits (when the address changes: :func:`on_profile_changed`)."""
     email = profile.billing_email
     if not email or profile.billing_email_confirmed:
         return
@@ -65,6 +65,14 @@ def confirmation_send_later(*, profile: Profile) -> None:
         },
         language=language,
     )
+
+
+def on_profile_changed(*, profile: Profile, changes: dict) -> None:
+    """Declared in ``settings.PROFILE_CHANGE_STEPS``: ``accounts.services.profile_update``
+    calls it inside its transaction. A new billing address is used once its holder
+    confirms it: the link is mailed after commit."""
+    if "billing_email" in changes:
+        confirmation_send_later(profile=profile)
 
 
 def pending_confirmation(*, token: str) -> PendingConfirmation:

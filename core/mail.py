@@ -5,6 +5,11 @@ Every mail ends with the footer of ``email/footer.txt`` / ``email/footer.html``:
 statement promises an unsubscribe link in every e-mail. Mail about the account, invoices and
 payments is not advertising and is always sent; its footer says so and links to unsubscribing
 from advertising (and to the E-mailvoorkeuren page) without suppressing anything itself.
+
+The links come from the app that owns them (consent's marketing), registered by the setting
+``MAIL_FOOTER_LINKS``: the dotted path of a callable ``links(address: str | None) -> dict``
+giving ``unsubscribe_url`` (for one recipient's address) and ``preferences_url``. So this
+module, in the shared library, imports no feature.
 """
 
 from __future__ import annotations
@@ -13,8 +18,21 @@ from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.module_loading import import_string
 
-from consent.marketing.tokens import preferences_url, unsubscribe_url
+from core.on_commit import after_commit
+
+# The mail task's registered name (core.tasks), kept from its first module: queued
+# messages carry it.
+SEND_TEMPLATED_MAIL = "portal.tasks.send_templated_mail"
+
+
+def footer_links(address: str | None) -> dict[str, str]:
+    """The footer's links for ``address`` (None: a mail to several recipients), from the
+    callable named by ``settings.MAIL_FOOTER_LINKS``; none when no app registered one."""
+    path = getattr(settings, "MAIL_FOOTER_LINKS", "")
+    links = import_string(path)(address) if path else {}
+    return {"unsubscribe_url": links.get("unsubscribe_url", ""), "preferences_url": links.get("preferences_url", "")}
 
 
 def add_footer(message: EmailMessage, *, marketing: bool = False) -> EmailMessage:
@@ -23,8 +41,7 @@ def add_footer(message: EmailMessage, *, marketing: bool = False) -> EmailMessag
     unsubscribe link."""
     context = {
         "marketing": marketing,
-        "unsubscribe_url": unsubscribe_url(message.to[0]) if len(message.to) == 1 else "",
-        "preferences_url": preferences_url(),
+        **footer_links(message.to[0] if len(message.to) == 1 else None),
         "COMPANY": settings.COMPANY,
         "PRODUCT_NAME": settings.PRODUCT_NAME,
     }
@@ -99,11 +116,5 @@ def send_later(
 ) -> None:
     """Queue the mail for after the current transaction commits (a rolled-back change
     sends nothing)."""
-    from django.db import transaction
-
-    from portal.tasks import send_templated_mail
-
     lang = language or translation.get_language() or settings.LANGUAGE_CODE
-    transaction.on_commit(
-        lambda: send_templated_mail.delay(template_prefix, to=to, context=context, language=lang, headers=headers)
-    )
+    after_commit(SEND_TEMPLATED_MAIL, template_prefix, to=to, context=context, language=lang, headers=headers)

@@ -1,12 +1,12 @@
 """Use cases of the privacy statement: publish a version, announce it to every active
 customer (Celery, in batches, idempotent), record that a customer opened it. Reads are in
-:mod:`consent.statement`. The tasks at the end only call these functions."""
+:mod:`consent.statement.selectors`; the tasks (:mod:`consent.statement.tasks`) only call
+these functions and are queued by name (:func:`core.on_commit.after_commit`)."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.events import Action
 from audit.services import record
 from consent.models import StatementAnnouncement, StatementReading, StatementVersion
-from consent.statement import (
+from consent.statement.selectors import (
     LANGUAGES,
     StatementError,
     data_sections,
@@ -26,10 +26,14 @@ from consent.statement import (
     published_versions,
     today,
 )
-from portal.formatting import greeting_name
-from portal.mail import render_and_send
+from core.formatting import greeting_name
+from core.mail import render_and_send
+from core.on_commit import after_commit
 
 ANNOUNCE_BATCH_SIZE = 200
+# The tasks' registered names (stored in queued messages: never renamed).
+ANNOUNCE_VERSION = "consent.announce_version"
+ANNOUNCE_BATCH = "consent.announce_batch"
 
 
 def next_number() -> int:
@@ -68,7 +72,7 @@ def publish_version(*, version: StatementVersion, by, effective_date: date | Non
         # may have cached the old state in between).
         forget_state()
         transaction.on_commit(forget_state)
-        transaction.on_commit(lambda: announce_version_task.delay(locked.pk))
+        after_commit(ANNOUNCE_VERSION, locked.pk)
     return locked
 
 
@@ -91,7 +95,7 @@ def announce_version(*, version_id: int) -> int:
         return 0
     ids = list(customers_to_announce(version).values_list("pk", flat=True))
     for start in range(0, len(ids), ANNOUNCE_BATCH_SIZE):
-        announce_batch_task.delay(version_id, ids[start : start + ANNOUNCE_BATCH_SIZE])
+        after_commit(ANNOUNCE_BATCH, version_id, ids[start : start + ANNOUNCE_BATCH_SIZE])
     return len(ids)
 
 
@@ -156,16 +160,3 @@ def record_opening(*, version: StatementVersion, user) -> bool:
     except IntegrityError:
         return False  # opened in two tabs at once
     return True
-
-
-# --- tasks -------------------------------------------------------------------------------
-
-
-@shared_task(name="consent.announce_version", acks_late=True, ignore_result=False)
-def announce_version_task(version_id: int) -> int:
-    return announce_version(version_id=version_id)
-
-
-@shared_task(name="consent.announce_batch", acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
-def announce_batch_task(version_id: int, user_ids: list[int]) -> int:
-    return announce_to(version_id=version_id, user_ids=user_ids)

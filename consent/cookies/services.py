@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from audit.events import Action
 from audit.services import record
-from consent import cookies, statement
+from consent.cookies import selectors as cookies
 from consent.models import CookieConsentRecord
+from consent.statement import selectors as statement
 
 # --- cookie consent ---
 

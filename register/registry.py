@@ -95,6 +95,20 @@ class Period:
 
 
 @dataclass(frozen=True)
+class SamePeriodAs:
+    """The period of another app's category, read from the register when it is used (data
+    kept "as long as the account", say): the owner states its period once, and a later
+    change there reaches every category that follows it."""
+
+    category: str
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # copy, pickle and dataclass machinery
+            raise AttributeError(name)
+        return getattr(period_of(self.category), name)
+
+
+@dataclass(frozen=True)
 class Explanation:
     """What one category holds about one customer and when it goes."""
 
@@ -114,7 +128,9 @@ class Category:
     purpose: Any
     legal_basis: LegalBasis
     clock_start: Any  # the event that starts the clock, in words
-    period: Period | None  # None: the period is "as long as X" (see disposed_with / clock_start)
+    # None: the period is "as long as X" (see disposed_with / clock_start); SamePeriodAs:
+    # another category's period, read through the register.
+    period: Period | SamePeriodAs | None
     end_action: EndAction
     data: Any = ""  # which fields, in words
     # Set-based: the rows due at ``now`` (held customers not yet excluded). Returns a
@@ -204,6 +220,16 @@ def get(name: str) -> Category:
         return _registry[name]
     except KeyError:
         raise KeyError(name) from None
+
+
+def period_of(name: str) -> Period:
+    """The period of the category ``name``, as its owner declared it: an app that keeps its
+    data as long as another app's (say, "with the account") reads that period here instead
+    of importing the other app."""
+    period = get(name).period
+    if period is None:
+        raise ValueError(f"category {name} declares no period of its own")
+    return period
 
 
 def names() -> Iterable[str]:

@@ -14,8 +14,9 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from consent import statement, statement_services
 from consent.models import StatementVersion
+from consent.statement import selectors as statement
+from consent.statement import services as statement_services
 
 
 def _language() -> str:

@@ -9,6 +9,9 @@ decision is in force only when both cookies agree and the signed one is genuine,
 than :data:`VALIDITY` and of the current revision; otherwise the banner asks again and no
 optional cookie is used. So the library's cookie alone (which a visitor can write
 themselves) never switches analytics on, and no analytics runs without a record.
+
+Reads only; the decision is recorded by :mod:`consent.cookies.services` and written into
+the browser's cookies by :func:`consent.cookies.views.remember`.
 """
 
 from __future__ import annotations
@@ -23,21 +26,21 @@ from typing import Any
 from cookie_consent.cache import all_cookie_groups
 from cookie_consent.conf import settings as cookie_settings
 from cookie_consent.models import CookieGroup
-from cookie_consent.util import get_cookie_value_from_request, set_cookie_dict_to_response
+from cookie_consent.util import get_cookie_value_from_request
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core import signing
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consent import statement
+from consent.statement import selectors as statement
 
 NECESSARY = "necessary"
 ANALYTICS = "analytics"
 # A decision counts for twelve months; then the banner asks again.
 VALIDITY = relativedelta(months=12)
-_SIGNING_SALT = "consent.cookie-decision"
+SIGNING_SALT = "consent.cookie-decision"
 # Crockford's base32 without the look-alikes (no I, L, O, U): easy to read out on the phone.
 _ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 # Google Analytics 4 cookies: _ga and _ga_<container id>.
@@ -161,7 +164,7 @@ def _read_signed(request: HttpRequest) -> Decision | None:
     if not value or len(value) > 1000:
         return None
     try:
-        data = signing.loads(value, salt=_SIGNING_SALT)
+        data = signing.loads(value, salt=SIGNING_SALT)
         return Decision(
             consent_id=str(data["i"]),
             decided_at=datetime.fromtimestamp(int(data["t"]), tz=UTC),
@@ -207,40 +210,6 @@ def allows(request: HttpRequest, varname: str) -> bool:
 
 def is_analytics_cookie(name: str) -> bool:
     return name in _ANALYTICS_COOKIE_NAMES or name.startswith(_ANALYTICS_COOKIE_PREFIXES)
-
-
-def remember(request: HttpRequest, response: HttpResponseBase, record) -> None:
-    """Write the decision of ``record`` into both cookies of ``response``; when analytics
-    was refused, expire the analytics cookies the browser sent (the page's script removes
-    those set for a parent domain)."""
-    accepted = set(record.accepted)
-    state = {
-        group.varname: group.get_version() if group.varname in accepted else cookie_settings.COOKIE_CONSENT_DECLINE
-        for group in optional_groups()
-    }
-    set_cookie_dict_to_response(response, state)
-    payload = {
-        "i": record.consent_id,
-        "t": int(record.decided_at.timestamp()),
-        "r": record.cookie_revision,
-        "a": sorted(accepted),
-    }
-    response.set_cookie(
-        proof_cookie_name(),
-        signing.dumps(payload, salt=_SIGNING_SALT, compress=True),
-        max_age=cookie_settings.COOKIE_CONSENT_MAX_AGE,
-        secure=cookie_settings.COOKIE_CONSENT_SECURE,
-        httponly=True,
-        samesite="Lax",
-    )
-    if ANALYTICS not in accepted:
-        forget_analytics_cookies(request, response)
-
-
-def forget_analytics_cookies(request: HttpRequest, response: HttpResponseBase) -> None:
-    for name in request.COOKIES:
-        if is_analytics_cookie(name):
-            response.delete_cookie(name, path="/", samesite="Lax")
 
 
 def validate_groups(accepted: Iterable[str], refused: Iterable[str]) -> tuple[list[str], list[str]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from consent import cookie_views
+from consent.cookies import views as cookie_views
 
 app_name = "cookies"
 

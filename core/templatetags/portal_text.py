@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext
 
-from portal import formatting
+from core import formatting
 
 register = template.Library()
 
@@ -18,7 +18,7 @@ def euro(amount) -> str:
 @register.simple_tag(takes_context=True)
 def greeting(context, name: str = "") -> str:
     """ "Beste <name>," for every mail: the name given (mails sent through Celery carry it as
-    text, from portal.formatting.greeting_name), else ``greeting_name`` in the context, else
+    text, from core.formatting.greeting_name), else ``greeting_name`` in the context, else
     the profile's full name or username of ``user``; without any, a greeting without a name."""
     name = name or context.get("greeting_name") or formatting.greeting_name(context.get("user"))
     if name:

@@ -12,10 +12,13 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
+from cookie_consent.conf import settings as library_settings
 from cookie_consent.models import CookieGroup
+from cookie_consent.util import set_cookie_dict_to_response
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core import signing
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,8 +27,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from consent import cookies, services
-from portal.client_ip import resolve_client_ip
+from consent.cookies import selectors as cookies
+from consent.cookies import services
+from core.client_ip import resolve_client_ip
 
 ACCEPT, REJECT, SAVE = "accept", "reject", "save"
 _GROUP_FIELD = "group-{}"
@@ -166,5 +170,42 @@ def cookie_choice(request: HttpRequest) -> HttpResponse:
         ):
             target = reverse("cookies:settings")
         response = redirect(target)
-    cookies.remember(request, response, record)
+    remember(request, response, record)
     return response
+
+
+# --- the browser's copy of the decision (written on the response) ---------------------------
+
+
+def remember(request: HttpRequest, response: HttpResponseBase, record) -> None:
+    """Write the decision of ``record`` into both cookies of ``response``; when analytics
+    was refused, expire the analytics cookies the browser sent (the page's script removes
+    those set for a parent domain)."""
+    accepted = set(record.accepted)
+    state = {
+        group.varname: group.get_version() if group.varname in accepted else library_settings.COOKIE_CONSENT_DECLINE
+        for group in cookies.optional_groups()
+    }
+    set_cookie_dict_to_response(response, state)
+    payload = {
+        "i": record.consent_id,
+        "t": int(record.decided_at.timestamp()),
+        "r": record.cookie_revision,
+        "a": sorted(accepted),
+    }
+    response.set_cookie(
+        cookies.proof_cookie_name(),
+        signing.dumps(payload, salt=cookies.SIGNING_SALT, compress=True),
+        max_age=library_settings.COOKIE_CONSENT_MAX_AGE,
+        secure=library_settings.COOKIE_CONSENT_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    if cookies.ANALYTICS not in accepted:
+        forget_analytics_cookies(request, response)
+
+
+def forget_analytics_cookies(request: HttpRequest, response: HttpResponseBase) -> None:
+    for name in request.COOKIES:
+        if cookies.is_analytics_cookie(name):
+            response.delete_cookie(name, path="/", samesite="Lax")

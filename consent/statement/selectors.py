@@ -1,6 +1,6 @@
 """The privacy statement, read side: which version is in force, which one is announced, its
 data sections and text blocks, and the portal notice. The use cases (publish, announce,
-record an opening) are in :mod:`consent.statement_services`.
+record an opening) are in :mod:`consent.statement.services`.
 
 Versions: staff write a draft in the admin and publish it with an effective date (today or
 later). The version *in force* is the published version with the latest effective date on or
@@ -160,7 +160,7 @@ def find_version(number: Any, *, include_drafts: bool = False) -> StatementVersi
 def data_sections(language: str) -> dict[str, Any]:
     """The register and the processors as plain values in ``language``: what the statement
     shows and what publishing stores."""
-    from retention import registry
+    from register import registry
 
     processors = list(Processor.objects.all())
     names = {p.key: p.name for p in processors}

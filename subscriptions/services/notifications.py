@@ -1,15 +1,11 @@
-"""Billing mail that is not dunning: the invoice or credit note as soon as its PDF is stored,
-and the confirmation of cancelling and of undoing a cancellation.
+"""The invoice or credit note mailed as soon as its PDF is stored (with the PDF attached),
+exactly once, and the sweep that finds documents whose mail task was lost.
 
-All of it goes to :func:`subscriptions.billing_contact.billing_recipient` (the confirmed
-billing address, else the account's address), in the language the customer subscribed in.
-
-Hooks into the billing flow (kept thin so they move with the services package):
-
-* ``subscriptions.tasks.render_pdf`` queues :func:`~subscriptions.tasks.mail_document` once
-  the PDF is stored;
-* the cancel and undo views call :func:`cancel_at_period_end` / :func:`cancel_undo` here,
-  which call the services of the same name and add the mail.
+It goes to :func:`subscriptions.billing_contact.billing_recipient` (the confirmed billing
+address, else the account's address), in the language the customer subscribed in.
+``subscriptions.tasks.render_pdf`` queues ``mail_document`` once the PDF is stored. (The
+mails of cancelling and undoing it are sent by those services, ``cancellation``; dunning's
+by ``dunning``.)
 """
 
 from __future__ import annotations
@@ -24,11 +20,11 @@ from django.utils import formats, timezone, translation
 
 from audit.events import Action
 from audit.services import record
-from portal.formatting import euro
-from portal.mail import render_and_send, send_later
-from subscriptions import services
+from core.formatting import euro
+from core.mail import render_and_send
 from subscriptions.billing_contact import billing_recipient
 from subscriptions.models import CreditNote, Invoice, Subscription
+from subscriptions.services.documents import PDF_DOCUMENTS, document_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +37,7 @@ def _language(subscription: Subscription | None) -> str:
 
 
 def _locked_document(kind: str, pk: int) -> Invoice | CreditNote | None:
-    model = services.PDF_DOCUMENTS[kind]
+    model = PDF_DOCUMENTS[kind]
     related = ("payment__subscription__plan",) if model is Invoice else ("invoice__payment__subscription__plan",)
     return model.objects.select_for_update(of=("self",)).select_related("user", *related).filter(pk=pk).first()
 
@@ -62,7 +58,7 @@ def document_mail_send(*, kind: str, pk: int) -> bool:
     if recipient is None:
         logger.info("%s %s: no address to mail it to", kind, pk)
         return False
-    pdf = services.document_pdf(document=document)  # stored already (rendered now if the task was lost)
+    pdf = document_pdf(document=document)  # stored already (rendered now if the task was lost)
     invoice = document if isinstance(document, Invoice) else document.invoice
     subscription = invoice.payment.subscription
     language = _language(subscription)
@@ -117,48 +113,6 @@ def unmailed_documents(*, now: datetime | None = None) -> list[tuple[str, int]]:
     window = {"mailed_at__isnull": True, "created_at__lte": now - SWEEP_AFTER, "created_at__gt": now - SWEEP_WINDOW}
     return [
         (kind, pk)
-        for kind, model in services.PDF_DOCUMENTS.items()
+        for kind, model in PDF_DOCUMENTS.items()
         for pk in model.objects.filter(**window).order_by("pk").values_list("pk", flat=True)
     ]
-
-
-# --- cancelling -------------------------------------------------------------------------------
-
-
-def _cancel_mail(subscription: Subscription, template: str) -> None:
-    recipient = billing_recipient(user=subscription.user)
-    if recipient is None:
-        return
-    language = _language(subscription)
-    with translation.override(language):
-        context = {
-            "name": recipient.name,
-            "plan": subscription.plan.name,
-            "last_day": formats.date_format(subscription.paid_through, "j F Y"),
-            "next_charge": formats.date_format(subscription.current_period_end, "j F Y"),
-            "amount": euro(subscription.amount_gross),
-            "reverse_charge": subscription.reverse_charge,
-            "url": settings.SITE_URL + reverse("subscriptions:overview"),
-        }
-    send_later(f"subscriptions/email/{template}", to=[recipient.email], context=context, language=language)
-
-
-@transaction.atomic
-def cancel_at_period_end(*, subscription: Subscription, by) -> Subscription:
-    """The customer confirmed cancelling: ``services.subscription_cancel_at_period_end``
-    (audited there) and, when this request is the one that cancelled, the confirmation mail
-    after commit. Serialised on the subscription row: a double submit mails once."""
-    before = Subscription.objects.select_for_update().get(pk=subscription.pk)
-    subscription = services.subscription_cancel_at_period_end(subscription=before, by=by)
-    if not before.cancel_at_period_end and subscription.cancel_at_period_end:
-        _cancel_mail(subscription, "cancel_confirmed")
-    return subscription
-
-
-@transaction.atomic
-def cancel_undo(*, subscription: Subscription, by) -> Subscription:
-    """The customer withdrew the cancellation: ``services.subscription_cancel_undo``
-    (audited there; refuses what cannot be undone) and a mail after commit."""
-    subscription = services.subscription_cancel_undo(subscription=subscription, by=by)
-    _cancel_mail(subscription, "cancel_undone")
-    return subscription

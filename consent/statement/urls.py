@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from consent import statement_views
+from consent.statement import views as statement_views
 
 urlpatterns = [
     path("privacy/", statement_views.privacy, name="privacy"),
