@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "retention",
     "portal",
     "koppeling",
+    "webshop",
 ]
 if DEBUG:  # a stand-in for Mollie at the HTTP boundary: its tables and URLs exist only here
     INSTALLED_APPS.append("mollie_sandbox")
