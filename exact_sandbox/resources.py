@@ -294,6 +294,18 @@ def invoice_row(invoice: SandboxInvoice, base: str, *, with_lines: bool = False)
     return row
 
 
+def invoice_sample() -> SandboxInvoice:
+    """An unsaved invoice: the fields of an invoice's (or a receivable's) row."""
+    return SandboxInvoice(
+        division=0,
+        ordered_by=SandboxAccount(division=0, code="", name=""),
+        invoice_number=0,
+        invoice_date=timezone.now(),
+        amount_excl_vat=Decimal(0),
+        vat_amount=Decimal(0),
+    )
+
+
 def _line_row(line: SandboxInvoiceLine, invoice: SandboxInvoice) -> dict:
     return {
         "ID": str(line.guid),

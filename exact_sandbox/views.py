@@ -112,6 +112,13 @@ class Resource:
     queryset: Callable[[int], QuerySet] | None = None  # stored rows (filtered in the database)
     row: Callable[..., dict] | None = None
     create: Callable[[int, dict], object] | None = None
+    sample: Callable[[], object] | None = None  # an unsaved record: the fields a row has
+
+    def fields(self, user: dict, division: int) -> set[str]:
+        if self.rows is not None:
+            rows = self.rows(user, division)
+            return set(rows[0]) if rows else set()
+        return set(self.row(self.sample(), ""))
 
 
 def _divisions(user: dict, _division: int) -> list[dict]:
@@ -138,37 +145,44 @@ RESOURCES: dict[str, Resource] = {
         filters=resources.ACCOUNT_FILTERS,
         row=resources.account_row,
         create=resources.account_create,
+        sample=lambda: SandboxAccount(division=0, code="", name=""),
     ),
     "logistics/Items": Resource(
         queryset=lambda division: SandboxItem.objects.filter(division=division),
         filters=resources.ITEM_FILTERS,
         row=resources.item_row,
         create=resources.item_create,
+        sample=lambda: SandboxItem(division=0, code="", description=""),
     ),
     "salesinvoice/SalesInvoices": Resource(
         queryset=lambda division: SandboxInvoice.objects.filter(division=division).select_related("ordered_by"),
         filters=resources.INVOICE_FILTERS,
         row=resources.invoice_row,
         create=resources.invoice_create,
+        sample=resources.invoice_sample,
     ),
     "cashflow/Receivables": Resource(
         queryset=lambda division: resources.receivables().filter(division=division).select_related("ordered_by"),
         filters=resources.RECEIVABLE_FILTERS,
         row=resources.receivable_row,
+        sample=resources.invoice_sample,
     ),
 }
 
 
-def _page(request: HttpRequest, items, render: Callable[[object], dict]) -> dict:
+def _page(request: HttpRequest, items, render: Callable[[object], dict], known: set[str]) -> dict:
     """One page of at most 60 rows of ``items`` (a list or a queryset), ``$top`` and
     ``$select`` applied, with ``__next`` when more follow."""
     limit = odata.top(request.GET)
+    fields = request.GET.get("$select", "")
+    unknown = sorted({name.strip() for name in fields.split(",") if name.strip()} - known)
+    if unknown:
+        raise odata.ODataError(f"The property '{unknown[0]}' does not exist.")
     skip = request.GET.get("$skiptoken", "0")
     start = int(skip) if skip.isdigit() else 0
     stop = start + odata.PAGE_SIZE if limit is None else min(start + odata.PAGE_SIZE, limit)
     chunk = list(items[start : stop + 1]) if stop > start else []
-    more = len(chunk) > stop - start
-    fields = request.GET.get("$select", "")
+    more = len(chunk) > stop - start and (limit is None or stop < limit)
     body: dict = {"results": [odata.select(render(item), fields) for item in chunk[: stop - start]]}
     if more:
         query = request.GET.copy()
@@ -181,9 +195,9 @@ def _read(request: HttpRequest, resource: Resource, user: dict, division: int, b
     if resource.rows is not None:
         conditions = odata.parse_filter(request.GET.get("$filter", ""), resource.filters)
         rows = [row for row in resource.rows(user, division) if odata.matches(row, conditions)]
-        return _page(request, rows, lambda row: row)
+        return _page(request, rows, lambda row: row, resource.fields(user, division))
     queryset = resources.query(resource.queryset(division), request.GET.get("$filter", ""), resource.filters)
-    return _page(request, queryset.order_by("pk"), lambda obj: resource.row(obj, base))
+    return _page(request, queryset.order_by("pk"), lambda obj: resource.row(obj, base), resource.fields(user, division))
 
 
 def _create(request: HttpRequest, resource: Resource, division: int, base: str) -> dict:
