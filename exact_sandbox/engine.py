@@ -32,8 +32,9 @@ REFRESH_LIFETIME = timedelta(days=30)
 CODE_LIFETIME = timedelta(minutes=3)
 # A new access token only from 570 seconds after the previous one: within 30 s of expiry.
 REFRESH_ALLOWED_BEFORE_EXPIRY = timedelta(seconds=30)
-MINUTE_LIMIT = 60
-DAILY_LIMIT = 5000
+# Exact's own budgets: the defaults of the sandbox's settings.
+MINUTE_LIMIT = SandboxSettings._meta.get_field("minute_limit").default
+DAILY_LIMIT = SandboxSettings._meta.get_field("day_limit").default
 
 
 @dataclass
