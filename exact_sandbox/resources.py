@@ -35,8 +35,17 @@ class FilterField:
     kind: type  # str, int, bool or uuid.UUID
 
 
-def _edm(kind: type) -> str:
-    return {str: "Edm.String", int: "Edm.Int32", bool: "Edm.Boolean", uuid.UUID: "Edm.Guid"}[kind]
+def _edm(value: Any) -> str:
+    if isinstance(value, bool):
+        return "Edm.Boolean"
+    if isinstance(value, int):
+        return "Edm.Int32"
+    if isinstance(value, uuid.UUID):
+        return "Edm.Guid"
+    return "Edm.String" if isinstance(value, str) else "Edm.Decimal"
+
+
+_SAMPLES: dict[type, Any] = {str: "", int: 0, bool: True, uuid.UUID: uuid.UUID(int=0)}
 
 
 def query(queryset: QuerySet, filter_text: str, fields: dict[str, FilterField]) -> QuerySet:
@@ -44,12 +53,9 @@ def query(queryset: QuerySet, filter_text: str, fields: dict[str, FilterField]) 
     for condition in odata.parse_filter(filter_text, fields):
         spec = fields[condition.field]
         value = condition.value
-        if spec.kind is int and isinstance(value, Decimal):
-            value = None
-        if not isinstance(value, spec.kind) or (spec.kind is int and isinstance(value, bool)):
-            given = _edm(type(value)) if type(value) in (str, int, bool, uuid.UUID) else "Edm.Decimal"
+        if _edm(value) != _edm(_SAMPLES[spec.kind]):
             raise ODataError(
-                f"Operator 'eq' incompatible with operand types '{_edm(spec.kind)}' and '{given}' "
+                f"Operator 'eq' incompatible with operand types '{_edm(_SAMPLES[spec.kind])}' and '{_edm(value)}' "
                 f"for property '{condition.field}'."
             )
         if callable(spec.lookup):
