@@ -34,7 +34,7 @@ from subscriptions.selectors import billing_summary
 T = TypeVar("T")
 EXACT = "Exact Online"
 # Refresh shortly before expiry: Exact refuses to refresh a token that is far from expiring.
-REFRESH_MARGIN = timedelta(seconds=60)
+REFRESH_MARGIN = timedelta(seconds=30)  # Exact refuses a refresh earlier (docs/koppeling.md)
 API_KEY_PREFIX = "ekp_"
 API_KEY_TOUCH_EVERY = timedelta(minutes=1)
 

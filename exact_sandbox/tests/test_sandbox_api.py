@@ -74,10 +74,27 @@ def test_refresh_tokens_are_single_use_and_access_tokens_last_ten_minutes(client
     assert client.get("/sandbox/exact/api/v1/current/Me", **auth).status_code == HTTPStatus.OK
     with time_machine.travel(timezone.now() + timedelta(minutes=10, seconds=1)):
         assert client.get("/sandbox/exact/api/v1/current/Me", **auth).status_code == HTTPStatus.UNAUTHORIZED
-    status, fresh = _token(client, grant_type="refresh_token", refresh_token=pair["refresh_token"])
-    assert status == HTTPStatus.OK and fresh["refresh_token"] != pair["refresh_token"]
-    status, error = _token(client, grant_type="refresh_token", refresh_token=pair["refresh_token"])
-    assert (status, error["error"]) == (HTTPStatus.BAD_REQUEST, "invalid_grant")
+        status, fresh = _token(client, grant_type="refresh_token", refresh_token=pair["refresh_token"])
+        assert status == HTTPStatus.OK and fresh["refresh_token"] != pair["refresh_token"]
+        status, error = _token(client, grant_type="refresh_token", refresh_token=pair["refresh_token"])
+        assert (status, error["error"]) == (HTTPStatus.BAD_REQUEST, "invalid_grant")
+    assert engine.refresh_count() == 1
+
+
+@pytest.mark.django_db
+def test_a_refresh_is_refused_until_thirty_seconds_before_the_access_token_expires(client):
+    """Exact: a new access token only 570 seconds after the previous one. The refresh token
+    survives a refusal."""
+    now = timezone.now()
+    with time_machine.travel(now, tick=False):
+        _status, pair = _token(client, grant_type="authorization_code", code=_code(client), redirect_uri=REDIRECT)
+    with time_machine.travel(now + timedelta(seconds=569), tick=False):
+        status, error = _token(client, grant_type="refresh_token", refresh_token=pair["refresh_token"])
+    assert (status, error["error"]) == (HTTPStatus.BAD_REQUEST, "invalid_request")
+    assert "not expired" in error["error_description"] and "1 seconds" in error["error_description"]
+    with time_machine.travel(now + timedelta(seconds=570), tick=False):
+        status, fresh = _token(client, grant_type="refresh_token", refresh_token=pair["refresh_token"])
+    assert status == HTTPStatus.OK and fresh["access_token"] != pair["access_token"]
     assert engine.refresh_count() == 1
 
 

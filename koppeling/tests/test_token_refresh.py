@@ -22,7 +22,9 @@ pytestmark = pytest.mark.usefixtures("exact_sandbox")
 
 
 def _expire_access_token(connection: Connection) -> None:
+    """The access token about to expire, here and at Exact (which refuses a refresh earlier)."""
     Connection.objects.filter(pk=connection.pk).update(access_expires_at=timezone.now() + timedelta(seconds=30))
+    engine.access_tokens_near_expiry(seconds=30)
 
 
 def test_sixteen_concurrent_requests_make_exactly_one_refresh_call(browser_client, customer):
