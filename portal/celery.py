@@ -13,3 +13,6 @@ app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.autodiscover_tasks(["consent.statement", "consent.marketing"])  # consent.statement.tasks, consent.marketing.tasks
+
+# Task failures and retries counted for the metrics (portal.observability).
+import portal.observability.celery_events  # noqa: E402, F401
