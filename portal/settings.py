@@ -8,6 +8,7 @@ it the process is in production mode and refuses to start without its secrets.
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -21,6 +22,7 @@ from stdnum.eu import vat as eu_vat
 
 from core.env import env_bool, env_int, env_list, env_str
 from portal import deployment
+from portal.observability import logs
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("PORTAL_VAR_DIR", str(BASE_DIR / "var")))
@@ -81,6 +83,7 @@ INSTALLED_APPS = [
     "django_countries",
     "csp",
     "core",
+    "django_structlog",
     "accounts",
     "audit",
     "consent",
@@ -108,6 +111,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "portal.middleware.RequestContextMiddleware",
+    "portal.observability.request_logs.RequestLogMiddleware",  # one log line per request, with its id
     "portal.middleware.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.middleware.IdleTimeoutMiddleware",
@@ -203,6 +207,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "portal")
 CELERY_TIMEZONE = "UTC"
+# stdout is not a log: the development console mail backend prints there (as under
+# runserver), and log records go through LOGGING alone (portal.observability.logs).
+CELERY_WORKER_REDIRECT_STDOUTS = False
 # Compliance jobs are code, reviewed like code: the schedule lives here, not in the admin.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "audit-checkpoint-hourly": {"task": "audit.tasks.audit_checkpoint", "schedule": crontab(minute=7)},
@@ -472,15 +479,17 @@ KOPPELING_TOKEN_KEY = deployment.check_fernet_keys(
     env_list("KOPPELING_TOKEN_KEY", required=PRODUCTION) or ["ZGV2LW9ubHkta29wcGVsaW5nLXRva2VuLWtleS0wMDA="],
 )
 
-# --- Logging ----------------------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
-}
+# --- Logging (portal.observability.logs, docs/operations.md) ----------------------------
+# One JSON object per line in production; readable lines in development. Either way the
+# same fields and the same redaction.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain, not {LOG_FORMAT!r}.")
+LOGGING = logs.logging_config(json=LOG_FORMAT == "json", level=env_str("LOG_LEVEL", "INFO").upper())
+logs.configure_structlog()
+DJANGO_STRUCTLOG_CELERY_ENABLED = True  # task id and name, and the request id carried into tasks
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False  # client addresses stay out of the logs
+DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = logging.DEBUG  # request_finished says it all, once
 
 # --- Metrics (portal.observability.metrics, docs/operations.md) --------------------------
 # Read at scrape time, the same on every node. Each entry is a class whose collect() yields
