@@ -24,6 +24,7 @@ lines before Django is set up.
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -152,7 +153,9 @@ def logging_config(*, json: bool, level: str) -> dict[str, Any]:
         "loggers": {
             "axes": {"level": "WARNING"},
             "gunicorn.error": {"handlers": ["console"], "level": level, "propagate": False},
-            "gunicorn.access": {"handlers": ["console"], "level": level, "propagate": False},
+            # No access log: its lines carry the full path (tokens live in paths) and the
+            # client's address; the portal's own request_finished line replaces it.
+            "gunicorn.access": {"handlers": [], "level": "CRITICAL", "propagate": False},
         },
     }
 
@@ -166,3 +169,4 @@ def configure_structlog() -> None:
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,
     )
+    logging.captureWarnings(True)  # Python's warnings as log lines too, not bare text on stderr
