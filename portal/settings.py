@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.eu import vat as eu_vat
 
 from core.env import env_bool, env_int, env_list, env_str
-from portal import deployment
+from portal import deployment, object_storage
 from portal.observability import logs
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -322,7 +322,6 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -330,6 +329,9 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# Generated files: S3-compatible object storage (S3_BUCKET, ...) or, in development and on
+# one machine on purpose (SINGLE_NODE=1), MEDIA_ROOT (portal/object_storage.py).
+STORAGES["default"] = object_storage.default_storage(production=PRODUCTION)
 
 # --- Mail -------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Exact koppeling <noreply@codexconnectors.nl>")
