@@ -1,7 +1,8 @@
 # The portal's image. One image, several processes (compose.yaml, README "Running it in
 # production"): web (the default command, gunicorn), worker, beat and the migrations.
 #
-#   docker build -t exact-koppeling-portal .        (or: podman build / buildah bud)
+#   docker build -t exact-koppeling-portal .
+#   podman build --format docker -t exact-koppeling-portal .   (OCI format drops HEALTHCHECK)
 #
 # PYTHON_IMAGE is any Debian-based image with Python 3.11+ and venv; the default is the
 # official slim image. docs/operations.md, "Container image", says how it was built here.
@@ -23,8 +24,8 @@ RUN DJANGO_SETTINGS_MODULE=portal.settings_collectstatic /opt/venv/bin/python ma
 
 # --- runtime: the virtualenv and the code, owned by root, run as an unprivileged user ---
 FROM ${PYTHON_IMAGE} AS runtime
-RUN groupadd --system --gid 10001 portal \
-    && useradd --system --uid 10001 --gid portal --create-home --home-dir /home/portal --shell /usr/sbin/nologin portal \
+RUN groupadd --gid 10001 portal \
+    && useradd --uid 10001 --gid portal --create-home --home-dir /home/portal --shell /usr/sbin/nologin portal \
     && install -d -o portal -g portal -m 0750 /var/lib/portal
 COPY --from=build /opt/venv /opt/venv
 COPY --from=build /app /app

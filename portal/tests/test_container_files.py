@@ -201,3 +201,13 @@ def test_the_health_check_passes_on_a_running_web_process_and_fails_without_one(
         port = int(re.search(r":(\d+)$", web.url).group(1))
         result = check(port)
         assert result.returncode == 0, result.stderr
+
+
+def test_health_checks_that_load_the_settings_go_through_the_entrypoint():
+    """A health check is not started through the image's entry point, so secrets given as
+    NAME_FILE would be missing and the settings would refuse to load (seen with podman)."""
+    for name in PORTAL_SERVICES:
+        check = SERVICES[name].get("healthcheck") or {}
+        test = " ".join(check.get("test", []))
+        if "celery" in test or "manage.py" in test:
+            assert "/app/deploy/entrypoint.sh" in test, (name, test)
