@@ -495,12 +495,12 @@ DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = logging.DEBUG  # request_finished says
 
 # --- Metrics (portal.observability.metrics, docs/operations.md) --------------------------
 # Read at scrape time, the same on every node. Each entry is a class whose collect() yields
-# prometheus_client metric families. The koppeling's sync backlog per state belongs here as
-# its own collector once the sync engine's models exist (docs/operations.md, "Metrics").
+# prometheus_client metric families; an app adds its own here (docs/operations.md, "Metrics").
 METRICS_COLLECTORS = [
     "portal.observability.collectors.SharedMetricsCollector",
     "portal.observability.collectors.CeleryQueueCollector",
     "retention.metrics.OverdueCollector",
     "audit.metrics.CheckpointCollector",
+    "webshop.metrics.SyncBacklogCollector",
 ]
 PROMETHEUS_EXPORT_MIGRATIONS = False

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from prometheus_client.core import GaugeMetricFamily, Metric
 
-from retention import registry
+from register import registry
 from retention.models import LegalHold
 from retention.services import MAX_RUN_AGE, now
 

@@ -13,7 +13,7 @@ from celery import shared_task
 from django.core.cache import cache
 from django.db import OperationalError
 
-from portal.observability import shared
+from core import metrics as shared
 from subscriptions import mollie, services
 from subscriptions.services import (
     PDF_DOCUMENTS,

@@ -1,6 +1,6 @@
 """Who may read the metrics and the jobs' details: the addresses in
 ``settings.METRICS_ALLOWED_IPS``, judged by the project's one client-IP resolver, so a client
-that forges X-Forwarded-For is judged by its own address (portal.client_ip)."""
+that forges X-Forwarded-For is judged by its own address (core.client_ip)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.http import HttpRequest
 
-from portal.client_ip import resolve_client_ip
+from core.client_ip import resolve_client_ip
 
 
 @lru_cache(maxsize=8)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery.signals import task_failure, task_retry
 
-from portal.observability import shared
+from core import metrics as shared
 
 
 @task_failure.connect

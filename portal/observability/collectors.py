@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from django.conf import settings
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily, Metric
 
-from portal.observability import shared
+from core import metrics as shared
 
 # kombu's Redis transport keeps a queue as a list under its name, with a list per priority
 # step beside it (``<queue>\x06\x16<step>``) and unacknowledged deliveries in one hash.
@@ -18,7 +18,7 @@ _UNACKED = "unacked"
 
 class SharedMetricsCollector:
     """Mail sent and failed, task failures and retries, webhook lag: counted in Redis by
-    whichever process did the work (portal.observability.shared)."""
+    whichever process did the work (core.metrics)."""
 
     def collect(self) -> Iterator[Metric]:
         for counter in shared.COUNTERS:

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 
-from portal.observability import shared
+from core import metrics as shared
 
 
 class CountingEmailBackend(BaseEmailBackend):

@@ -13,9 +13,9 @@ from django.core import mail
 from django.utils import timezone
 
 from audit import checkpoints
+from core import metrics as shared
+from core.mail import render_and_send
 from portal.celery import app
-from portal.mail import render_and_send
-from portal.observability import shared
 from portal.tasks import ping
 from portal.testing.metrics import scrape
 
@@ -126,7 +126,7 @@ def test_tasks_waiting_in_the_queue_show_as_its_length(client, settings):
 
 
 def test_a_task_that_fails_on_the_real_worker_is_counted(client, celery_worker_process):
-    from portal.tasks import send_templated_mail
+    from core.tasks import send_templated_mail
 
     task = "portal.tasks.send_templated_mail"
     assert scrape(client).value("portal_celery_task_failures_total", task=task) == 0

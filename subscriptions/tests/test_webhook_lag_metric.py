@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from portal.observability import shared
+from core import metrics as shared
 from portal.testing.metrics import scrape
 from subscriptions.models import Payment
 from subscriptions.tasks import process_webhook

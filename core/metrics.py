@@ -1,10 +1,11 @@
 """Counters and histograms that every process of the deployment adds to, kept in Redis.
+(In core, the shared library, so that any app can count what happens in it.)
 
 A mail is sent by a Celery worker on one machine, a webhook received by a web process on
 another, and Prometheus scrapes yet another web process: a counter in process memory would
 show each scrape a different slice. So events that happen anywhere are counted here, with
 one Redis command per event (``HINCRBYFLOAT`` in a pipeline), and read at scrape time by
-``collectors.SharedMetricsCollector``. Request rates and latencies, which belong to one web
+``portal.observability.collectors.SharedMetricsCollector``. Request rates and latencies, which belong to one web
 process, stay in prometheus_client (multiprocess mode under gunicorn; docs/operations.md).
 
 Counting never breaks the work it counts: when Redis does not answer, the event is dropped
