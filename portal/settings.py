@@ -451,6 +451,8 @@ PRODUCT_NAME = "Exact koppeling"
 # --- Audit and Mollie -------------------------------------------------------------------
 AUDIT_SIGNING_KEY = env_str("AUDIT_SIGNING_KEY", required=PRODUCTION) or "dev-only-audit-key"
 AUDIT_CHECKPOINT_DIR = Path(env_str("AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints")))
+# Checkpoints in their own bucket or prefix, locked where the store can (portal/object_storage.py).
+STORAGES["checkpoints"] = object_storage.checkpoint_storage()
 MOLLIE_API_KEY = deployment.check_mollie_api_key(env_str("MOLLIE_API_KEY", required=PRODUCTION))
 # Empty: api.mollie.com with a live/test key, or the project's sandbox (SITE_URL +
 # "/sandbox/mollie") in development and tests when MOLLIE_API_KEY is unset or a test key.
