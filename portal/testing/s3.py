@@ -8,6 +8,9 @@ clients, like the Mollie sandbox at the HTTP boundary.
 - ``s3_bucket`` (function): a new, empty bucket of its own for the test.
 - ``s3_storage`` (function): the portal's default storage switched to that bucket (the same
   options the settings build from the environment), returned ready to use.
+- ``s3_checkpoint_storage`` (function): the audit checkpoints' storage switched to a bucket of
+  their own with Object Lock enabled (``S3_CHECKPOINT_BUCKET``, locked for a day), returned
+  with ``.bucket_name``.
 """
 
 from __future__ import annotations
@@ -87,3 +90,19 @@ def s3_storage(s3_server, s3_bucket, settings, monkeypatch):
         monkeypatch.setenv(name, value)
     settings.STORAGES = {**settings.STORAGES, "default": object_storage.default_storage(production=True)}
     return default_storage
+
+
+@pytest.fixture
+def s3_checkpoint_storage(s3_server, settings, monkeypatch):
+    from django.core.files.storage import storages
+
+    from portal import object_storage
+
+    bucket = s3_server.create_bucket(object_lock=True)
+    for name, value in s3_server.env(bucket).items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("S3_BUCKET")
+    monkeypatch.setenv("S3_CHECKPOINT_BUCKET", bucket)
+    monkeypatch.setenv("AUDIT_CHECKPOINT_LOCK_DAYS", "1")
+    settings.STORAGES = {**settings.STORAGES, "checkpoints": object_storage.checkpoint_storage()}
+    return storages["checkpoints"]
