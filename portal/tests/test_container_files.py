@@ -211,3 +211,24 @@ def test_health_checks_that_load_the_settings_go_through_the_entrypoint():
         test = " ".join(check.get("test", []))
         if "celery" in test or "manage.py" in test:
             assert "/app/deploy/entrypoint.sh" in test, (name, test)
+
+
+def test_the_bucket_job_makes_the_files_bucket_and_a_locked_checkpoint_bucket(s3_server):
+    import uuid
+
+    files, checkpoints = f"files-{uuid.uuid4().hex[:8]}", f"checkpoints-{uuid.uuid4().hex[:8]}"
+    env = {**os.environ, **s3_server.env(files), "S3_CHECKPOINT_BUCKET": checkpoints}
+    for _ in range(2):  # and again: nothing changes, exit 0
+        result = subprocess.run(
+            [sys.executable, str(ROOT / "deploy" / "create_buckets.py")],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+    assert f"bucket {checkpoints} exists" in result.stdout
+    client = s3_server.client()
+    client.head_bucket(Bucket=files)
+    lock = client.get_object_lock_configuration(Bucket=checkpoints)["ObjectLockConfiguration"]
+    assert lock["ObjectLockEnabled"] == "Enabled"
