@@ -18,6 +18,7 @@ pytest_plugins = [
     "portal.testing.fixtures",
     "portal.testing.browser",
     "portal.testing.celery_worker",
+    "portal.testing.s3",
     "mollie_sandbox.testing",
 ]
 

@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import tempfile
+from pathlib import Path
+
+from portal.observability.logs import logging_config
 
 _bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
@@ -38,7 +42,30 @@ timeout = 30
 forwarded_allow_ips = os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1")
 
 
+# gunicorn's own lines ("Booting worker", timeouts) in the portal's log format: one JSON
+# object per line in production (portal/observability/logs.py; LOG_FORMAT as in settings).
+# No access log: the portal logs each request itself, with its id and route, not its path.
+_debug = os.environ.get("DJANGO_DEBUG", "").strip().lower() in {"1", "true", "yes", "on"}
+_log_format = os.environ.get("LOG_FORMAT") or ("plain" if _debug else "json")
+logconfig_dict = logging_config(json=_log_format == "json", level=os.environ.get("LOG_LEVEL", "INFO").upper())
+
+# Request metrics of all workers in one scrape: prometheus_client's multiprocess mode, each
+# worker writing its own files in this directory (docs/operations.md, "Metrics"). Set before
+# the workers import the application; emptied when gunicorn starts.
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="portal-metrics-"))
+
+
 def on_starting(server) -> None:
     # A --bind on the command line replaces the setting above: check what is really used.
     for address in server.cfg.bind:
         _refuse_public(address)
+    metrics_dir = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    metrics_dir.mkdir(parents=True, exist_ok=True)
+    for stale in metrics_dir.glob("*.db"):  # left by an earlier run: its counts are not ours
+        stale.unlink()
+
+
+def child_exit(server, worker) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

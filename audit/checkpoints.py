@@ -1,6 +1,7 @@
 """Signed checkpoints: every chain's length and head at one moment, signed with
 ``settings.AUDIT_SIGNING_KEY`` (which is not in the database) and written outside the
-database (``settings.AUDIT_CHECKPOINT_DIR`` and the log).
+database (``STORAGES["checkpoints"]``: the object store in production, with object lock where
+the store has it; ``settings.AUDIT_CHECKPOINT_DIR`` in development; and the log).
 
 Someone with write access to the database can recompute a whole chain after changing it, or
 cut it short, or remove it: the chains alone would still look intact. A checkpoint they cannot
@@ -12,13 +13,14 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 from dataclasses import dataclass
 from datetime import UTC
-from pathlib import Path
+from pathlib import PurePosixPath
 from typing import Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -39,7 +41,7 @@ class CheckpointError(Exception):
 
 @dataclass(frozen=True)
 class Checkpoint:
-    path: Path
+    path: PurePosixPath  # the storage name
     created_at: str
     events: int
     chains: dict[int, tuple[int, str]]  # chain -> (length, head chain value)
@@ -62,13 +64,18 @@ def _root(chains: list[list[Any]]) -> str:
     return digest.hexdigest()
 
 
-def directory() -> Path:
-    return Path(settings.AUDIT_CHECKPOINT_DIR)
+def storage():
+    """Where checkpoints are written: ``STORAGES["checkpoints"]``, outside the database and,
+    in production, outside any one machine: their own bucket or prefix of the object store,
+    each object locked against deletion where the store supports it (portal/object_storage.py);
+    ``AUDIT_CHECKPOINT_DIR`` on disk in development."""
+    return storages["checkpoints"]
 
 
 def create_checkpoint() -> Checkpoint:
-    """Read every chain's head in one snapshot, sign it, write it to the checkpoint directory
-    (atomically: temporary file, then rename) and log it."""
+    """Read every chain's head in one snapshot, sign it, write it (never over an existing
+    checkpoint: the storage picks a new name before it would replace one) and log it.
+    Checkpoints sit in a folder per month, so finding the newest reads one month's names."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(HEADS_SQL)
         chains = [[chain, seq, value] for chain, seq, value in cursor.fetchall()]
@@ -81,12 +88,9 @@ def create_checkpoint() -> Checkpoint:
         "root": _root(chains),
     }
     document = {"payload": payload, "signature": _sign(payload)}
-    target_dir = directory()
-    target_dir.mkdir(parents=True, exist_ok=True)
-    path = target_dir / f"{FILE_PREFIX}{created:%Y%m%dT%H%M%S%fZ}.json"
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(document, separators=(",", ":")))
-    os.replace(temporary, path)
+    wanted = f"{created:%Y-%m}/{FILE_PREFIX}{created:%Y%m%dT%H%M%S%fZ}.json"
+    name = storage().save(wanted, ContentFile(json.dumps(document, separators=(",", ":")).encode()))
+    path = PurePosixPath(name)
     logger.info(
         "audit checkpoint %s: %d events in %d chains, root %s, signature %s",
         path.name,
@@ -98,7 +102,7 @@ def create_checkpoint() -> Checkpoint:
     return _as_checkpoint(path, payload)
 
 
-def _as_checkpoint(path: Path, payload: dict[str, Any]) -> Checkpoint:
+def _as_checkpoint(path: PurePosixPath, payload: dict[str, Any]) -> Checkpoint:
     return Checkpoint(
         path=path,
         created_at=payload["created_at"],
@@ -108,18 +112,34 @@ def _as_checkpoint(path: Path, payload: dict[str, Any]) -> Checkpoint:
     )
 
 
-def latest_checkpoint() -> Checkpoint | None:
-    """The newest checkpoint in the directory (names sort by time), its signature checked.
-    Raises CheckpointError when it was altered or cannot be read."""
-    target_dir = directory()
-    if not target_dir.is_dir():
-        return None
-    names = sorted(p for p in target_dir.glob(f"{FILE_PREFIX}*.json"))
-    if not names:
-        return None
-    path = names[-1]
+def _newest_name() -> str | None:
+    """The newest checkpoint's storage name: names sort by time, months as folders (and, from
+    before the folders, files at the top)."""
+    target = storage()
     try:
-        document = json.loads(path.read_text())
+        months, files = target.listdir("")
+    except FileNotFoundError:  # a checkpoint directory not made yet
+        return None
+    candidates = [name for name in files if name.startswith(FILE_PREFIX) and name.endswith(".json")]
+    for month in sorted(months, reverse=True):
+        found = [n for n in target.listdir(month)[1] if n.startswith(FILE_PREFIX) and n.endswith(".json")]
+        if found:
+            candidates.append(f"{month}/{max(found)}")
+            break
+    return max(candidates, key=lambda name: PurePosixPath(name).name) if candidates else None
+
+
+def latest_checkpoint() -> Checkpoint | None:
+    """The newest checkpoint, its signature checked. Raises CheckpointError when it was
+    altered or cannot be read."""
+    name = None
+    try:
+        name = _newest_name()
+        if name is None:
+            return None
+        path = PurePosixPath(name)
+        with storage().open(name, "rb") as stored:
+            document = json.loads(stored.read())
         payload, signature = document["payload"], document["signature"]
         if not hmac.compare_digest(_sign(payload), str(signature)):
             raise CheckpointError(f"{path.name}: signature does not match (altered, or signed with another key)")
@@ -127,4 +147,4 @@ def latest_checkpoint() -> Checkpoint | None:
             raise CheckpointError(f"{path.name}: root does not match its chains")
         return _as_checkpoint(path, payload)
     except (OSError, ValueError, KeyError, TypeError) as error:
-        raise CheckpointError(f"{path.name}: unreadable ({error})") from error
+        raise CheckpointError(f"{name}: unreadable ({error})") from error

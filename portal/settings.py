@@ -8,7 +8,7 @@ it the process is in production mode and refuses to start without its secrets.
 
 from __future__ import annotations
 
-import ipaddress
+import logging
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.eu import vat as eu_vat
 
 from core.env import env_bool, env_int, env_list, env_str
+from portal import deployment, object_storage
+from portal.observability import logs
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("PORTAL_VAR_DIR", str(BASE_DIR / "var")))
@@ -48,18 +50,21 @@ ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 # peer (say, a client that reaches gunicorn directly) is judged by its socket address, so a
 # forged header cannot move it out of its lockout. Production with proxies must name them.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["127.0.0.1", "::1"] if TRUSTED_PROXY_COUNT else [])
-for _proxy in TRUSTED_PROXIES:
-    try:
-        _network = ipaddress.ip_network(_proxy, strict=False)
-    except ValueError as _exc:
-        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network.") from _exc
-    if PRODUCTION and _network.prefixlen == 0:
-        raise ImproperlyConfigured(f"TRUSTED_PROXIES must name the proxies, not every address ({_proxy}).")
+_proxy_networks = deployment.parse_networks("TRUSTED_PROXIES", TRUSTED_PROXIES)
+if PRODUCTION:  # also in pieces: 0.0.0.0/1,128.0.0.0/1 is every address too
+    deployment.refuse_every_address("TRUSTED_PROXIES", _proxy_networks)
 if PRODUCTION and TRUSTED_PROXY_COUNT and not env_str("TRUSTED_PROXIES"):
     raise ImproperlyConfigured(
         "TRUSTED_PROXIES must be set when TRUSTED_PROXY_COUNT is: the addresses of the proxies that may send "
         "X-Forwarded-For (e.g. 127.0.0.1 when gunicorn binds to localhost behind the proxy)."
     )
+# Who may read /metrics and the details of /healthz/jobs (portal.observability): monitoring
+# hosts, as the client-IP resolver above sees them, so a forged X-Forwarded-For cannot pass
+# for one. Production names them; unset there means nobody.
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"] if DEBUG else [])
+_metrics_networks = deployment.parse_networks("METRICS_ALLOWED_IPS", METRICS_ALLOWED_IPS)
+if PRODUCTION:
+    deployment.refuse_every_address("METRICS_ALLOWED_IPS", _metrics_networks)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -78,6 +83,7 @@ INSTALLED_APPS = [
     "django_countries",
     "csp",
     "core",
+    "django_structlog",
     "accounts",
     "audit",
     "consent",
@@ -95,6 +101,7 @@ if DEBUG:
     INSTALLED_APPS.append("exact_sandbox")
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",  # request rates and latencies per view
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -104,6 +111,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "portal.middleware.RequestContextMiddleware",
+    "portal.observability.request_logs.RequestLogMiddleware",  # one log line per request, with its id
     "portal.middleware.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.middleware.IdleTimeoutMiddleware",
@@ -114,6 +122,7 @@ MIDDLEWARE = [
     "accounts.middleware.StaffMFARequiredMiddleware",
     # axes must come last: it turns a lockout raised anywhere above into the lockout page.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -198,6 +207,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "portal")
 CELERY_TIMEZONE = "UTC"
+# stdout is not a log: the development console mail backend prints there (as under
+# runserver), and log records go through LOGGING alone (portal.observability.logs).
+CELERY_WORKER_REDIRECT_STDOUTS = False
 # Compliance jobs are code, reviewed like code: the schedule lives here, not in the admin.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "audit-checkpoint-hourly": {"task": "audit.tasks.audit_checkpoint", "schedule": crontab(minute=7)},
@@ -310,7 +322,6 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -318,6 +329,9 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# Generated files: S3-compatible object storage (S3_BUCKET, ...) or, in development and on
+# one machine on purpose (SINGLE_NODE=1), MEDIA_ROOT (portal/object_storage.py).
+STORAGES["default"] = object_storage.default_storage(production=PRODUCTION)
 
 # --- Mail -------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Exact koppeling <noreply@codexconnectors.nl>")
@@ -342,7 +356,7 @@ ACCOUNT_CLOSE_PREVIEWS = ["subscriptions.services.closure.closure_preview"]
 # profile changed: billing mails the confirmation link of a new billing address.
 PROFILE_CHANGE_STEPS = ["subscriptions.services.billing_email.on_profile_changed"]
 if env_str("EMAIL_HOST"):
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = env_str("EMAIL_HOST")
     EMAIL_PORT = env_int("EMAIL_PORT", 587)
     EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
@@ -350,9 +364,11 @@ if env_str("EMAIL_HOST"):
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
     EMAIL_TIMEOUT = 10
 elif DEBUG:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.console.EmailBackend"
 else:
     raise ImproperlyConfigured("The environment variable EMAIL_HOST must be set.")
+# Every message is counted for the metrics on its way to the real backend above.
+EMAIL_BACKEND = "portal.observability.mail.CountingEmailBackend"
 
 # --- Marketing mail (consent.marketing): batches friendly to the SMTP relay ---------------
 MARKETING_BATCH_SIZE = env_int("MARKETING_BATCH_SIZE", 50, minimum=1)
@@ -435,7 +451,9 @@ PRODUCT_NAME = "Exact koppeling"
 # --- Audit and Mollie -------------------------------------------------------------------
 AUDIT_SIGNING_KEY = env_str("AUDIT_SIGNING_KEY", required=PRODUCTION) or "dev-only-audit-key"
 AUDIT_CHECKPOINT_DIR = Path(env_str("AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints")))
-MOLLIE_API_KEY = env_str("MOLLIE_API_KEY", required=PRODUCTION)
+# Checkpoints in their own bucket or prefix, locked where the store can (portal/object_storage.py).
+STORAGES["checkpoints"] = object_storage.checkpoint_storage()
+MOLLIE_API_KEY = deployment.check_mollie_api_key(env_str("MOLLIE_API_KEY", required=PRODUCTION))
 # Empty: api.mollie.com with a live/test key, or the project's sandbox (SITE_URL +
 # "/sandbox/mollie") in development and tests when MOLLIE_API_KEY is unset or a test key.
 MOLLIE_API_ENDPOINT = env_str("MOLLIE_API_ENDPOINT")
@@ -460,16 +478,31 @@ EXACT_RATE_LIMIT_MAX_WAIT = 5  # seconds a request may wait for Exact's minute l
 # Fernet keys (urlsafe base64, 32 bytes), comma-separated, newest first: the first encrypts,
 # all decrypt. Rotation: put a new key first, run `manage.py koppeling rotate-keys`, then drop
 # the old one. The development key is public and only ever used with the sandbox.
-KOPPELING_TOKEN_KEY = env_list("KOPPELING_TOKEN_KEY", required=PRODUCTION) or [
-    "ZGV2LW9ubHkta29wcGVsaW5nLXRva2VuLWtleS0wMDA="
-]
+KOPPELING_TOKEN_KEY = deployment.check_fernet_keys(
+    "KOPPELING_TOKEN_KEY",
+    env_list("KOPPELING_TOKEN_KEY", required=PRODUCTION) or ["ZGV2LW9ubHkta29wcGVsaW5nLXRva2VuLWtleS0wMDA="],
+)
 
-# --- Logging ----------------------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
-}
+# --- Logging (portal.observability.logs, docs/operations.md) ----------------------------
+# One JSON object per line in production; readable lines in development. Either way the
+# same fields and the same redaction.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain, not {LOG_FORMAT!r}.")
+LOGGING = logs.logging_config(json=LOG_FORMAT == "json", level=env_str("LOG_LEVEL", "INFO").upper())
+logs.configure_structlog()
+DJANGO_STRUCTLOG_CELERY_ENABLED = True  # task id and name, and the request id carried into tasks
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False  # client addresses stay out of the logs
+DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = logging.DEBUG  # request_finished says it all, once
+
+# --- Metrics (portal.observability.metrics, docs/operations.md) --------------------------
+# Read at scrape time, the same on every node. Each entry is a class whose collect() yields
+# prometheus_client metric families; an app adds its own here (docs/operations.md, "Metrics").
+METRICS_COLLECTORS = [
+    "portal.observability.collectors.SharedMetricsCollector",
+    "portal.observability.collectors.CeleryQueueCollector",
+    "retention.metrics.OverdueCollector",
+    "audit.metrics.CheckpointCollector",
+    "webshop.metrics.SyncBacklogCollector",
+]
+PROMETHEUS_EXPORT_MIGRATIONS = False

@@ -7,6 +7,7 @@ from django.urls import include, path
 
 from accounts.urls import public_urlpatterns as account_public_urls
 from portal import views
+from portal.observability.metrics import metrics_view
 from subscriptions.mollie import sandbox_available
 
 # Django's own admin login would bypass allauth (and so MFA and its rate limits): send it
@@ -30,6 +31,7 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("", include("consent.statement.urls")),
     path("healthz/jobs", views.healthz_jobs, name="healthz_jobs"),
+    path("metrics", metrics_view, name="metrics"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),

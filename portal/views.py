@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal import health
+from portal.observability.access import is_monitoring_client
 
 
 @require_GET
@@ -94,10 +95,19 @@ def readyz(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def healthz_jobs(request: HttpRequest) -> HttpResponse:
-    """For monitoring, not the load balancer: 503 when a scheduled job is overdue."""
+    """For monitoring, not the load balancer: 503 when a scheduled job is overdue. Which job
+    and why only for the monitoring addresses (METRICS_ALLOWED_IPS); anyone else gets the
+    status code alone."""
     results = health.job_heartbeats()
-    body = {"status": "ok" if all(r.ok for r in results) else "overdue", "jobs": {r.name: r.ok for r in results}}
-    return JsonResponse(body, status=HTTPStatus.OK if all(r.ok for r in results) else HTTPStatus.SERVICE_UNAVAILABLE)
+    status = HTTPStatus.OK if all(r.ok for r in results) else HTTPStatus.SERVICE_UNAVAILABLE
+    if not is_monitoring_client(request):
+        return HttpResponse(status=status)
+    body = {
+        "status": "ok" if status == HTTPStatus.OK else "overdue",
+        "jobs": {r.name: r.ok for r in results},
+        "details": {r.name: r.detail for r in results if not r.ok},
+    }
+    return JsonResponse(body, status=status)
 
 
 def favicon(request: HttpRequest) -> HttpResponse:

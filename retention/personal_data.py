@@ -4,10 +4,9 @@ with everything we hold), deleted seven days after they were made."""
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -19,14 +18,20 @@ from retention.models import DataExport
 EXPORT_PERIOD = Period(days=7)
 
 
-def export_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "data-exports"
+EXPORT_FOLDER = "data-exports"
+
+
+def export_storage_name(file_name: str) -> str:
+    """The export's name in the default storage (object store in production). Rows from
+    before the storage API hold the bare file name of a file in MEDIA_ROOT/data-exports,
+    which is the same place on a filesystem storage."""
+    return file_name if "/" in file_name else f"{EXPORT_FOLDER}/{file_name}"
 
 
 def _remove_files_after_commit(names: list[str]) -> None:
     def remove() -> None:
         for name in names:
-            (export_dir() / name).unlink(missing_ok=True)
+            default_storage.delete(export_storage_name(name))
 
     if names:
         transaction.on_commit(remove)

@@ -7,13 +7,14 @@ import uuid
 from http import HTTPStatus
 
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from retention import selectors, services
 from retention.models import DataExport, ExportStatus
-from retention.personal_data import export_dir
+from retention.personal_data import export_storage_name
 
 
 def _own_export(request: HttpRequest, export_id: uuid.UUID) -> DataExport:
@@ -69,13 +70,17 @@ def export_status(request: HttpRequest, export_id: uuid.UUID) -> HttpResponse:
 @require_GET
 def download(request: HttpRequest, export_id: uuid.UUID) -> HttpResponse:
     export = _own_export(request, export_id)
-    path = export_dir() / export.file_name if export.file_name else None
-    if not selectors.export_is_downloadable(export) or path is None or not path.exists():
+    # Through the storage API: the worker that built it may be on another machine.
+    name = export_storage_name(export.file_name) if export.file_name else None
+    if not selectors.export_is_downloadable(export) or name is None or not default_storage.exists(name):
         return render(request, "retention/export_gone.html", {"export": export}, status=HTTPStatus.GONE)
     services.export_downloaded(export=export, by=request.user)
     stamp = services.now().strftime("%Y%m%d")
     response = FileResponse(
-        path.open("rb"), as_attachment=True, filename=f"mijn-gegevens-{stamp}.zip", content_type="application/zip"
+        default_storage.open(name, "rb"),
+        as_attachment=True,
+        filename=f"mijn-gegevens-{stamp}.zip",
+        content_type="application/zip",
     )
     response["Cache-Control"] = "no-store"
     return response

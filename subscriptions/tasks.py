@@ -5,6 +5,7 @@ are declared here with the same constants."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import asdict
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from celery import shared_task
 from django.core.cache import cache
 from django.db import OperationalError
 
+from core import metrics as shared
 from subscriptions import mollie, services
 from subscriptions.services import (
     PDF_DOCUMENTS,
@@ -47,10 +49,14 @@ MOLLIE_FOLLOW_UP = {
     max_retries=10,
     ignore_result=True,
 )
-def process_webhook(mollie_id: str) -> None:
-    """Mollie said something happened to this payment: fetch it and apply it."""
+def process_webhook(mollie_id: str, received_at: float | None = None) -> None:
+    """Mollie said something happened to this payment: fetch it and apply it.
+    ``received_at`` (epoch seconds, when the web process took the webhook) gives the metrics'
+    webhook lag, received → applied."""
     cache.delete(WEBHOOK_QUEUED.format(mollie_id))  # deliveries from now on queue a new task
     payment_sync(mollie_id=mollie_id)
+    if received_at is not None:
+        shared.observe(shared.WEBHOOK_LAG, max(time.time() - received_at, 0.0))
 
 
 @shared_task(

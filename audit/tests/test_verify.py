@@ -233,7 +233,7 @@ def test_the_latest_checkpoint_counts(trail, as_database_owner):
 
 
 def test_an_altered_checkpoint_file_is_refused(trail, checkpoint_dir):
-    path = create_checkpoint().path
+    path = checkpoint_dir / create_checkpoint().path  # the storage name, under the directory
     document = json.loads(path.read_text())
     document["payload"]["chains"] = [c for c in document["payload"]["chains"] if c[0] != 22]
     path.write_text(json.dumps(document))
@@ -257,9 +257,9 @@ def test_checkpoint_command_and_beat_task_write_a_signed_file_and_log_it(trail, 
         call_command("audit", "checkpoint", stdout=out)
     assert "8 events in 3 chains" in out.getvalue()
     name = audit_checkpoint.delay().get()
-    files = sorted(p.name for p in checkpoint_dir.iterdir())
+    files = sorted(p.name for p in checkpoint_dir.rglob("checkpoint-*.json"))  # a folder per month
     assert len(files) == 2 and files[-1] == name
-    document = json.loads((checkpoint_dir / name).read_text())
+    document = json.loads(next(checkpoint_dir.rglob(name)).read_text())
     assert {tuple(c[:2]) for c in document["payload"]["chains"]} == {(0, 2), (21, 3), (22, 3)}
     assert document["signature"] and document["payload"]["root"] in caplog.text
 

@@ -33,11 +33,12 @@ def test_the_beat_job_writes_a_signed_checkpoint_on_a_real_worker(tmp_path, sett
             name="audit",
         ) as worker:
             audit_checkpoint.apply_async(queue=queue)
-            worker.wait_until(lambda: any(tmp_path.glob("checkpoint-*.json")), timeout=30)
+            worker.wait_until(lambda: any(tmp_path.rglob("checkpoint-*.json")), timeout=30)
     finally:
         app.conf.task_always_eager, app.conf.task_default_queue = previous
-    name = next(tmp_path.glob("checkpoint-*.json")).name
-    document = json.loads((tmp_path / name).read_text())
+    file = next(tmp_path.rglob("checkpoint-*.json"))
+    name = file.name
+    document = json.loads(file.read_text())
     assert [c[:2] for c in document["payload"]["chains"]] == [[41, 2]]
     report = verify()
     assert report.ok and report.checkpoint == name and report.checkpoint_chains == 1

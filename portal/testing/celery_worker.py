@@ -149,13 +149,19 @@ def _stop(process: subprocess.Popen) -> None:
 
 @contextmanager
 def run_celery_worker(
-    *, queue: str, database_settings: dict, extra_env: dict[str, str] | None = None, name: str = "pytest"
+    *,
+    queue: str,
+    database_settings: dict,
+    extra_env: dict[str, str] | None = None,
+    name: str = "pytest",
+    quiet: bool = False,
 ) -> Iterator[WorkerProcess]:
     """Start a worker subprocess on ``queue`` against the database described by
     ``database_settings`` (``connection.settings_dict``), wait until it answers a ping, and
     stop it on exit. ``extra_env`` overrides environment variables of the worker (e.g. a
-    live server's address). Used by ``celery_worker_process``; usable for a worker of your
-    own when a test needs one with a different environment."""
+    live server's address). ``quiet`` leaves out Celery's start-up banner (as production
+    does: its output is then log lines only). Used by ``celery_worker_process``; usable for a
+    worker of your own when a test needs one with a different environment."""
     from django.conf import settings
 
     from portal.celery import app
@@ -181,6 +187,7 @@ def run_celery_worker(
         "celery",
         "-A",
         "portal",
+        *(["--quiet"] if quiet else []),
         "worker",
         "-Q",
         queue,

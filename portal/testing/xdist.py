@@ -15,7 +15,18 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-REDIS_DATABASES = 16
+REDIS_DATABASES_DEFAULT = 16  # Redis's own default; a server configured with more says so
+
+
+def _redis_databases(url: str) -> int:
+    """How many databases the server has (``CONFIG GET databases``; 16 when it will not say)."""
+    import redis
+
+    try:
+        answer = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).config_get("databases")
+        return int(answer["databases"])
+    except (redis.RedisError, KeyError, ValueError):
+        return REDIS_DATABASES_DEFAULT
 
 
 def isolate_worker() -> None:
@@ -27,7 +38,7 @@ def isolate_worker() -> None:
     if redis_url:
         parts = urlsplit(redis_url)
         database = int(parts.path.strip("/") or 0) + index
-        if database >= REDIS_DATABASES:
+        if database >= _redis_databases(redis_url):
             raise pytest.UsageError(
                 f"xdist worker {worker} would need Redis database {database}: use fewer workers or a lower "
                 "database number in REDIS_URL."

@@ -32,7 +32,24 @@ def test_a_late_retention_run_keeps_the_web_tier_ready(client, installed_at_star
         assert ready.json()["checks"] == ["database", "redis"]
         jobs = client.get("/healthz/jobs")
         assert jobs.status_code == HTTPStatus.SERVICE_UNAVAILABLE
-        assert jobs.json() == {"status": "overdue", "jobs": {"retention": False}}
+        body = jobs.json()
+        assert {k: body[k] for k in ("status", "jobs")} == {"status": "overdue", "jobs": {"retention": False}}
+        assert "last successful retention run" in body["details"]["retention"]
+
+
+@pytest.mark.django_db
+def test_the_jobs_details_go_to_the_monitoring_addresses_only(client, settings, installed_at_start):
+    settings.METRICS_ALLOWED_IPS = ["10.9.0.5"]
+    with time_machine.travel(LATE, tick=False):
+        stranger = client.get("/healthz/jobs", REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="10.9.0.5")
+        assert stranger.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+        assert stranger.content == b""
+        monitor = client.get("/healthz/jobs", REMOTE_ADDR="10.9.0.5")
+        assert monitor.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+        assert monitor.json()["jobs"] == {"retention": False}
+    stranger = client.get("/healthz/jobs", REMOTE_ADDR="203.0.113.7")
+    assert stranger.status_code == HTTPStatus.OK
+    assert stranger.content == b""
 
 
 @pytest.mark.django_db
@@ -41,7 +58,7 @@ def test_the_jobs_endpoint_is_ok_after_a_run(client, installed_at_start):
         services.enforce()
         response = client.get("/healthz/jobs")
     assert response.status_code == HTTPStatus.OK
-    assert response.json() == {"status": "ok", "jobs": {"retention": True}}
+    assert response.json() == {"status": "ok", "jobs": {"retention": True}, "details": {}}
 
 
 @pytest.mark.django_db

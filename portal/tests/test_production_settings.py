@@ -27,6 +27,11 @@ PRODUCTION_ENV = {
     "EXACT_CLIENT_ID": "8d9c3a2e-0000-4000-8000-000000000001",
     "EXACT_CLIENT_SECRET": "exact-client-secret-from-the-app-centre",
     "KOPPELING_TOKEN_KEY": "ODAhnUeRSYcCFF8WLAbBCHeKWaeUEHB1AMdWRrcvKoQ=",
+    "S3_BUCKET": "portal-files",
+    "S3_ENDPOINT_URL": "https://objects.example.nl",
+    "S3_REGION": "eu-west-1",
+    "S3_ACCESS_KEY_ID": "portal",
+    "S3_SECRET_ACCESS_KEY": "object-storage-secret-kept-outside-the-database",
 }
 
 
@@ -34,7 +39,20 @@ def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "SITE_URL", "EMAIL_", "AUDIT_", "MOLLIE_", "MFA_"))
+        if not k.startswith(
+            (
+                "DJANGO_",
+                "DATABASE_URL",
+                "REDIS_URL",
+                "SITE_URL",
+                "EMAIL_",
+                "AUDIT_",
+                "MOLLIE_",
+                "MFA_",
+                "S3_",
+                "SINGLE_NODE",
+            )
+        )
     }
     clean.update(env)
     return subprocess.run(
@@ -92,8 +110,8 @@ def test_production_behind_a_proxy_refuses_to_start_without_the_proxies_that_may
 
 def test_production_refuses_a_proxy_list_that_trusts_everyone_or_is_not_an_address():
     for wrong, message in (
-        ("0.0.0.0/0", "not every address"),
-        ("::/0", "not every address"),
+        ("0.0.0.0/0", "not every IPv4 address"),
+        ("::/0", "not every IPv4 and every IPv6 address"),
         ("proxy<1>", "not an IP"),
     ):
         result = manage("check", env={**PRODUCTION_ENV, "TRUSTED_PROXIES": wrong})

@@ -36,10 +36,24 @@ def test_without_xdist_nothing_changes(environment):
 
 
 def test_running_out_of_redis_databases_stops_with_a_clear_message(environment):
-    environment.setenv("REDIS_URL", "redis://127.0.0.1:6379/14")
+    import redis
+
+    databases = int(redis.Redis.from_url("redis://127.0.0.1:6379/0").config_get("databases")["databases"])
+    environment.setenv("REDIS_URL", f"redis://127.0.0.1:6379/{databases - 2}")
     environment.setenv("PYTEST_XDIST_WORKER", "gw2")
-    with pytest.raises(pytest.UsageError, match="would need Redis database 16"):
+    with pytest.raises(pytest.UsageError, match=f"would need Redis database {databases}"):
         xdist.isolate_worker()
+
+
+def test_every_database_the_server_has_can_be_used(environment):
+    """Up to the server's own count (64 on this machine's Redis), not Redis's default 16."""
+    import redis
+
+    databases = int(redis.Redis.from_url("redis://127.0.0.1:6379/0").config_get("databases")["databases"])
+    environment.setenv("REDIS_URL", f"redis://127.0.0.1:6379/{databases - 3}")
+    environment.setenv("PYTEST_XDIST_WORKER", "gw2")
+    xdist.isolate_worker()
+    assert os.environ["REDIS_URL"] == f"redis://127.0.0.1:6379/{databases - 1}"
 
 
 def test_this_run_uses_the_isolated_settings(settings):

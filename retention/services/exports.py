@@ -12,6 +12,8 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -75,9 +77,11 @@ def _is_uuid(value: object) -> bool:
 
 
 def export_build(*, export_id: str, language: str | None = None) -> DataExport | None:
-    """Make the ZIP (one JSON file per category plus a readable HTML summary) and mail the
-    customer. Idempotent: a finished export is left alone."""
-    from retention.personal_data import export_dir
+    """Make the ZIP (one JSON file per category plus a readable HTML summary), store it
+    through Django's storage API (the object store in production, so whichever web process
+    serves the download finds it) and mail the customer. Idempotent: a finished export is left
+    alone, and a build that stopped after storing its file stores it again under the same name."""
+    from retention.personal_data import EXPORT_FOLDER
 
     if not _is_uuid(export_id):
         return None
@@ -114,12 +118,9 @@ def export_build(*, export_id: str, language: str | None = None) -> DataExport |
         for category in categories:
             archive.writestr(f"{category.name}.json", _json(data[category.name]))
         archive.writestr("overzicht.html", summary.encode("utf-8"))
-    directory = export_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    name = f"{export.pk}.zip"
-    partial = directory / f"{name}.part"
-    partial.write_bytes(buffer.getvalue())
-    partial.replace(directory / name)
+    name = f"{EXPORT_FOLDER}/{export.pk}.zip"
+    default_storage.delete(name)  # left by an attempt that stopped before the row said ready
+    name = default_storage.save(name, ContentFile(buffer.getvalue()))
     with transaction.atomic():
         DataExport.objects.filter(pk=export.pk).update(
             status=ExportStatus.READY, progress=100, ready_at=now(), file_name=name, size=len(buffer.getvalue())
@@ -144,7 +145,7 @@ def export_build(*, export_id: str, language: str | None = None) -> DataExport |
 def export_failed(*, export_id: str, language: str | None = None) -> DataExport | None:
     """The export could not be made (after its retries): it ends as failed, so the customer
     can ask again at once, and the customer gets a mail saying so. Once only."""
-    from retention.personal_data import export_dir
+    from retention.personal_data import EXPORT_FOLDER
 
     if not _is_uuid(export_id):
         return None
@@ -154,15 +155,15 @@ def export_failed(*, export_id: str, language: str | None = None) -> DataExport 
     export.status = ExportStatus.FAILED
     export.save(update_fields=["status"])
     record(Action.RETENTION_EXPORT_FAILED, system="retention", subject=export.user, target=export)
-    partial = export_dir() / f"{export.pk}.zip.part"
+    stored = f"{EXPORT_FOLDER}/{export.pk}.zip"
 
-    def remove_partial() -> None:
+    def remove_stored() -> None:  # a file stored before the row could say ready
         try:
-            partial.unlink(missing_ok=True)
-        except OSError:  # the disk that failed the export may fail this too
-            logger.warning("could not remove %s", partial)
+            default_storage.delete(stored)
+        except OSError:  # the storage that failed the export may fail this too
+            logger.warning("could not remove %s", stored)
 
-    transaction.on_commit(remove_partial)
+    transaction.on_commit(remove_stored)
     if export.user.email:
         send_later(
             "retention/email/export_failed",

@@ -101,31 +101,33 @@ def test_download_is_made_mailed_and_works_seven_days_for_its_owner_only(
 def test_an_expired_export_and_its_file_are_removed_by_enforcement(
     client, rich_customer, django_capture_on_commit_callbacks
 ):
+    from django.core.files.storage import default_storage
+
     from retention import services
-    from retention.personal_data import export_dir
+    from retention.personal_data import export_storage_name
 
     user = rich_customer("jansen")
     with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
         export = services.export_request(user=user)
     export.refresh_from_db()
-    file = export_dir() / export.file_name
-    assert file.exists()
+    name = export_storage_name(export.file_name)
+    assert default_storage.exists(name)
     with time_machine.travel(NOW + timedelta(days=7), tick=False), django_capture_on_commit_callbacks(execute=True):
         services.enforce(policy="data_exports")
-    assert file.exists()
+    assert default_storage.exists(name)
     with (
         time_machine.travel(NOW + timedelta(days=8, hours=1), tick=False),
         django_capture_on_commit_callbacks(execute=True),
     ):
         services.enforce(policy="data_exports")
     assert not DataExport.objects.exists()
-    assert not file.exists()
+    assert not default_storage.exists(name)
 
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_the_export_job_runs_on_the_worker_and_the_page_shows_progress(celery_worker_process, rich_customer, client):
-    from retention.personal_data import export_dir
+    from django.core.files.storage import default_storage
 
     user = rich_customer("jansen")
     client.force_login(user)
@@ -146,4 +148,4 @@ def test_the_export_job_runs_on_the_worker_and_the_page_shows_progress(celery_wo
     try:
         assert client.get(f"/portal/mijn-gegevens/download/{export.pk}/").status_code == HTTPStatus.OK
     finally:
-        (export_dir() / export.file_name).unlink(missing_ok=True)
+        default_storage.delete(export.file_name)
