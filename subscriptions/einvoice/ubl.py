@@ -32,15 +32,15 @@ What the rules ask and where it comes from (docs/billing.md, "E-invoices (UBL)")
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+import base64
+from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
+from django.utils import timezone
 from lxml import etree
 
-if TYPE_CHECKING:
-    from subscriptions.models import CreditNote, Invoice
+from subscriptions.invoice_pdf import day
+from subscriptions.models import CreditNote, Invoice
 
 CUSTOMIZATION_ID = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
 PROFILE_ID = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
@@ -122,12 +122,6 @@ def _clean(value: object) -> str:
     """Text without control characters and surrounding space (XML 1.0 allows no control
     characters, and the rules refuse empty elements)."""
     return " ".join("".join(c for c in str(value or "") if c >= " " or c in "\t\n").split())
-
-
-@dataclass(frozen=True)
-class _Line:
-    name: str
-    period: tuple[date, date]
 
 
 def buyer_endpoint(snapshot: dict) -> tuple[str, str] | None:
@@ -227,8 +221,6 @@ def _period(parent: etree._Element, start: date, end: date) -> None:
 def _attachment(root: etree._Element, number: str, description: str, filename: str, pdf: bytes | None) -> None:
     if not pdf:
         return
-    import base64
-
     reference = _add(root, _cac("AdditionalDocumentReference"))
     _add(reference, _cbc("ID"), number)
     _add(reference, _cbc("DocumentDescription"), description)
@@ -258,34 +250,26 @@ def _totals(root: etree._Element, document, net: Decimal, vat: Decimal, gross: D
     _add(totals, _cbc("PayableAmount"), _amount(Decimal("0")), currencyID=CURRENCY)
 
 
-def _line(root: etree._Element, document, *, credit: bool, line: _Line, net: Decimal) -> None:
+def _line(root: etree._Element, document, *, credit: bool, name: str, period: tuple[date, date], net: Decimal) -> None:
     element = _add(root, _cac("CreditNoteLine" if credit else "InvoiceLine"))
     _add(element, _cbc("ID"), "1")
     _add(element, _cbc("CreditedQuantity" if credit else "InvoicedQuantity"), "1", unitCode=UNIT)
     _add(element, _cbc("LineExtensionAmount"), _amount(net), currencyID=CURRENCY)
-    _period(element, *line.period)
+    _period(element, *period)
     item = _add(element, _cac("Item"))
-    _add(item, _cbc("Name"), line.name)
+    _add(item, _cbc("Name"), name)
     _tax_category(item, "ClassifiedTaxCategory", document, with_reason=False)
     price = _add(element, _cac("Price"))
     _add(price, _cbc("PriceAmount"), _amount(net), currencyID=CURRENCY)
 
 
-def _paid_on(moment) -> str:
-    from subscriptions.invoice_pdf import day
-
-    if moment is None:
-        return "–"
-    from django.utils import timezone
-
-    return day(timezone.localdate(moment))
+def _paid_on(moment: datetime | None) -> str:
+    return day(timezone.localdate(moment)) if moment is not None else "–"
 
 
 def render(document: Invoice | CreditNote, *, pdf: bytes | None = None) -> bytes:
     """The UBL document (UTF-8 bytes) of an invoice or credit note; ``pdf``: the stored PDF
     of the same document, embedded so a bookkeeping package shows the document as issued."""
-    from subscriptions.models import CreditNote
-
     credit = isinstance(document, CreditNote)
     buyer, seller = document.billing_snapshot or {}, document.seller_snapshot or {}
     # A credit note's rows are negative; a UBL credit note states them as positive amounts.
@@ -327,7 +311,5 @@ def render(document: Invoice | CreditNote, *, pdf: bytes | None = None) -> bytes
     _add(_add(root, _cac("PaymentTerms")), _cbc("Note"), paid)
     _totals(root, document, net, vat, gross)
     name = f"Terugbetaling / Refund: {_clean(document.description)}" if credit else _clean(document.description)
-    _line(
-        root, document, credit=credit, line=_Line(name=name, period=(invoice.period_start, invoice.period_end)), net=net
-    )
+    _line(root, document, credit=credit, name=name, period=(invoice.period_start, invoice.period_end), net=net)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
