@@ -75,8 +75,9 @@ def _is_uuid(value: object) -> bool:
 
 
 def export_build(*, export_id: str, language: str | None = None) -> DataExport | None:
-    """Make the ZIP (one JSON file per category plus a readable HTML summary) and mail the
-    customer. Idempotent: a finished export is left alone."""
+    """Make the ZIP (one JSON file per category, the files a category keeps in a folder of
+    its name, e.g. ``billing/factuur-2026-00001.pdf``, and a readable HTML summary) and mail
+    the customer. Idempotent: a finished export is left alone."""
     from retention.personal_data import export_dir
 
     if not _is_uuid(export_id):
@@ -113,6 +114,9 @@ def export_build(*, export_id: str, language: str | None = None) -> DataExport |
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for category in categories:
             archive.writestr(f"{category.name}.json", _json(data[category.name]))
+        for category in registry.categories():
+            for name, content in category.export_files(user) if category.export_files is not None else ():
+                archive.writestr(f"{category.name}/{name}", content)
         archive.writestr("overzicht.html", summary.encode("utf-8"))
     directory = export_dir()
     directory.mkdir(parents=True, exist_ok=True)
