@@ -414,3 +414,65 @@ def test_the_element_order_follows_peppols_own_examples(paid, customer, staff_cl
 )
 def test_the_buyers_electronic_address_comes_from_its_kvk_number_or_vat_id(snapshot, endpoint):
     assert ubl.buyer_endpoint(snapshot) == endpoint
+
+
+# --- the customer's own reference (uw referentie / PO-nummer) ---------------------------------
+
+
+def _profile_form(customer, **changes) -> dict:
+    from accounts.models import Profile
+
+    profile = profile_for(customer)
+    data = {field: getattr(profile, field) for field in Profile.AUDITED_FIELDS}
+    data = {k: ("on" if v is True else "" if v is False else str(v)) for k, v in data.items()}
+    data.update(changes)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("<b>PO</b>", "Gebruik geen &lt; &gt; { } of \\ in dit veld."),
+        ("PO\u202e1234", "Dit veld bevat onzichtbare of ongeldige tekens."),
+        ("P" * 36, "Zorg dat deze waarde niet meer dan 35 tekens bevat"),
+    ],
+)
+def test_a_hostile_reference_gets_a_dutch_message_and_changes_nothing(logged_in, customer, value, message):
+    response = logged_in.post("/portal/gegevens/profiel/", _profile_form(customer, invoice_reference=value))
+
+    assert response.status_code == 400  # the form again, with the message beside the field
+    assert message in response.content.decode()
+    assert profile_for(customer).invoice_reference == ""
+
+
+def test_the_customers_reference_is_on_every_later_invoice_pdf_and_ubl_and_not_on_earlier_ones(
+    subscribe, logged_in, customer
+):
+    import io
+
+    from pypdf import PdfReader
+
+    dutch_business(customer)
+    response, first = subscribe()
+    checkout(response["Location"], "paid")
+    earlier = Invoice.objects.get(payment=first)
+    earlier_ubl = services.document_ubl(document=earlier)
+
+    saved = logged_in.post("/portal/gegevens/profiel/", _profile_form(customer, invoice_reference=" PO-4711 "))
+    assert saved.status_code == 302 and profile_for(customer).invoice_reference == "PO-4711"
+    subscription = Subscription.objects.get(user=customer)
+    charge = controls.charge(subscription.active_remote().mollie_id)  # Mollie's next monthly charge
+    later = Invoice.objects.get(payment__mollie_id=charge.id)
+
+    assert later.billing_snapshot["reference"] == "PO-4711"
+    root = xml(services.document_ubl(document=later))
+    passes(etree.tostring(root))
+    assert text(root, "cbc:BuyerReference") == "PO-4711"
+    pdf = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(services.document_pdf(document=later))).pages)
+    assert "Uw referentie / Your reference" in pdf and "PO-4711" in pdf
+    page = logged_in.get(f"/portal/abonnement/facturen/{later.number}/").content.decode()
+    assert "PO-4711" in page
+    # The invoice issued before stays as it was.
+    assert services.document_ubl(document=earlier) == earlier_ubl
+    assert text(xml(earlier_ubl), "cbc:BuyerReference") == earlier.number
+    assert "PO-4711" not in logged_in.get(f"/portal/abonnement/facturen/{earlier.number}/").content.decode()
