@@ -3,6 +3,9 @@ that break the EN 16931, Peppol and Dutch rules, so a pass on our documents mean
 
 from __future__ import annotations
 
+import hashlib
+import re
+
 import pytest
 from lxml import etree
 
@@ -92,3 +95,10 @@ def test_the_compiled_schematron_is_kept_on_disk_and_reused(tmp_path):
     assert cached.stat().st_mtime_ns == stamp
     example = (EXAMPLES / "peppol-base-example.xml").read_bytes()
     assert first.validate(example).ok and second.validate(example).ok
+
+
+def test_the_vendored_rule_files_are_the_ones_listed_in_their_readme():
+    listed = re.findall(r"^([0-9a-f]{64})  (\S+)$", (validation.RULES_DIR / "README.md").read_text(), re.MULTILINE)
+    assert len(listed) == 4
+    for digest, name in listed:
+        assert hashlib.sha256((validation.RULES_DIR / name).read_bytes()).hexdigest() == digest, name
