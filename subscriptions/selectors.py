@@ -289,7 +289,7 @@ def closure_outcome(*, user, closing_day: date | None = None) -> ClosureOutcome:
     )
     if subscription is None:
         return ClosureOutcome(subscription=None, closing_day=closing_day)
-    invoices = Invoice.objects.filter(payment__subscription=subscription).select_related("payment")
+    invoices = Invoice.objects.filter(payment__subscription=subscription).select_related("payment").defer("pdf", "ubl")
     last_invoice = invoices.order_by("-issued_on", "-number").first()
     current = (
         invoices.filter(payment__status=Payment.Status.PAID, period_start__lte=closing_day, period_end__gte=closing_day)
