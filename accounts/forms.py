@@ -17,6 +17,7 @@ _TEXT_FIELDS = (
     "billing_name",
     "billing_street",
     "billing_city",
+    "invoice_reference",
 )
 
 

@@ -51,6 +51,15 @@ class Profile(models.Model):
         help_text=_("Niet verplicht. Facturen en andere mail over betalingen gaan dan naar dit adres."),
     )
     billing_email_verified = models.EmailField(_("bevestigd e-mailadres voor facturen"), blank=True, editable=False)
+    # Copied into the snapshot of every invoice issued after it is set: printed on the PDF and
+    # the e-invoice's buyer reference. At most 35 characters, the length of an order reference
+    # in EDI (UN/EDIFACT an..35), so a bookkeeping package keeps it whole.
+    invoice_reference = models.CharField(
+        _("uw referentie / PO-nummer"),
+        max_length=35,
+        blank=True,
+        help_text=_("Niet verplicht. Staat op elke factuur die u hierna van ons krijgt."),
+    )
     updated_at = models.DateTimeField(_("bijgewerkt op"), auto_now=True)
 
     class Meta:
@@ -77,6 +86,7 @@ class Profile(models.Model):
         "billing_city",
         "billing_country",
         "billing_email",
+        "invoice_reference",
     )
 
     def snapshot(self) -> dict[str, object]:

@@ -306,7 +306,7 @@ PROFILE = Category(
     period=ACCOUNT_PERIOD,
     end_action=EndAction.DELETE,
     data=_(
-        "naam, adres, telefoonnummer, bedrijfsnaam, KvK-nummer, btw-nummer, factuuradres, e-mailadres voor facturen"
+        "naam, adres, telefoonnummer, bedrijfsnaam, KvK-nummer, btw-nummer, factuuradres, e-mailadres en referentie voor facturen"
     ),
     disposed_with="account",
     export=export_profile,

@@ -100,6 +100,11 @@ class Action(models.TextChoices):
     PAYMENT_METHOD_CHANGE_REQUESTED = "payment.method_change_requested", _("Wijziging betaalmethode aangevraagd")
     PAYMENT_METHOD_CHANGE_FAILED = "payment.method_change_failed", _("Wijziging betaalmethode mislukt")
     MANDATE_REVOKED = "payment.mandate_revoked", _("Oude machtiging ingetrokken bij Mollie")
+    # --- e-invoices ---
+    DOCUMENT_UBL_STORED = (
+        "payment.document_ubl_stored",
+        _("UBL-bestand (e-factuur) van factuur of creditnota vastgelegd"),
+    )
 
 
 class ActorKind(models.TextChoices):

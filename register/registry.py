@@ -143,6 +143,9 @@ class Category:
     subject_field: str | None = None
     exclude_held: Callable[[QuerySet, QuerySet], QuerySet] | None = None
     export: Callable[[Any], Any] | None = None
+    # Files this category keeps about one customer, for the export ZIP (beside its JSON):
+    # (name, bytes) pairs, written under the category's name (e.g. invoices as issued).
+    export_files: Callable[[Any], Iterable[tuple[str, bytes]]] | None = None
     explain: Callable[[Any, datetime], Explanation] | None = None
     disposed_with: str | None = None
     # Called (set-based, on a batch of user ids, inside the erasure's transaction) when

@@ -282,53 +282,66 @@ class PaymentAdmin(ReadOnlyAdmin):
 
 
 class PdfDownloadMixin:
-    """A "pdf" link on the list and the page of an invoice or credit note; the download
-    serves the stored PDF (rendered once if it is still missing) and is recorded as a staff
-    view of the document."""
+    """A "pdf" and a "ubl" link on the list and the page of an invoice or credit note; each
+    download serves the stored file (made once if it is still missing) and is recorded as a
+    staff view of the document."""
 
     def get_queryset(self, request):
-        return super().get_queryset(request).defer("pdf")
+        return super().get_queryset(request).defer("pdf", "ubl")
 
     def get_urls(self):
-        name = f"{self.model._meta.app_label}_{self.model._meta.model_name}_pdf"
+        prefix = f"{self.model._meta.app_label}_{self.model._meta.model_name}"
         return [
-            path("<int:object_id>/pdf/", self.admin_site.admin_view(self.pdf_view), name=name),
+            path("<int:object_id>/pdf/", self.admin_site.admin_view(self.pdf_view), name=f"{prefix}_pdf"),
+            path("<int:object_id>/ubl/", self.admin_site.admin_view(self.ubl_view), name=f"{prefix}_ubl"),
             *super().get_urls(),
         ]
 
-    def pdf_view(self, request, object_id: int):
-        from subscriptions.views import pdf_response
+    def _file_view(self, request, object_id: int, *, kind: str):
+        from subscriptions.views import pdf_response, ubl_response
 
         document = self.get_queryset(request).filter(pk=object_id).first()
         if document is None or not self.has_view_permission(request, document):
             raise Http404
-        response = pdf_response(document)
+        response = pdf_response(document) if kind == "pdf" else ubl_response(document)
+        filename = document.pdf_filename if kind == "pdf" else document.ubl_filename
         with transaction.atomic():
             record(
                 Action.ADMIN_VIEWED,
                 actor=request.user,
                 subject_id=document.user_id,
                 target=document,
-                changes={"pdf": [None, document.pdf_filename]},
+                changes={kind: [None, filename]},
             )
         return response
+
+    def pdf_view(self, request, object_id: int):
+        return self._file_view(request, object_id, kind="pdf")
+
+    def ubl_view(self, request, object_id: int):
+        return self._file_view(request, object_id, kind="ubl")
 
     @admin.display(description=_("pdf"))
     def pdf_link(self, document) -> str:
         url = reverse(f"admin:{document._meta.app_label}_{document._meta.model_name}_pdf", args=[document.pk])
         return format_html('<a href="{}">{}</a>', url, document.pdf_filename)
 
+    @admin.display(description=_("UBL (e-factuur)"))
+    def ubl_link(self, document) -> str:
+        url = reverse(f"admin:{document._meta.app_label}_{document._meta.model_name}_ubl", args=[document.pk])
+        return format_html('<a href="{}">{}</a>', url, document.ubl_filename)
+
 
 class CreditNoteInline(admin.TabularInline):
     model = CreditNote
-    fields = ("number", "issued_on", "amount_net", "vat_amount", "amount_gross", "pdf_link")
+    fields = ("number", "issued_on", "amount_net", "vat_amount", "amount_gross", "pdf_link", "ubl_link")
     readonly_fields = fields
     extra = 0
     can_delete = False
     show_change_link = True
 
     def get_queryset(self, request):
-        return super().get_queryset(request).defer("pdf")
+        return super().get_queryset(request).defer("pdf", "ubl")
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -340,6 +353,12 @@ class CreditNoteInline(admin.TabularInline):
     def pdf_link(self, note: CreditNote) -> str:
         return format_html(
             '<a href="{}">{}</a>', reverse("admin:subscriptions_creditnote_pdf", args=[note.pk]), note.pdf_filename
+        )
+
+    @admin.display(description=_("UBL (e-factuur)"))
+    def ubl_link(self, note: CreditNote) -> str:
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:subscriptions_creditnote_ubl", args=[note.pk]), note.ubl_filename
         )
 
 
@@ -354,12 +373,13 @@ class InvoiceAdmin(PdfDownloadMixin, ReadOnlyAdmin):
         "amount_gross_euro",
         "reverse_charge",
         "pdf_link",
+        "ubl_link",
     )
     amount_net_euro = _euro_column(Invoice, "amount_net")
     vat_amount_euro = _euro_column(Invoice, "vat_amount")
     amount_gross_euro = _euro_column(Invoice, "amount_gross")
     search_fields = ("number", "user__username")
-    readonly_fields = ("pdf_link", "pdf_sha256")
+    readonly_fields = ("pdf_link", "pdf_sha256", "ubl_link", "ubl_sha256")
     inlines = [CreditNoteInline]
 
 
@@ -374,12 +394,13 @@ class CreditNoteAdmin(PdfDownloadMixin, ReadOnlyAdmin):
         "vat_amount_euro",
         "amount_gross_euro",
         "pdf_link",
+        "ubl_link",
     )
     amount_net_euro = _euro_column(CreditNote, "amount_net")
     vat_amount_euro = _euro_column(CreditNote, "vat_amount")
     amount_gross_euro = _euro_column(CreditNote, "amount_gross")
     search_fields = ("number", "invoice__number", "user__username")
-    readonly_fields = ("pdf_link", "pdf_sha256")
+    readonly_fields = ("pdf_link", "pdf_sha256", "ubl_link", "ubl_sha256")
 
 
 @admin.register(MollieCustomer)

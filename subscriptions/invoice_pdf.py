@@ -176,6 +176,8 @@ def render(document) -> bytes:
     if credit:
         invoice = document.invoice
         facts.append([p("Correctie op factuur / Corrects invoice"), p(f"{invoice.number} ({day(invoice.issued_on)})")])
+    if buyer.get("reference"):
+        facts.append([p("Uw referentie / Your reference"), p(buyer["reference"])])
     facts_table = Table(facts, colWidths=[70 * mm, 100 * mm])
     facts_table.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     story += [facts_table, Spacer(1, 8 * mm)]

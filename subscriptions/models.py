@@ -379,8 +379,9 @@ class InvoiceSequence(models.Model):
 
 class BillingDocument(models.Model):
     """What invoices and credit notes share: the amounts, who it was from and to as it was on
-    the day it was issued, and the PDF as issued (rendered once from the row, then only ever
-    served, see services.document_pdf; its SHA-256 is also in the audit event that stored it)."""
+    the day it was issued, and the PDF and the UBL e-invoice as issued (each rendered once from
+    the row, then only ever served, see services.document_pdf and services.document_ubl; their
+    SHA-256 is also in the audit event that stored them)."""
 
     amount_net = models.DecimalField(_("bedrag excl. btw"), max_digits=10, decimal_places=2)
     vat_rate = models.DecimalField(_("btw-tarief (%)"), max_digits=4, decimal_places=1)
@@ -392,6 +393,10 @@ class BillingDocument(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     pdf = models.BinaryField(_("pdf"), null=True, editable=False)
     pdf_sha256 = models.CharField(_("SHA-256 van de pdf"), max_length=64, blank=True, editable=False)
+    # The same document as a UBL e-invoice (Peppol BIS Billing 3.0), stored once like the PDF
+    # (services.document_ubl; it embeds the stored PDF, so it is made after it).
+    ubl = models.BinaryField(_("UBL"), null=True, editable=False)
+    ubl_sha256 = models.CharField(_("SHA-256 van het UBL-bestand"), max_length=64, blank=True, editable=False)
     # When the document was mailed to the customer (subscriptions.services.notifications): set in the
     # transaction that sends it, so it goes out once.
     mailed_at = models.DateTimeField(_("gemaild op"), null=True, blank=True, editable=False)
@@ -420,6 +425,10 @@ class Invoice(BillingDocument):
     @property
     def pdf_filename(self) -> str:
         return f"factuur-{self.number}.pdf"
+
+    @property
+    def ubl_filename(self) -> str:
+        return f"factuur-{self.number}.xml"
 
 
 class CreditNote(BillingDocument):
@@ -458,6 +467,10 @@ class CreditNote(BillingDocument):
     @property
     def pdf_filename(self) -> str:
         return f"creditnota-{self.number}.pdf"
+
+    @property
+    def ubl_filename(self) -> str:
+        return f"creditnota-{self.number}.xml"
 
 
 __all__ = [

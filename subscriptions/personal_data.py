@@ -35,6 +35,7 @@ document's date.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime, time
 from typing import Any
 
@@ -54,6 +55,7 @@ from subscriptions.models import (
     PlanChange,
     Subscription,
 )
+from subscriptions.services.documents import document_pdf, document_ubl
 from subscriptions.services.erasure import mollie_customers_forget
 
 BILLING_PERIOD = Period(years=7)
@@ -174,7 +176,7 @@ def export_billing(user) -> dict[str, Any]:
                 "amount_gross": str(i.amount_gross),
                 "billing_snapshot": i.billing_snapshot,
             }
-            for i in Invoice.objects.filter(user=user).defer("pdf").order_by("issued_on", "number")
+            for i in Invoice.objects.filter(user=user).defer("pdf", "ubl").order_by("issued_on", "number")
         ],
         "credit_notes": [
             {
@@ -187,11 +189,20 @@ def export_billing(user) -> dict[str, Any]:
                 "billing_snapshot": c.billing_snapshot,
             }
             for c in CreditNote.objects.filter(user=user)
-            .defer("pdf")
+            .defer("pdf", "ubl", "invoice__pdf", "invoice__ubl")
             .select_related("invoice")
             .order_by("issued_on", "number")
         ],
     }
+
+
+def export_billing_files(user) -> Iterator[tuple[str, bytes]]:
+    """Every invoice and credit note as issued: its stored PDF and its UBL e-invoice (made
+    now, once, if a task never did), in the ZIP's ``billing/`` folder."""
+    for model in (Invoice, CreditNote):
+        for document in model.objects.filter(user=user).defer("pdf", "ubl").order_by("issued_on", "number"):
+            yield document.pdf_filename, document_pdf(document=document)
+            yield document.ubl_filename, document_ubl(document=document)
 
 
 def explain_billing(user, now: datetime) -> Explanation:
@@ -223,6 +234,7 @@ BILLING = Category(
     subject_field="user_id",
     erase_users=erase_user_billing,
     export=export_billing,
+    export_files=export_billing_files,
     explain=explain_billing,
     order=40,
     app_label="subscriptions",

@@ -135,9 +135,11 @@ def billing_details_missing(*, user) -> list[str]:
 
 # What a Dutch invoice must name of the customer (art. 35a Wet OB: name and address; the
 # customer's VAT id when the VAT is reverse charged), plus the company and KvK number the
-# invoice prints beside them. Nothing else: no e-mail address, no username (they are not on
-# the invoice, and the snapshot outlives the account by up to seven years).
-INVOICE_SNAPSHOT_FIELDS = ("name", "company", "street", "postal_code", "city", "country", "vat_id", "kvk")
+# invoice prints beside them, and the customer's own reference ("uw referentie / PO-nummer",
+# printed on the invoice and the e-invoice's buyer reference). Nothing else: no e-mail
+# address, no username (they are not on the invoice, and the snapshot outlives the account by
+# up to seven years).
+INVOICE_SNAPSHOT_FIELDS = ("name", "company", "street", "postal_code", "city", "country", "vat_id", "kvk", "reference")
 
 
 def billing_snapshot(*, user) -> dict[str, str]:
@@ -149,7 +151,14 @@ def billing_snapshot(*, user) -> dict[str, str]:
     snapshot: dict[str, str] = {}
     if profile is not None:
         snapshot.update(profile.billing_address())
-        snapshot.update({"company": profile.company_name, "vat_id": profile.vat_id, "kvk": profile.kvk_number})
+        snapshot.update(
+            {
+                "company": profile.company_name,
+                "vat_id": profile.vat_id,
+                "kvk": profile.kvk_number,
+                "reference": profile.invoice_reference,
+            }
+        )
         if not snapshot.get("name"):
             snapshot["name"] = profile.full_name or user.get_full_name()
     else:
@@ -280,7 +289,7 @@ def closure_outcome(*, user, closing_day: date | None = None) -> ClosureOutcome:
     )
     if subscription is None:
         return ClosureOutcome(subscription=None, closing_day=closing_day)
-    invoices = Invoice.objects.filter(payment__subscription=subscription).select_related("payment")
+    invoices = Invoice.objects.filter(payment__subscription=subscription).select_related("payment").defer("pdf", "ubl")
     last_invoice = invoices.order_by("-issued_on", "-number").first()
     current = (
         invoices.filter(payment__status=Payment.Status.PAID, period_start__lte=closing_day, period_end__gte=closing_day)

@@ -19,6 +19,7 @@ from subscriptions.services import (
     PDF_DOCUMENTS,
     closure,
     document_pdf,
+    document_ubl,
     dunning_run,
     mollie_customers_delete,
     payment_sync,
@@ -104,12 +105,14 @@ def noop() -> None:
     ignore_result=True,
 )
 def render_pdf(kind: str, pk: int) -> None:
-    """After an invoice or credit note is issued: render and store its PDF (once)."""
+    """After an invoice or credit note is issued: render and store its PDF, then its UBL
+    e-invoice (which embeds the PDF), each once."""
     model = PDF_DOCUMENTS[kind]
     document = model.objects.only("pk").filter(pk=pk).first()
     if document is not None:  # (gone only if retention removed it meanwhile)
         document_pdf(document=document)
-        mail_document.delay(kind, pk)  # the PDF is stored: mail it (once; see the task)
+        document_ubl(document=document)
+        mail_document.delay(kind, pk)  # both are stored: mail them (once; see the task)
 
 
 @shared_task(

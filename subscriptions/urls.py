@@ -23,6 +23,8 @@ urlpatterns = [
     path("portal/abonnement/facturen/<str:number>/", views.invoice_detail, name="invoice"),
     path("portal/abonnement/facturen/<str:number>/pdf/", views.invoice_pdf, name="invoice_pdf"),
     path("portal/abonnement/creditnota/<str:number>/pdf/", views.credit_note_pdf, name="credit_note_pdf"),
+    path("portal/abonnement/facturen/<str:number>/ubl/", views.invoice_ubl, name="invoice_ubl"),
+    path("portal/abonnement/creditnota/<str:number>/ubl/", views.credit_note_ubl, name="credit_note_ubl"),
     # The address for billing mail, set on the profile page (accounts).
     path("portal/gegevens/factuur-e-mailadres/opnieuw/", views.billing_email_resend, name="billing_email_resend"),
     path("factuur-e-mailadres/<str:token>/", views.billing_email_confirm, name="billing_email_confirm"),

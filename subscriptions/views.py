@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from subscriptions import mollie, services
+from subscriptions.einvoice.ubl import CONTENT_TYPE as UBL_CONTENT_TYPE
 from subscriptions.models import CreditNote, Invoice, Payment, Plan, PlanChange, Subscription, with_vat
 from subscriptions.pricing import pricing_plans
 from subscriptions.services import billing_email
@@ -263,9 +264,13 @@ def _last_day(subscription: Subscription) -> str:
 DOCUMENT_NUMBER = re.compile(r"[0-9]{4}-[0-9]{5,9}")
 
 
+# The stored files are only read by their downloads.
+FILES = ("pdf", "ubl")
+
+
 def _with_credit_notes(invoices):
-    return invoices.defer("pdf").prefetch_related(
-        Prefetch("credit_notes", queryset=CreditNote.objects.defer("pdf").order_by("number"))
+    return invoices.defer(*FILES).prefetch_related(
+        Prefetch("credit_notes", queryset=CreditNote.objects.defer(*FILES).order_by("number"))
     )
 
 
@@ -275,14 +280,27 @@ def _own_document(request: HttpRequest, queryset, number: str):
     return get_object_or_404(queryset, number=number, user=request.user)
 
 
-def pdf_response(document: Invoice | CreditNote) -> HttpResponse:
-    """The stored PDF as a download (also used by the admin)."""
-    response = HttpResponse(services.document_pdf(document=document), content_type="application/pdf")
-    filename = re.sub(r"[^A-Za-z0-9._-]", "_", document.pdf_filename)
+def _download(data: bytes, *, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    filename = re.sub(r"[^A-Za-z0-9._-]", "_", filename)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def pdf_response(document: Invoice | CreditNote) -> HttpResponse:
+    """The stored PDF as a download (also used by the admin)."""
+    return _download(
+        services.document_pdf(document=document), filename=document.pdf_filename, content_type="application/pdf"
+    )
+
+
+def ubl_response(document: Invoice | CreditNote) -> HttpResponse:
+    """The stored UBL e-invoice as a download (also used by the admin)."""
+    return _download(
+        services.document_ubl(document=document), filename=document.ubl_filename, content_type=UBL_CONTENT_TYPE
+    )
 
 
 @login_required
@@ -295,13 +313,25 @@ def invoice_detail(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @require_GET
 def invoice_pdf(request: HttpRequest, number: str) -> HttpResponse:
-    return pdf_response(_own_document(request, Invoice.objects.defer("pdf"), number))
+    return pdf_response(_own_document(request, Invoice.objects.defer(*FILES), number))
 
 
 @login_required
 @require_GET
 def credit_note_pdf(request: HttpRequest, number: str) -> HttpResponse:
-    return pdf_response(_own_document(request, CreditNote.objects.defer("pdf"), number))
+    return pdf_response(_own_document(request, CreditNote.objects.defer(*FILES), number))
+
+
+@login_required
+@require_GET
+def invoice_ubl(request: HttpRequest, number: str) -> HttpResponse:
+    return ubl_response(_own_document(request, Invoice.objects.defer(*FILES), number))
+
+
+@login_required
+@require_GET
+def credit_note_ubl(request: HttpRequest, number: str) -> HttpResponse:
+    return ubl_response(_own_document(request, CreditNote.objects.defer(*FILES), number))
 
 
 # --- self-service: plan change, payment method ---------------------------------------------

@@ -76,6 +76,7 @@ LEDGER: dict[str, tuple[str, str]] = {
     "subscriptions.subscriptions_end_due": (HERE, ""),
     "subscriptions.reconcile": ("calls payment_apply / subscription_push", ""),
     "subscriptions.document_pdf": ("elsewhere", "subscriptions/tests/test_invoices.py:payment.document_pdf_stored"),
+    "subscriptions.document_ubl": ("elsewhere", "subscriptions/tests/test_einvoices.py:payment.document_ubl_stored"),
     "subscriptions.arrears_payment_start": ("elsewhere", "subscriptions/tests/test_dunning.py:payment.created"),
     "subscriptions.past_due_end": (HERE, ""),
     "subscriptions.dunning_run": (HERE, ""),

@@ -77,7 +77,8 @@ def _is_uuid(value: object) -> bool:
 
 
 def export_build(*, export_id: str, language: str | None = None) -> DataExport | None:
-    """Make the ZIP (one JSON file per category plus a readable HTML summary), store it
+    """Make the ZIP (one JSON file per category, the files a category keeps in a folder of
+    its name, e.g. ``billing/factuur-2026-00001.pdf``, and a readable HTML summary), store it
     through Django's storage API (the object store in production, so whichever web process
     serves the download finds it) and mail the customer. Idempotent: a finished export is left
     alone, and a build that stopped after storing its file stores it again under the same name."""
@@ -117,6 +118,9 @@ def export_build(*, export_id: str, language: str | None = None) -> DataExport |
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for category in categories:
             archive.writestr(f"{category.name}.json", _json(data[category.name]))
+        for category in registry.categories():
+            for name, content in category.export_files(user) if category.export_files is not None else ():
+                archive.writestr(f"{category.name}/{name}", content)
         archive.writestr("overzicht.html", summary.encode("utf-8"))
     name = f"{EXPORT_FOLDER}/{export.pk}.zip"
     default_storage.delete(name)  # left by an attempt that stopped before the row said ready

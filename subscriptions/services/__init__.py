@@ -48,7 +48,13 @@ from subscriptions.services.checkout import (
     first_payment_checkout,
     subscription_start,
 )
-from subscriptions.services.documents import PDF_DOCUMENTS, PdfIntegrityError, document_pdf
+from subscriptions.services.documents import (
+    PDF_DOCUMENTS,
+    PdfIntegrityError,
+    UblIntegrityError,
+    document_pdf,
+    document_ubl,
+)
 from subscriptions.services.dunning import STALE_FAILURE, DunningReport, dunning_run, past_due_end
 from subscriptions.services.erasure import DeletionReport, mollie_customers_delete, mollie_customers_forget
 from subscriptions.services.mollie_sync import subscription_push
@@ -96,6 +102,7 @@ __all__ = [
     "DunningSchedule",
     "Outcome",
     "PdfIntegrityError",
+    "UblIntegrityError",
     "ReconcileReport",
     "add_interval",
     "arrears_payment_start",
@@ -103,6 +110,7 @@ __all__ = [
     "billing_snapshot",
     "customer_ensure",
     "document_pdf",
+    "document_ubl",
     "dunning_run",
     "dunning_schedule",
     "first_payment_checkout",

@@ -1,9 +1,10 @@
-"""Invoices and credit notes, and their PDFs.
+"""Invoices and credit notes, their PDFs and their UBL e-invoices.
 
 One invoice per paid payment and one credit note per growth of the refunded amount, both
 numbered without gaps per year and issued inside the transaction that applies the payment
 (the caller holds the payment's lock). The PDF is rendered after commit (follow-up task) or
-on first download, stored once with its SHA-256, and from then on only served."""
+on first download, stored once with its SHA-256, and from then on only served; the UBL
+e-invoice likewise, right after the PDF (it embeds it)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from django.utils import timezone, translation
 from audit.events import Action
 from audit.services import record
 from subscriptions import invoice_pdf
+from subscriptions.einvoice import ubl
 from subscriptions.enums import System
 from subscriptions.models import CreditNote, Invoice, InvoiceSequence, Payment, Subscription
 from subscriptions.selectors import billing_snapshot, vat_treatment
@@ -200,5 +202,49 @@ def _document_pdf_store(model: type[Invoice] | type[CreditNote], pk: int) -> byt
         subject_id=document.user_id,
         target=document,
         changes={"number": [None, document.number], "pdf_sha256": [None, document.pdf_sha256]},
+    )
+    return data
+
+
+# --- UBL e-invoices ------------------------------------------------------------------------
+
+
+class UblIntegrityError(Exception):
+    """A stored UBL document no longer matches the SHA-256 recorded when it was stored."""
+
+
+def document_ubl(*, document: Invoice | CreditNote) -> bytes:
+    """The UBL e-invoice (Peppol BIS Billing 3.0) of an invoice or credit note: built once
+    from the document's own row and its stored PDF (embedded), stored with its SHA-256 (also
+    written into the audit trail), and from then on only served, exactly like the PDF. So the
+    file a customer downloads, gets mailed or exports is the one issued, whatever changes in
+    the profile, the company settings or the builder afterwards (:class:`UblIntegrityError`
+    when the stored bytes no longer match)."""
+    model = type(document)
+    stored, digest = model.objects.filter(pk=document.pk).values_list("ubl", "ubl_sha256").get()
+    if stored is None:
+        return _document_ubl_store(model, document.pk)
+    data = bytes(stored)
+    if hashlib.sha256(data).hexdigest() != digest:
+        raise UblIntegrityError(f"{model._meta.label} {document.pk}: the stored UBL does not match its SHA-256")
+    return data
+
+
+@transaction.atomic
+def _document_ubl_store(model: type[Invoice] | type[CreditNote], pk: int) -> bytes:
+    related = ("payment",) if model is Invoice else ("invoice__payment",)
+    document = model.objects.select_for_update(of=("self",)).select_related(*related).get(pk=pk)
+    if document.ubl is not None:  # built by someone else while we waited for the lock
+        return bytes(document.ubl)
+    pdf = document_pdf(document=document)  # the stored PDF (rendered now if that was lost too)
+    data = ubl.render(document, pdf=pdf)
+    document.ubl, document.ubl_sha256 = data, hashlib.sha256(data).hexdigest()
+    document.save(update_fields=["ubl", "ubl_sha256"])
+    record(
+        Action.DOCUMENT_UBL_STORED,
+        system=System.BILLING,
+        subject_id=document.user_id,
+        target=document,
+        changes={"number": [None, document.number], "ubl_sha256": [None, document.ubl_sha256]},
     )
     return data

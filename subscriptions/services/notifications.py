@@ -1,9 +1,9 @@
-"""The invoice or credit note mailed as soon as its PDF is stored (with the PDF attached),
-exactly once, and the sweep that finds documents whose mail task was lost.
+"""The invoice or credit note mailed as soon as its PDF and UBL e-invoice are stored (both
+attached), exactly once, and the sweep that finds documents whose mail task was lost.
 
 It goes to :func:`subscriptions.billing_contact.billing_recipient` (the confirmed billing
 address, else the account's address), in the language the customer subscribed in.
-``subscriptions.tasks.render_pdf`` queues ``mail_document`` once the PDF is stored. (The
+``subscriptions.tasks.render_pdf`` queues ``mail_document`` once both are stored. (The
 mails of cancelling and undoing it are sent by those services, ``cancellation``; dunning's
 by ``dunning``.)
 """
@@ -23,8 +23,9 @@ from audit.services import record
 from core.formatting import euro
 from core.mail import render_and_send
 from subscriptions.billing_contact import billing_recipient
+from subscriptions.einvoice.ubl import CONTENT_TYPE as UBL_CONTENT_TYPE
 from subscriptions.models import CreditNote, Invoice, Subscription
-from subscriptions.services.documents import PDF_DOCUMENTS, document_pdf
+from subscriptions.services.documents import PDF_DOCUMENTS, document_pdf, document_ubl
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ def _locked_document(kind: str, pk: int) -> Invoice | CreditNote | None:
 
 @transaction.atomic
 def document_mail_send(*, kind: str, pk: int) -> bool:
-    """Mail the invoice or credit note with its stored PDF attached, once.
+    """Mail the invoice or credit note with its stored PDF and UBL e-invoice attached, once.
 
     Under the document's row lock: a document already mailed is skipped (duplicate tasks,
     retries, a second webhook), else ``mailed_at`` and the audit event are written and the
@@ -59,6 +60,7 @@ def document_mail_send(*, kind: str, pk: int) -> bool:
         logger.info("%s %s: no address to mail it to", kind, pk)
         return False
     pdf = document_pdf(document=document)  # stored already (rendered now if the task was lost)
+    ubl = document_ubl(document=document)  # likewise
     invoice = document if isinstance(document, Invoice) else document.invoice
     subscription = invoice.payment.subscription
     language = _language(subscription)
@@ -88,6 +90,11 @@ def document_mail_send(*, kind: str, pk: int) -> bool:
                 "subscriptions:invoice_pdf" if isinstance(document, Invoice) else "subscriptions:credit_note_pdf",
                 args=[document.number],
             ),
+            "ubl_url": settings.SITE_URL
+            + reverse(
+                "subscriptions:invoice_ubl" if isinstance(document, Invoice) else "subscriptions:credit_note_ubl",
+                args=[document.number],
+            ),
         }
     template = "invoice_mail" if isinstance(document, Invoice) else "credit_note_mail"
     render_and_send(
@@ -95,7 +102,7 @@ def document_mail_send(*, kind: str, pk: int) -> bool:
         to=[recipient.email],
         context=context,
         language=language,
-        attachments=[(document.pdf_filename, pdf, "application/pdf")],
+        attachments=[(document.pdf_filename, pdf, "application/pdf"), (document.ubl_filename, ubl, UBL_CONTENT_TYPE)],
     )
     return True
 
