@@ -219,6 +219,24 @@ class UserAdmin(AuditedModelAdminMixin, DjangoUserAdmin):
         actions.pop("delete_selected", None)  # one at a time, where the rule above is checked
         return actions
 
+    # -- who hands out rights ---------------------------------------------------------------
+    # Rights (staff status, superuser, groups, permissions), new staff accounts and another
+    # staff member's password are the admin role's alone (a superuser): the permission the
+    # customer actions need (``accounts.change_user``) must not let staff promote themselves.
+
+    @staticmethod
+    def _is_admin_role(request: HttpRequest) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_add_permission(self, request) -> bool:
+        return self._is_admin_role(request) and super().has_add_permission(request)
+
+    def user_change_password(self, request, id, form_url=""):
+        target = self.get_object(request, unquote(id))
+        if target is not None and target.is_staff and target.pk != request.user.pk and not self._is_admin_role(request):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
     def get_readonly_fields(self, request, obj=None):
         fields = tuple(super().get_readonly_fields(request, obj))
         if obj is not None and not obj.is_staff:
@@ -228,6 +246,8 @@ class UserAdmin(AuditedModelAdminMixin, DjangoUserAdmin):
         if obj is not None and (not obj.is_staff or self._was_customer(obj)):
             # A customer never gets staff rights here (after which the rules above would no
             # longer hold); a customer made staff before this rule keeps his rights as they are.
+            fields += ("is_staff", "is_superuser", "groups", "user_permissions")
+        elif not self._is_admin_role(request):
             fields += ("is_staff", "is_superuser", "groups", "user_permissions")
         return fields
 
