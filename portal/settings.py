@@ -206,6 +206,22 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "portal")
+# A task a worker took and never acknowledged (the whole worker was killed, its machine
+# lost) goes back to the queue this long after it was handed out (Redis's visibility
+# timeout; kombu's default is an hour). Every task ends well within it: the hard time limit
+# plus the longest countdown of a retry or batch pause stay below it (a task held past it
+# would run twice; portal/tests/test_dead_worker.py checks every registered task). Each
+# worker looks for such tasks every TASK_UNACKED_RESTORE_INTERVAL seconds and when it starts.
+TASK_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 15 * 60, minimum=2)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 5 * 60, minimum=1)
+TASK_LONGEST_COUNTDOWN = 9 * 60  # retry_backoff_max and every countdown stay at or below this
+TASK_UNACKED_RESTORE_INTERVAL = max(1, min(60, TASK_VISIBILITY_TIMEOUT // 10))
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": TASK_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": TASK_UNACKED_RESTORE_INTERVAL,
+    "unacked_restore_throttle": 1,  # every interval a real look, not every tenth
+}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": TASK_VISIBILITY_TIMEOUT}
 CELERY_TIMEZONE = "UTC"
 # stdout is not a log: the development console mail backend prints there (as under
 # runserver), and log records go through LOGGING alone (portal.observability.logs).
@@ -373,6 +389,18 @@ EMAIL_BACKEND = "portal.observability.mail.CountingEmailBackend"
 # --- Marketing mail (consent.marketing): batches friendly to the SMTP relay ---------------
 MARKETING_BATCH_SIZE = env_int("MARKETING_BATCH_SIZE", 50, minimum=1)
 MARKETING_BATCH_PAUSE = env_int("MARKETING_BATCH_PAUSE", 6, minimum=0)  # seconds between batches
+if (
+    TASK_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT + max(TASK_LONGEST_COUNTDOWN, MARKETING_BATCH_PAUSE)
+    and PRODUCTION
+):
+    # A task still held by its worker when the timeout passes is handed out again: it would run twice.
+    raise ImproperlyConfigured(
+        "CELERY_VISIBILITY_TIMEOUT must be longer than CELERY_TASK_TIME_LIMIT plus the longest countdown "
+        f"({TASK_LONGEST_COUNTDOWN} s, or MARKETING_BATCH_PAUSE if longer)."
+    )
+# A marketing recipient claimed this long ago by a batch that never marked it belongs to a
+# worker that died (no batch runs longer than the task time limit): it counts as unknown.
+MARKETING_STALE_CLAIM_SECONDS = env_int("MARKETING_STALE_CLAIM_SECONDS", CELERY_TASK_TIME_LIMIT, minimum=1)
 
 # --- Security ---------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = PRODUCTION

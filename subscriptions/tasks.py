@@ -10,6 +10,7 @@ from dataclasses import asdict
 from decimal import Decimal
 
 from celery import shared_task
+from django.conf import settings
 from django.core.cache import cache
 from django.db import OperationalError
 
@@ -33,12 +34,14 @@ from subscriptions.services.plan_change import PLAN_CHANGE_MOLLIE_UPDATE
 
 WEBHOOK_QUEUED = "mollie-webhook-queued:{}"
 # Follow-up calls to Mollie after our own change committed (a push, a plan change, a new
-# mandate): retried while Mollie is unreachable, for up to about three hours.
+# mandate): retried while Mollie is unreachable, for up to about three hours. No wait between
+# retries is longer than settings.TASK_LONGEST_COUNTDOWN (9 minutes): a task held longer than
+# the broker's visibility timeout would run twice.
 MOLLIE_FOLLOW_UP = {
     "autoretry_for": (mollie.MollieUnavailable,),
     "retry_backoff": 10,
-    "retry_backoff_max": 900,
-    "max_retries": 12,
+    "retry_backoff_max": 540,
+    "max_retries": 16,
     "ignore_result": True,
 }
 
@@ -46,8 +49,8 @@ MOLLIE_FOLLOW_UP = {
 @shared_task(
     autoretry_for=(mollie.MollieUnavailable,),
     retry_backoff=5,
-    retry_backoff_max=600,
-    max_retries=10,
+    retry_backoff_max=540,
+    max_retries=11,
     ignore_result=True,
 )
 def process_webhook(mollie_id: str, received_at: float | None = None) -> None:
@@ -75,8 +78,10 @@ RECONCILE_RUNNING = "mollie-reconcile-running"
 @shared_task(ignore_result=True)
 def reconcile() -> dict:
     """Every 15 minutes (beat): repair whatever webhooks missed. One run at a time: a run
-    that outlasts its 15 minutes is not joined by the next one."""
-    if not cache.add(RECONCILE_RUNNING, 1, timeout=60 * 60):
+    that outlasts its 15 minutes is not joined by the next one. The mark lasts no longer than
+    a task may run (the hard time limit): a worker killed mid-run blocks the next run for
+    minutes, not an hour."""
+    if not cache.add(RECONCILE_RUNNING, 1, timeout=settings.CELERY_TASK_TIME_LIMIT + 60):
         return {"skipped": "a reconciliation is still running"}
     try:
         return asdict(reconcile_with_mollie())
@@ -118,8 +123,8 @@ def render_pdf(kind: str, pk: int) -> None:
 @shared_task(
     autoretry_for=(OSError, OperationalError),
     retry_backoff=10,
-    retry_backoff_max=1800,
-    max_retries=12,
+    retry_backoff_max=540,
+    max_retries=23,
     ignore_result=True,
 )
 def mail_document(kind: str, pk: int) -> None:
@@ -143,8 +148,8 @@ def mail_unsent_documents() -> int:
     name=DELETE_MOLLIE_CUSTOMERS,
     autoretry_for=(mollie.MollieUnavailable,),
     retry_backoff=30,
-    retry_backoff_max=3600,
-    max_retries=12,
+    retry_backoff_max=540,
+    max_retries=44,
     ignore_result=True,
 )
 def delete_mollie_customers() -> dict:

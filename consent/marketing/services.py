@@ -6,12 +6,14 @@ from the batch task. How a mailing is sent without sending anyone a mail twice:
 1. :func:`mailing_send` (staff in the admin, ops with ``manage.py marketing send``) marks
    the mailing ``sending`` and writes one :class:`MailingRecipient` row per customer who may
    receive it (unique per mailing and customer), then queues the first batch.
-2. :func:`mailing_send_batch` claims up to ``MARKETING_BATCH_SIZE`` waiting rows and
-   commits the claim *before* any mail leaves; each row is marked ``sent`` right after its
-   mail was handed to the relay. A send that raises puts its row (and the rest of the batch)
-   back to ``pending`` and the task is retried: a re-run sends exactly those rows. A worker
-   killed between handing a mail over and marking it leaves the row ``sending``: it is never
-   sent again (it counts as ``unknown`` after :data:`STALE_CLAIM`), so nobody gets it twice.
+2. :func:`mailing_send_batch` sends up to ``MARKETING_BATCH_SIZE`` rows on one connection,
+   claiming each row (and committing the claim) right before its mail leaves; the row is
+   marked ``sent`` right after the relay took it. A send that raises puts that row back to
+   ``pending`` and the task is retried: a re-run sends exactly the rows still waiting. A
+   worker killed between handing a mail over and marking it leaves that one row ``sending``:
+   it is never sent again (it counts as ``unknown`` after :func:`stale_claim`), so nobody gets
+   it twice, and a crash costs at most that one mail; the rows after it are still waiting and
+   the redelivered task (broker visibility timeout) sends them.
 3. The next batch is queued ``MARKETING_BATCH_PAUSE`` seconds later (one SMTP connection
    per batch, a steady rate for the relay); when no row waits the mailing is ``sent`` with
    its final counts.
@@ -55,7 +57,6 @@ User = get_user_model()
 SUBJECT_MAX = 200
 BODY_MAX = 20000
 MAX_ATTEMPTS = 5  # a row that failed this often is given up (``failed``)
-STALE_CLAIM = timedelta(minutes=30)  # a claim this old belongs to a worker that died
 # The batch task's registered name (consent.marketing.tasks), queued by name.
 SEND_MAILING_BATCH = "consent.marketing.tasks.send_mailing_batch"
 RESUME_AFTER = timedelta(minutes=10)  # a sending mailing without a batch this long is resumed
@@ -248,31 +249,37 @@ class BatchResult:
     finished: bool = False
 
 
-def _claim(mailing_id: int, size: int) -> list[MailingRecipient]:
-    """Claim up to ``size`` waiting rows and commit the claim (before any mail leaves)."""
+def stale_claim() -> timedelta:
+    """A claim this old belongs to a worker that died (``MARKETING_STALE_CLAIM_SECONDS``, the
+    task time limit: no batch runs longer)."""
+    return timedelta(seconds=settings.MARKETING_STALE_CLAIM_SECONDS)
+
+
+def _claim_next(mailing_id: int) -> MailingRecipient | None:
+    """Claim the next waiting row and commit the claim, right before its mail leaves."""
     with transaction.atomic():
-        rows = list(
+        row = (
             MailingRecipient.objects.select_for_update(skip_locked=True)
             .filter(mailing_id=mailing_id, status=MailingRecipient.Status.PENDING)
-            .order_by("pk")[:size]
+            .order_by("pk")
+            .first()
         )
-        if rows:
-            MailingRecipient.objects.filter(pk__in=[r.pk for r in rows]).update(
+        if row is not None:
+            MailingRecipient.objects.filter(pk=row.pk).update(
                 status=MailingRecipient.Status.SENDING, claimed_at=_now(), attempts=models.F("attempts") + 1
             )
-    return rows
+    return row
 
 
 def _mark(row: MailingRecipient, status: str, **fields) -> None:
     MailingRecipient.objects.filter(pk=row.pk).update(status=status, **fields)
 
 
-def _give_back(rows: list[MailingRecipient], error: str) -> None:
-    """Rows whose mail did not leave wait again (or fail after MAX_ATTEMPTS)."""
-    for row in rows:
-        attempts = row.attempts + 1  # the claim counted one
-        status = MailingRecipient.Status.FAILED if attempts >= MAX_ATTEMPTS else MailingRecipient.Status.PENDING
-        _mark(row, status, claimed_at=None, last_error=error[:300])
+def _give_back(row: MailingRecipient, error: str) -> None:
+    """A row whose mail did not leave waits again (or fails after MAX_ATTEMPTS)."""
+    attempts = row.attempts + 1  # the claim counted one
+    status = MailingRecipient.Status.FAILED if attempts >= MAX_ATTEMPTS else MailingRecipient.Status.PENDING
+    _mark(row, status, claimed_at=None, last_error=error[:300])
 
 
 def _message(mailing: Mailing, row: MailingRecipient, address: str, connection):
@@ -294,32 +301,33 @@ def _message(mailing: Mailing, row: MailingRecipient, address: str, connection):
 
 
 def mailing_send_batch(*, mailing_id: int, size: int | None = None) -> BatchResult:
-    """Send the next batch of ``mailing_id`` (see the module docstring). Raises
-    :class:`DeliveryFailed` when the relay refused or failed; the rows not sent wait again."""
+    """Send the next batch of ``mailing_id`` (see the module docstring): up to ``size`` rows,
+    each claimed (and the claim committed) right before its mail leaves. Raises
+    :class:`DeliveryFailed` when the relay refused or failed; that row waits again."""
     mailing = Mailing.objects.filter(pk=mailing_id).first()
     if mailing is None or mailing.status != Mailing.Status.SENDING:
         return BatchResult()
     size = size or settings.MARKETING_BATCH_SIZE
     MailingRecipient.objects.filter(
-        mailing=mailing, status=MailingRecipient.Status.SENDING, claimed_at__lt=_now() - STALE_CLAIM
+        mailing=mailing, status=MailingRecipient.Status.SENDING, claimed_at__lt=_now() - stale_claim()
     ).update(status=MailingRecipient.Status.UNKNOWN)
     Mailing.objects.filter(pk=mailing.pk).update(last_batch_at=_now())
-    rows = _claim(mailing.pk, size)
-    if not rows:
+    if not MailingRecipient.objects.filter(mailing=mailing, status=MailingRecipient.Status.PENDING).exists():
         return BatchResult(finished=_finish_if_done(mailing.pk))
-    # Checked again now: an objection (or a closed account) takes effect at once, also for
-    # a mailing that is already on its way.
-    allowed = dict(eligible_customers().filter(pk__in=[r.user_id for r in rows]).values_list("pk", "email"))
     sent = skipped = failed = 0
     connection = get_connection()
     try:
         try:
-            connection.open()  # one connection to the relay for the whole batch
+            connection.open()  # one connection to the relay for the whole batch; nothing claimed yet
         except Exception as exc:
-            _give_back(rows, repr(exc))
             raise DeliveryFailed(repr(exc)) from exc
-        for index, row in enumerate(rows):
-            address = allowed.get(row.user_id)
+        for _ in range(size):
+            row = _claim_next(mailing.pk)
+            if row is None:
+                break
+            # Checked again now: an objection (or a closed account) takes effect at once, also
+            # for a mailing that is already on its way.
+            address = eligible_customers().filter(pk=row.user_id).values_list("email", flat=True).first()
             if address is None:
                 _mark(row, MailingRecipient.Status.SKIPPED)
                 skipped += 1
@@ -332,7 +340,7 @@ def mailing_send_batch(*, mailing_id: int, size: int | None = None) -> BatchResu
                 continue
             except Exception as exc:
                 logger.warning("Mailing %s: sending to recipient %s failed: %r", mailing.pk, row.pk, exc)
-                _give_back(rows[index:], repr(exc))
+                _give_back(row, repr(exc))
                 raise DeliveryFailed(repr(exc)) from exc
             _mark(row, MailingRecipient.Status.SENT, email=address, sent_at=_now())
             sent += 1
@@ -342,7 +350,26 @@ def mailing_send_batch(*, mailing_id: int, size: int | None = None) -> BatchResu
     if more:
         _queue_batch(mailing.pk, countdown=settings.MARKETING_BATCH_PAUSE)
         return BatchResult(sent=sent, skipped=skipped, failed=failed, more=True)
-    return BatchResult(sent=sent, skipped=skipped, failed=failed, finished=_finish_if_done(mailing.pk))
+    finished = _finish_if_done(mailing.pk)
+    if not finished:
+        _look_again_when_stale(mailing.pk)
+    return BatchResult(sent=sent, skipped=skipped, failed=failed, finished=finished)
+
+
+def _look_again_when_stale(mailing_id: int) -> None:
+    """Nothing waits, but a row is still claimed (by a batch running elsewhere, or by a worker
+    that died with that one mail in flight): one more batch when that claim would be stale
+    finishes the mailing, so it does not wait for the beat job."""
+    oldest = (
+        MailingRecipient.objects.filter(mailing_id=mailing_id, status=MailingRecipient.Status.SENDING)
+        .order_by("claimed_at")
+        .values_list("claimed_at", flat=True)
+        .first()
+    )
+    if oldest is None:
+        return
+    wait = (oldest + stale_claim() - _now()).total_seconds() + 1
+    _queue_batch(mailing_id, countdown=min(max(wait, 1), settings.TASK_LONGEST_COUNTDOWN))
 
 
 @transaction.atomic
@@ -353,7 +380,7 @@ def _finish_if_done(mailing_id: int) -> bool:
     progress = mailing_progress(mailing)
     if not progress.done:
         # Rows claimed by a batch still running, or by a worker that died: mailings_resume
-        # (every few minutes) looks again, and after STALE_CLAIM they count as unknown.
+        # (every few minutes) looks again, and after stale_claim() they count as unknown.
         return False
     mailing.status = Mailing.Status.SENT
     mailing.finished_at = _now()

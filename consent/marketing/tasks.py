@@ -12,7 +12,7 @@ from consent.marketing import services
     acks_late=True,
     autoretry_for=(services.DeliveryFailed,),
     retry_backoff=5,
-    retry_backoff_max=600,
+    retry_backoff_max=540,
     max_retries=12,
     ignore_result=True,
 )

@@ -13,6 +13,13 @@ def announce_version_task(version_id: int) -> int:
     return services.announce_version(version_id=version_id)
 
 
-@shared_task(name=ANNOUNCE_BATCH, acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
+@shared_task(
+    name=ANNOUNCE_BATCH,
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    retry_backoff_max=540,
+    max_retries=8,
+)
 def announce_batch_task(version_id: int, user_ids: list[int]) -> int:
     return services.announce_to(version_id=version_id, user_ids=user_ids)

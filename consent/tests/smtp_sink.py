@@ -1,6 +1,7 @@
 """A small real SMTP server for tests: it speaks enough SMTP for Django's SMTP backend
 (smtplib) over TCP, keeps every accepted message, and can answer one DATA with a
-temporary failure (451), as a relay does when it has a hiccup in the middle of a batch."""
+temporary failure (451), as a relay does when it has a hiccup in the middle of a batch, or
+answer slowly (``delay``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import email
 import email.policy
 import socketserver
 import threading
+import time
 from dataclasses import dataclass, field
 
 
@@ -16,6 +18,7 @@ class Sink:
     messages: list = field(default_factory=list)
     fail_data_number: int | None = None  # answer the n-th DATA (from 1) with 451
     data_seen: int = 0
+    delay: float = 0.0  # seconds between taking a message and answering 250 (a slow relay)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def recipients(self) -> list[str]:
@@ -31,6 +34,12 @@ class _Handler(socketserver.StreamRequestHandler):
         self.wfile.flush()
 
     def handle(self) -> None:
+        try:
+            self._converse()
+        except OSError:  # the client went away (a killed worker)
+            return
+
+    def _converse(self) -> None:
         self._reply("220 sink ESMTP")
         recipients: list[str] = []
         while True:
@@ -63,6 +72,10 @@ class _Handler(socketserver.StreamRequestHandler):
                     if not failing:
                         message = email.message_from_bytes(b"".join(lines), policy=email.policy.default)
                         self.sink.messages.append((list(recipients), message))
+                if self.sink.delay and not failing:
+                    # The relay has the message (and delivers it) but answers late: a client
+                    # killed now never learns that it was taken.
+                    time.sleep(self.sink.delay)
                 self._reply("451 4.3.0 Temporary failure, try again later" if failing else "250 OK queued")
                 recipients = []
             elif verb == "QUIT":
