@@ -1,4 +1,5 @@
-"""MFA secrets (the TOTP key, the recovery-code seed) are encrypted before allauth stores them.
+"""MFA secrets (the TOTP key, the recovery-code seed) are encrypted before allauth stores them,
+and so is a TOTP key being set up while it waits in the session for its first code.
 
 allauth's MFA adapter offers ``encrypt``/``decrypt`` for exactly this. The key comes from
 ``MFA_ENCRYPTION_KEY`` (comma-separated: the first one encrypts, every one decrypts, so a key
@@ -13,8 +14,12 @@ import hashlib
 import logging
 import secrets
 
+from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.totp.forms import ActivateTOTPForm as BaseActivateTOTPForm
+from allauth.mfa.totp.internal.auth import generate_totp_secret
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django import forms
 from django.conf import settings
 
 PREFIX = "enc1:"
@@ -54,3 +59,24 @@ class MFAAdapter(DefaultMFAAdapter):
 
     def decrypt(self, encrypted_text: str) -> str:
         return decrypt_secret(encrypted_text)
+
+
+SETUP_SESSION_KEY = "mfa.totp.secret"  # allauth's key, so its own clean-up still removes it
+
+
+class ActivateTOTPForm(BaseActivateTOTPForm):
+    """allauth's form to set up an authenticator app keeps the new secret in the session
+    until the first code is confirmed, in plain text. Ours keeps it there encrypted like a
+    stored one (the session store is a database table and a Redis cache); the page still
+    shows it (QR code and text) to the customer setting it up. ``MFA_FORMS`` names it."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        self.user = kwargs.pop("user")
+        forms.Form.__init__(self, *args, **kwargs)
+        session = context.request.session
+        secret = None if not self.is_bound else session.get(SETUP_SESSION_KEY)
+        if secret:
+            self.secret = decrypt_secret(secret)
+        else:
+            self.secret = generate_totp_secret()
+            session[SETUP_SESSION_KEY] = encrypt_secret(self.secret)

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin_audit import AuditedModelAdminMixin
+from audit.events import Action
 from audit.models import AuditEvent
 
 
@@ -52,12 +53,26 @@ class ActorFilter(_NumberFilter):
     parameter_name = "actor_id"
 
 
+class ActionFilter(admin.SimpleListFilter):
+    """The action field has no ``choices`` (audit.events.Action is the list, checked by
+    record()), so the filter offers that list itself."""
+
+    title = _("gebeurtenis")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return [(action.value, action.label) for action in Action]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(AuditedModelAdminMixin, admin.ModelAdmin):
     audit_views = False  # reading the log is not a view of a customer's page
     list_display = (
         "occurred_at",
-        "action",
+        "action_label",
         "actor_kind",
         "actor_label",
         "subject_id",
@@ -69,7 +84,7 @@ class AuditEventAdmin(AuditedModelAdminMixin, admin.ModelAdmin):
         "actor_kind",
         CustomerFilter,
         ActorFilter,
-        "action",
+        ActionFilter,
         ("occurred_at", admin.DateFieldListFilter),
         ("redacted_at", admin.EmptyFieldListFilter),
     )
@@ -83,7 +98,7 @@ class AuditEventAdmin(AuditedModelAdminMixin, admin.ModelAdmin):
         "occurred_at",
         "chain",
         "seq",
-        "action",
+        "action_label",
         "actor_kind",
         "actor_id",
         "actor_label",
@@ -101,6 +116,10 @@ class AuditEventAdmin(AuditedModelAdminMixin, admin.ModelAdmin):
         "chain_value",
     )
     readonly_fields = fields
+
+    @admin.display(description=_("gebeurtenis"), ordering="action")
+    def action_label(self, obj: AuditEvent) -> str:
+        return obj.get_action_display()
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -22,7 +22,9 @@ class AuditEvent(models.Model):
     actor_id = models.BigIntegerField(_("actor-id"), null=True, blank=True)
     actor_label = models.CharField(_("actor"), max_length=200, blank=True)
     subject_id = models.BigIntegerField(_("klant-id"), null=True, blank=True)
-    action = models.CharField(_("gebeurtenis"), max_length=64, choices=Action.choices)
+    # No ``choices``: the list of actions is audit.events.Action, enforced by record(), so a
+    # new action needs no migration. The admin and the Activiteit page read its label.
+    action = models.CharField(_("gebeurtenis"), max_length=64)
     target_type = models.CharField(_("soort object"), max_length=100, blank=True)
     target_id = models.CharField(_("object-id"), max_length=64, blank=True)
     changes = CanonicalJSONField(_("wijzigingen"), default=dict, blank=True)
@@ -49,6 +51,12 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.action}"
+
+    def get_action_display(self) -> str:
+        try:
+            return str(Action(self.action).label)
+        except ValueError:  # an action that has since been removed from the list: evidence as stored
+            return self.action
 
     @property
     def is_redacted(self) -> bool:

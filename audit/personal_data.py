@@ -15,9 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db import connection, transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEvent
@@ -26,47 +24,17 @@ from register.registry import Category, EndAction, Explanation, LegalBasis, Peri
 ANONYMOUS_EVENT_PERIOD = Period(days=90)
 
 
-def _redact(*, subject_id: int | None, before: datetime | None = None) -> int:
-    from audit.services import redact_personal_fields
-
-    return redact_personal_fields(subject_id=subject_id, before=before)
-
-
 def _unredacted() -> Q:
     """Events that still carry something personal."""
     return Q(redacted_at__isnull=True)
 
 
-def _redact_many_sql() -> str | None:
-    """The audit app's own redaction statement, widened from one chain to an array of
-    chains; None when its shape is not the one this was written against (then the
-    per-customer service call is used)."""
-    from audit import services as audit_services
-
-    sql = getattr(audit_services, "REDACT_SQL", "")
-    marker = "WHERE chain = %s"
-    # Written against: SET … redacted_at = %s … WHERE chain = %s … (%s IS NULL OR … <= %s).
-    if connection.vendor != "postgresql" or sql.count(marker) != 1 or sql.count("%s") != 4:
-        return None
-    return sql.replace(marker, "WHERE chain = ANY(%s)")
-
-
 def erase_customer_events(user_ids: list[Any]) -> dict[str, int]:
-    """Redact the events of the erased customers. One statement for the whole batch, on the
-    audit trail's own redaction path (the transaction-local ``audit.redaction`` setting the
-    append-only trigger checks; the trigger still refuses anything but blanking)."""
-    from audit.chain import chain_for
+    """Redact the events of the erased customers, in one statement for the whole batch
+    (audit.services.redact_customers, the audit trail's own redaction path)."""
+    from audit.services import redact_customers
 
-    sql = _redact_many_sql()
-    if sql is None:
-        redacted = sum(_redact(subject_id=subject_id) for subject_id in user_ids)
-        return {"audit.AuditEvent (redacted)": redacted}
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('audit.redaction', 'on', true)")
-        cursor.execute(sql, [timezone.now(), [chain_for(i) for i in user_ids], None, None])
-        redacted = cursor.rowcount
-        cursor.execute("SELECT set_config('audit.redaction', 'off', true)")
-    return {"audit.AuditEvent (redacted)": redacted}
+    return {"audit.AuditEvent (redacted)": redact_customers(user_ids)}
 
 
 def anonymous_events_due(now: datetime) -> QuerySet:
@@ -80,7 +48,9 @@ def dispose_anonymous_events(ids: list[Any]) -> dict[str, int]:
     newest = (
         AuditEvent.objects.filter(pk__in=ids).order_by("-occurred_at").values_list("occurred_at", flat=True).first()
     )
-    return {"audit.AuditEvent (redacted)": _redact(subject_id=None, before=newest)}
+    from audit.services import redact_personal_fields
+
+    return {"audit.AuditEvent (redacted)": redact_personal_fields(subject_id=None, before=newest)}
 
 
 def export_customer_events(user) -> list[dict[str, Any]]:

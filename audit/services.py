@@ -8,6 +8,7 @@ docs/audit.md and audit/chain.py.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -183,35 +184,44 @@ def record(
     return event
 
 
-REDACT_SQL = """
+# The one UPDATE the append-only trigger lets through (migration 0004): only while the
+# transaction-local setting audit.redaction is on, and then only blanking these fields.
+_REDACT_SQL = """
 UPDATE audit_auditevent
    SET ip = NULL, user_agent = '', actor_label = '', salt = '', changes = '{}', redacted_at = %s
- WHERE chain = %s AND redacted_at IS NULL AND (%s::timestamptz IS NULL OR occurred_at <= %s)
+ WHERE chain = ANY(%s) AND redacted_at IS NULL AND (%s::timestamptz IS NULL OR occurred_at <= %s)
 """
 
 
-@transaction.atomic
-def redact_personal_fields(*, subject_id: int | None, before: datetime | None = None) -> int:
-    """Blank the personal fields (IP address, user agent, actor label, the values in
-    ``changes``; the names of the changed fields stay), and the salt, of the not yet redacted events about ``subject_id`` (None: the
-    events about no customer), optionally only those that occurred at or before ``before``.
-    Digests and chain values stay, so ``audit verify`` still passes. Returns how many events
-    were redacted.
-
-    This is the only UPDATE the database trigger lets through: it is allowed only while the
-    transaction-local setting ``audit.redaction`` is on, and then only to blank these fields."""
-    chain = hashing.chain_for(subject_id)
+def _redact_chains(chains: list[int], before: datetime | None) -> int:
+    if not chains:
+        return 0
     now = timezone.now()
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SELECT set_config('audit.redaction', 'on', true)")
-            cursor.execute(REDACT_SQL, [now, chain, before, before])
+            cursor.execute(_REDACT_SQL, [now, chains, before, before])
             count = cursor.rowcount
             cursor.execute("SELECT set_config('audit.redaction', 'off', true)")
         return count
-    events = AuditEvent.objects.filter(chain=chain, redacted_at__isnull=True)
+    events = AuditEvent.objects.filter(chain__in=chains, redacted_at__isnull=True)
     if before is not None:
         events = events.filter(occurred_at__lte=before)
     return events.update(
         ip=None, user_agent="", actor_label="", salt="", changes=hashing.REDACTED_CHANGES, redacted_at=now
     )
+
+
+def redact_personal_fields(*, subject_id: int | None, before: datetime | None = None) -> int:
+    """Blank the personal fields (IP address, user agent, actor label, the values in
+    ``changes``; the names of the changed fields stay), and the salt, of the not yet redacted
+    events about ``subject_id`` (None: the events about no customer), optionally only those
+    that occurred at or before ``before``. Digests and chain values stay, so ``audit verify``
+    still passes. Returns how many events were redacted."""
+    return _redact_chains([hashing.chain_for(subject_id)], before)
+
+
+def redact_customers(subject_ids: Iterable[int]) -> int:
+    """The same for every event about each of these customers (an erasure batch), in one
+    statement. Returns how many events were redacted."""
+    return _redact_chains([hashing.chain_for(subject_id) for subject_id in subject_ids], None)

@@ -259,7 +259,7 @@ JOB_HEARTBEAT_CHECKS = {"retention": "retention.services.check_heartbeat"}
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "accounts.auth_backends.AuthenticationBackend",  # allauth's, one password hash per attempt
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -297,6 +297,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_ADAPTER = "accounts.mfa.MFAAdapter"
+MFA_FORMS = {"activate_totp": "accounts.mfa.ActivateTOTPForm"}  # the key being set up, encrypted in the session
 # Encrypts TOTP secrets and recovery-code seeds at rest (accounts/mfa.py); comma-separated,
 # the first encrypts, all decrypt (rotation). Kept outside the database.
 MFA_ENCRYPTION_KEYS = env_list("MFA_ENCRYPTION_KEY", required=PRODUCTION) or ["dev-only-mfa-encryption-key"]

@@ -11,6 +11,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
 from django.test import Client
 
+from accounts import mfa
 from audit.models import AuditEvent
 
 LOGIN = "/accounts/login/"
@@ -34,7 +35,13 @@ def activate_totp(client: Client, password: str) -> str:
     client.post("/accounts/reauthenticate/", {"password": password})
     page = client.get("/accounts/2fa/totp/activate/")
     assert page.status_code == HTTPStatus.OK
-    secret = client.session[SECRET_SESSION_KEY]
+    secret = page.context["form"].secret  # shown to the customer (QR code and text)
+    # Waiting for its first code, the key sits in the session encrypted like a stored one.
+    in_session = client.session[SECRET_SESSION_KEY]
+    assert in_session.startswith(mfa.PREFIX) and secret not in in_session
+    assert mfa.decrypt_secret(in_session) == secret
+    wrong = client.post("/accounts/2fa/totp/activate/", {"code": "000000" if current_code(secret) != "000000" else "1"})
+    assert wrong.status_code == HTTPStatus.OK and wrong.context["form"].secret == secret  # the same key again
     response = client.post("/accounts/2fa/totp/activate/", {"code": current_code(secret)})
     assert response.status_code == HTTPStatus.FOUND
     return secret

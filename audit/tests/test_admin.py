@@ -182,6 +182,9 @@ def test_the_audit_log_is_listed_and_filtered_for_staff(staff_client, customer):
     assert staff_client.get("/admin/audit/auditevent/?subject_id=abc").status_code == HTTPStatus.OK
     by_action = staff_client.get("/admin/audit/auditevent/?action=auth.login_failed")
     assert [e.action for e in by_action.context["cl"].result_list] == ["auth.login_failed"]
+    # The action field has no choices; staff still read and filter on the Dutch names.
+    assert "Mislukte inlogpoging" in by_action.content.decode()
+    assert "Tweestapsverificatie ingesteld" in listing.content.decode()  # offered in the filter
 
 
 @pytest.mark.django_db

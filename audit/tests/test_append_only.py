@@ -11,7 +11,7 @@ from django.db import DatabaseError, connection, transaction
 
 from audit.events import Action
 from audit.models import AuditEvent
-from audit.services import record, redact_personal_fields
+from audit.services import record, redact_customers, redact_personal_fields
 from audit.verification import verify
 from core import request_context
 
@@ -110,3 +110,18 @@ def test_the_redaction_switch_is_off_again_after_the_redaction(event):
         redact_personal_fields(subject_id=11)
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
             AuditEvent.objects.filter(pk=event.pk).update(action="auth.login")
+
+
+@pytest.mark.django_db
+def test_an_erasure_batch_redacts_the_events_of_exactly_those_customers_in_one_call(event):
+    record(Action.AUTH_LOGIN, subject_id=12, changes={"login": [None, "piet"]})
+    kept = record(Action.AUTH_LOGIN, subject_id=13, changes={"login": [None, "jan"]})
+    anonymous = record(Action.AUTH_LOGIN_FAILED, changes={"login": [None, "onbekend"]})
+    assert redact_customers([11, 12]) == 2
+    assert redact_customers([]) == 0
+    assert AuditEvent.objects.get(pk=kept.pk).changes == {"login": [None, "jan"]}
+    assert AuditEvent.objects.get(pk=anonymous.pk).redacted_at is None
+    assert AuditEvent.objects.filter(chain__in=[11, 12], redacted_at__isnull=False).count() == 2
+    report = verify()
+    assert report.ok, report.problem
+    assert report.redacted == 2

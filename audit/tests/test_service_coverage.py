@@ -51,6 +51,10 @@ LEDGER: dict[str, tuple[str, str]] = {
         "the redaction path (retention.enforce records retention.enforced)",
         "audit/tests/test_append_only.py",
     ),
+    "audit.redact_customers": (
+        "the redaction path of an erasure batch (retention.enforce records retention.enforced)",
+        "audit/tests/test_append_only.py",
+    ),
     "retention.heartbeat": ("operational heartbeat, not customer data", ""),
     "retention.check_heartbeat": ("reads only", ""),
     "retention.enforce": ("elsewhere", "retention/tests/test_account_policy.py:retention.enforced"),

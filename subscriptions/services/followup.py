@@ -1,6 +1,8 @@
 """Follow-up work (a push to Mollie, a PDF) queued when the transaction that made it
 necessary commits: never inside it (a slow Mollie or reportlab never holds our row locks),
-never lost when it rolls back.
+and not at all when it rolls back (then there is nothing to follow up). Work whose task is
+lost after the commit (a broker outage, a dead worker) is repaired elsewhere: Mollie's state
+by reconciliation, a PDF on its first download.
 
 The tasks are named here and queued by name through the project's one on-commit helper
 (:func:`core.on_commit.after_commit`), so the services never import the tasks module (the
