@@ -419,7 +419,13 @@ def api_key_authenticate(*, raw: str) -> ApiKey | None:
     """The live key for a webshop request, its last use noted (at most once a minute)."""
     if not raw.startswith(API_KEY_PREFIX) or len(raw) > 100:
         return None
-    key = ApiKey.objects.filter(key_hash=api_key_hash(raw), revoked_at__isnull=True).first()
+    # The account must be open too: closing revokes the keys (``revoke_keys_on_account_close``),
+    # and a key of a closed account is refused even if that step were ever skipped.
+    key = (
+        ApiKey.objects.filter(key_hash=api_key_hash(raw), revoked_at__isnull=True, user__is_active=True)
+        .select_related("user")
+        .first()
+    )
     if key is None:
         return None
     now = _now()
