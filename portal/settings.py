@@ -347,6 +347,7 @@ MAIL_FOOTER_LINKS = "consent.marketing.tokens.footer_links"
 ACCOUNT_CLOSE_STEPS = [
     "subscriptions.services.closure.billing_on_account_close",
     "koppeling.services.disconnect_on_account_close",
+    "koppeling.services.api_keys_revoke_on_account_close",
     "accounts.services.sessions_end_on_account_close",
     "accounts.services.mail_on_account_close",
 ]
