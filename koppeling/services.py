@@ -415,11 +415,36 @@ def api_key_revoke(*, user, by, key_id: int) -> ApiKey:
     return key
 
 
+def api_keys_revoke_on_account_close(closure) -> None:
+    """The koppeling's step of closing an account (``settings.ACCOUNT_CLOSE_STEPS``): every
+    live key is revoked at once, in the closing transaction, so the webshop is refused (401)
+    from the moment the account is closed, not only when it is erased."""
+    user = closure.user
+    now = _now()
+    keys = list(ApiKey.objects.select_for_update().filter(user=user, revoked_at__isnull=True))
+    for key in keys:
+        key.revoked_at = now
+        key.save(update_fields=["revoked_at"])
+        record(
+            Action.KOPPELING_API_KEY_REVOKED,
+            actor=closure.by,
+            subject=user,
+            target=key,
+            changes={"naam": key.name, "ingetrokken": [None, now.isoformat()], "reden": [None, "account closed"]},
+        )
+
+
 def api_key_authenticate(*, raw: str) -> ApiKey | None:
     """The live key for a webshop request, its last use noted (at most once a minute)."""
     if not raw.startswith(API_KEY_PREFIX) or len(raw) > 100:
         return None
-    key = ApiKey.objects.filter(key_hash=api_key_hash(raw), revoked_at__isnull=True).first()
+    # The account must be open too: closing revokes the keys (``revoke_keys_on_account_close``),
+    # and a key of a closed account is refused even if that step were ever skipped.
+    key = (
+        ApiKey.objects.filter(key_hash=api_key_hash(raw), revoked_at__isnull=True, user__is_active=True)
+        .select_related("user")
+        .first()
+    )
     if key is None:
         return None
     now = _now()

@@ -364,6 +364,7 @@ MAIL_FOOTER_LINKS = "consent.marketing.tokens.footer_links"
 ACCOUNT_CLOSE_STEPS = [
     "subscriptions.services.closure.billing_on_account_close",
     "koppeling.services.disconnect_on_account_close",
+    "koppeling.services.api_keys_revoke_on_account_close",
     "accounts.services.sessions_end_on_account_close",
     "accounts.services.mail_on_account_close",
 ]
@@ -417,7 +418,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if TRUSTED_PROXY_COUNT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+# The webshop API (webshop.api): requests per key per clock minute before 429.
+WEBSHOP_API_REQUESTS_PER_MINUTE = env_int("WEBSHOP_API_REQUESTS_PER_MINUTE", 600, minimum=1)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024  # also the largest order the webshop API takes (413 above it)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 
 GA_MEASUREMENT_ID = env_str("GA_MEASUREMENT_ID")

@@ -45,6 +45,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     *account_public_urls,
     path("", include("koppeling.urls")),
+    path("", include("webshop.urls")),
 ]
 
 # The Mollie sandbox: installed in development and tests only (DJANGO_DEBUG), never in

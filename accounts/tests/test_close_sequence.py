@@ -23,6 +23,7 @@ def test_the_closing_steps_are_billing_koppeling_sessions_and_mail_in_that_order
     assert settings.ACCOUNT_CLOSE_STEPS == [
         "subscriptions.services.closure.billing_on_account_close",
         "koppeling.services.disconnect_on_account_close",
+        "koppeling.services.api_keys_revoke_on_account_close",
         "accounts.services.sessions_end_on_account_close",
         "accounts.services.mail_on_account_close",
     ]

@@ -79,3 +79,37 @@ def test_erasing_the_account_removes_connection_settings_and_keys(koppeling_cust
     assert not Connection.objects.exists()
     assert not KoppelingSettings.objects.exists()
     assert not ApiKey.objects.exists()
+
+
+@pytest.mark.django_db
+def test_closing_the_account_revokes_its_api_keys_at_once_and_the_webshop_gets_401(koppeling_customer, make_user):
+    from accounts.services import account_close
+
+    other = make_user("ander")
+    subscribe(other)
+    _other_key, other_raw = services.api_key_create(user=other, by=other, name="Andere winkel")
+    webshop = Client()
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {koppeling_customer.raw_api_key}"}
+    assert webshop.get("/api/v1/orders/ONBEKEND/", **auth).status_code == 404  # the key works
+
+    account_close(user=koppeling_customer, by=koppeling_customer)
+
+    key = ApiKey.objects.get(user=koppeling_customer)
+    assert key.revoked_at is not None
+    event = AuditEvent.objects.get(subject_id=koppeling_customer.pk, action=Action.KOPPELING_API_KEY_REVOKED)
+    assert event.changes["reden"] == [None, "account closed"]
+    answer = webshop.get("/api/v1/orders/ONBEKEND/", **auth)
+    assert answer.status_code == 401
+    assert answer["Content-Type"] == "application/problem+json"
+    # Another customer's key is untouched.
+    assert ApiKey.objects.get(user=other).revoked_at is None
+    assert webshop.get("/api/v1/orders/X/", HTTP_AUTHORIZATION=f"Bearer {other_raw}").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_key_of_an_inactive_account_is_refused_even_if_not_revoked(koppeling_customer):
+    type(koppeling_customer).objects.filter(pk=koppeling_customer.pk).update(is_active=False)
+
+    answer = Client().get("/api/v1/orders/X/", HTTP_AUTHORIZATION=f"Bearer {koppeling_customer.raw_api_key}")
+
+    assert answer.status_code == 401

@@ -1,0 +1,344 @@
+"""The webshop API, ``/api/v1/`` (django-ninja; docs/koppeling.md says why).
+
+Each request: the Bearer key (a hash lookup in ``koppeling``; the key's last use noted at
+most once a minute), the key's rate limit (a counter per key and minute in Redis), then
+the operation. Every error is an RFC 9457 problem (``application/problem+json``) with a
+Dutch title and detail (English with ``Accept-Language: en``) and, for invalid input, one
+entry per field. Nothing the webshop sends can cause a 500: the schemas refuse it first.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from http import HTTPStatus
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from ninja import Header, NinjaAPI, Status
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer
+
+from koppeling.models import ApiKey
+from koppeling.services import api_key_authenticate
+from subscriptions.selectors import billing_summary
+from webshop import services
+from webshop.models import Order
+from webshop.schemas import NUMBER_PATTERN, OrderIn, OrderOut, ProblemOut
+from webshop.selectors import order_for
+
+PROBLEM_TYPE = "/api/v1/docs/#{code}"
+_NUMBER = re.compile(NUMBER_PATTERN)
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+class Problem(Exception):
+    """An answer that is an error, raised anywhere below and rendered by one handler."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        title: str,
+        detail: str = "",
+        *,
+        errors: list | None = None,
+        headers: dict | None = None,
+    ):
+        super().__init__(title)
+        self.status, self.code, self.title, self.detail = status, code, title, detail
+        self.errors, self.headers = errors, headers or {}
+
+
+def _unauthorized() -> Problem:
+    return Problem(
+        HTTPStatus.UNAUTHORIZED,
+        "unauthorized",
+        _("Geen geldige API-sleutel"),
+        _("Stuur een actieve API-sleutel mee als 'Authorization: Bearer <sleutel>'."),
+        headers={"WWW-Authenticate": 'Bearer realm="api"'},
+    )
+
+
+def _rate_limit(key: ApiKey) -> None:
+    """At most ``WEBSHOP_API_REQUESTS_PER_MINUTE`` requests per key per clock minute."""
+    limit = settings.WEBSHOP_API_REQUESTS_PER_MINUTE
+    now = time.time()
+    window = int(now // 60)
+    counter = f"webshop-api-rate:{key.pk}:{window}"
+    cache.add(counter, 0, timeout=120)
+    try:
+        count = cache.incr(counter)
+    except ValueError:  # expired between add and incr: this request is the first
+        cache.set(counter, 1, timeout=120)
+        count = 1
+    if count > limit:
+        retry_after = max(1, math.ceil((window + 1) * 60 - now))
+        raise Problem(
+            HTTPStatus.TOO_MANY_REQUESTS,
+            "rate_limited",
+            _("Te veel verzoeken"),
+            _("Deze sleutel mag %(n)d verzoeken per minuut doen. Probeer het over %(s)d seconden opnieuw.")
+            % {"n": limit, "s": retry_after},
+            headers={"Retry-After": str(retry_after)},
+        )
+
+
+class ApiKeyAuth(HttpBearer):
+    """``Authorization: Bearer ekp_…``: a live key of an open account."""
+
+    def __call__(self, request: HttpRequest):
+        scheme, _space, token = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise _unauthorized()
+        return self.authenticate(request, token.strip())
+
+    def authenticate(self, request: HttpRequest, token: str) -> ApiKey:
+        key = api_key_authenticate(raw=token)
+        if key is None:
+            raise _unauthorized()
+        _rate_limit(key)
+        _require_small_body(request)  # before ninja reads the body
+        return key
+
+
+api = NinjaAPI(
+    title="Exact koppeling – webshop-API",
+    version="1",
+    description=(
+        "Bestellingen van uw webwinkel naar Exact Online. Elke aanvraag draagt "
+        "`Authorization: Bearer <API-sleutel>` (aan te maken in het portaal onder Koppeling → API-sleutels). "
+        "Fouten zijn RFC 9457 problem details (`application/problem+json`)."
+    ),
+    urls_namespace="webshop_api",
+    docs_url=None,  # our own page (webshop.views.api_docs): strict CSP, no third-party script
+    auth=ApiKeyAuth(),
+)
+
+# --- errors as problem details -----------------------------------------------------------------
+
+
+def _problem_response(request: HttpRequest, problem: Problem) -> HttpResponse:
+    body = {
+        "type": PROBLEM_TYPE.format(code=problem.code),
+        "title": problem.title,
+        "status": int(problem.status),
+        "detail": problem.detail,
+    }
+    if problem.errors is not None:
+        body["errors"] = problem.errors
+    response = api.create_response(request, body, status=int(problem.status))
+    response["Content-Type"] = PROBLEM_CONTENT_TYPE
+    for name, value in problem.headers.items():
+        response[name] = value
+    return response
+
+
+# Pydantic's error types, said in words a webshop developer reads (the code stays beside it).
+# Each entry: the types it covers, and the message with the context values it names.
+_FIELD_MESSAGES = [
+    (("missing",), gettext_lazy("Dit veld is verplicht."), ()),
+    (("extra_forbidden",), gettext_lazy("Dit veld kennen wij niet."), ()),
+    (("string_too_long", "too_long"), gettext_lazy("Te lang: hooguit %(n)s."), ("max_length",)),
+    (("string_pattern_mismatch",), gettext_lazy("Deze vorm is niet toegestaan."), ()),
+    (("literal_error",), gettext_lazy("Kies een van: %(n)s."), ("expected",)),
+    (("greater_than",), gettext_lazy("Te klein: meer dan %(n)s."), ("gt",)),
+    (("greater_than_equal",), gettext_lazy("Te klein: minstens %(n)s."), ("ge",)),
+    (("less_than_equal",), gettext_lazy("Te groot: hooguit %(n)s."), ("le",)),
+    (("date_type", "date_parsing", "date_from_datetime_parsing"), gettext_lazy("Geef een datum als JJJJ-MM-DD."), ()),
+    (("bool_type", "bool_parsing"), gettext_lazy("Geef true of false."), ()),
+    (
+        ("list_type", "model_type", "dict_type", "model_attributes_type", "string_type"),
+        gettext_lazy("Verkeerd soort waarde."),
+        (),
+    ),
+]
+_BY_TYPE = {kind: (message, names) for kinds, message, names in _FIELD_MESSAGES for kind in kinds}
+_VALUE_ERRORS = {
+    "unknown_country": gettext_lazy("Onbekende landcode: geef een ISO 3166-1-code zoals NL."),
+    "invalid_email": gettext_lazy("Geen geldig e-mailadres."),
+}
+
+
+def _field_message(error: dict) -> str:
+    kind = str(error.get("type", ""))
+    context = error.get("ctx") or {}
+    if kind in ("string_too_short", "too_short"):
+        if context.get("min_length") in (1, None):
+            return _("Dit veld mag niet leeg zijn.")
+        return _("Te kort: minstens %(n)s.") % {"n": context.get("min_length")}
+    if kind in _BY_TYPE:
+        message, names = _BY_TYPE[kind]
+        return str(message) % {"n": context.get(names[0])} if names else str(message)
+    if kind.startswith("decimal") or kind in ("float_parsing", "int_parsing", "int_type", "float_type"):
+        return _("Geef een getal (hooguit het toegestane aantal decimalen).")
+    if kind == "value_error":
+        for marker, message in _VALUE_ERRORS.items():
+            if marker in str(error.get("msg", "")):
+                return str(message)
+    return _("Ongeldige waarde.")
+
+
+def _field_path(location) -> str:
+    parts = [str(part) for part in location]
+    # ninja puts the body under ("body", "<parameter name>"): the webshop only knows its fields.
+    if parts[:1] == ["body"]:
+        parts = parts[2:] if len(parts) > 1 else []
+    return ".".join(parts)
+
+
+@api.exception_handler(Problem)
+def _on_problem(request: HttpRequest, exc: Problem) -> HttpResponse:
+    return _problem_response(request, exc)
+
+
+@api.exception_handler(NinjaValidationError)
+def _on_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = [
+        {"field": _field_path(error.get("loc", ())), "message": _field_message(error), "code": error.get("type", "")}
+        for error in exc.errors[:100]
+    ]
+    return _problem_response(
+        request,
+        Problem(
+            HTTPStatus.BAD_REQUEST,
+            "invalid",
+            _("Ongeldige bestelling"),
+            _("Een of meer velden kloppen niet; zie errors."),
+            errors=errors,
+        ),
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def _on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _problem_response(request, _unauthorized())
+
+
+@api.exception_handler(HttpError)
+def _on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # ninja's own: a body that is not JSON (400), a method the path does not have (405).
+    if exc.status_code == HTTPStatus.BAD_REQUEST:
+        problem = Problem(
+            HTTPStatus.BAD_REQUEST,
+            "invalid_json",
+            _("Geen geldige JSON"),
+            _("De inhoud van het verzoek is geen geldige JSON (of groter dan %(kb)d kB).")
+            % {"kb": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024},
+        )
+    else:
+        problem = Problem(exc.status_code, "http_error", str(exc))
+    return _problem_response(request, problem)
+
+
+# --- operations --------------------------------------------------------------------------------
+
+PROBLEM_RESPONSES = {code: ProblemOut for code in (400, 401, 403, 409, 413, 429)}
+
+
+def _order_out(order: Order) -> dict:
+    exact = None
+    if order.status == Order.Status.SYNCED:
+        exact = {"invoice_number": order.exact_invoice_number, "invoice_id": order.exact_invoice_id}
+    error = None
+    if order.status == Order.Status.FAILED:
+        error = {"message": order.error_message, "hint": order.error_hint}
+    return {
+        "number": order.number,
+        "status": order.status,
+        "received_at": order.received_at,
+        "amounts": {"net": str(order.amount_net), "vat": str(order.amount_vat), "gross": str(order.amount_gross)},
+        "paid_in_webshop": order.paid_in_webshop,
+        "payment_status": order.payment_status,
+        "exact": exact,
+        "error": error,
+    }
+
+
+def _require_may_send_orders(user) -> None:
+    if not billing_summary(user=user).is_live:
+        raise Problem(
+            HTTPStatus.FORBIDDEN,
+            "no_subscription",
+            _("Geen lopend abonnement"),
+            _("Zonder lopend abonnement nemen wij geen bestellingen aan. Sluit een abonnement af in het portaal."),
+        )
+
+
+def _require_small_body(request: HttpRequest) -> None:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+        raise Problem(
+            HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+            "too_large",
+            _("Verzoek te groot"),
+            _("Een bestelling mag hooguit %(kb)d kB zijn.") % {"kb": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024},
+        )
+
+
+@api.post(
+    "/orders/",
+    response={200: OrderOut, 201: OrderOut, **PROBLEM_RESPONSES},
+    summary="Een bestelling aanleveren",
+    description=(
+        "Idempotent: hetzelfde bestelnummer met dezelfde inhoud geeft de opgeslagen bestelling terug (200); "
+        "met andere inhoud 409. Een `Idempotency-Key` werkt net zo. Nieuw: 201."
+    ),
+    operation_id="order_create",
+)
+def order_create(
+    request: HttpRequest,
+    order: OrderIn,
+    idempotency_key: str = Header("", alias="Idempotency-Key", max_length=255),
+):
+    key: ApiKey = request.auth
+    _require_may_send_orders(key.user)
+    try:
+        stored, created = services.order_receive(
+            user=key.user, data=order.model_dump(), idempotency_key=idempotency_key.strip()
+        )
+    except services.OrderConflict as exc:
+        detail = (
+            _("Deze Idempotency-Key is al gebruikt voor bestelling %(number)s met andere inhoud.")
+            if exc.by_key
+            else _("Bestelling %(number)s is al ontvangen met andere inhoud.")
+        )
+        raise Problem(
+            HTTPStatus.CONFLICT, "conflict", _("Andere inhoud"), detail % {"number": exc.order.number}
+        ) from None
+    except services.TotalTooLarge:
+        raise Problem(
+            HTTPStatus.BAD_REQUEST,
+            "invalid",
+            _("Ongeldige bestelling"),
+            _("Het totaalbedrag is te groot."),
+            errors=[{"field": "lines", "message": _("Het totaalbedrag is te groot."), "code": "total_too_large"}],
+        ) from None
+    return Status(HTTPStatus.CREATED if created else HTTPStatus.OK, _order_out(stored))
+
+
+@api.get(
+    "/orders/{number}/",
+    response={200: OrderOut, **{code: ProblemOut for code in (400, 401, 404, 429)}},
+    summary="De status van een bestelling",
+    operation_id="order_status",
+)
+def order_status(request: HttpRequest, number: str):
+    if len(number) > 64 or not _NUMBER.fullmatch(number):
+        raise Problem(
+            HTTPStatus.NOT_FOUND, "not_found", _("Onbekende bestelling"), _("Dit bestelnummer kennen wij niet.")
+        )
+    order = order_for(user=request.auth.user, number=number)
+    if order is None:
+        raise Problem(
+            HTTPStatus.NOT_FOUND, "not_found", _("Onbekende bestelling"), _("Dit bestelnummer kennen wij niet.")
+        )
+    return Status(HTTPStatus.OK, _order_out(order))

@@ -1,0 +1,11 @@
+"""The webshop API's URLs, with their full paths (included at the root of portal/urls.py)."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from webshop.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+]
