@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db import transaction
+from django.db.models import F
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -444,9 +445,39 @@ class RefundForm(StaffActionForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["payment"].queryset = Payment.objects.filter(
-            user=self.customer, status=Payment.Status.PAID
-        ).exclude(mollie_id=None)
+        field = self.fields["payment"]
+        field.queryset = refundable_payments(self.customer)
+        field.label_from_instance = lambda payment: (
+            gettext("%(payment)s: nog %(amount)s terug te betalen")
+            % {
+                "payment": payment,
+                "amount": euro(payment.refundable),
+            }
+        )
+        field.error_messages["invalid_choice"] = _("Deze betaling kan niet (meer) worden terugbetaald.")
+
+    def clean(self):
+        data = super().clean()
+        payment, amount = data.get("payment"), data.get("amount")
+        if payment is not None and amount is not None and amount > payment.refundable:
+            self.add_error(
+                "amount",
+                gettext("Het bedrag moet tussen %(min)s en %(max)s liggen.")
+                % {"min": euro(Decimal("0.01")), "max": euro(payment.refundable)},
+            )
+        return data
+
+
+def refundable_payments(customer):
+    """The customer's paid payments at Mollie with something left to refund (what was
+    neither refunded nor charged back), each with ``refundable`` set."""
+    return (
+        Payment.objects.filter(user=customer, status=Payment.Status.PAID)
+        .exclude(mollie_id=None)
+        .annotate(refundable=F("amount") - F("amount_refunded") - F("amount_charged_back"))
+        .filter(refundable__gt=0)
+        .order_by("-paid_at", "-pk")
+    )
 
 
 def _cancel(request, customer, data) -> str:

@@ -10,8 +10,10 @@ from http import HTTPStatus
 
 import pytest
 from django.core import mail
+from django.utils import translation
 
 from audit.models import AuditEvent
+from core.formatting import euro
 from mollie_sandbox import controls
 from mollie_sandbox.models import SandboxObject
 from subscriptions.models import CreditNote, Payment, Subscription
@@ -101,3 +103,40 @@ def test_staff_end_a_subscription_at_once_and_mollie_stops_charging(paid, custom
     assert paid.status == Subscription.Status.CANCELED and paid.end_reason == "Fraude"
     assert [o.data["status"] for o in SandboxObject.objects.filter(kind="subscription")] == ["canceled"]
     assert refunds() == []  # ending is not refunding: that is its own action
+
+
+def test_the_refund_form_lists_only_what_can_still_be_refunded_in_euros(paid, customer, staff_client):
+    client, _staff = staff_client
+    payment = Payment.objects.get(subscription=paid)
+    client.post(url(customer, "refund"), {"payment": payment.pk, "amount": "10,00", "reason": "Storing"})
+    left = payment.amount - Decimal("10.00")
+    page = client.get(url(customer, "refund")).content.decode()
+    with translation.override("nl"):
+        assert f"nog {euro(left)} terug te betalen" in page
+
+    response = client.post(url(customer, "refund"), {"payment": payment.pk, "amount": "30,00", "reason": "x"})
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    text = response.content.decode()
+    with translation.override("nl"):
+        assert f"Het bedrag moet tussen € 0,01 en {euro(left)} liggen." in text
+    assert str(left) not in text  # never "19.00" with a dot
+    assert refunds() == [Decimal("10.00")]
+
+    client.post(url(customer, "refund"), {"payment": payment.pk, "reason": "Rest terug"})
+    assert refunds() == [Decimal("10.00"), left]
+    page = client.get(url(customer, "refund")).content.decode()
+    assert f'value="{payment.pk}"' not in page  # fully refunded: no longer offered
+    response = client.post(url(customer, "refund"), {"payment": payment.pk, "reason": "Nog eens"})
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "Deze betaling kan niet (meer) worden terugbetaald." in response.content.decode()
+    assert len(refunds()) == 2
+
+
+def test_a_refund_of_another_customers_payment_is_refused(paid, customer, staff_client, make_user):
+    client, _staff = staff_client
+    other = make_user("pietersen")
+    payment = Payment.objects.get(subscription=paid)
+    response = client.post(url(other, "refund"), {"payment": payment.pk, "reason": "Verkeerde klant"})
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "Deze betaling kan niet (meer) worden terugbetaald." in response.content.decode()
+    assert refunds() == []
