@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db import transaction
+from django.db.models import F
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -185,7 +186,7 @@ class SubscriptionAdmin(ReadOnlyAdmin):
     amount_net_euro = _euro_column(Subscription, "amount_net")
     amount_gross_euro = _euro_column(Subscription, "amount_gross")
     dunning_amount_euro = _euro_column(Subscription, "dunning_amount")
-    actions = ["cancel_now", "end_dunning"]
+    actions = ["end_dunning"]  # ending is a customer action (reason, refund, mail)
 
     @admin.display(description=_("betaald tot en met"), ordering="current_period_end")
     def paid_through(self, subscription: Subscription) -> str:
@@ -231,15 +232,6 @@ class SubscriptionAdmin(ReadOnlyAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return request.user.has_perm("subscriptions.change_subscription") and obj is None
-
-    @admin.action(description=_("Direct beëindigen (ook bij Mollie)"), permissions=["change"])
-    def cancel_now(self, request, queryset) -> None:
-        count = 0
-        for subscription in queryset:
-            if subscription.is_live:
-                services.subscription_cancel_now(subscription=subscription, by=request.user, reason=EndReason.STAFF)
-                count += 1
-        self.message_user(request, _("%(count)d abonnement(en) beëindigd.") % {"count": count}, messages.SUCCESS)
 
 
 @admin.register(Payment)
@@ -420,14 +412,53 @@ class MollieCustomerDeletionAdmin(ReadOnlyAdmin):
 # --- per-customer actions (on the customer's page; accounts.customer_actions) ---------------
 
 
+REFUND_PRO_RATA = "pro_rata"
+REFUND_NONE = "none"
+
+
+def _has_live_subscription(customer) -> bool:
+    return Subscription.objects.filter(user=customer, status__in=Subscription.LIVE).exists()
+
+
 class CancelSubscriptionForm(StaffActionForm):
+    """Ending at once: the unused days refunded as on closure, or nothing with a reason."""
+
     subscription = forms.ModelChoiceField(queryset=None, label=_("abonnement"))
+    refund = forms.ChoiceField(label=_("terugbetaling"), widget=forms.RadioSelect)
+    no_refund_reason = forms.CharField(
+        label=_("Waarom niets terugbetalen?"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text=_("Alleen nodig als u kiest voor niets terugbetalen."),
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["subscription"].queryset = Subscription.objects.filter(
-            user=self.customer, status__in=Subscription.LIVE
-        ).select_related("plan")
+        live = Subscription.objects.filter(user=self.customer, status__in=Subscription.LIVE).select_related("plan")
+        self.fields["subscription"].queryset = live
+        self.fields["subscription"].error_messages["invalid_choice"] = _(
+            "Dit abonnement is al beëindigd of hoort niet bij deze klant."
+        )
+        current = live.first()
+        refund = services.staff_end_outcome(subscription=current).refund if current is not None else Decimal("0")
+        self.fields["refund"].choices = [
+            (
+                REFUND_PRO_RATA,
+                gettext("Ongebruikte dagen terugbetalen, zoals bij opheffen: %(amount)s") % {"amount": euro(refund)},
+            ),
+            (REFUND_NONE, gettext("Niets terugbetalen")),
+        ]
+        self.fields["refund"].initial = REFUND_PRO_RATA
+
+    def clean_no_refund_reason(self) -> str:
+        return validation.plain_text(self.cleaned_data.get("no_refund_reason") or "")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("refund") == REFUND_NONE and not data.get("no_refund_reason"):
+            self.add_error("no_refund_reason", gettext("Geef aan waarom er niets wordt terugbetaald."))
+        return data
 
 
 class RefundForm(StaffActionForm):
@@ -444,14 +475,55 @@ class RefundForm(StaffActionForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["payment"].queryset = Payment.objects.filter(
-            user=self.customer, status=Payment.Status.PAID
-        ).exclude(mollie_id=None)
+        field = self.fields["payment"]
+        field.queryset = refundable_payments(self.customer)
+        field.label_from_instance = lambda payment: (
+            gettext("%(payment)s: nog %(amount)s terug te betalen")
+            % {
+                "payment": payment,
+                "amount": euro(payment.refundable),
+            }
+        )
+        field.error_messages["invalid_choice"] = _("Deze betaling kan niet (meer) worden terugbetaald.")
+
+    def clean(self):
+        data = super().clean()
+        payment, amount = data.get("payment"), data.get("amount")
+        if payment is not None and amount is not None and amount > payment.refundable:
+            self.add_error(
+                "amount",
+                gettext("Het bedrag moet tussen %(min)s en %(max)s liggen.")
+                % {"min": euro(Decimal("0.01")), "max": euro(payment.refundable)},
+            )
+        return data
+
+
+def refundable_payments(customer):
+    """The customer's paid payments at Mollie with something left to refund (what was
+    neither refunded nor charged back), each with ``refundable`` set."""
+    return (
+        Payment.objects.filter(user=customer, status=Payment.Status.PAID)
+        .exclude(mollie_id=None)
+        .annotate(refundable=F("amount") - F("amount_refunded") - F("amount_charged_back"))
+        .filter(refundable__gt=0)
+        .order_by("-paid_at", "-pk")
+    )
 
 
 def _cancel(request, customer, data) -> str:
-    services.subscription_cancel_now(subscription=data["subscription"], by=request.user, reason=data["reason"])
-    return gettext("Het abonnement is direct beëindigd (ook bij Mollie).")
+    refund = data["refund"] == REFUND_PRO_RATA
+    amount = services.subscription_end_by_staff(
+        subscription=data["subscription"],
+        by=request.user,
+        reason=data["reason"],
+        refund=refund,
+        no_refund_reason=data.get("no_refund_reason", ""),
+    )
+    if amount > 0:
+        return gettext(
+            "Het abonnement is direct beëindigd (ook bij Mollie); %(amount)s wordt terugbetaald. De klant is gemaild."
+        ) % {"amount": euro(amount)}
+    return gettext("Het abonnement is direct beëindigd (ook bij Mollie), zonder terugbetaling. De klant is gemaild.")
 
 
 def _refund(request, customer, data) -> str:
@@ -469,6 +541,7 @@ customer_actions.register(
         _("Abonnement direct beëindigen"),
         CancelSubscriptionForm,
         _cancel,
+        available=_has_live_subscription,
         permission="subscriptions.change_subscription",
         refusals=(services.BillingError,),
         unavailable=(mollie.MollieError,),

@@ -125,6 +125,11 @@ LEDGER: dict[str, tuple[str, str]] = {
     ),
     "subscriptions.unmailed_documents": ("reads only", ""),
     # Closing an account (settings.ACCOUNT_CLOSE_STEPS): billing's step and its parts.
+    "subscriptions.staff_end_outcome": ("reads only", ""),
+    "subscriptions.subscription_end_by_staff": (
+        "elsewhere",
+        "subscriptions/tests/test_admin_customer_billing.py:subscription.closure_settled",
+    ),
     "subscriptions.billing_on_account_close": ("calls settle_on_account_close and subscription_cancel_now", ""),
     "subscriptions.settle_on_account_close": (
         "elsewhere",

@@ -5,6 +5,7 @@ The modules import in one direction only (each may use the ones before it)::
     base → followup → erasure → documents → mollie_sync → cancellation → dunning → plan_change
     → payment_method → payments → checkout → self_service → reconciliation
     → notifications (invoice and credit-note mail) → closure (closing an account)
+    → staff_end (staff end a subscription: the closure's money rule)
     billing_email (the confirmed address for billing mail; uses only the models)
 
 Reads live in ``subscriptions.selectors``; follow-up work (a push to Mollie, a PDF) is
@@ -77,6 +78,7 @@ from subscriptions.services.self_service import (
     self_service_repair,
     verification_checkout,
 )
+from subscriptions.services.staff_end import staff_end_outcome, subscription_end_by_staff
 
 MOLLIE = System.MOLLIE
 DUNNING_END_REASON = EndReason.UNPAID
@@ -131,9 +133,11 @@ __all__ = [
     "proration",
     "reconcile",
     "self_service_repair",
+    "staff_end_outcome",
     "subscription_cancel_at_period_end",
     "subscription_cancel_now",
     "subscription_cancel_undo",
+    "subscription_end_by_staff",
     "subscription_push",
     "subscription_start",
     "subscriptions_end_due",

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from audit.events import Action
 from audit.services import record
+from core.formatting import euro
 from subscriptions import mollie
 from subscriptions.enums import PastDueCause, System
 from subscriptions.models import Invoice, MollieSubscription, Payment, Subscription
@@ -446,7 +447,10 @@ def payment_refund(*, payment: Payment, by, amount: Decimal | None = None) -> De
     if payment.status != Payment.Status.PAID or not payment.mollie_id:
         raise BillingError(_("Alleen een betaalde betaling kan worden terugbetaald."))
     if amount <= 0 or amount > remaining:
-        raise BillingError(_("Het bedrag moet tussen € 0,01 en € %(max)s liggen.") % {"max": remaining})
+        raise BillingError(
+            _("Het bedrag moet tussen %(min)s en %(max)s liggen.")
+            % {"min": euro(Decimal("0.01")), "max": euro(remaining)}
+        )
     mollie.refund_create(
         payment_id=payment.mollie_id,
         amount=amount,

@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 
 from audit.events import Action
 from audit.services import record
-from core.formatting import greeting_name
+from core.formatting import euro, greeting_name
 from core.mail import send_later
 from core.on_commit import after_commit
 from subscriptions import mollie
@@ -303,7 +303,7 @@ def _mail(subscription: Subscription, change: PlanChange) -> None:
             "old": change.from_plan.name,
             "new": change.to_plan.name,
             "date": formats.date_format(change.effective_on, "j F Y"),
-            "amount": formats.number_format(change.amount_gross, 2),
+            "amount": euro(change.amount_gross),
         }
         if change.status == PlanChange.Status.FAILED:
             subject = _("Uw abonnementsvorm is niet gewijzigd")
@@ -319,7 +319,7 @@ def _mail(subscription: Subscription, change: PlanChange) -> None:
             body = (
                 _(
                     "Uw abonnement gaat op %(date)s over van %(old)s naar %(new)s. "
-                    "Vanaf die termijn wordt € %(amount)s per termijn afgeschreven."
+                    "Vanaf die termijn wordt %(amount)s per termijn afgeschreven."
                 )
                 % values
             )
@@ -328,7 +328,7 @@ def _mail(subscription: Subscription, change: PlanChange) -> None:
             body = (
                 _(
                     "Uw abonnement is gewijzigd van %(old)s naar %(new)s. "
-                    "Vanaf de volgende termijn wordt € %(amount)s per termijn afgeschreven."
+                    "Vanaf de volgende termijn wordt %(amount)s per termijn afgeschreven."
                 )
                 % values
             )

@@ -109,17 +109,20 @@ def test_someone_else_cannot_cancel_my_subscription(active, make_user):
     assert not active.cancel_at_period_end
 
 
-def test_staff_can_end_a_subscription_at_once_in_the_admin(active, make_user):
+def test_staff_end_a_subscription_through_the_customer_action_not_silently_from_the_list(active, make_user):
     staff = make_user("medewerker", staff=True)
     staff.is_superuser = True
     staff.save()
     Authenticator.objects.create(user=staff, type=Authenticator.Type.TOTP, data={"secret": "x"})
     admin = Client()
     admin.force_login(staff)
+    listing = admin.get("/admin/subscriptions/subscription/").content.decode()
+    assert 'value="cancel_now"' not in listing  # no bulk end without reason, refund choice or mail
     response = admin.post(
-        "/admin/subscriptions/subscription/", {"action": "cancel_now", "_selected_action": [active.pk]}, follow=True
+        f"/admin/accounts/user/{active.user_id}/klantactie/cancel/",
+        {"subscription": active.pk, "refund": "pro_rata", "reason": "Fraude"},
     )
-    assert response.status_code == HTTPStatus.OK
+    assert response.status_code == HTTPStatus.FOUND
     active.refresh_from_db()
     assert active.status == Subscription.Status.CANCELED and active.ended_at is not None
     assert _remote_statuses() == ["canceled"]
