@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from benchdb import drop_database, recreate_database  # noqa: E402
+from benchdb import bench_db_name, drop_database, recreate_database  # noqa: E402
 
 BENCH_DB = "bench_retention"
 DOCS = ROOT / "docs" / "benchmarks.md"
@@ -46,49 +46,102 @@ TARGET_PEAK_MB = 150
 
 
 # Accounts with id % every == 0 are due (closed two years ago); id % every == every // 2 are
-# closed ten days ago (not due); the rest are open.
-USERS_SQL = """
-INSERT INTO accounts_user (id, password, is_superuser, username, first_name, last_name, email, is_staff,
-                           is_active, date_joined, closed_at, closed_reason)
-SELECT g, 'md5$bench$0', false, 'klant' || g, 'Voornaam' || g, 'Achternaam' || g, 'klant' || g || '@example.com',
-       false, g %% %(every)s NOT IN (0, %(half)s), now() - interval '3 years',
-       CASE WHEN g %% %(every)s = 0 THEN now() - interval '2 years'
-            WHEN g %% %(every)s = %(half)s THEN now() - interval '10 days' END, ''
-FROM generate_series(1, %(n)s) g WHERE %(where)s
-"""
-PROFILES_SQL = """
-INSERT INTO accounts_profile (user_id, full_name, street, postal_code, city, country, phone, company_name,
-                              kvk_number, vat_id, billing_same_as_address, billing_name, billing_street,
-                              billing_postal_code, billing_city, billing_country, updated_at)
-SELECT g, 'Klant ' || g, 'Straat ' || g, '5611AB', 'Eindhoven', 'NL', '+3161' || lpad((g %% 10000000)::text, 7, '0'),
-       'Bedrijf ' || g, '', '', true, '', '', '', '', 'NL', now()
-FROM generate_series(1, %(n)s) g WHERE %(where)s
-"""
-EMAILS_SQL = """
-INSERT INTO account_emailaddress (user_id, email, verified, "primary")
-SELECT g, 'klant' || g || '@example.com', true, true FROM generate_series(1, %(n)s) g WHERE %(where)s
-"""
+# closed ten days ago (not due); the rest are open. Each table's rows are generated from
+# these SQL expressions per column; every other column of the model gets the field's default
+# (``_insert_sql``), so a column added to a model later does not break the generator.
+USER_COLUMNS = {
+    "id": "g",
+    "password": "'md5$bench$0'",
+    "username": "'klant' || g",
+    "first_name": "'Voornaam' || g",
+    "last_name": "'Achternaam' || g",
+    "email": "'klant' || g || '@example.com'",
+    "is_active": "g %% %(every)s NOT IN (0, %(half)s)",
+    "date_joined": "now() - interval '3 years'",
+    "closed_at": "CASE WHEN g %% %(every)s = 0 THEN now() - interval '2 years' "
+    "WHEN g %% %(every)s = %(half)s THEN now() - interval '10 days' END",
+}
+PROFILE_COLUMNS = {
+    "user_id": "g",
+    "full_name": "'Klant ' || g",
+    "street": "'Straat ' || g",
+    "postal_code": "'5611AB'",
+    "city": "'Eindhoven'",
+    "phone": "'+3161' || lpad((g %% 10000000)::text, 7, '0')",
+    "company_name": "'Bedrijf ' || g",
+    "billing_email": "'facturen' || g || '@example.com'",
+}
+EMAIL_COLUMNS = {"user_id": "g", "email": "'klant' || g || '@example.com'", "verified": "true", "primary": "true"}
 # Audit events as the audit app chains them (chain = customer id, seq 1..2 per run of the
 # generator); the digests are stand-ins: the benchmark does not verify chains.
-AUDIT_SQL = """
-INSERT INTO audit_auditevent (chain, seq, occurred_at, actor_kind, actor_id, actor_label, subject_id, action,
-                              target_type, target_id, changes, fields, ip, user_agent, request_id, salt,
-                              personal_digest, digest, chain_value)
-SELECT g, %(seq)s + a.n, now() - interval '2 years', 'customer', g, 'klant' || g, g, a.action, 'accounts.profile',
-       g::text, jsonb_build_object('street', jsonb_build_array(NULL, 'Straat ' || g))::text, '["street"]',
-       '203.0.113.7', 'Firefox/130',
-       'bench', md5(g::text), md5('p' || g), md5('d' || g), md5('c' || g)
-FROM generate_series(1, %(n)s) g CROSS JOIN (VALUES (1, 'auth.login'), (2, 'profile.changed')) AS a(n, action)
-WHERE %(where)s
-"""
+AUDIT_COLUMNS = {
+    "chain": "g",
+    "seq": "%(seq)s + a.n",
+    "occurred_at": "now() - interval '2 years'",
+    "actor_kind": "'customer'",
+    "actor_id": "g",
+    "actor_label": "'klant' || g",
+    "subject_id": "g",
+    "action": "a.action",
+    "target_type": "'accounts.profile'",
+    "target_id": "g::text",
+    "changes": "jsonb_build_object('street', jsonb_build_array(NULL, 'Straat ' || g))::text",
+    "fields": "'[\"street\"]'",
+    "ip": "'203.0.113.7'",
+    "user_agent": "'Firefox/130'",
+    "request_id": "'bench'",
+    "salt": "md5(g::text)",
+    "personal_digest": "md5('p' || g)",
+    "digest": "md5('d' || g)",
+    "chain_value": "md5('c' || g)",
+}
+AUDIT_FROM = "CROSS JOIN (VALUES (1, 'auth.login'), (2, 'profile.changed')) AS a(n, action)"
+
+
+def _insert_sql(model, columns: dict[str, str], extra_from: str = "") -> tuple[str, dict]:
+    """INSERT ... SELECT over ``generate_series`` for every concrete column of ``model``:
+    the given expression, else the field's default (now() for auto_now fields)."""
+    from django.db import connection
+
+    names, values, params = [], [], {}
+    for field in model._meta.concrete_fields:
+        column = field.column
+        if field.primary_key and column not in columns:
+            continue  # the sequence's value
+        names.append(connection.ops.quote_name(column))
+        if column in columns:
+            values.append(columns[column])
+        elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            values.append("now()")
+        else:
+            key = f"default_{column}"
+            params[key] = field.get_db_prep_save(field.get_default(), connection)
+            values.append(f"%({key})s")
+    sql = (
+        f"INSERT INTO {model._meta.db_table} ({', '.join(names)}) SELECT {', '.join(values)} "
+        f"FROM generate_series(1, %(n)s) g {extra_from} WHERE %(where)s"
+    )
+    return sql, params
 
 
 def _generate(cursor, *, n: int, every: int, only_due: bool = False, seq: int = 2) -> None:
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+
+    from accounts.models import Profile
+    from audit.models import AuditEvent
+
     where = f"g %% {every} = 0" if only_due else "true"
     # The audit trail is append-only: later generations append events seq+1 and seq+2.
     params = {"n": n, "every": every, "half": every // 2, "seq": seq if only_due else 0}
-    for sql in (USERS_SQL, PROFILES_SQL, EMAILS_SQL, AUDIT_SQL):
-        cursor.execute(sql.replace("%(where)s", where), params)
+    for model, columns, extra_from in (
+        (get_user_model(), USER_COLUMNS, ""),
+        (Profile, PROFILE_COLUMNS, ""),
+        (EmailAddress, EMAIL_COLUMNS, ""),
+        (AuditEvent, AUDIT_COLUMNS, AUDIT_FROM),
+    ):
+        sql, defaults = _insert_sql(model, columns, extra_from)
+        cursor.execute(sql.replace("%(where)s", where), {**params, **defaults})
 
 
 def _vacuum() -> None:
@@ -233,7 +286,12 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=5000)
     parser.add_argument("--keep", action="store_true", help="do not drop the benchmark database")
     parser.add_argument("--no-docs", action="store_true", help="print only; leave docs/benchmarks.md alone")
+    parser.add_argument(
+        "--smoke", action="store_true", help="tiny size, end to end, no target enforced, docs left alone (the suite)"
+    )
     args = parser.parse_args()
+    if args.smoke:
+        args.accounts, args.due, args.batch_size, args.no_docs, args.keep = [200], [0.1], 7, True, False
     sizes_n = args.accounts or [1_000_000]
     sizes_due = args.due or [0.10, 0.05]
     if len(sizes_n) == 1:
@@ -242,7 +300,8 @@ def main() -> None:
         sizes_due = sizes_due * len(sizes_n)
 
     base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal")
-    os.environ["DATABASE_URL"] = recreate_database(base_url, BENCH_DB)
+    bench_db = bench_db_name(BENCH_DB, smoke=args.smoke)
+    os.environ["DATABASE_URL"] = recreate_database(base_url, bench_db)
     os.environ.setdefault("DJANGO_DEBUG", "1")
     os.environ.pop("REDIS_URL", None)  # eager tasks, local cache: the benchmark measures the database work
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
@@ -263,12 +322,15 @@ def main() -> None:
         ]
     finally:
         if not args.keep:
-            drop_database(base_url, BENCH_DB)
+            drop_database(base_url, bench_db)
 
     markdown = render(rows, args.batch_size)
     print(markdown)
     if not args.no_docs:
         write_section(markdown)
+    if args.smoke:
+        print("smoke run: ran end to end (targets not enforced at this size)")
+        return
     missed = [r for r in rows if r["ratio"] < TARGET_RATIO or r["tracemalloc_peak_mb"] >= TARGET_PEAK_MB]
     if missed:
         print(

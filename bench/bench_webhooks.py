@@ -45,6 +45,9 @@ from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from benchdb import bench_db_name  # noqa: E402
 
 BENCH_DB = "bench_webhooks"
 QUEUE = "bench_webhooks"
@@ -343,7 +346,14 @@ def main() -> None:  # noqa: PLR0915
         metavar="K",
         help="instead of the benchmark: apply K deliveries serially in this process and show where the time goes",
     )
+    parser.add_argument(
+        "--smoke", action="store_true", help="tiny size, end to end, no target enforced, docs left alone (the suite)"
+    )
     args = parser.parse_args()
+    if args.smoke:
+        args.payments, args.noops, args.no_docs, args.profile = 3, 20, True, 0
+    global BENCH_DB, QUEUE
+    BENCH_DB, QUEUE = bench_db_name(BENCH_DB, smoke=args.smoke), bench_db_name(QUEUE, smoke=args.smoke)
 
     base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal")
     redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/2")
@@ -563,6 +573,8 @@ def main() -> None:  # noqa: PLR0915
         if not args.no_docs:
             write_section(SETUP + "\n" + table + "\n\n" + ANALYSIS)
             print(f"\nwritten to {DOCS}")
+        if args.smoke:
+            print("smoke run: ran end to end (state checked; no target at this size)")
         if not ok:
             raise SystemExit(1)
     finally:

@@ -1,4 +1,5 @@
 """Run every bench/bench_*.py, one after the other, each in its own process (`make bench`).
+Arguments are passed on to every script (``run_all.py --smoke``: each at its tiny size).
 
 Each benchmark writes its own section of docs/benchmarks.md. Exits non-zero when any of them
 fails (or misses its target, which each script reports through its exit code)."""
@@ -22,7 +23,7 @@ def main() -> int:
     for script in scripts:
         print(f"== {script.name}", flush=True)
         started = time.perf_counter()
-        result = subprocess.run([sys.executable, str(script)], cwd=HERE.parent, check=False)
+        result = subprocess.run([sys.executable, str(script), *sys.argv[1:]], cwd=HERE.parent, check=False)
         print(f"== {script.name}: exit {result.returncode} after {time.perf_counter() - started:.0f} s", flush=True)
         if result.returncode != 0:
             failed.append(script.name)
