@@ -152,10 +152,12 @@ def _subscription_charges(report: ReconcileReport, now: datetime) -> None:
 def _mollie_subscriptions(report: ReconcileReport, now: datetime) -> None:
     """Mollie subscriptions that should be gone, that still charge an old mandate after
     "Nu betalen", or that should exist: a lost push is pushed again."""
-    should_be_gone = (
-        Subscription.objects.filter(remote_subscriptions__canceled_at__isnull=True)
-        .exclude(status__in=Subscription.CHARGED, cancel_at_period_end=False)
-        .distinct()
+    # "Has a live link" is an EXISTS: a filter on ``remote_subscriptions__canceled_at__isnull``
+    # would be a LEFT JOIN that also matches the subscriptions with no link at all, and
+    # excluding it would drop exactly those whose first push was lost.
+    live_link = MollieSubscription.objects.filter(subscription=OuterRef("pk"), canceled_at__isnull=True)
+    should_be_gone = Subscription.objects.filter(Exists(live_link)).exclude(
+        status__in=Subscription.CHARGED, cancel_at_period_end=False
     )
     for subscription in should_be_gone:
         report.mollie_subscriptions_changed += _push_safely(subscription, report)
@@ -168,7 +170,7 @@ def _mollie_subscriptions(report: ReconcileReport, now: datetime) -> None:
     for subscription in Subscription.objects.filter(pk__in=list(stale_mandates)):
         report.mollie_subscriptions_changed += _push_safely(subscription, report)
     missing = Subscription.objects.filter(status=Subscription.Status.ACTIVE, cancel_at_period_end=False).exclude(
-        remote_subscriptions__canceled_at__isnull=True
+        Exists(live_link)
     )
     for subscription in missing:
         report.mollie_subscriptions_changed += _push_safely(subscription, report)
@@ -189,8 +191,8 @@ def _charges_stopped_at_mollie(report: ReconcileReport, now: datetime) -> None:
             status=Subscription.Status.ACTIVE,
             cancel_at_period_end=False,
             current_period_end__lte=today_minus,
-            remote_subscriptions__canceled_at__isnull=True,
         )
+        .filter(Exists(MollieSubscription.objects.filter(subscription=OuterRef("pk"), canceled_at__isnull=True)))
         .exclude(
             Exists(
                 Payment.objects.filter(
@@ -201,7 +203,6 @@ def _charges_stopped_at_mollie(report: ReconcileReport, now: datetime) -> None:
             )
         )
         .select_related("customer")
-        .distinct()
     )
     for subscription in stale:
         link = subscription.active_remote()
