@@ -90,6 +90,11 @@ class Action(models.TextChoices):
     KOPPELING_RESUMED = "koppeling.resumed", _("Koppeling hervat")
     KOPPELING_API_KEY_CREATED = "koppeling.api_key_created", _("API-sleutel aangemaakt")
     KOPPELING_API_KEY_REVOKED = "koppeling.api_key_revoked", _("API-sleutel ingetrokken")
+    # the sync engine (customer actions; the runs themselves are not audit events)
+    SYNC_REQUESTED = "sync.requested", _("Synchronisatie met Exact Online gestart")
+    SYNC_RETRY_REQUESTED = "sync.retry_requested", _("Bestelling opnieuw naar Exact Online gestuurd")
+    SYNC_RETRY_ALL_REQUESTED = "sync.retry_all_requested", _("Alle mislukte bestellingen opnieuw naar Exact Online")
+    SYNC_CONNECTION_TESTED = "sync.connection_tested", _("Verbinding met Exact Online getest")
     MOLLIE_CUSTOMER_DELETED = (
         "payment.customer_deleted",
         _("Klant verwijderd bij Mollie (na het wissen van het account)"),

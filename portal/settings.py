@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "subscriptions",
     "retention",
     "portal",
+    "sync",  # before koppeling: its `koppeling` command (koppeling's, plus `sync`) wins
     "koppeling",
     "webshop",
 ]
@@ -228,6 +229,10 @@ CELERY_TIMEZONE = "UTC"
 CELERY_WORKER_REDIRECT_STDOUTS = False
 # Compliance jobs are code, reviewed like code: the schedule lives here, not in the admin.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # The sync engine: queue the divisions that are due (sync.services.schedule.tick).
+    "sync-tick": {"task": "sync.tasks.tick", "schedule": 60.0},
+    # One mail per customer a day, only when there are new sync errors (sync.services.digest).
+    "sync-error-digest-daily": {"task": "sync.tasks.error_digest", "schedule": crontab(hour=7, minute=15)},
     "audit-checkpoint-hourly": {"task": "audit.tasks.audit_checkpoint", "schedule": crontab(minute=7)},
     "mollie-reconcile": {"task": "subscriptions.tasks.reconcile", "schedule": crontab(minute="*/15")},
     "retention-enforce-daily": {"task": "retention.tasks.enforce_retention", "schedule": crontab(hour=3, minute=30)},
@@ -507,6 +512,15 @@ EXACT_SANDBOX_CLIENT_SECRET = "sandbox-secret-development-only"  # noqa: S105 (t
 EXACT_TIMEOUT = (env_int("EXACT_CONNECT_TIMEOUT", 3, minimum=1), env_int("EXACT_READ_TIMEOUT", 15, minimum=1))
 EXACT_RETRY_DELAYS = (0.5, 2.0)  # seconds before the 2nd and 3rd attempt of a GET
 EXACT_RATE_LIMIT_MAX_WAIT = 5  # seconds a request may wait for Exact's minute limit to reset
+# The sync engine (sync/, docs/koppeling.md "The sync engine"): each run takes a bounded
+# batch so one division's backlog never holds up another's orders past one beat tick.
+SYNC_BATCH_ORDERS = 100  # orders per run at most
+SYNC_RUN_SECONDS = 20  # a run starts no new order after this many seconds
+SYNC_ENDPOINT_ERROR_LIMIT = 5  # stop calling an endpoint at this many errors in the hour (Exact blocks past 10)
+SYNC_PAYMENT_BATCH = 20  # payment statuses read per run at most
+SYNC_PAYMENT_CHECK_EVERY = 3600  # seconds between two reads of one invoice's payment status
+SYNC_REQUEUE_AFTER = 300  # seconds after which a queued run that never started is queued again
+SYNC_GIVE_UP_AFTER = 86400  # seconds an order keeps being retried after Exact did not answer
 # Fernet keys (urlsafe base64, 32 bytes), comma-separated, newest first: the first encrypts,
 # all decrypt. Rotation: put a new key first, run `manage.py koppeling rotate-keys`, then drop
 # the old one. The development key is public and only ever used with the sandbox.

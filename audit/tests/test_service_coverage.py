@@ -160,6 +160,17 @@ LEDGER: dict[str, tuple[str, str]] = {
     "koppeling.api_key_create": ("elsewhere", "koppeling/tests/test_api_keys.py:koppeling.api_key_created"),
     "koppeling.api_key_revoke": ("elsewhere", "koppeling/tests/test_api_keys.py:koppeling.api_key_revoked"),
     "koppeling.api_key_authenticate": ("notes the key's last use (shown on the keys page); no customer change", ""),
+    # The sync engine (sync/services/*.py): runs are operational records, not audit events.
+    "sync.run_division": ("a run writes the sync fields of orders and its SyncRun: not a customer action", ""),
+    "sync.division_lock": ("a lock, writes nothing", ""),
+    "sync.due_user_ids": ("reads only", ""),
+    "sync.tick": ("queues due runs (SyncState.queued_at): not a customer action", ""),
+    "sync.queue_run": ("a step of sync_now and the retries (their events)", ""),
+    "sync.send_digests": ("queues the daily error mail (SyncState.digest_sent_at): not a customer action", ""),
+    "sync.retry_order": ("elsewhere", "sync/tests/test_actions.py:sync.retry_requested"),
+    "sync.retry_all_failed": ("elsewhere", "sync/tests/test_actions.py:sync.retry_all_requested"),
+    "sync.sync_now": ("elsewhere", "sync/tests/test_actions.py:sync.requested"),
+    "sync.test_connection": ("elsewhere", "sync/tests/test_actions.py:sync.connection_tested"),
     # The billing services package: the helpers its modules share (subscriptions/services/*.py).
     "subscriptions.current_time": ("clock", ""),
     "subscriptions.current_language": ("reads only", ""),

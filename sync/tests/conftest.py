@@ -1,0 +1,85 @@
+"""Sync fixtures: a subscribed customer connected (through the browser flow) to the sandbox's
+administration 1001, the koppeling's settings filled in, and webshop orders written directly
+(the API's intake is built elsewhere; the payload has the API's shape)."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+
+from koppeling.models import Connection, Flow, KoppelingSettings
+from koppeling.tests.conftest import connect, exact_sandbox, subscribe  # noqa: F401 (fixture)
+from webshop.models import Order
+
+DIVISION = 1001
+ALL_FLOWS = [Flow.CUSTOMERS.value, Flow.ITEMS.value, Flow.ORDERS.value, Flow.PAYMENT_STATUS.value]
+_numbers = itertools.count(1)
+
+
+def configure(user, **changes) -> KoppelingSettings:
+    values = {
+        "flows": ALL_FLOWS,
+        "sales_journal": "70",
+        "vat_code_high": "1",
+        "vat_code_low": "2",
+        "vat_code_zero": "0",
+        "sync_interval_minutes": 60,
+        "error_email": "fouten@bakkerij.nl",
+    }
+    values.update(changes)
+    row, _created = KoppelingSettings.objects.update_or_create(user=user, defaults=values)
+    return row
+
+
+@pytest.fixture
+def shop(customer, exact_sandbox):  # noqa: F811 (the fixture imported above)
+    """The customer, subscribed, connected to 1001 and configured with every flow."""
+    subscribe(customer)
+    client = Client()
+    client.force_login(customer)
+    connect(client, division=str(DIVISION))
+    assert Connection.objects.get(user=customer).state == Connection.State.CONNECTED
+    configure(customer)
+    return customer
+
+
+def line(sku="BROOD-01", *, quantity="2", price="2.45", rate=9, description="Volkoren brood") -> dict:
+    return {"sku": sku, "description": description, "quantity": quantity, "unit_price": price, "vat_rate": rate}
+
+
+def make_order(
+    user, number: str | None = None, *, email="jan@example.nl", lines=None, shipping=None, **fields
+) -> Order:
+    number = number or f"WS-{next(_numbers):05d}"
+    lines = lines if lines is not None else [line()]
+    net = sum(Decimal(str(row["quantity"])) * Decimal(str(row["unit_price"])) for row in lines)
+    payload = {
+        "number": number,
+        "date": "2026-12-01",
+        "currency": "EUR",
+        "customer": {
+            "name": "Jan Jansen",
+            "email": email,
+            "address": {"street": "Dorpsstraat 1", "postal_code": "1234 AB", "city": "Utrecht", "country": "NL"},
+        },
+        "lines": lines,
+        "paid": True,
+    }
+    if shipping is not None:
+        payload["shipping"] = shipping
+    return Order.objects.create(
+        user=user,
+        number=number,
+        order_date=fields.pop("order_date", date(2026, 12, 1)),
+        payload=payload,
+        content_hash=number.ljust(64, "0")[:64],
+        amount_net=net,
+        amount_vat=Decimal("0"),
+        amount_gross=net,
+        paid_in_webshop=True,
+        **fields,
+    )
