@@ -108,6 +108,7 @@ LEDGER: dict[str, tuple[str, str]] = {
         "elsewhere",
         "consent/tests/test_marketing_mailing_send.py:marketing.mailing_finished",
     ),
+    "consent.marketing.stale_claim": ("pure computation", ""),
     "consent.marketing.mailings_resume": ("queues batches of mailings already started (marketing.mailing_started)", ""),
     "subscriptions.confirmation_token": ("pure computation", ""),
     "subscriptions.confirmation_url": ("pure computation", ""),
@@ -159,6 +160,17 @@ LEDGER: dict[str, tuple[str, str]] = {
     "koppeling.api_key_hash": ("pure computation", ""),
     "koppeling.api_key_create": ("elsewhere", "koppeling/tests/test_api_keys.py:koppeling.api_key_created"),
     "koppeling.api_key_revoke": ("elsewhere", "koppeling/tests/test_api_keys.py:koppeling.api_key_revoked"),
+    "koppeling.api_keys_revoke_on_account_close": (
+        "elsewhere",
+        "koppeling/tests/test_register_and_closure.py:koppeling.api_key_revoked",
+    ),
+    "webshop.canonical_payload": ("pure computation", ""),
+    "webshop.content_hash": ("pure computation", ""),
+    "webshop.order_amounts": ("pure computation", ""),
+    "webshop.order_receive": (
+        "the webshop's order as it posted it (the processor's order log, not a customer action in the portal)",
+        "",
+    ),
     "koppeling.api_key_authenticate": ("notes the key's last use (shown on the keys page); no customer change", ""),
     # The sync engine (sync/services/*.py): runs are operational records, not audit events.
     "sync.run_division": ("a run writes the sync fields of orders and its SyncRun: not a customer action", ""),

@@ -96,7 +96,7 @@ def test_closing_the_account_revokes_its_api_keys_at_once_and_the_webshop_gets_4
 
     key = ApiKey.objects.get(user=koppeling_customer)
     assert key.revoked_at is not None
-    event = AuditEvent.objects.get(subject_id=koppeling_customer.pk, action=Action.KOPPELING_API_KEY_REVOKED)
+    event = AuditEvent.objects.get(subject_id=koppeling_customer.pk, action="koppeling.api_key_revoked")
     assert event.changes["reden"] == [None, "account closed"]
     answer = webshop.get("/api/v1/orders/ONBEKEND/", **auth)
     assert answer.status_code == 401
