@@ -22,6 +22,8 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
+from consent.marketing.selectors import users_with_address
+
 PURPOSE = "marketing-unsubscribe"
 SALT = "consent.marketing.unsubscribe"
 MAX_LENGTH = 512  # longer is garbage: a real token (old kind: a 254-character address) is shorter
@@ -50,8 +52,6 @@ def _signer() -> signing.Signer:
 
 
 def make_token(address: str) -> str:
-    from consent.marketing.selectors import users_with_address
-
     ids = sorted(users_with_address(normalise(address)).values_list("pk", flat=True)[:MAX_ACCOUNTS])
     return _signer().sign_object({"u": ids})
 
