@@ -61,7 +61,11 @@ def test_the_jobs_endpoint_is_ok_after_a_run(client, installed_at_start):
         services.enforce()
         response = client.get("/healthz/jobs")
     assert response.status_code == HTTPStatus.OK
-    assert response.json() == {"status": "ok", "jobs": dict.fromkeys(settings.CELERY_BEAT_SCHEDULE, True), "details": {}}
+    assert response.json() == {
+        "status": "ok",
+        "jobs": dict.fromkeys(settings.CELERY_BEAT_SCHEDULE, True),
+        "details": {},
+    }
 
 
 @pytest.mark.django_db
@@ -112,7 +116,10 @@ def retention_ran_in_march(db):
     """Keeps the retention job out of the way of the tests of the other jobs."""
     Heartbeat.objects.update_or_create(
         name="enforce",
-        defaults={"installed_at": datetime(2027, 3, 1, tzinfo=UTC), "last_success_at": datetime(2027, 3, 1, 9, tzinfo=UTC)},
+        defaults={
+            "installed_at": datetime(2027, 3, 1, tzinfo=UTC),
+            "last_success_at": datetime(2027, 3, 1, 9, tzinfo=UTC),
+        },
     )
 
 
