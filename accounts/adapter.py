@@ -12,7 +12,7 @@ from django.utils import translation
 from accounts.security import canonical_login
 from core.client_ip import resolve_client_ip
 from core.formatting import greeting_name
-from core.mail import add_footer
+from core.mail import add_footer, reply_to
 
 # allauth mails that answer "who has this address?" without the visitor being logged in: the
 # page shows the same for every address (no enumeration), and the mail to a closed account's
@@ -77,4 +77,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def render_mail(self, template_prefix: str, email, context: dict, headers=None):
         # allauth's mails end with the footer every mail carries (core.mail.add_footer).
-        return add_footer(super().render_mail(template_prefix, email, context, headers))
+        # A reply reaches the company, not the no-reply sender (core.mail.reply_to).
+        message = super().render_mail(template_prefix, email, context, headers)
+        message.reply_to = reply_to()
+        return add_footer(message)

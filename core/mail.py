@@ -58,6 +58,13 @@ def add_footer(message: EmailMessage, *, marketing: bool = False) -> EmailMessag
     return message
 
 
+def reply_to() -> list[str]:
+    """Mails come from a no-reply address; a customer who answers one (the statement mail
+    asks for it, the billing mails say "neem contact met ons op") reaches the company."""
+    address = settings.COMPANY.get("email")
+    return [address] if address else []
+
+
 def build_message(
     template_prefix: str,
     *,
@@ -82,7 +89,12 @@ def build_message(
         text = render_to_string(f"{template_prefix}_message.txt", full_context)
         html = render_to_string(f"{template_prefix}_message.html", full_context)
         message = EmailMultiAlternatives(
-            subject=" ".join(subject.split()), body=text, to=to, headers=headers or {}, connection=connection
+            subject=" ".join(subject.split()),
+            body=text,
+            to=to,
+            headers=headers or {},
+            connection=connection,
+            reply_to=reply_to(),
         )
         message.attach_alternative(html, "text/html")
         add_footer(message, marketing=marketing)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 from celery import Celery
-from celery.signals import setup_logging
+from celery.signals import setup_logging, task_success
 from django_structlog.celery.steps import DjangoStructLogInitStep
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
@@ -28,6 +28,25 @@ def _django_logging(**kwargs) -> None:
     from django.conf import settings
 
     dictConfig(settings.LOGGING)
+
+
+@task_success.connect
+def _job_heartbeat(sender=None, **kwargs) -> None:
+    """A scheduled job's task succeeded: `manage.py jobs status` and /healthz/jobs see it
+    (portal.health). Other tasks cost one set lookup."""
+    from django.conf import settings
+
+    name = getattr(sender, "name", "")
+    if name not in {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}:
+        return
+    from portal import health
+
+    try:
+        health.record_success(name)
+    except Exception:
+        import logging
+
+        logging.getLogger(__name__).exception("could not record the heartbeat of %s", name)
 
 
 # Task failures and retries counted for the metrics (portal.observability).

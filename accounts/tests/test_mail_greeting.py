@@ -98,3 +98,16 @@ def test_a_name_with_an_apostrophe_reads_as_written_in_text_and_is_escaped_in_ht
     assert mail.outbox[0].body.startswith("Beste Anne-Marie D'Hondt & <Zn>,")
     html = mail.outbox[0].alternatives[0][0]
     assert "Beste Anne-Marie D&#x27;Hondt &amp; &lt;Zn&gt;," in html
+
+
+@pytest.mark.django_db
+def test_an_answer_to_any_mail_reaches_the_company_not_the_no_reply_sender(
+    client, customer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": customer.email})  # allauth's mail
+        services.account_close(user=customer, by=customer)  # ours ("Vragen? Neem contact op")
+    assert len(mail.outbox) == 2
+    for message in mail.outbox:
+        assert message.reply_to == [settings.COMPANY["email"]]
+        assert message.message()["Reply-To"] == settings.COMPANY["email"]

@@ -9,7 +9,6 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from consent.marketing import tokens
 from consent.models import Mailing, MailingRecipient, MarketingPreference
 
 User = get_user_model()
@@ -26,7 +25,7 @@ def receives_marketing(user) -> bool:
 
 def users_with_address(address: str) -> QuerySet:
     """The accounts that use ``address`` (current or another of their addresses)."""
-    address = tokens.normalise(address)
+    address = address.strip().lower()
     listed = EmailAddress.objects.filter(user=OuterRef("pk"), email__iexact=address)
     return User.objects.filter(Q(email__iexact=address) | Exists(listed))
 

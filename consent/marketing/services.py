@@ -123,13 +123,17 @@ def preference_set(*, user, objected: bool, via: Via, by=None, language: str | N
 
 @transaction.atomic
 def unsubscribe(*, token: str) -> int:
-    """Object to marketing mail for the address in the signed ``token``, at once, without
+    """Object to marketing mail for the accounts in the signed ``token``, at once, without
     login. Raises :class:`tokens.InvalidToken` for a token we did not make for this. Returns
     how many accounts changed (callers must not show it: that would tell whether the address
     has an account)."""
-    address = tokens.read_token(token)
+    target = tokens.read_token(token)
+    if target.address is not None:  # a token of the old kind (consent.marketing.tokens)
+        users = users_with_address(target.address)
+    else:
+        users = User.objects.filter(pk__in=target.user_ids)
     changed = 0
-    for user in users_with_address(address):
+    for user in users:
         preference = preference_for(user)
         if preference is None or not preference.objected:
             preference_set(user=user, objected=True, via=Via.UNSUBSCRIBE_LINK)

@@ -64,8 +64,16 @@ class VersionInfo:
     replaces_another: bool  # False for the first version: nothing changed, nothing to announce
 
 
+def normalise_text(text: str) -> str:
+    """A section's text as compared: line endings made "\n" (the admin's text area saves
+    "\r\n", the seed "\n"); a change in line endings alone is no change of the text."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _cookie_revision(version: StatementVersion) -> str:
-    text = "\x00".join(getattr(version, f"{stem}_{lang}") for stem in version.COOKIE_SECTIONS for lang in LANGUAGES)
+    text = "\x00".join(
+        normalise_text(getattr(version, f"{stem}_{lang}")) for stem in version.COOKIE_SECTIONS for lang in LANGUAGES
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 

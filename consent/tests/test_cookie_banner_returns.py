@@ -89,6 +89,27 @@ def test_the_banner_returns_when_the_cookie_part_of_the_statement_changes(client
         assert BANNER not in client.get("/").content.decode()
 
 
+def test_a_version_whose_cookie_text_changed_only_in_line_endings_does_not_ask_again(client, seed, staff):  # noqa: F811
+    """The admin's text area saves "\r\n"; the same words with other line endings are the
+    same text, so visitors who chose are not asked again."""
+    with time_machine.travel(DECIDED, tick=False):
+        choose(client, "accept")
+        crlf = make_draft(
+            effective_date=DECIDED.date(),
+            marker="regeleinden",
+            **{
+                f"{stem}_{lang}": getattr(seed, f"{stem}_{lang}").replace("\r\n", "\n").replace("\n", "\r\n")
+                for stem in ("cookies", "analytics")
+                for lang in ("nl", "en")
+            },
+        )
+        assert crlf.cookies_nl != seed.cookies_nl and "\r\n" in crlf.cookies_nl
+        statement_services.publish_version(version=crlf, by=staff)
+        statement.forget_state()
+        page = client.get("/").content.decode()
+        assert BANNER not in page and 'data-granted="true"' in page
+
+
 def test_the_banner_returns_when_a_cookie_is_added_to_the_analytics_group(client):
     from cookie_consent.models import Cookie, CookieGroup
 

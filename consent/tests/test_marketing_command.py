@@ -5,6 +5,7 @@ from __future__ import annotations
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import CommandError, call_command
 
@@ -34,6 +35,8 @@ def test_a_dry_run_prints_how_many_customers_it_goes_to_and_sends_nothing(make_u
     out = run("send", "--subject", "Nieuw", "--body-file", body, "--dry-run")
     assert "would go to 2 customers" in out
     assert not Mailing.objects.exists() and mail.outbox == []
+    get_user_model().objects.filter(username="klant2").update(is_active=False)
+    assert "would go to 1 customer;" in run("send", "--subject", "Nieuw", "--body-file", body, "--dry-run")
 
 
 @pytest.mark.django_db(transaction=True)

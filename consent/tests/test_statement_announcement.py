@@ -62,6 +62,10 @@ def test_publishing_mails_every_active_customer_once_in_batches(
     message = mail.outbox[0]
     assert message.subject == "Onze privacyverklaring wijzigt"
     assert f"/privacy/{version.number}/" in message.body and "De bewaartermijn van facturen." in message.body
+    # "Beantwoord deze e-mail": the answer goes to the company, not to the no-reply sender.
+    assert "Beantwoord deze e-mail" in message.body
+    assert message.message()["Reply-To"] == "info@iwebdevelopment.nl"
+    assert "noreply@" in message.from_email
     assert StatementAnnouncement.objects.filter(version=version).count() == len(customers)
     by_address = {m.to[0]: m for m in mail.outbox}
     assert by_address[customers[0].email].body.startswith("Beste Jan Jansen,")  # the profile's full name

@@ -75,6 +75,25 @@ def test_an_address_in_other_case_or_an_older_address_of_the_account_unsubscribe
 
 
 @pytest.mark.django_db
+def test_a_link_of_the_old_kind_with_the_address_in_it_still_unsubscribes(anonymous, customer):
+    from django.core import signing
+
+    old = signing.Signer(salt=tokens.SALT).sign_object({"a": customer.email, "p": tokens.PURPOSE})
+    response = anonymous.post(f"/unsubscribe/{old}/", data=ONE_CLICK, content_type=FORM)
+    assert response.status_code == HTTPStatus.OK
+    assert objected(customer)
+
+
+@pytest.mark.django_db
+def test_a_link_made_before_the_address_changed_still_unsubscribes_the_account(anonymous, customer):
+    link = url_for(customer.email)
+    customer.email = "nieuw-adres@example.com"
+    customer.save()
+    anonymous.post(link, data=ONE_CLICK, content_type=FORM)
+    assert objected(customer)
+
+
+@pytest.mark.django_db
 def test_unsubscribing_twice_is_one_change_and_one_audit_event(anonymous, customer):
     for _ in range(2):
         assert anonymous.post(url_for(customer.email), data=ONE_CLICK, content_type=FORM).status_code == HTTPStatus.OK

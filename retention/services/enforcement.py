@@ -265,10 +265,14 @@ def enforce(
             logger.warning("could not release the retention advisory lock")
 
 
-def check_heartbeat() -> None:
-    """Raise when the daily run is overdue. A fresh install is not overdue until a run was
-    due: the clock starts at ``installed_at`` (set when the heartbeat row was first made)."""
+def check_heartbeat() -> datetime | None:
+    """Raise when the daily run is overdue; else return when it last succeeded (None: it
+    never ran). A fresh install is not overdue until a run was due: the clock starts at
+    ``installed_at`` (set when the heartbeat row was first made)."""
     beat = heartbeat()
     reference = beat.last_success_at or beat.installed_at
     if now() - reference > MAX_RUN_AGE:
+        if beat.last_success_at is None:
+            raise RuntimeError(f"never ran; no successful retention run since {reference.isoformat()} ({MAX_RUN_AGE})")
         raise RuntimeError(f"last successful retention run {reference.isoformat()} is older than {MAX_RUN_AGE}")
+    return beat.last_success_at

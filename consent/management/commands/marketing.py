@@ -33,6 +33,10 @@ def _read(path: str | None, option: str) -> str:
         raise _bad(f"{option}: cannot read {path!r} as UTF-8 text ({exc.__class__.__name__})") from None
 
 
+def _customers(count: int) -> str:
+    return f"{count} customer" if count == 1 else f"{count} customers"
+
+
 class Command(BaseCommand):
     help = (
         "Send a marketing mailing to every active, verified customer who has not objected (soft opt-in; "
@@ -65,12 +69,12 @@ class Command(BaseCommand):
             raise _bad(str(exc)) from None
         if options["dry_run"]:
             count = selectors.eligible_customers().count()
-            self.stdout.write(f"dry run: the mailing would go to {count} customers; nothing was sent")
+            self.stdout.write(f"dry run: the mailing would go to {_customers(count)}; nothing was sent")
             return
         with transaction.atomic():
             mailing = services.mailing_create(**texts, system="manage.py marketing")
             mailing = services.mailing_send(mailing=mailing, system="manage.py marketing")
         self.stdout.write(
-            f"mailing #{mailing.pk} goes to {mailing.recipient_count} customers; "
+            f"mailing #{mailing.pk} goes to {_customers(mailing.recipient_count)}; "
             "it is sent in batches by the Celery worker"
         )

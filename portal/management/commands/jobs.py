@@ -1,5 +1,6 @@
-"""``manage.py jobs status``: the heartbeat of every scheduled job (retention's daily run);
-exit status 1 when one is overdue, so cron or monitoring can act on it."""
+"""``manage.py jobs status``: the heartbeat of every scheduled job in CELERY_BEAT_SCHEDULE
+(ok, never ran, OVERDUE); exit status 1 when one is overdue, so cron or monitoring can act
+on it."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from portal import health
 
 class Command(BaseCommand):
     help = (
-        "status: show whether each scheduled job ran in time (the daily retention run must have "
-        "succeeded within the last 26 hours); exits with 1 when one is overdue."
+        "status: show for each scheduled job whether it ran in time (ok), has not run yet while "
+        "not yet due (never ran), or is late (OVERDUE: two runs in a row missed; the daily retention "
+        "run must have succeeded within the last 26 hours); exits with 1 when one is overdue."
     )
 
     def add_arguments(self, parser) -> None:
@@ -20,9 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, action: str, **options) -> None:
         results = health.job_heartbeats()
         for result in results:
-            if result.ok:
-                self.stdout.write(f"{result.name}: ok")
-            else:
-                self.stdout.write(f"{result.name}: OVERDUE ({result.detail})")
+            detail = f" ({result.detail})" if result.detail else ""
+            self.stdout.write(f"{result.name}: {result.state}{detail}")
         if not all(result.ok for result in results):
             raise CommandError("a scheduled job is overdue", returncode=1)
