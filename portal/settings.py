@@ -488,6 +488,7 @@ SYNC_ENDPOINT_ERROR_LIMIT = 5  # stop calling an endpoint at this many errors in
 SYNC_PAYMENT_BATCH = 20  # payment statuses read per run at most
 SYNC_PAYMENT_CHECK_EVERY = 3600  # seconds between two reads of one invoice's payment status
 SYNC_REQUEUE_AFTER = 300  # seconds after which a queued run that never started is queued again
+SYNC_RETRY_BACKOFF = env_int("SYNC_RETRY_BACKOFF", 30, minimum=1)  # seconds; doubles per attempt, at most an hour
 SYNC_GIVE_UP_AFTER = 86400  # seconds an order keeps being retried after Exact did not answer
 # Fernet keys (urlsafe base64, 32 bytes), comma-separated, newest first: the first encrypts,
 # all decrypt. Rotation: put a new key first, run `manage.py koppeling rotate-keys`, then drop

@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -122,3 +123,35 @@ def sync_worker_running(live_server, *, name: str = "sync", **env: str) -> Itera
 def sync_worker(shop, exact_sandbox):  # noqa: F811
     with sync_worker_running(exact_sandbox) as worker:
         yield worker
+
+
+@dataclass
+class SandboxCalls:
+    """What the sandbox (in this process, behind the live server) counted against Exact's
+    budgets: one entry per API call, with whether it was over the budget (a 429 we caused)."""
+
+    calls: list[tuple[int, bool]] = field(default_factory=list)
+
+    @property
+    def over_limit(self) -> int:
+        return sum(1 for _division, over in self.calls if over)
+
+    def count(self, division: int | None = None) -> int:
+        return sum(1 for d, _over in self.calls if division is None or d == division)
+
+
+@pytest.fixture
+def sandbox_calls(monkeypatch) -> SandboxCalls:
+    from exact_sandbox import engine
+
+    seen = SandboxCalls()
+    original = engine.rate_count
+
+    def counting(*, client_id, division, config=None, count=True):
+        answer = original(client_id=client_id, division=division, config=config, count=count)
+        if count:
+            seen.calls.append((division, bool(answer.get("_over"))))
+        return answer
+
+    monkeypatch.setattr(engine, "rate_count", counting)
+    return seen
