@@ -519,5 +519,6 @@ METRICS_COLLECTORS = [
     "retention.metrics.OverdueCollector",
     "audit.metrics.CheckpointCollector",
     "webshop.metrics.SyncBacklogCollector",
+    "sync.metrics.SyncRunsCollector",
 ]
 PROMETHEUS_EXPORT_MIGRATIONS = False
