@@ -516,12 +516,13 @@ EXACT_RETRY_DELAYS = (0.5, 2.0)  # seconds before the 2nd and 3rd attempt of a G
 EXACT_RATE_LIMIT_MAX_WAIT = 5  # seconds a request may wait for Exact's minute limit to reset
 # The sync engine (sync/, docs/koppeling.md "The sync engine"): each run takes a bounded
 # batch so one division's backlog never holds up another's orders past one beat tick.
-SYNC_BATCH_ORDERS = 100  # orders per run at most
-SYNC_RUN_SECONDS = 20  # a run starts no new order after this many seconds
+SYNC_BATCH_ORDERS = env_int("SYNC_BATCH_ORDERS", 100, minimum=1)  # orders per run at most
+SYNC_RUN_SECONDS = env_int("SYNC_RUN_SECONDS", 20, minimum=1)  # a run starts no new order after this
 SYNC_ENDPOINT_ERROR_LIMIT = 5  # stop calling an endpoint at this many errors in the hour (Exact blocks past 10)
 SYNC_PAYMENT_BATCH = 20  # payment statuses read per run at most
 SYNC_PAYMENT_CHECK_EVERY = 3600  # seconds between two reads of one invoice's payment status
 SYNC_REQUEUE_AFTER = 300  # seconds after which a queued run that never started is queued again
+SYNC_RETRY_BACKOFF = env_int("SYNC_RETRY_BACKOFF", 30, minimum=1)  # seconds; doubles per attempt, at most an hour
 SYNC_GIVE_UP_AFTER = 86400  # seconds an order keeps being retried after Exact did not answer
 # Fernet keys (urlsafe base64, 32 bytes), comma-separated, newest first: the first encrypts,
 # all decrypt. Rotation: put a new key first, run `manage.py koppeling rotate-keys`, then drop
@@ -552,5 +553,6 @@ METRICS_COLLECTORS = [
     "retention.metrics.OverdueCollector",
     "audit.metrics.CheckpointCollector",
     "webshop.metrics.SyncBacklogCollector",
+    "sync.metrics.SyncRunsCollector",
 ]
 PROMETHEUS_EXPORT_MIGRATIONS = False

@@ -153,7 +153,8 @@ class _Exact:
     def _renew(self) -> None:
         """Exact refused the token. A new one at most once per 9.5 minutes: a refresh sooner
         is refused by Exact and counts against the app."""
-        refreshed_at = Connection.objects.filter(pk=self.connection_id).values_list("refreshed_at", flat=True).first()
+        issued = Connection.objects.filter(pk=self.connection_id).values_list("refreshed_at", "connected_at").first()
+        refreshed_at = (issued[0] or issued[1]) if issued else None
         now = timezone.now()
         if refreshed_at and now - refreshed_at < REFRESH_AT_MOST_EVERY:
             raise StopRun(
@@ -494,7 +495,7 @@ class _Engine:
             )
             return
         tries = max(order.attempts, 1)
-        delay = min(3600, 30 * 2 ** min(tries, 7))
+        delay = min(3600, settings.SYNC_RETRY_BACKOFF * 2 ** min(tries, 7))
         logger.info("sync: order %s put back for %ss (%s)", order.pk, delay, reason)
         Order.objects.filter(pk=order.pk, status=Order.Status.RECEIVED).update(
             next_attempt_at=now + timedelta(seconds=delay)

@@ -1,0 +1,101 @@
+"""Reads of the sync engine for the Synchronisatie page and the dashboard. Each is one bounded
+query on indexed columns (the runs per customer, newest first; the orders' queue index)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils.translation import gettext_lazy as _
+
+from koppeling.models import Flow, KoppelingSettings
+from sync.models import SyncRun, SyncState
+from webshop.models import Order
+
+# What each flow does when ticked, in the order a run works through them.
+FLOW_ORDER = (Flow.CUSTOMERS, Flow.ITEMS, Flow.ORDERS, Flow.PAYMENT_STATUS)
+FLOW_EFFECT = {
+    Flow.CUSTOMERS: _("Klanten worden in Exact Online gezocht op e-mailadres en anders als relatie aangemaakt."),
+    Flow.ITEMS: _("Producten worden in Exact Online gezocht op artikelcode en anders als artikel aangemaakt."),
+    Flow.ORDERS: _("Bestellingen worden verkoopfacturen in het gekozen dagboek, met uw bestelnummer als referentie."),
+    Flow.PAYMENT_STATUS: _("De betaalstatus van de facturen wordt uit Exact Online gelezen."),
+}
+FLOW_OFF = _("Staat uit: de koppeling doet hier niets mee.")
+
+
+@dataclass(frozen=True)
+class FlowState:
+    flow: str
+    label: str
+    enabled: bool
+    effect: str  # what happens (enabled) or that nothing happens (not)
+
+
+def last_run(*, user) -> SyncRun | None:
+    return SyncRun.objects.filter(user=user).order_by("-started_at", "-pk").first()
+
+
+def runs(*, user, limit: int = 50) -> list[SyncRun]:
+    """The customer's runs, newest first (time, duration, counts, outcome)."""
+    return list(SyncRun.objects.filter(user=user).order_by("-started_at", "-pk")[:limit])
+
+
+def open_error_count(*, user) -> int:
+    return Order.objects.filter(user=user, status=Order.Status.FAILED).count()
+
+
+def open_errors(*, user, limit: int = 100) -> list[Order]:
+    """Failed orders, newest failure first, with Exact's message and our hint."""
+    return list(
+        Order.objects.filter(user=user, status=Order.Status.FAILED)
+        .only(
+            "pk",
+            "user_id",
+            "number",
+            "order_date",
+            "amount_gross",
+            "error_code",
+            "error_message",
+            "error_hint",
+            "failed_at",
+            "status",
+        )
+        .order_by("-failed_at", "-pk")[:limit]
+    )
+
+
+def waiting_count(*, user) -> int:
+    """Orders received and not yet in Exact (including those waiting for a retry)."""
+    return Order.objects.filter(user=user, status=Order.Status.RECEIVED).count()
+
+
+def next_run_at(*, user) -> datetime | None:
+    return SyncState.objects.filter(user=user).values_list("next_run_at", flat=True).first()
+
+
+def flows_state(*, user, settings: KoppelingSettings | None = None) -> list[FlowState]:
+    """Each flow, ticked or not, and what that means (an unticked flow does nothing)."""
+    if settings is None:
+        settings = KoppelingSettings.objects.filter(user=user).only("flows").first()
+    ticked = set(settings.flows or []) if settings else set()
+    return [
+        FlowState(
+            flow=flow.value,
+            label=str(flow.label),
+            enabled=flow.value in ticked,
+            effect=str(FLOW_EFFECT[flow] if flow.value in ticked else FLOW_OFF),
+        )
+        for flow in FLOW_ORDER
+    ]
+
+
+@dataclass(frozen=True)
+class SyncSummary:
+    """For the dashboard: the last run and the open errors (two queries)."""
+
+    last_run: SyncRun | None
+    open_errors: int
+
+
+def summary(*, user) -> SyncSummary:
+    return SyncSummary(last_run=last_run(user=user), open_errors=open_error_count(user=user))
