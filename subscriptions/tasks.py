@@ -12,7 +12,7 @@ from decimal import Decimal
 from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
-from django.db import OperationalError
+from django.db import InterfaceError, OperationalError
 
 from core import metrics as shared
 from subscriptions import mollie, services
@@ -33,21 +33,36 @@ from subscriptions.services.payment_method import MANDATE_CHANGE_FINISH
 from subscriptions.services.plan_change import PLAN_CHANGE_MOLLIE_UPDATE
 
 WEBHOOK_QUEUED = "mollie-webhook-queued:{}"
+# What a billing task retries (docs/billing.md, "Retry policy"): Mollie unreachable, and
+# our own database unreachable or refusing the transaction. Django raises OperationalError
+# for a lost or refused connection, a deadlock victim, a serialization failure and a lock
+# timeout, and InterfaceError for a connection that is already closed. Every billing task
+# is safe to run again from the start: it reads what is done and does only the rest.
+TRANSIENT = (mollie.MollieUnavailable, OperationalError, InterfaceError)
 # Follow-up calls to Mollie after our own change committed (a push, a plan change, a new
-# mandate): retried while Mollie is unreachable, for up to about three hours. No wait between
+# mandate, a refund): retried with backoff for up to about three hours. No wait between
 # retries is longer than settings.TASK_LONGEST_COUNTDOWN (9 minutes): a task held longer than
 # the broker's visibility timeout would run twice.
 MOLLIE_FOLLOW_UP = {
-    "autoretry_for": (mollie.MollieUnavailable,),
+    "autoretry_for": TRANSIENT,
     "retry_backoff": 10,
     "retry_backoff_max": 540,
     "max_retries": 16,
     "ignore_result": True,
 }
+# The scheduled jobs (reconciliation, dunning, late refunds): a run that meets a database
+# error is tried again within minutes rather than at its next slot.
+SCHEDULED = {
+    "autoretry_for": TRANSIENT,
+    "retry_backoff": 30,
+    "retry_backoff_max": 540,
+    "max_retries": 5,
+    "ignore_result": True,
+}
 
 
 @shared_task(
-    autoretry_for=(mollie.MollieUnavailable,),
+    autoretry_for=TRANSIENT,
     retry_backoff=5,
     retry_backoff_max=540,
     max_retries=11,
@@ -75,7 +90,7 @@ def push_subscription(subscription_id: int) -> None:
 RECONCILE_RUNNING = "mollie-reconcile-running"
 
 
-@shared_task(ignore_result=True)
+@shared_task(**SCHEDULED)
 def reconcile() -> dict:
     """Every 15 minutes (beat): repair whatever webhooks missed. One run at a time: a run
     that outlasts its 15 minutes is not joined by the next one. The mark lasts no longer than
@@ -89,7 +104,7 @@ def reconcile() -> dict:
         cache.delete(RECONCILE_RUNNING)
 
 
-@shared_task(ignore_result=True)
+@shared_task(**SCHEDULED)
 def dunning() -> dict:
     """Daily (beat): reminders for failed automatic payments, and the end of subscriptions
     left unpaid (a catch-up job: whatever is due, once)."""
@@ -103,7 +118,7 @@ def noop() -> None:
 
 @shared_task(
     name=RENDER_PDF,
-    autoretry_for=(OperationalError,),
+    autoretry_for=(OperationalError, InterfaceError),
     retry_backoff=5,
     retry_backoff_max=300,
     max_retries=8,
@@ -121,7 +136,7 @@ def render_pdf(kind: str, pk: int) -> None:
 
 
 @shared_task(
-    autoretry_for=(OSError, OperationalError),
+    autoretry_for=(OSError, OperationalError, InterfaceError),
     retry_backoff=10,
     retry_backoff_max=540,
     max_retries=23,
@@ -134,7 +149,7 @@ def mail_document(kind: str, pk: int) -> None:
     document_mail_send(kind=kind, pk=pk)
 
 
-@shared_task(ignore_result=True)
+@shared_task(**SCHEDULED)
 def mail_unsent_documents() -> int:
     """Hourly (beat): queue the mail of invoices and credit notes whose own mail task was
     lost (each is still mailed once: see notifications.document_mail_send)."""
@@ -146,7 +161,7 @@ def mail_unsent_documents() -> int:
 
 @shared_task(
     name=DELETE_MOLLIE_CUSTOMERS,
-    autoretry_for=(mollie.MollieUnavailable,),
+    autoretry_for=TRANSIENT,
     retry_backoff=30,
     retry_backoff_max=540,
     max_retries=44,
@@ -187,7 +202,7 @@ def refund_on_closure(payment_id: int, amount: str, refunded_before: str, by_id:
     )
 
 
-@shared_task(name=closure.REFUND_LATE_CHARGES, ignore_result=True)
+@shared_task(name=closure.REFUND_LATE_CHARGES, **SCHEDULED)
 def refund_late_charges() -> int:
     """Hourly (beat): late charges of closed accounts are refunded in full."""
     return closure.late_charges_refund()
