@@ -9,7 +9,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 # Celery worker and uses its own Redis database); 0 on one core. PYTEST_WORKERS=0 runs serially.
 PYTEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); if [ $$n -gt 4 ]; then n=4; elif [ $$n -lt 2 ]; then n=0; fi; echo $$n)
 
-.PHONY: run test bench lint format messages install install-dev
+.PHONY: run test test-fast bench lint format messages install install-dev
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -38,14 +38,24 @@ run: $(VENV)/.installed
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Lint, then the whole suite on PostgreSQL and Redis (DATABASE_URL / REDIS_URL, default the
-# local servers). On a fresh Debian machine (as root) scripts/ensure_services.sh installs and
-# starts PostgreSQL, Redis and Chromium first. pytest's "no tests collected" (exit 5) is a
-# failure, not a pass.
-test: $(VENV)/.installed-dev lint
+# local servers): every lane in one pytest run, the long ones (markers slow, rehearsal,
+# bench_smoke; docs/testing.md) scheduled first so that they do not make the tail. `make
+# test-fast` runs the main lane only. On a fresh Debian machine (as root)
+# scripts/ensure_services.sh installs and starts PostgreSQL, Redis and Chromium first. pytest's
+# "no tests collected" (exit 5) is a failure, not a pass.
+FAST_LANE := not slow and not rehearsal and not bench_smoke
+define run_pytest
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} scripts/ensure_services.sh
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} $(DEV_ENV) \
-		$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS); rc=$$?; \
+		$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(1) $(PYTEST_ARGS); rc=$$?; \
 		if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$rc
+endef
+
+test: $(VENV)/.installed-dev lint
+	$(call run_pytest,)
+
+test-fast: $(VENV)/.installed-dev lint
+	$(call run_pytest,-m "$(FAST_LANE)")
 
 bench: $(VENV)/.installed-dev
 	@command -v wrk >/dev/null 2>&1 || apt-get install -y wrk  # bench_pages.py drives wrk (a Debian package)

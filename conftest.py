@@ -31,6 +31,16 @@ def pytest_configure(config) -> None:
         raise pytest.UsageError("The tests need Redis (REDIS_URL). Use `make test`.")
 
 
+# The long lanes (pytest.ini's markers; `make test-fast` leaves them out). In a full run they go
+# first: pytest-xdist hands out tests in collection order, so a minute-long test started last
+# would keep one worker busy while the others are done (longest first keeps the tail short).
+LONG_LANES = ("slow", "rehearsal", "bench_smoke")
+
+
+def pytest_collection_modifyitems(session, config, items) -> None:
+    items.sort(key=lambda item: not any(item.get_closest_marker(lane) for lane in LONG_LANES))
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -24,11 +24,13 @@ CPU, the queries) and prints a cProfile listing.
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -109,9 +111,19 @@ NOTES = [
 
 
 def production_env(database_url: str, redis_url: str, prefix: str = DB_NAME) -> dict[str, str]:
+    # The static files are collected into a directory of this run (a settings module that
+    # changes only STATIC_ROOT), never into the checkout's staticfiles/, which the test suite
+    # and the development server read while this runs.
+    settings_dir = Path(tempfile.mkdtemp(prefix=f"{prefix}-"))
+    atexit.register(shutil.rmtree, settings_dir, True)
+    (settings_dir / "bench_pages_settings.py").write_text(
+        f"from portal.settings import *  # noqa: F403\nSTATIC_ROOT = {str(settings_dir / 'staticfiles')!r}\n"
+    )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
     env.update(
         {
+            "DJANGO_SETTINGS_MODULE": "bench_pages_settings",
+            "PYTHONPATH": os.pathsep.join([str(settings_dir), str(ROOT)]),
             "DJANGO_SECRET_KEY": "bench-" + "x" * 60,
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SITE_URL": "https://127.0.0.1",

@@ -361,6 +361,11 @@ def main() -> None:  # noqa: PLR0915
     site_url = f"http://127.0.0.1:{port}"
     db_url = _database(base_url, create=True)
     logs = Path(tempfile.mkdtemp(prefix="bench-webhooks-"))
+    if args.smoke:  # a full run keeps its logs for reading
+        import atexit
+        import shutil
+
+        atexit.register(shutil.rmtree, logs, True)
     # DJANGO_DEBUG=1 selects the development settings (the sandbox exists only there); DEBUG
     # itself is switched off as in production, so no process keeps a log of every SQL text.
     (logs / "bench_webhooks_settings.py").write_text("from portal.settings import *  # noqa: F403\nDEBUG = False\n")

@@ -44,6 +44,7 @@ def _counts() -> dict[str, int]:
     }
 
 
+@pytest.mark.slow  # about a minute: its own lane (make test runs it, make test-fast does not)
 @pytest.mark.timeout(600)
 @pytest.mark.django_db(transaction=True)  # threads: over HTTP on the live server
 def test_1000_duplicated_shuffled_deliveries_for_100_payments_record_each_payment_once(mollie_sandbox, make_user, plan):
