@@ -132,11 +132,30 @@ def _newest_name() -> str | None:
 def latest_checkpoint() -> Checkpoint | None:
     """The newest checkpoint, its signature checked. Raises CheckpointError when it was
     altered or cannot be read."""
-    name = None
     try:
         name = _newest_name()
-        if name is None:
-            return None
+    except OSError as error:
+        raise CheckpointError(f"None: unreadable ({error})") from error
+    return None if name is None else read_checkpoint(name)
+
+
+def checkpoint_names() -> list[str]:
+    """Every checkpoint's storage name, oldest first (a restore drill counts those newer
+    than its backup)."""
+    target = storage()
+    try:
+        months, files = target.listdir("")
+    except FileNotFoundError:
+        return []
+    names = [n for n in files if n.startswith(FILE_PREFIX) and n.endswith(".json")]
+    for month in months:
+        names += [f"{month}/{n}" for n in target.listdir(month)[1] if n.startswith(FILE_PREFIX) and n.endswith(".json")]
+    return sorted(names, key=lambda name: PurePosixPath(name).name)
+
+
+def read_checkpoint(name: str) -> Checkpoint:
+    """One checkpoint by its storage name, its signature checked (CheckpointError otherwise)."""
+    try:
         path = PurePosixPath(name)
         with storage().open(name, "rb") as stored:
             document = json.loads(stored.read())

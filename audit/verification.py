@@ -19,7 +19,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from audit import chain as hashing
-from audit.checkpoints import CheckpointError, latest_checkpoint
+from audit.checkpoints import CheckpointError, latest_checkpoint, read_checkpoint
 
 # Public part (1-12), personal part (13-17), then digest, chain value, redacted; see chain.py.
 COPY_SQL = """
@@ -316,14 +316,15 @@ def _in_thread(function, *args):
     return thread, result, error
 
 
-def verify(*, workers: int | None = None) -> Report:
+def verify(*, workers: int | None = None, checkpoint_name: str | None = None) -> Report:
     """Check the whole trail. On PostgreSQL the chains are split over ``workers`` connections
     (default 4), so the database streams in parallel; each chain is checked whole, in one
-    snapshot, by one of them."""
+    snapshot, by one of them. Against the newest checkpoint, or the one named (a database
+    restored from a backup is checked against the checkpoint that backup wrote)."""
     report = Report()
     started = time.perf_counter()
     try:
-        checkpoint = latest_checkpoint()
+        checkpoint = read_checkpoint(checkpoint_name) if checkpoint_name else latest_checkpoint()
     except CheckpointError as error:
         report.problem = Problem(f"checkpoint: {error}")
         return report

@@ -11,7 +11,7 @@ from the batch task. How a mailing is sent without sending anyone a mail twice:
    marked ``sent`` right after the relay took it. A send that raises puts that row back to
    ``pending`` and the task is retried: a re-run sends exactly the rows still waiting. A
    worker killed between handing a mail over and marking it leaves that one row ``sending``:
-   it is never sent again (it counts as ``unknown`` after :func:`stale_claim`), so nobody gets
+   it is never sent again (it counts as ``unknown`` after :func:`_stale_claim`), so nobody gets
    it twice, and a crash costs at most that one mail; the rows after it are still waiting and
    the redelivered task (broker visibility timeout) sends them.
 3. The next batch is queued ``MARKETING_BATCH_PAUSE`` seconds later (one SMTP connection
@@ -253,7 +253,7 @@ class BatchResult:
     finished: bool = False
 
 
-def stale_claim() -> timedelta:
+def _stale_claim() -> timedelta:
     """A claim this old belongs to a worker that died (``MARKETING_STALE_CLAIM_SECONDS``, the
     task time limit: no batch runs longer)."""
     return timedelta(seconds=settings.MARKETING_STALE_CLAIM_SECONDS)
@@ -313,7 +313,7 @@ def mailing_send_batch(*, mailing_id: int, size: int | None = None) -> BatchResu
         return BatchResult()
     size = size or settings.MARKETING_BATCH_SIZE
     MailingRecipient.objects.filter(
-        mailing=mailing, status=MailingRecipient.Status.SENDING, claimed_at__lt=_now() - stale_claim()
+        mailing=mailing, status=MailingRecipient.Status.SENDING, claimed_at__lt=_now() - _stale_claim()
     ).update(status=MailingRecipient.Status.UNKNOWN)
     Mailing.objects.filter(pk=mailing.pk).update(last_batch_at=_now())
     if not MailingRecipient.objects.filter(mailing=mailing, status=MailingRecipient.Status.PENDING).exists():
@@ -372,7 +372,7 @@ def _look_again_when_stale(mailing_id: int) -> None:
     )
     if oldest is None:
         return
-    wait = (oldest + stale_claim() - _now()).total_seconds() + 1
+    wait = (oldest + _stale_claim() - _now()).total_seconds() + 1
     _queue_batch(mailing_id, countdown=min(max(wait, 1), settings.TASK_LONGEST_COUNTDOWN))
 
 
@@ -384,7 +384,7 @@ def _finish_if_done(mailing_id: int) -> bool:
     progress = mailing_progress(mailing)
     if not progress.done:
         # Rows claimed by a batch still running, or by a worker that died: mailings_resume
-        # (every few minutes) looks again, and after stale_claim() they count as unknown.
+        # (every few minutes) looks again, and after _stale_claim() they count as unknown.
         return False
     mailing.status = Mailing.Status.SENT
     mailing.finished_at = _now()

@@ -101,13 +101,13 @@ def test_a_worker_that_died_with_one_mail_in_flight_costs_at_most_that_mail(make
         # is per recipient, so the other rows still wait.
         services._claim_next(m.pk)
     assert MailingRecipient.objects.filter(mailing=m, status="pending").count() == 2
-    with time_machine.travel(start + services.stale_claim() - timedelta(seconds=1), tick=False):
+    with time_machine.travel(start + services._stale_claim() - timedelta(seconds=1), tick=False):
         # The redelivered task sends the waiting rows, not the claimed one.
         assert services.mailing_send_batch(mailing_id=m.pk).sent == 2
         m.refresh_from_db()
         assert m.status == Mailing.Status.SENDING
     assert sorted(a for msg in mail.outbox for a in msg.to) == ["klant2@example.com", "klant3@example.com"]
-    with time_machine.travel(start + services.stale_claim() + timedelta(seconds=1), tick=False):
+    with time_machine.travel(start + services._stale_claim() + timedelta(seconds=1), tick=False):
         services.mailing_send_batch(mailing_id=m.pk)
     assert len(mail.outbox) == 2  # nobody gets a second mail, at the price of maybe one lost
     m.refresh_from_db()
@@ -117,7 +117,7 @@ def test_a_worker_that_died_with_one_mail_in_flight_costs_at_most_that_mail(make
 
 @pytest.mark.django_db
 def test_a_claim_is_stale_after_the_task_time_limit(settings):
-    assert services.stale_claim() == timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    assert services._stale_claim() == timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
 
 
 @pytest.mark.django_db

@@ -58,7 +58,7 @@ def test_every_task_ends_within_the_visibility_timeout():
     from retention.tasks import EXPORT_RETRIES, EXPORT_RETRY_SECONDS
 
     assert EXPORT_RETRY_SECONDS * 2 ** (EXPORT_RETRIES - 1) <= longest
-    assert marketing.stale_claim() <= timedelta(seconds=longest)
+    assert marketing._stale_claim() <= timedelta(seconds=longest)
 
 
 def _worker(queue: str, env: dict, name: str):

@@ -1,4 +1,4 @@
-"""manage.py audit verify [--json] | checkpoint"""
+"""manage.py audit verify [--json] [--checkpoint NAME] | checkpoint"""
 
 from __future__ import annotations
 
@@ -23,6 +23,11 @@ class Command(BaseCommand):
         commands = parser.add_subparsers(dest="subcommand", required=True)
         verify_parser = commands.add_parser("verify", help="check the audit trail")
         verify_parser.add_argument("--json", action="store_true", help="print the result as JSON")
+        verify_parser.add_argument(
+            "--checkpoint",
+            metavar="NAME",
+            help="compare with this checkpoint (its storage name, e.g. a backup's) instead of the newest",
+        )
         commands.add_parser("checkpoint", help="write a signed checkpoint")
 
     def handle(self, *args, subcommand: str, **options) -> None:
@@ -32,7 +37,7 @@ class Command(BaseCommand):
                 f"checkpoint {checkpoint.path}: {checkpoint.events} events in {len(checkpoint.chains)} chains, root {checkpoint.root}"
             )
             return
-        report = verify()
+        report = verify(checkpoint_name=options.get("checkpoint"))
         if options["json"]:
             self.stdout.write(json.dumps(report.as_dict(), indent=2))
         elif report.ok:
