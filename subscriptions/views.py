@@ -18,6 +18,7 @@ from subscriptions import mollie, services
 from subscriptions.einvoice.ubl import CONTENT_TYPE as UBL_CONTENT_TYPE
 from subscriptions.models import CreditNote, Invoice, Payment, Plan, PlanChange, Subscription, with_vat
 from subscriptions.pricing import pricing_plans
+from subscriptions.selectors import vat_decision
 from subscriptions.services import billing_email
 
 
@@ -44,6 +45,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             arrears_of__isnull=False,
             status__in=[Payment.Status.OPEN, Payment.Status.PENDING, Payment.Status.AUTHORIZED],
         ).first()
+    vat = vat_decision(user=request.user)
     context = {
         "plans": Plan.objects.filter(active=True),
         "billing_missing": current is None and bool(services.billing_details_missing(user=request.user)),
@@ -52,7 +54,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         "dunning": dunning,
         "past": subscriptions.exclude(status__in=Subscription.LIVE)[:10],
         "invoices": _with_credit_notes(Invoice.objects.filter(user=request.user)),
-        "reverse_charge": current is None and services.vat_treatment(user=request.user)[1],
+        "reverse_charge": current is None and vat.reverse_charge,
+        "vat_note": vat.note if current is None else "",
         "pending_change": _pending_change(current),
     }
     return render(request, "subscriptions/overview.html", context)

@@ -36,6 +36,7 @@ LEDGER: dict[str, tuple[str, str]] = {
     "accounts.profile_for": ("creates the empty profile row on first use: nothing visible changes", ""),
     "accounts.profile_update": (HERE, ""),
     "accounts.account_close": (HERE, ""),
+    "accounts.profile_changed_by_staff": ("a step of the admin's save, recorded there as admin.changed", ""),
     "accounts.account_close_preview": ("reads only", ""),
     "accounts.staff_action_record": ("elsewhere", "accounts/tests/test_admin_customer_actions.py:admin.changed"),
     "accounts.sessions_end_on_account_close": ("a step of account_close (account.closed)", ""),
