@@ -20,6 +20,7 @@ from subscriptions.models import CreditNote, Invoice, Payment, Plan, PlanChange,
 from subscriptions.pricing import pricing_plans
 from subscriptions.selectors import vat_decision
 from subscriptions.services import billing_email
+from subscriptions.services.mandate_details import payment_method_shown
 
 
 def _unreachable_message() -> str:
@@ -57,6 +58,11 @@ def overview(request: HttpRequest) -> HttpResponse:
         "reverse_charge": current is None and vat.reverse_charge,
         "vat_note": vat.note if current is None else "",
         "pending_change": _pending_change(current),
+        "payment_method": (
+            payment_method_shown(subscription=current)
+            if current is not None and current.status in (Subscription.Status.ACTIVE, Subscription.Status.SUSPENDED)
+            else None
+        ),
     }
     return render(request, "subscriptions/overview.html", context)
 

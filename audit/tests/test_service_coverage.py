@@ -68,6 +68,8 @@ LEDGER: dict[str, tuple[str, str]] = {
     "vies.vat_checks_retry_due": ("calls vat_check_run", ""),
     "vies.vat_checks_renew": ("calls vat_check_request", ""),
     "subscriptions.add_interval": ("pure computation", ""),
+    "subscriptions.payment_method_shown": ("reads the mandate at Mollie for the page; writes nothing", ""),
+    "subscriptions.mask_iban": ("pure computation", ""),
     "subscriptions.webhook_url": ("pure computation", ""),
     "subscriptions.subscription_start": ("elsewhere", "subscriptions/tests/test_subscribe.py:subscription.created"),
     "subscriptions.customer_ensure": ("elsewhere", "subscriptions/tests/test_subscribe.py:payment.customer_created"),
