@@ -20,6 +20,7 @@ pytest_plugins = [
     "portal.testing.celery_worker",
     "portal.testing.s3",
     "mollie_sandbox.testing",
+    "vies_sandbox.testing",
 ]
 
 

@@ -35,6 +35,7 @@ from accounts.forms import ProfileForm
 from accounts.models import Profile, User
 from audit.admin_audit import AuditedModelAdminMixin
 from audit.events import Action
+from audit.services import CHANGED
 
 
 class AdminProfileForm(ProfileForm):
@@ -159,6 +160,16 @@ class UserAdmin(AuditedModelAdminMixin, DjangoUserAdmin):
     )
     inlines = [ProfileInline]
     add_form = AdminStaffCreationForm
+
+    def save_formset(self, request, form, formset, change):
+        result = super().save_formset(request, form, formset, change)
+        if formset.model is Profile:
+            for inline_form in formset.forms:
+                if inline_form.instance.pk and inline_form.has_changed():
+                    changes = {name: [None, CHANGED] for name in inline_form.changed_data}
+                    services.profile_changed_by_staff(profile=inline_form.instance, changes=changes)
+        return result
+
     add_fieldsets = (
         (
             None,

@@ -46,6 +46,14 @@ def profile_update(*, user: User, by: User, data: dict) -> Profile:
     return profile
 
 
+def profile_changed_by_staff(*, profile: Profile, changes: dict) -> None:
+    """Staff saved the customer's profile in the admin (recorded there as admin.changed):
+    the same follow-up steps as the customer's own change (a new VAT id checked in VIES, a
+    new billing address confirmed)."""
+    for step in _steps("PROFILE_CHANGE_STEPS"):
+        step(profile=profile, changes=changes)
+
+
 def _steps(setting: str) -> list[Callable]:
     """The callables a setting declares by dotted path, in its order."""
     return [import_string(path) for path in getattr(settings, setting)]

@@ -110,6 +110,8 @@ class Action(models.TextChoices):
         "payment.document_ubl_stored",
         _("UBL-bestand (e-factuur) van factuur of creditnota vastgelegd"),
     )
+    # --- VIES ---
+    VAT_ID_CHECKED = "profile.vat_id_checked", _("Btw-identificatienummer gecontroleerd in VIES")
 
 
 class ActorKind(models.TextChoices):

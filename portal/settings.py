@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "accounts",
     "audit",
     "consent",
+    "vies",
     "subscriptions",
     "retention",
     "portal",
@@ -100,6 +101,9 @@ if DEBUG:  # a stand-in for Mollie at the HTTP boundary: its tables and URLs exi
 # migrated) in production.
 if DEBUG:
     INSTALLED_APPS.append("exact_sandbox")
+# The VIES sandbox likewise (development and tests only).
+if DEBUG:
+    INSTALLED_APPS.append("vies_sandbox")
 
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",  # request rates and latencies per view
@@ -249,6 +253,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "consent.marketing.tasks.resume_mailings",
         "schedule": crontab(minute="*/10"),
     },
+    # VIES checks that could not be made (VIES or a member state down) are tried again
+    # (vies.services); VAT ids whose last answer is older than 25 days are checked again,
+    # so a valid one keeps reverse charge (valid for 30 days).
+    "vies-retry-due": {"task": "vies.tasks.retry_due", "schedule": crontab(minute="*/10")},
+    "vies-renew-daily": {"task": "vies.tasks.renew_checks", "schedule": crontab(hour=4, minute=15)},
     # Invoice and credit note mail whose task was lost (subscriptions.services.notifications).
     "billing-unmailed-documents": {
         "task": "subscriptions.tasks.mail_unsent_documents",
@@ -379,7 +388,10 @@ ACCOUNT_CLOSE_STEPS = [
 ACCOUNT_CLOSE_PREVIEWS = ["subscriptions.services.closure.closure_preview"]
 # Called inside accounts.services.profile_update with (profile=, changes=) when the customer's
 # profile changed: billing mails the confirmation link of a new billing address.
-PROFILE_CHANGE_STEPS = ["subscriptions.services.billing_email.on_profile_changed"]
+PROFILE_CHANGE_STEPS = [
+    "subscriptions.services.billing_email.on_profile_changed",
+    "vies.services.on_profile_changed",  # a new VAT id is checked in VIES (after commit)
+]
 if env_str("EMAIL_HOST"):
     EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = env_str("EMAIL_HOST")
@@ -499,6 +511,14 @@ MOLLIE_API_ENDPOINT = env_str("MOLLIE_API_ENDPOINT")
 MOLLIE_SANDBOX_API_KEY = "test_portalsandboxdevelopmentkey"
 MOLLIE_TIMEOUT = (env_int("MOLLIE_CONNECT_TIMEOUT", 2, minimum=1), env_int("MOLLIE_READ_TIMEOUT", 10, minimum=1))
 MOLLIE_RETRY_DELAYS = (0.3, 1.0)  # seconds before the 2nd and 3rd attempt of one call
+
+# --- VIES (VAT ids checked at the EU) --------------------------------------------------
+# Empty: the project's sandbox (SITE_URL + "/sandbox/vies") in development and tests, VIES's
+# REST API (https://ec.europa.eu/taxation_customs/vies/rest-api) in production.
+VIES_API_URL = env_str("VIES_API_URL")
+if PRODUCTION and VIES_API_URL and not VIES_API_URL.startswith("https://"):
+    raise ImproperlyConfigured("VIES_API_URL must start with https:// in production.")
+VIES_TIMEOUT = (env_int("VIES_CONNECT_TIMEOUT", 3, minimum=1), env_int("VIES_READ_TIMEOUT", 10, minimum=1))
 
 # --- Exact Online (the koppeling) ------------------------------------------------------
 # Production needs its own app registration at Exact (README, "Exact Online in production").

@@ -57,5 +57,9 @@ if sandbox_available():
 if apps.is_installed("exact_sandbox"):
     urlpatterns.append(path("sandbox/exact/", include("exact_sandbox.urls")))
 
+# The VIES sandbox likewise.
+if apps.is_installed("vies_sandbox"):
+    urlpatterns.append(path("sandbox/vies/", include("vies_sandbox.urls")))
+
 # An uncaught error while PostgreSQL or Redis is down becomes a 503 maintenance page.
 handler500 = "core.outage.server_error_or_outage"

@@ -90,6 +90,25 @@ def day(value: date | None) -> str:
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}" if value else "–"
 
 
+# Why a business elsewhere in the EU was charged Dutch VAT (``VatNote`` in the snapshot):
+# reverse charge needs a valid VIES check younger than 30 days.
+VAT_NOTES = {
+    "vies_unchecked": (
+        "Btw 21% berekend: btw-nummer afnemer {vat_id} kon niet in VIES worden gecontroleerd, "
+        "daarom is de btw niet verlegd. / Dutch VAT charged: the customer's VAT id could not be checked in VIES."
+    ),
+    "vies_invalid": (
+        "Btw 21% berekend: btw-nummer afnemer {vat_id} is volgens VIES niet geldig, daarom is de btw niet "
+        "verlegd. / Dutch VAT charged: VIES did not confirm the customer's VAT id as valid."
+    ),
+    "vies_expired": (
+        "Btw 21% berekend: btw-nummer afnemer {vat_id} is niet in de laatste 30 dagen in VIES als geldig "
+        "bevestigd, daarom is de btw niet verlegd. / Dutch VAT charged: no valid VIES check of the customer's "
+        "VAT id in the last 30 days."
+    ),
+}
+
+
 def percent(rate: Decimal) -> str:
     return f"{rate.normalize():f}".replace(".", ",") + "%"
 
@@ -218,6 +237,18 @@ def render(document) -> bytes:
                 bold,
             )
         )
+        if buyer.get("vies_consultation") or buyer.get("vies_checked_on"):
+            checked_on = day(date.fromisoformat(buyer["vies_checked_on"])) if buyer.get("vies_checked_on") else "–"
+            story.append(
+                p(
+                    f"Btw-nummer gecontroleerd in VIES op {checked_on}, raadplegingsnummer "
+                    f"{buyer.get('vies_consultation') or '–'}. / VAT id checked in VIES, consultation no. above.",
+                    small,
+                )
+            )
+        story.append(Spacer(1, 4 * mm))
+    elif buyer.get("vat_note") in VAT_NOTES:
+        story.append(p(VAT_NOTES[buyer["vat_note"]].format(vat_id=buyer.get("vat_id") or "–"), bold))
         story.append(Spacer(1, 4 * mm))
     if credit:
         story.append(

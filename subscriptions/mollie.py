@@ -468,3 +468,29 @@ def mandate_revoke(*, customer_id: str, mandate_id: str, idempotency_key: str) -
         call(run, what=f"mandate revoke {mandate_id}")
     except MollieNotFound:
         return
+
+
+@dataclass(frozen=True)
+class RemoteMandate:
+    """A mandate as Mollie describes it (``GET /customers/{id}/mandates/{id}``): the method
+    and its ``details`` (a card: ``cardHolder``, ``cardNumber`` = the last four digits,
+    ``cardLabel`` = the brand, ``cardExpiryDate``; a bank account: ``consumerName``,
+    ``consumerAccount`` = the IBAN, ``consumerBic``)."""
+
+    id: str
+    method: str
+    status: str
+    details: dict[str, Any]
+
+
+def mandate_get(*, customer_id: str, mandate_id: str) -> RemoteMandate:
+    def run(c: Client) -> RemoteMandate:
+        data = dict(Customer({"id": customer_id}, c).mandates.get(mandate_id))
+        return RemoteMandate(
+            id=data["id"],
+            method=str(data.get("method") or ""),
+            status=str(data.get("status") or ""),
+            details=dict(data.get("details") or {}),
+        )
+
+    return call(run, what=f"mandate get {mandate_id}")

@@ -18,6 +18,8 @@ from django.utils import timezone
 from accounts.models import Profile
 from subscriptions.enums import EndReason
 from subscriptions.models import CENT, VAT_RATE, Invoice, Payment, PlanChange, Subscription
+from vies import selectors as vies_selectors
+from vies.models import VatCheck
 
 DUNNING_END_REASON = EndReason.UNPAID
 
@@ -111,17 +113,59 @@ def profile_of(user) -> Profile | None:
     return Profile.objects.filter(user=user).first()
 
 
-def vat_treatment(*, user) -> tuple[Decimal, bool]:
+class VatNote(StrEnum):
+    """Why a business in another EU country pays Dutch VAT after all (printed on the invoice)."""
+
+    NONE = ""  # reverse charge, or no ground for it to begin with
+    UNCHECKED = "vies_unchecked"  # VIES has not answered about this VAT id (yet)
+    INVALID = "vies_invalid"  # VIES says the VAT id is not valid
+    EXPIRED = "vies_expired"  # VIES's last valid answer is older than 30 days
+
+
+@dataclass(frozen=True)
+class VatDecision:
+    rate: Decimal
+    reverse_charge: bool
+    note: VatNote = VatNote.NONE
+    check: VatCheck | None = None  # the VIES answer reverse charge rests on
+
+    def snapshot(self) -> dict[str, str]:
+        """What the invoice snapshot records of it: the VIES proof, or why Dutch VAT."""
+        if self.check is not None:
+            when = timezone.localdate(self.check.checked_at).isoformat()
+            return {"vies_checked_on": when, "vies_consultation": self.check.consultation_number, "vat_note": ""}
+        return {"vies_checked_on": "", "vies_consultation": "", "vat_note": str(self.note)}
+
+
+def vat_decision(*, user, at: datetime | None = None) -> VatDecision:
     """21% Dutch VAT, or 0% reverse charge for a business elsewhere in the EU: a company
-    whose VAT id is of the country of its billing address, and that country is not the
-    Netherlands (a Dutch VAT id never gets reverse charge, wherever the address is)."""
+    whose VAT id is of the country of its billing address, that country is not the
+    Netherlands (a Dutch VAT id never gets reverse charge, wherever the address is), and
+    VIES confirmed the VAT id as valid less than 30 days ago. Without that confirmation the
+    business pays Dutch VAT, and the decision says why (:class:`VatNote`)."""
     profile = profile_of(user)
     if profile is not None and profile.vat_id and profile.company_name:
         country = profile.billing_address()["country"]
         vat_country = profile.vat_id.strip().upper()[:2].replace("EL", "GR")  # Greece's VAT ids start with EL
         if country in EU_OUTSIDE_NL and vat_country == country:
-            return Decimal("0"), True
-    return VAT_RATE, False
+            check = vies_selectors.valid_check(user=user, vat_id=profile.vat_id, at=at)
+            if check is not None:
+                return VatDecision(Decimal("0"), True, check=check)
+            latest = vies_selectors.latest_check(user=user, vat_id=profile.vat_id)
+            if latest is not None and latest.result == VatCheck.Result.INVALID:
+                note = VatNote.INVALID
+            elif latest is not None and latest.result == VatCheck.Result.VALID:
+                note = VatNote.EXPIRED
+            else:
+                note = VatNote.UNCHECKED
+            return VatDecision(VAT_RATE, False, note=note)
+    return VatDecision(VAT_RATE, False)
+
+
+def vat_treatment(*, user) -> tuple[Decimal, bool]:
+    """(rate, reverse charge) of :func:`vat_decision` now."""
+    decision = vat_decision(user=user)
+    return decision.rate, decision.reverse_charge
 
 
 def billing_details_missing(*, user) -> list[str]:
@@ -140,6 +184,10 @@ def billing_details_missing(*, user) -> list[str]:
 # address, no username (they are not on the invoice, and the snapshot outlives the account by
 # up to seven years).
 INVOICE_SNAPSHOT_FIELDS = ("name", "company", "street", "postal_code", "city", "country", "vat_id", "kvk", "reference")
+# Set by the invoice itself (``VatDecision.snapshot``), not from the profile: the VIES proof of
+# a reverse-charged invoice (date and consultation number), or why a business elsewhere in
+# the EU pays Dutch VAT. Credit notes copy them with the rest of the invoice's snapshot.
+INVOICE_VAT_FIELDS = ("vies_checked_on", "vies_consultation", "vat_note")
 
 
 def billing_snapshot(*, user) -> dict[str, str]:

@@ -18,7 +18,9 @@ from subscriptions import mollie, services
 from subscriptions.einvoice.ubl import CONTENT_TYPE as UBL_CONTENT_TYPE
 from subscriptions.models import CreditNote, Invoice, Payment, Plan, PlanChange, Subscription, with_vat
 from subscriptions.pricing import pricing_plans
+from subscriptions.selectors import vat_decision
 from subscriptions.services import billing_email
+from subscriptions.services.mandate_details import payment_method_shown
 
 
 def _unreachable_message() -> str:
@@ -44,6 +46,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             arrears_of__isnull=False,
             status__in=[Payment.Status.OPEN, Payment.Status.PENDING, Payment.Status.AUTHORIZED],
         ).first()
+    vat = vat_decision(user=request.user)
     context = {
         "plans": Plan.objects.filter(active=True),
         "billing_missing": current is None and bool(services.billing_details_missing(user=request.user)),
@@ -52,8 +55,14 @@ def overview(request: HttpRequest) -> HttpResponse:
         "dunning": dunning,
         "past": subscriptions.exclude(status__in=Subscription.LIVE)[:10],
         "invoices": _with_credit_notes(Invoice.objects.filter(user=request.user)),
-        "reverse_charge": current is None and services.vat_treatment(user=request.user)[1],
+        "reverse_charge": current is None and vat.reverse_charge,
+        "vat_note": vat.note if current is None else "",
         "pending_change": _pending_change(current),
+        "payment_method": (
+            payment_method_shown(subscription=current)
+            if current is not None and current.status in (Subscription.Status.ACTIVE, Subscription.Status.SUSPENDED)
+            else None
+        ),
     }
     return render(request, "subscriptions/overview.html", context)
 

@@ -24,7 +24,7 @@ from subscriptions import invoice_pdf
 from subscriptions.einvoice import ubl
 from subscriptions.enums import System
 from subscriptions.models import CreditNote, Invoice, InvoiceSequence, Payment, Subscription
-from subscriptions.selectors import billing_snapshot, vat_treatment
+from subscriptions.selectors import billing_snapshot, vat_decision
 from subscriptions.services.base import add_interval, net_from_gross
 from subscriptions.services.followup import pdf_later
 
@@ -62,17 +62,20 @@ def invoice_issue(
         period_end = add_interval(period_start, subscription.plan.interval) - timedelta(days=1)
     gross = payment.amount
     rate, reverse_charge = subscription.vat_rate, subscription.reverse_charge
+    snapshot = billing_snapshot(user=payment.user)
     if payment.user is not None:
         # The VAT treatment on the day of the invoice: a customer that no longer qualifies
         # for reverse charge (moved, or removed the VAT id) gets Dutch VAT within the amount
         # paid, never an invoice that says "btw verlegd" without grounds for it.
-        rate, reverse_charge = vat_treatment(user=payment.user)
+        decision = vat_decision(user=payment.user)
+        rate, reverse_charge = decision.rate, decision.reverse_charge
         if (rate, reverse_charge) != (subscription.vat_rate, subscription.reverse_charge):
             logger.warning(
                 "Invoice for payment %s: VAT treatment changed since subscription %s started",
                 payment.pk,
                 subscription.pk,
             )
+        snapshot |= decision.snapshot()
     net = net_from_gross(gross, rate)
     with translation.override("nl"):  # the invoice is a Dutch document, whoever applied the payment
         description = description or f"{subscription.plan.billing_name} ({subscription.plan.get_interval_display()})"
@@ -89,7 +92,7 @@ def invoice_issue(
         vat_amount=gross - net,
         amount_gross=gross,
         reverse_charge=reverse_charge,
-        billing_snapshot=billing_snapshot(user=payment.user),
+        billing_snapshot=snapshot,
         seller_snapshot=dict(settings.COMPANY),
     )
     changes = {"number": [None, invoice.number], "amount_gross": [None, str(gross)]}

@@ -28,6 +28,7 @@ from subscriptions.einvoice import ubl
 from subscriptions.einvoice.validation import RULES_DIR, Report, validate
 from subscriptions.models import CreditNote, Invoice, Payment, Plan, Subscription
 from subscriptions.tests.conftest import checkout
+from vies_sandbox.testing import vies_confirmed
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +76,7 @@ def belgian_business(user) -> None:
         city="Brussel",
         country="BE",
     )
+    vies_confirmed(user)  # reverse charge needs VIES's recent "valid"
 
 
 @pytest.fixture

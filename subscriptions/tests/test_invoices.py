@@ -24,6 +24,7 @@ from mollie_sandbox.models import SandboxObject, SandboxWebhook
 from subscriptions import mollie, services
 from subscriptions.models import CreditNote, Invoice, Payment, Subscription
 from subscriptions.tests.conftest import checkout
+from vies_sandbox.testing import vies_confirmed
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +59,7 @@ def belgian_business(customer) -> None:
         "Brussel",
     )
     profile.save()
+    vies_confirmed(customer)  # reverse charge needs VIES's recent "valid"
 
 
 @pytest.fixture

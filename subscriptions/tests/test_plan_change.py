@@ -23,6 +23,7 @@ from mollie_sandbox.models import SandboxObject
 from subscriptions import services
 from subscriptions.models import Invoice, Payment, Plan, PlanChange, Subscription
 from subscriptions.tests.conftest import browser_session, checkout
+from vies_sandbox.testing import vies_confirmed
 
 pytestmark = pytest.mark.django_db
 
@@ -133,6 +134,8 @@ def test_a_reverse_charge_customer_pays_the_net_difference(mollie_sandbox, make_
 
     user = make_user("bedrijf")
     Profile.objects.filter(user=user).update(country="BE", vat_id="BE0123456789", company_name="Bedrijf BV")
+    vies_confirmed(user, at=_at(START, 9))  # reverse charge needs VIES's recent "valid"
+    vies_confirmed(user, at=_at(date(2027, 3, 11), 9))
     with time_machine.travel(_at(START, 10)):
         response = _client(user).post(f"/portal/abonnement/afsluiten/{plan.pk}/")
         checkout(response["Location"], "paid")

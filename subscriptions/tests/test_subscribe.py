@@ -18,6 +18,7 @@ from mollie_sandbox import controls
 from mollie_sandbox.models import SandboxObject
 from subscriptions.models import Invoice, MollieCustomer, Payment, Subscription
 from subscriptions.tests.conftest import checkout
+from vies_sandbox.testing import vies_confirmed
 
 pytestmark = pytest.mark.django_db
 
@@ -209,6 +210,7 @@ def test_an_eu_business_with_a_vat_id_pays_without_vat_and_the_invoice_says_reve
     profile.company_name, profile.vat_id, profile.country = "Dupont SPRL", "BE0123456789", "BE"
     profile.full_name, profile.street, profile.postal_code, profile.city = "Jean Dupont", "Rue 1", "1000", "Brussel"
     profile.save()
+    vies_confirmed(customer)  # reverse charge needs VIES's recent "valid" (test_vies_reverse_charge.py)
     page = logged_in_as(customer).get("/portal/abonnement/").content.decode()
     assert "€ 29,00</strong> per maand (btw verlegd)" in page and "€ 35,09" not in page  # the price they pay
     response, payment = subscribe()
@@ -238,6 +240,8 @@ def test_reverse_charge_needs_a_vat_id_of_the_billing_country_outside_the_nether
     profile = profile_for(customer)
     profile.company_name, profile.vat_id, profile.country = "Klant BV", vat_id, country
     profile.save()
+    if vat_id:
+        vies_confirmed(customer)
     fresh = type(customer).objects.get(pk=customer.pk)
     assert vat_treatment(user=fresh) == ((Decimal("0"), True) if reverse_charge else (Decimal("21"), False))
 
@@ -248,6 +252,7 @@ def test_a_customer_that_no_longer_qualifies_for_reverse_charge_gets_dutch_vat_w
     profile = profile_for(customer)
     profile.company_name, profile.vat_id, profile.country = "Dupont SPRL", "BE0123456789", "BE"
     profile.save()
+    vies_confirmed(customer)
     response, payment = subscribe()
     checkout(response["Location"], "paid")
     subscription = Subscription.objects.get(pk=payment.subscription_id)
