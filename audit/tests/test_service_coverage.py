@@ -116,7 +116,6 @@ LEDGER: dict[str, tuple[str, str]] = {
         "elsewhere",
         "consent/tests/test_marketing_mailing_send.py:marketing.mailing_finished",
     ),
-    "consent.marketing.stale_claim": ("pure computation", ""),
     "consent.marketing.mailings_resume": ("queues batches of mailings already started (marketing.mailing_started)", ""),
     "subscriptions.confirmation_token": ("pure computation", ""),
     "subscriptions.confirmation_url": ("pure computation", ""),
