@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.urls import path
 
+from webshop import views
 from webshop.api import api
 
 urlpatterns = [
+    path("api/v1/docs/", views.api_docs, name="webshop_api_docs"),
     path("api/v1/", api.urls),
 ]
