@@ -90,6 +90,7 @@ class Action(models.TextChoices):
     KOPPELING_RESUMED = "koppeling.resumed", _("Koppeling hervat")
     KOPPELING_API_KEY_CREATED = "koppeling.api_key_created", _("API-sleutel aangemaakt")
     KOPPELING_API_KEY_REVOKED = "koppeling.api_key_revoked", _("API-sleutel ingetrokken")
+    PROCESSOR_AGREEMENT_ACCEPTED = "webshop.processor_agreement_accepted", _("Verwerkersovereenkomst geaccepteerd")
     MOLLIE_CUSTOMER_DELETED = (
         "payment.customer_deleted",
         _("Klant verwijderd bij Mollie (na het wissen van het account)"),

@@ -30,7 +30,7 @@ from subscriptions.selectors import billing_summary
 from webshop import services
 from webshop.models import Order
 from webshop.schemas import NUMBER_PATTERN, OrderIn, OrderOut, ProblemOut
-from webshop.selectors import order_for
+from webshop.selectors import order_for, processor_agreement_of
 
 PROBLEM_TYPE = "/api/v1/docs/#{code}"
 _NUMBER = re.compile(NUMBER_PATTERN)
@@ -305,6 +305,16 @@ def _require_may_send_orders(user) -> None:
             "no_subscription",
             _("Geen lopend abonnement"),
             _("Zonder lopend abonnement nemen wij geen bestellingen aan. Sluit een abonnement af in het portaal."),
+        )
+    if processor_agreement_of(user=user) is None:
+        raise Problem(
+            HTTPStatus.FORBIDDEN,
+            "no_agreement",
+            _("Verwerkersovereenkomst niet geaccepteerd"),
+            _(
+                "Accepteer eerst de verwerkersovereenkomst in het portaal (Koppeling → API-sleutels): "
+                "pas daarna nemen wij bestellingen aan."
+            ),
         )
 
 

@@ -4,16 +4,24 @@ inline script, so it lives under the site's strict CSP like every other page."""
 
 from __future__ import annotations
 
+import csv
 from functools import lru_cache
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
 
+from core.client_ip import resolve_client_ip
+from webshop import agreement, services
 from webshop.api import PROBLEM_DESCRIPTIONS, api
+from webshop.selectors import orders_for_log, processor_agreement_of
 
 OPENAPI_PATH = "/api/v1/openapi.json"
 # The problem types a webshop can meet (the anchors of the ``type`` URIs).
@@ -155,3 +163,80 @@ def api_docs(request: HttpRequest) -> HttpResponse:
         "requests_per_minute": settings.WEBSHOP_API_REQUESTS_PER_MINUTE,
     }
     return render(request, "webshop/api_docs.html", context)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def processor_agreement(request: HttpRequest) -> HttpResponse:
+    """The verwerkersovereenkomst: its text, whether (and which version) was accepted, and
+    the button that accepts the current version."""
+    if request.method == "POST":
+        services.processor_agreement_accept(
+            user=request.user,
+            by=request.user,
+            ip=resolve_client_ip(request),
+            user_agent=request.headers.get("User-Agent", ""),
+        )
+        messages.success(
+            request, _("U heeft de verwerkersovereenkomst geaccepteerd. Uw webwinkel kan nu bestellingen sturen.")
+        )
+        return redirect("webshop_processor_agreement")
+    acceptance = processor_agreement_of(user=request.user)
+    context = {
+        "acceptance": acceptance,
+        "accepted_current": acceptance is not None and acceptance.version == agreement.CURRENT_VERSION,
+        "version": agreement.CURRENT_VERSION,
+        "agreement_template": agreement.template_for(agreement.CURRENT_VERSION),
+    }
+    return render(request, "webshop/processor_agreement.html", context)
+
+
+def _amount(value) -> str:
+    return f"{value:.2f}".replace(".", ",")  # Dutch spreadsheets: comma decimals beside ';'
+
+
+@login_required
+@never_cache
+@require_GET
+def order_log_csv(request: HttpRequest) -> HttpResponse:
+    """The customer's order log as CSV (``;``-separated, comma decimals, UTF-8 with BOM so
+    spreadsheet programs read the accents): what the order log keeps, no personal data of
+    the webshop's customers."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="bestellingen-{stamp}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
+    writer.writerow(
+        [
+            _("bestelnummer"),
+            _("besteldatum"),
+            _("ontvangen op"),
+            _("status"),
+            _("bedrag excl. btw"),
+            _("btw"),
+            _("bedrag incl. btw"),
+            _("betaald in de webshop"),
+            _("factuurnummer in Exact"),
+            _("betaalstatus in Exact"),
+            _("melding"),
+        ]
+    )
+    for order in orders_for_log(user=request.user).iterator(chunk_size=1000):
+        writer.writerow(
+            [
+                order.number,
+                order.order_date.isoformat(),
+                timezone.localtime(order.received_at).strftime("%Y-%m-%d %H:%M"),
+                order.get_status_display(),
+                _amount(order.amount_net),
+                _amount(order.amount_vat),
+                _amount(order.amount_gross),
+                _("ja") if order.paid_in_webshop else _("nee"),
+                order.exact_invoice_number,
+                order.get_payment_status_display(),
+                order.error_hint if order.status == order.Status.FAILED else "",
+            ]
+        )
+    return response
