@@ -95,6 +95,7 @@ class Action(models.TextChoices):
     SYNC_RETRY_REQUESTED = "sync.retry_requested", _("Bestelling opnieuw naar Exact Online gestuurd")
     SYNC_RETRY_ALL_REQUESTED = "sync.retry_all_requested", _("Alle mislukte bestellingen opnieuw naar Exact Online")
     SYNC_CONNECTION_TESTED = "sync.connection_tested", _("Verbinding met Exact Online getest")
+    PROCESSOR_AGREEMENT_ACCEPTED = "webshop.processor_agreement_accepted", _("Verwerkersovereenkomst geaccepteerd")
     MOLLIE_CUSTOMER_DELETED = (
         "payment.customer_deleted",
         _("Klant verwijderd bij Mollie (na het wissen van het account)"),

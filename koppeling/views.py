@@ -7,6 +7,7 @@ import secrets
 import time
 from http import HTTPStatus
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -204,6 +205,7 @@ def _keys_page(request, *, form: ApiKeyForm, new_key: str = "", status: int = HT
         "new_key": new_key,
         "editable": koppeling_status(user=request.user).editable,
         "max_live": ApiKey.MAX_LIVE,
+        "site_url": settings.SITE_URL,
     }
     response = render(request, "koppeling/api_keys.html", context, status=status)
     response["Cache-Control"] = "no-store"  # the page that shows a new key is never cached

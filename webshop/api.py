@@ -30,7 +30,7 @@ from subscriptions.selectors import billing_summary
 from webshop import services
 from webshop.models import Order
 from webshop.schemas import NUMBER_PATTERN, OrderIn, OrderOut, ProblemOut
-from webshop.selectors import order_for
+from webshop.selectors import order_for, processor_agreement_of
 
 PROBLEM_TYPE = "/api/v1/docs/#{code}"
 _NUMBER = re.compile(NUMBER_PATTERN)
@@ -107,7 +107,43 @@ class ApiKeyAuth(HttpBearer):
         return key
 
 
-api = NinjaAPI(
+class WebshopAPI(NinjaAPI):
+    """ninja's document, told the truth about our errors: they are ``application/problem+json``,
+    and every operation may also answer 401 and 429."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for code, answer in operation["responses"].items():
+                    if int(code) >= HTTPStatus.BAD_REQUEST and "application/json" in answer.get("content", {}):
+                        answer["content"] = {PROBLEM_CONTENT_TYPE: answer["content"]["application/json"]}
+                        answer["description"] = PROBLEM_DESCRIPTIONS.get(int(code), answer["description"])
+                for code in ("200", "201"):
+                    if code in operation["responses"]:
+                        operation["responses"][code]["description"] = PROBLEM_DESCRIPTIONS[int(code)]
+        schema["components"]["securitySchemes"]["ApiKeyAuth"]["description"] = (
+            "Een API-sleutel uit het portaal (begint met ekp_)."
+        )
+        return schema
+
+
+# Short descriptions per status, in the document and on the docs page (the document is Dutch,
+# like the product; the problem bodies follow Accept-Language).
+PROBLEM_DESCRIPTIONS = {
+    200: "De bestelling (al eerder ontvangen, of gevonden).",
+    201: "Nieuw ontvangen.",
+    400: "Ongeldige invoer: per veld in errors.",
+    401: "Geen, een onbekende of een ingetrokken sleutel.",
+    403: "Geen lopend abonnement, of de verwerkersovereenkomst is nog niet geaccepteerd.",
+    404: "Onbekend bestelnummer (of van een andere klant).",
+    409: "Dit bestelnummer of deze Idempotency-Key is al gebruikt met andere inhoud.",
+    413: "Het verzoek is groter dan 256 kB.",
+    429: "Te veel verzoeken met deze sleutel: wacht Retry-After seconden.",
+}
+
+
+api = WebshopAPI(
     title="Exact koppeling – webshop-API",
     version="1",
     description=(
@@ -162,6 +198,8 @@ _BY_TYPE = {kind: (message, names) for kinds, message, names in _FIELD_MESSAGES 
 _VALUE_ERRORS = {
     "unknown_country": gettext_lazy("Onbekende landcode: geef een ISO 3166-1-code zoals NL."),
     "invalid_email": gettext_lazy("Geen geldig e-mailadres."),
+    "wrong_type": gettext_lazy("Verkeerd soort waarde."),
+    "control_character": gettext_lazy("Bevat een stuurteken dat niet is toegestaan."),
 }
 
 
@@ -268,6 +306,16 @@ def _require_may_send_orders(user) -> None:
             _("Geen lopend abonnement"),
             _("Zonder lopend abonnement nemen wij geen bestellingen aan. Sluit een abonnement af in het portaal."),
         )
+    if processor_agreement_of(user=user) is None:
+        raise Problem(
+            HTTPStatus.FORBIDDEN,
+            "no_agreement",
+            _("Verwerkersovereenkomst niet geaccepteerd"),
+            _(
+                "Accepteer eerst de verwerkersovereenkomst in het portaal (Koppeling → API-sleutels): "
+                "pas daarna nemen wij bestellingen aan."
+            ),
+        )
 
 
 def _require_small_body(request: HttpRequest) -> None:
@@ -297,7 +345,7 @@ def _require_small_body(request: HttpRequest) -> None:
 def order_create(
     request: HttpRequest,
     order: OrderIn,
-    idempotency_key: str = Header("", alias="Idempotency-Key", max_length=255),
+    idempotency_key: str = Header("", alias="Idempotency-Key", max_length=255, pattern=r"^[\x20-\x7e]*$"),
 ):
     key: ApiKey = request.auth
     _require_may_send_orders(key.user)

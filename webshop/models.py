@@ -87,3 +87,29 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}/{self.number}"
+
+
+class ProcessorAgreementAcceptance(models.Model):
+    """The customer accepted a version of the verwerkersovereenkomst (the data processing
+    agreement for their webshop's orders), recorded like a consent: which version, when,
+    from which network (truncated) and browser. Written once, never changed; the webshop
+    API takes orders only after one exists (``webshop.selectors.processor_agreement_of``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="processor_agreement_acceptances"
+    )
+    version = models.CharField(_("versie"), max_length=20)
+    accepted_at = models.DateTimeField(_("geaccepteerd op"), default=timezone.now)
+    ip_network = models.CharField(_("IP-netwerk (ingekort)"), max_length=50, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("acceptatie verwerkersovereenkomst")
+        verbose_name_plural = _("acceptaties verwerkersovereenkomst")
+        ordering = ["-accepted_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "version"], name="webshop_agreement_once_per_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.version}"

@@ -22,7 +22,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from webshop.models import Order
+from audit.events import Action
+from audit.services import record
+from consent.cookies.selectors import truncate_ip
+from webshop.agreement import CURRENT_VERSION
+from webshop.models import Order, ProcessorAgreementAcceptance
 
 CENT = Decimal("0.01")
 MAX_TOTAL = Decimal("9999999999.99")  # what Order's amount columns hold
@@ -147,3 +151,47 @@ def order_receive(*, user, data: dict, idempotency_key: str = "") -> tuple[Order
             raise
         return found, False
     return order, True
+
+
+# --- the verwerkersovereenkomst ------------------------------------------------------------------
+
+
+@transaction.atomic
+def processor_agreement_accept(*, user, by, ip: str | None, user_agent: str) -> ProcessorAgreementAcceptance:
+    """The customer accepts the current version (once per version; again is a no-op).
+    Recorded like a consent: version, time, truncated network, browser; audited."""
+    acceptance, created = ProcessorAgreementAcceptance.objects.get_or_create(
+        user=user,
+        version=CURRENT_VERSION,
+        defaults={"ip_network": truncate_ip(ip), "user_agent": (user_agent or "")[:500]},
+    )
+    if created:
+        record(
+            Action.PROCESSOR_AGREEMENT_ACCEPTED,
+            actor=by,
+            subject=user,
+            target=acceptance,
+            changes={"versie": [None, acceptance.version]},
+        )
+    return acceptance
+
+
+# --- stripping personal data at the end of its period (the register calls this) ------------------
+
+# What stays of an order's payload once its period ends: the order log (number, date,
+# currency, lines, shipping, paid) without the webshop's customer.
+KEPT_AFTER_STRIPPING = ("number", "date", "currency", "lines", "shipping", "paid")
+
+
+def orders_strip_personal_data(ids: list) -> int:
+    """Remove the webshop customer's personal data from these orders' payloads (name,
+    company, e-mail, phone, address, VAT id); number, amounts, Exact's ids and the status
+    stay. Set-based per batch; an order already stripped is left alone."""
+    now = timezone.now()
+    stripped = []
+    for order in Order.objects.filter(pk__in=ids, personal_data_stripped_at__isnull=True).only("pk", "payload"):
+        order.payload = {key: order.payload[key] for key in KEPT_AFTER_STRIPPING if key in (order.payload or {})}
+        order.personal_data_stripped_at = now
+        stripped.append(order)
+    Order.objects.bulk_update(stripped, ["payload", "personal_data_stripped_at"], batch_size=500)
+    return len(stripped)

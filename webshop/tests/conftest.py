@@ -44,10 +44,9 @@ def lines(n: int) -> list[dict]:
 
 
 def accept_processor_agreement(user) -> None:
-    from webshop import services
+    from webshop.services import processor_agreement_accept
 
-    if hasattr(services, "processor_agreement_accept"):
-        services.processor_agreement_accept(user=user, by=user, ip="192.0.2.1", user_agent="pytest")
+    processor_agreement_accept(user=user, by=user, ip="192.0.2.1", user_agent="pytest")
 
 
 def new_key(user) -> str:

@@ -120,6 +120,11 @@ def test_another_customers_order_number_is_not_found(api, make_user):
             "customer.address.country",
         ),
         ({"customer": None}, "customer"),
+        ({"customer": {**order()["customer"], "name": "Anna\x00"}}, "customer.name"),
+        ({"lines": [{**lines(1)[0], "description": "half \ud800 teken"}]}, "lines.0.description"),
+        ({"lines": [{**lines(1)[0], "vat_rate": "21"}]}, "lines.0.vat_rate"),
+        ({"lines": [{**lines(1)[0], "vat_rate": True}]}, "lines.0.vat_rate"),
+        ({"date": 20261201}, "date"),
     ],
 )
 def test_invalid_input_answers_400_with_the_field_and_stores_nothing(api, change, field):
@@ -131,6 +136,13 @@ def test_invalid_input_answers_400_with_the_field_and_stores_nothing(api, change
     assert body["status"] == 400 and body["title"] == "Ongeldige bestelling"
     assert field in [error["field"] for error in body["errors"]]
     assert all(error["message"] for error in body["errors"])
+    assert not Order.objects.exists()
+
+
+def test_an_idempotency_key_with_control_characters_is_refused(api):
+    response = api.post(order(), headers={"Idempotency-Key": "a\tb"})
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
     assert not Order.objects.exists()
 
 
