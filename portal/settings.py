@@ -538,6 +538,10 @@ EXACT_RATE_LIMIT_MAX_WAIT = 5  # seconds a request may wait for Exact's minute l
 # batch so one division's backlog never holds up another's orders past one beat tick.
 SYNC_BATCH_ORDERS = env_int("SYNC_BATCH_ORDERS", 100, minimum=1)  # orders per run at most
 SYNC_RUN_SECONDS = env_int("SYNC_RUN_SECONDS", 20, minimum=1)  # a run starts no new order after this
+# A run that stopped at its bound queues its own continuation at the back of the queue (behind
+# the runs already queued for other customers), or after the minute budget's reset; off, the
+# next tick continues it.
+SYNC_CONTINUE_BACKLOG = True
 SYNC_ENDPOINT_ERROR_LIMIT = 5  # stop calling an endpoint at this many errors in the hour (Exact blocks past 10)
 SYNC_PAYMENT_BATCH = 20  # payment statuses read per run at most
 SYNC_PAYMENT_CHECK_EVERY = 3600  # seconds between two reads of one invoice's payment status

@@ -92,7 +92,8 @@ class SyncedArticle(models.Model):
 
 
 class SyncError(Order):
-    """The failed orders, read-only for staff in the admin."""
+    """The failed orders (status "mislukt"). Not in the admin itself: the Order's fields are
+    the webshop app's; staff see a customer's errors on a run's page (``sync.admin``)."""
 
     class Meta:
         proxy = True

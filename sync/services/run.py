@@ -32,6 +32,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from celery import current_app
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -46,6 +47,7 @@ from koppeling.models import Connection, Flow, KoppelingSettings
 from koppeling.selectors import koppeling_status
 from koppeling.services import KoppelingError, connection_access_token
 from sync.models import SyncedArticle, SyncRun, SyncState
+from sync.services import schedule
 from webshop.models import Order
 
 logger = logging.getLogger(__name__)
@@ -620,7 +622,28 @@ def run_division(*, user_id: int, trigger: str = SyncRun.Trigger.BEAT) -> SyncRu
                 outcome=SyncRun.Outcome.FAILED,
                 until=timezone.now() + timedelta(minutes=5),
             )
-        return _finish(engine, stop)
+        run = _finish(engine, stop)
+    _continue(run, stop)
+    return run
+
+
+CONTINUE_WITHIN = timedelta(seconds=90)  # a budget that resets this soon is waited for by a queued task
+
+
+def _continue(run: SyncRun, stop: StopRun | None) -> None:
+    """A run that stopped at its bound (or at the minute budget) queues its continuation, at
+    the back of the queue, so other customers' runs queued meanwhile go first. Longer waits
+    (the day budget, a blocked endpoint) are left to the tick, as is everything when tasks run
+    eagerly."""
+    if not settings.SYNC_CONTINUE_BACKLOG or current_app.conf.task_always_eager:
+        return  # eager tasks (tests, development without Redis) would recurse: the tick continues
+    state = SyncState.objects.filter(user_id=run.user_id).values_list("backlog", "next_run_at").first()
+    if not state or not state[0]:
+        return
+    wait = (state[1] - timezone.now()).total_seconds() if state[1] else 0.0
+    if stop is not None and (stop.until is None or wait > CONTINUE_WITHIN.total_seconds()):
+        return
+    schedule.queue_run(user_id=run.user_id, trigger=run.trigger, countdown=wait if wait > 0 else None)
 
 
 def _finish(engine: _Engine, stop: StopRun | None) -> SyncRun:

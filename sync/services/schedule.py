@@ -14,7 +14,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from core.on_commit import after_commit
@@ -42,16 +42,20 @@ def due_user_ids(*, now=None) -> list[int]:
                 & (Q(sync_state__queued_at__isnull=True) | Q(sync_state__queued_at__lt=stale))
             )
         )
-        .order_by("sync_state__backlog", "sync_state__next_run_at", "pk")
+        .order_by(  # never ran first, then by plan; a backlog last
+            F("sync_state__backlog").asc(nulls_first=True),
+            F("sync_state__next_run_at").asc(nulls_first=True),
+            "pk",
+        )
         .values_list("pk", flat=True)
     )
     return list(rows)
 
 
-def queue_run(*, user_id: int, trigger: str) -> None:
-    """Mark the run queued and send it after commit."""
+def queue_run(*, user_id: int, trigger: str, countdown: float | None = None) -> None:
+    """Mark the run queued and send it after commit (``countdown``: seconds it waits)."""
     SyncState.objects.update_or_create(user_id=user_id, defaults={"queued_at": timezone.now()})
-    after_commit(RUN_TASK, user_id, trigger)
+    after_commit(RUN_TASK, user_id, trigger, countdown=countdown)
 
 
 @transaction.atomic

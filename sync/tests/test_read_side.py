@@ -13,6 +13,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from koppeling.models import Flow
 from portal.testing.metrics import scrape
 from sync import selectors
@@ -87,18 +88,21 @@ def test_the_error_digest_mails_once_a_day_only_when_there_are_new_errors(custom
         assert send_digests() == 0
 
 
-def test_staff_see_runs_and_errors_read_only(staff_client, customer):
+def test_staff_see_runs_and_errors_read_only(staff_client, customer, make_user):
     run = SyncRun.objects.create(user=customer, synced=4, failed=1, outcome=SyncRun.Outcome.ERRORS)
-    order = failed(customer, "WS-77")
-    make_order(customer, "WS-78")  # not failed: not in the error list
-    listing = staff_client.get("/admin/sync/syncerror/")
+    SyncRun.objects.create(user=make_user("ander"), synced=2)
+    failed(customer, "WS-77")
+    make_order(customer, "WS-78")  # not failed: not among the errors
+    listing = staff_client.get("/admin/sync/syncrun/")
     assert listing.status_code == 200
-    assert b"WS-77" in listing.content and b"WS-78" not in listing.content
-    assert b"BTW-code 7 bestaat niet" in listing.content
-    page = staff_client.get(f"/admin/sync/syncerror/{order.pk}/change/")
-    assert page.status_code == 200 and b"Jan Jansen" not in page.content  # not the order's payload
-    assert staff_client.get("/admin/sync/syncrun/").status_code == 200
-    assert staff_client.get(f"/admin/sync/syncrun/{run.pk}/change/").status_code == 200
+    assert b"jansen" in listing.content and b"ander" in listing.content
+    assert staff_client.get("/admin/sync/syncrun/?q=jansen").content.count(b'class="field-open_errors">1<') == 1
+    page = staff_client.get(f"/admin/sync/syncrun/{run.pk}/change/")
+    assert page.status_code == 200
+    assert b"WS-77" in page.content and b"WS-78" not in page.content
+    assert "BTW-code 7 bestaat niet" in page.content.decode() and "Kies een BTW-code" in page.content.decode()
+    assert b"Jan Jansen" not in page.content  # not the order's payload
+    assert AuditEvent.objects.filter(action="admin.viewed", subject_id=customer.pk).exists()
     assert staff_client.post(f"/admin/sync/syncrun/{run.pk}/delete/", {"post": "yes"}).status_code == 403
     assert staff_client.get("/admin/sync/syncrun/add/").status_code == 403
     assert SyncRun.objects.filter(pk=run.pk).exists()

@@ -51,3 +51,21 @@ def test_a_worker_killed_while_exact_stores_an_invoice_loses_nothing_and_duplica
     assert first.exact_invoice_id == str(SandboxInvoice.objects.get(your_ref="WS-0").guid)  # found, not made again
     outcomes = list(SyncRun.objects.order_by("pk").values_list("outcome", flat=True))
     assert outcomes == [SyncRun.Outcome.INTERRUPTED, SyncRun.Outcome.OK]
+
+
+def test_a_backlog_continues_at_the_back_of_the_queue_without_waiting_for_the_tick(shop, exact_sandbox, make_user):
+    from sync.tests.conftest import open_shop
+
+    other = open_shop(make_user("tweede"), division=1002)
+    for n in range(25):
+        make_order(shop, f"BIG-{n:02d}")
+    make_order(other, "SMALL-1")
+    with sync_worker_running(exact_sandbox, name="backlog", SYNC_BATCH_ORDERS="10") as worker:
+        tasks.run_division.delay(shop.pk, "beat")
+        worker.wait_until(lambda: SyncRun.objects.filter(user=shop).exclude(outcome="running").exists())
+        tasks.run_division.delay(other.pk, "beat")  # queued while the first batch ran
+        worker.wait_until(lambda: not Order.objects.filter(status=Order.Status.RECEIVED).exists(), timeout=90)
+    runs = list(SyncRun.objects.order_by("started_at").values_list("user_id", "synced"))
+    assert [synced for user, synced in runs if user == shop.pk] == [10, 10, 5]
+    # The small shop's run went before the big shop's continuation that was queued after it.
+    assert runs.index((other.pk, 1)) <= 2
