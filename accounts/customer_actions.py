@@ -67,10 +67,14 @@ _actions: dict[str, CustomerAction] = {}
 
 
 def register(*actions: CustomerAction) -> None:
+    from audit.labels import register_values
+
     for action in actions:
         if action.name in _actions and _actions[action.name] is not action:
             raise ValueError(f"customer action {action.name!r} registered twice")
         _actions[action.name] = action
+    # The customer's Activiteit names the action, never its code (nor the staff's reason).
+    register_values("admin_action", {action.name: action.label for action in actions})
 
 
 def all_actions() -> list[CustomerAction]:

@@ -23,6 +23,7 @@ from django.contrib.auth import get_user_model
 from django.db import models, transaction
 
 from audit.events import Action
+from audit.labels import register_values
 from audit.services import CHANGED, record
 
 _CHANGES_ATTR = "_audit_admin_changes"
@@ -148,6 +149,8 @@ class AuditedModelAdminMixin:
 
     def get_actions(self, request):
         actions = super().get_actions(request)
+        # The customer's Activiteit names an admin action by its description, not its code.
+        register_values("admin_action", {name: description for name, (_f, _n, description) in actions.items()})
         return {
             name: (self._audited_action(func, name), name, description)
             if name != "delete_selected" and not getattr(func, "audit_records_itself", False)

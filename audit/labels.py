@@ -64,7 +64,39 @@ COMMON = {
     "city": _("Plaats"),
     "country": _("Land"),
     "statement_version": _("Versie privacyverklaring"),
+    "refund_requested": _("Terugbetaling aangevraagd"),
+    "purpose": _("Doel"),
+    "via": _("Via"),
+    "objected": _("Bezwaar tegen reclame per e-mail"),
+    "effective_date": _("Ingangsdatum"),
+    "payment_status": _("Status betaling"),
+    "mollie_status": _("Status bij Mollie"),
+    "start_date": _("Begindatum"),
+    "ends_on": _("Einddatum"),
+    "billing_email_verified": _("E-mailadres voor facturen bevestigd"),
 }
+
+# Keys whose values are amounts in euros ("5.5", "-10.00" as stored): shown as "€ 5,50".
+AMOUNT_KEYS = frozenset(
+    {"amount", "amount_gross", "amount_net", "vat_amount", "refund_requested", "refund", "late_charge_refund", "price"}
+)
+
+# Values that are codes, per key, read as words; apps register theirs (register_values),
+# e.g. the names of the per-customer admin actions. A target model field with choices
+# needs no entry: its choice label is used.
+VALUE_LABELS: dict[str, dict[str, object]] = {
+    "reason": {"verification": _("controle van de nieuwe betaalmethode")},
+}
+
+# Keys a customer does not see in events by staff: the reason a staff member typed is for
+# staff (the admin's audit log shows it), the customer reads which action it was.
+STAFF_ONLY_KEYS = frozenset({"reason", "note"})
+
+
+def register_values(key: str, labels: dict[str, object]) -> None:
+    """Words for the coded values of ``key`` (an app's own codes, registered at start-up)."""
+    VALUE_LABELS.setdefault(key, {}).update(labels)
+
 
 # Keys whose meaning depends on the target.
 BY_TARGET = {
@@ -120,9 +152,53 @@ ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
 
-def change_value(value) -> str:
-    """A stored value as the customer reads it: days and moments in their language's format,
-    yes/no, "gewijzigd" for a masked secret; anything else as stored."""
+def _choice_label(target_type: str, key: str, value) -> str | None:
+    field_name = key.rsplit(".", 1)[-1]
+    model = _model(target_type) if target_type else None
+    if model is None:
+        return None
+    try:
+        field = model._meta.get_field(field_name)
+    except FieldDoesNotExist:
+        return None
+    for choice, label in getattr(field, "choices", None) or ():
+        if str(choice) == str(value):
+            return str(label)
+    return None
+
+
+def _amount(value) -> str | None:
+    from decimal import Decimal, InvalidOperation
+
+    from core.formatting import euro
+
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return None
+    try:
+        return euro(Decimal(str(value)))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _coded(value, *, target_type: str, key: str) -> str | None:
+    """An amount, or a code in words; None when the value is neither."""
+    field_name = key.rsplit(".", 1)[-1]
+    if field_name in AMOUNT_KEYS:
+        amount = _amount(value)
+        if amount is not None:
+            return amount
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        registered = VALUE_LABELS.get(field_name, {}).get(str(value))
+        if registered is not None:
+            return str(registered)
+        return _choice_label(target_type, key, value)
+    return None
+
+
+def change_value(value, *, target_type: str = "", key: str = "") -> str:
+    """A stored value as the customer reads it: amounts as "€ 5,50", coded values in words
+    (registered labels, else the target field's choices), days and moments as in a table
+    (dd-mm-jjjj), yes/no, "gewijzigd" for a masked secret; anything else as stored."""
     from datetime import date, datetime
 
     from django.utils import formats, timezone
@@ -133,9 +209,12 @@ def change_value(value) -> str:
         return gettext("ja") if value else gettext("nee")
     if value == "changed":  # audit.services.CHANGED: a secret, never stored
         return gettext("gewijzigd")
+    coded = _coded(value, target_type=target_type, key=key)
+    if coded is not None:
+        return coded
     if isinstance(value, str) and ISO_DAY.match(value):
         try:
-            return formats.date_format(date.fromisoformat(value), "j F Y")
+            return formats.date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")
         except ValueError:
             return value
     if isinstance(value, str) and ISO_MOMENT.match(value):
@@ -145,7 +224,7 @@ def change_value(value) -> str:
             return value
         if timezone.is_aware(moment):
             moment = timezone.localtime(moment)
-        return formats.date_format(moment, "j F Y H:i")
+        return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
     return str(value)
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.events import Action, ActorKind
-from audit.labels import actor_label, change_label, change_value
+from audit.labels import STAFF_ONLY_KEYS, actor_label, change_label, change_value
 from audit.models import AuditEvent
 
 # The kinds a customer can filter on: the part of the action before the dot.
@@ -65,18 +65,26 @@ def actor_for(event: AuditEvent, *, user) -> str:
     return event.actor_label or ActorKind(event.actor_kind).label
 
 
-def change_lines(event: AuditEvent) -> list[str]:
-    """ "Label: old → new" per change, the field named as the customer reads it
-    (audit.labels); redacted values read as removed."""
+def change_lines(event: AuditEvent, *, for_staff: bool = False) -> list[str]:
+    """ "Label: old → new" per change, the field named and the values written as the
+    customer reads them (audit.labels); redacted values read as removed. In events by staff
+    the customer does not see the reason typed for staff (audit.labels.STAFF_ONLY_KEYS)."""
+    hidden = STAFF_ONLY_KEYS if event.actor_kind == ActorKind.STAFF and not for_staff else frozenset()
     if event.redacted_at is not None:
         removed = _("(verwijderd)")
-        return [f"{change_label(event.target_type, field)}: {removed}" for field in json.loads(event.fields or "[]")]
+        return [
+            f"{change_label(event.target_type, field)}: {removed}"
+            for field in json.loads(event.fields or "[]")
+            if field not in hidden
+        ]
     lines = []
     for field, value in (event.changes or {}).items():
+        if field in hidden:
+            continue
         label = change_label(event.target_type, field)
         if isinstance(value, list) and len(value) == 2:
-            old, new = (change_value(v) for v in value)
+            old, new = (change_value(v, target_type=event.target_type, key=field) for v in value)
             lines.append(f"{label}: {old} → {new}")
         else:
-            lines.append(f"{label}: {change_value(value)}")
+            lines.append(f"{label}: {change_value(value, target_type=event.target_type, key=field)}")
     return lines

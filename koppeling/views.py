@@ -137,12 +137,23 @@ def choose(request: HttpRequest) -> HttpResponse:
     return render(request, "koppeling/choose.html", {"form": form})
 
 
+CONFIRM = "ja"  # the confirmation pages' buttons send confirm=ja; anything else changes nothing
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def disconnect(request: HttpRequest) -> HttpResponse:
-    services.connection_disconnect(user=request.user, by=request.user)
-    messages.success(request, _("De verbinding met Exact Online is verbroken; de toegangssleutels zijn verwijderd."))
-    return redirect("koppeling:overview")
+    """In two steps: GET says what disconnecting does, its button POSTs ``confirm=ja``."""
+    connection = Connection.objects.filter(user=request.user).first()
+    if request.method == "POST" and request.POST.get("confirm") == CONFIRM:
+        services.connection_disconnect(user=request.user, by=request.user)
+        messages.success(
+            request, _("De verbinding met Exact Online is verbroken; de toegangssleutels zijn verwijderd.")
+        )
+        return redirect("koppeling:overview")
+    if connection is None:
+        return redirect("koppeling:overview")
+    return render(request, "koppeling/disconnect_confirm.html", {"connection": connection, "confirm": CONFIRM})
 
 
 @login_required
@@ -231,11 +242,18 @@ def api_keys(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def api_key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
-    try:
-        key = services.api_key_revoke(user=request.user, by=request.user, key_id=key_id)
-    except ApiKey.DoesNotExist as exc:
-        raise Http404 from exc
-    messages.success(request, _("De sleutel %(name)s is ingetrokken.") % {"name": key.name})
-    return redirect("koppeling:api_keys")
+    """In two steps: GET names the key and what revoking does (the webshop using it stops at
+    once), its button POSTs ``confirm=ja``."""
+    key = ApiKey.objects.filter(user=request.user, pk=key_id, revoked_at__isnull=True).first()
+    if key is None:
+        raise Http404
+    if request.method == "POST" and request.POST.get("confirm") == CONFIRM:
+        try:
+            key = services.api_key_revoke(user=request.user, by=request.user, key_id=key_id)
+        except ApiKey.DoesNotExist as exc:
+            raise Http404 from exc
+        messages.success(request, _("De sleutel %(name)s is ingetrokken.") % {"name": key.name})
+        return redirect("koppeling:api_keys")
+    return render(request, "koppeling/api_key_revoke_confirm.html", {"key": key, "confirm": CONFIRM})

@@ -338,6 +338,7 @@ AXES_SENSITIVE_PARAMETERS = ["password", "password1", "password2", "code", "logi
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
+FORMAT_MODULE_PATH = ["core.formats"]  # long dates in prose, dd-mm-jjjj in tables
 # Both win over the libraries' catalogues. locale/: the English of our own (Dutch) texts, kept by
 # `make messages`. locale_overrides/: hand-kept Dutch that replaces libraries' texts. They share
 # no msgid that would translate differently (portal/tests/test_catalogues.py), so their order

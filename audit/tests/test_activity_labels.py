@@ -149,7 +149,57 @@ def test_it_shows_days_moments_yes_no_and_secrets_in_words(logged_in, customer):
     )
     record(Action.AUTH_PASSWORD_CHANGED, actor=customer, subject=customer, changes={"password": "changed"})
     html = logged_in.get("/portal/activiteit/").content.decode()
-    assert "Volgende betaling op: 30 november 2026 → 30 december 2026" in html
+    assert "Volgende betaling op: 30-11-2026 → 30-12-2026" in html  # a table: dd-mm-jjjj
     assert "Opgezegd per einde periode: nee → ja" in html
-    assert "1 maart 2026 14:05" in html
+    assert "01-03-2026 14:05" in html
     assert "Wachtwoord: gewijzigd" in html
+
+
+@pytest.mark.django_db
+def test_amounts_and_coded_values_read_as_words_not_codes(logged_in, customer):
+    from subscriptions.models import Payment
+
+    record(
+        Action.PAYMENT_CREATED,
+        actor=customer,
+        subject=customer,
+        target_type="subscriptions.payment",
+        target_id=1,
+        changes={"amount": [None, "0.01"], "purpose": [None, Payment.Purpose.MANDATE]},
+    )
+    record(
+        Action.PAYMENT_REFUNDED,
+        system="billing",
+        subject=customer,
+        target_type="subscriptions.payment",
+        target_id=1,
+        changes={"refund_requested": [None, "5.5"], "reason": [None, "verification"], "amount": ["10.00", "-10.00"]},
+    )
+    html = logged_in.get("/portal/activiteit/").content.decode()
+    purpose = str(dict(Payment.Purpose.choices)[Payment.Purpose.MANDATE])
+    assert f"Doel: – → {purpose}" in html
+    assert "Bedrag: – → € 0,01" in html
+    assert "Terugbetaling aangevraagd: – → € 5,50" in html
+    assert "Bedrag: € 10,00 → € -10,00" in html or "Bedrag: € 10,00 → -€ 10,00" in html
+    for code in ("refund_requested", "5.5", "0.01", "-10.00", "verification", ": – → mandate"):
+        assert code not in html, code
+
+
+@pytest.mark.django_db
+def test_a_staff_action_shows_the_customer_a_neutral_line_and_keeps_the_reason_for_staff(customer, make_user):
+    from accounts import services as account_services
+    from audit.selectors import change_lines
+
+    staff = make_user("beheerder", staff=True)
+    staff.is_superuser = True
+    staff.save()
+    account_services.staff_action_record(by=staff, customer=customer, action="reopen", reason="Klant belde: wil terug")
+    client = Client()
+    client.force_login(customer)
+    html = client.get("/portal/activiteit/").content.decode()
+    assert "Klant belde" not in html and "Reden" not in html
+    assert "Handeling van medewerker: – → Account heropenen" in html  # the action, in words
+    event = AuditEvent.objects.get(action="admin.changed", subject_id=customer.pk)
+    assert "Reden: – → Klant belde: wil terug" in change_lines(event, for_staff=True)
+    csv_text = b"".join(client.get("/portal/activiteit/activiteit.csv").streaming_content).decode("utf-8-sig")
+    assert "Klant belde" not in csv_text

@@ -118,11 +118,24 @@ def test_csv_download_holds_the_filtered_events(logged_in, history, customer):
     assert response.status_code == HTTPStatus.OK
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
-    assert rows[0][:3] == ["Tijdstip", "Gebeurtenis", "Code"]
-    assert [r[2] for r in rows[1:]] == ["settings.changed", "admin.viewed", "payment.paid"]
-    assert rows[1][6] == "198.51.100.77" and rows[1][7] == "'=cmd|calc"  # no formula in a spreadsheet
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))  # as Dutch Excel splits it
+    assert rows[0] == [
+        "Datum",
+        "Tijd",
+        "Gebeurtenis",
+        "Door",
+        "Wijzigingen",
+        "IP-adres",
+        "Browser",
+        "Kenmerk voor support",
+    ]
+    assert [r[2] for r in rows[1:]] == ["Instellingen gewijzigd", "Bekeken door medewerker", "Betaling ontvangen"]
+    assert rows[1][:2] == ["10-03-2026", "13:00:00"]  # dd-mm-jjjj, local time
+    assert rows[1][5] == "198.51.100.77" and rows[1][6] == "'=cmd|calc"  # no formula in a spreadsheet
+    assert rows[3][4] == "Status: open → paid" or rows[3][4].startswith("Status")
     assert all("Geheimstad" not in cell for row in rows for cell in row)
+    assert "{" not in text and "settings.changed" not in text  # no JSON, no internal codes
 
 
 @pytest.mark.django_db

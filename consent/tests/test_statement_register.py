@@ -53,8 +53,8 @@ def test_it_lists_every_processor_with_country_and_transfer_basis(client, seed, 
 
 def test_the_date_of_the_processing_agreement_is_shown(client, seed):  # noqa: F811
     Processor.objects.filter(key="mollie").update(agreement_date=date(2018, 5, 25))
-    assert "25 mei 2018" in client.get("/privacy/").content.decode()
-    assert "25 May 2018" in client.get("/privacy/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "25-05-2018" in client.get("/privacy/").content.decode()  # a table: dd-mm-jjjj
+    assert "25-05-2018" in client.get("/privacy/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
 
 def test_every_recipient_the_register_names_is_a_processor_in_the_statement(seed):  # noqa: F811

@@ -52,7 +52,16 @@ def test_a_key_authenticates_until_it_is_revoked_and_its_use_is_noted(client_wit
     key = services.api_key_authenticate(raw=raw)
     assert key is not None and key.last_used_at is not None
     assert services.api_key_authenticate(raw=raw[:-1] + ("A" if raw[-1] != "A" else "B")) is None
-    response = client_with_subscription.post(f"/portal/koppeling/sleutels/{key.pk}/intrekken/", follow=True)
+    # The button opens a page that asks first; nothing is revoked until it is confirmed.
+    confirm = client_with_subscription.get(f"/portal/koppeling/sleutels/{key.pk}/intrekken/")
+    page = confirm.content.decode()
+    assert confirm.status_code == HTTPStatus.OK and "Sleutel „Shop” intrekken?" in page
+    assert "geen bestellingen meer doorgeven" in page and 'name="confirm" value="ja"' in page
+    unconfirmed = client_with_subscription.post(f"/portal/koppeling/sleutels/{key.pk}/intrekken/")
+    assert unconfirmed.status_code == HTTPStatus.OK and services.api_key_authenticate(raw=raw) is not None
+    response = client_with_subscription.post(
+        f"/portal/koppeling/sleutels/{key.pk}/intrekken/", {"confirm": "ja"}, follow=True
+    )
     assert "is ingetrokken" in response.content.decode()
     assert services.api_key_authenticate(raw=raw) is None
     assert AuditEvent.objects.filter(action="koppeling.api_key_revoked", subject_id=customer.pk).exists()
@@ -67,7 +76,7 @@ def test_at_most_ten_live_keys(client_with_subscription, customer):
     assert "al 10 actieve sleutels" in response.content.decode()
     assert ApiKey.objects.filter(user=customer).count() == 10
     first = ApiKey.objects.filter(user=customer).last()
-    client_with_subscription.post(f"/portal/koppeling/sleutels/{first.pk}/intrekken/")
+    client_with_subscription.post(f"/portal/koppeling/sleutels/{first.pk}/intrekken/", {"confirm": "ja"})
     assert client_with_subscription.post("/portal/koppeling/sleutels/", {"name": "elfde"}).status_code == 200
 
 
@@ -77,8 +86,9 @@ def test_another_customers_key_cannot_be_revoked(client_with_subscription, make_
     subscribe(other)
     key, _raw = services.api_key_create(user=other, by=other, name="Van een ander")
     for key_id in (key.pk, 999999):
-        response = client_with_subscription.post(f"/portal/koppeling/sleutels/{key_id}/intrekken/")
+        response = client_with_subscription.post(f"/portal/koppeling/sleutels/{key_id}/intrekken/", {"confirm": "ja"})
         assert response.status_code == HTTPStatus.NOT_FOUND
+        assert client_with_subscription.get(f"/portal/koppeling/sleutels/{key_id}/intrekken/").status_code == 404
     key.refresh_from_db()
     assert key.revoked_at is None
     assert "Van een ander" not in client_with_subscription.get("/portal/koppeling/sleutels/").content.decode()

@@ -44,8 +44,32 @@ def test_a_customer_connects_sets_up_and_disconnects_the_koppeling(page, custome
     assert main.get_by_text("Synchroniseren elke (minuten): 60 → 45").is_visible()
 
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Koppeling").click()
-    page.get_by_role("button", name="Verbinding verbreken").click()
+    page.get_by_role("link", name="Verbinding verbreken").click()
+    # A page says what happens first; "Nee, terug" changes nothing.
+    assert page.get_by_role("heading", name="Verbinding met Exact Online verbreken?").is_visible()
+    page.get_by_role("link", name="Nee, terug").click()
+    assert Connection.objects.get(user=customer).state == Connection.State.CONNECTED
+    page.get_by_role("link", name="Verbinding verbreken").click()
+    page.get_by_role("button", name="Ja, verbinding verbreken").click()
     assert page.get_by_text("De verbinding met Exact Online is verbroken").is_visible()
     connection = Connection.objects.get(user=customer)
     assert connection.state == Connection.State.DISCONNECTED and not connection.has_tokens
     assert page.get_by_role("button", name="Verbinden met Exact Online").is_visible()
+
+
+def test_revoking_an_api_key_asks_first(page, customer, password):
+    from koppeling import services
+    from koppeling.models import ApiKey
+
+    subscribe(customer)
+    key, _raw = services.api_key_create(user=customer, by=customer, name="Mijn winkel")
+    log_in(page, "jansen", password)
+    page.goto("/portal/koppeling/sleutels/")
+    page.get_by_role("main").get_by_role("link", name="Intrekken").click()
+    assert page.get_by_role("heading", name="Sleutel „Mijn winkel” intrekken?").is_visible()
+    page.get_by_role("link", name="Nee, terug").click()
+    assert ApiKey.objects.get(pk=key.pk).revoked_at is None
+    page.get_by_role("main").get_by_role("link", name="Intrekken").click()
+    page.get_by_role("button", name="Ja, sleutel intrekken").click()
+    assert page.get_by_text("De sleutel Mijn winkel is ingetrokken.").is_visible()
+    assert ApiKey.objects.get(pk=key.pk).revoked_at is not None

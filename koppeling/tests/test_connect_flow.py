@@ -148,7 +148,13 @@ def test_only_an_administration_exact_listed_can_be_chosen(browser_client, custo
 
 def test_disconnecting_removes_the_tokens(browser_client, customer):
     connect(browser_client)
-    response = browser_client.post("/portal/koppeling/verbreken/", follow=True)
+    # The button opens a page that says what happens; only its own button disconnects.
+    confirm = browser_client.get("/portal/koppeling/verbreken/")
+    assert confirm.status_code == HTTPStatus.OK
+    assert "Verbinding met Exact Online verbreken?" in confirm.content.decode()
+    browser_client.post("/portal/koppeling/verbreken/")  # without confirm=ja: nothing happens
+    assert Connection.objects.get(user=customer).state == Connection.State.CONNECTED
+    response = browser_client.post("/portal/koppeling/verbreken/", {"confirm": "ja"}, follow=True)
     assert "verbroken" in response.content.decode()
     connection = Connection.objects.get(user=customer)
     assert connection.state == Connection.State.DISCONNECTED
