@@ -9,12 +9,19 @@ heartbeats have their own endpoint (``/healthz/jobs``, for monitoring) and comma
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
 from django.utils.module_loading import import_string
+
+
+def draining() -> bool:
+    """True once gunicorn received SIGTERM and drains (the marker named by PORTAL_DRAIN_FILE)."""
+    marker = os.environ.get("PORTAL_DRAIN_FILE")
+    return bool(marker) and os.path.exists(marker)
 
 
 def check_database() -> None:
