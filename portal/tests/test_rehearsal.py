@@ -26,10 +26,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.hashers import PBKDF2PasswordHasher
 import redis
 import requests
 from django.conf import settings
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 
 from portal.testing.celery_worker import BASE_DIR, _database_url
