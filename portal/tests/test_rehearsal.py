@@ -212,6 +212,138 @@ def direct(node: Node, cluster: Cluster, browser: requests.Session, method: str,
     )
 
 
+def alternating_requests(cluster: Cluster, browser: requests.Session) -> dict[str, object]:
+    numbers: dict[str, object] = {}
+    # 1. The customer's requests alternate between the nodes, logged in on both.
+    served = []
+    for _ in range(10):
+        response = browser.get(cluster.proxy.url + "/portal/", allow_redirects=False, timeout=30)
+        assert response.status_code == 200, (response.status_code, response.headers.get("Location"))
+        served.append(response.headers["X-Served-By"])
+    assert set(served) == {"web1", "web2"}
+    assert all(a != b for a, b in itertools_pairs(served)), served
+    numbers["customer requests (alternating)"] = len(served)
+
+    return numbers
+
+
+def export_with_a_killed_worker(
+    cluster: Cluster, browser: requests.Session, customer, s3_server, s3_bucket
+) -> dict[str, object]:
+    numbers: dict[str, object] = {}
+    web1, web2 = cluster.webs
+    broker = redis.Redis.from_url(settings.REDIS_URL)
+    # 2 and 3. The export asked for on web1; the worker building it is killed mid-build.
+    response = direct(web1, cluster, browser, "GET", "/portal/mijn-gegevens/")
+    assert response.status_code == 200
+    token = browser.cookies.get(settings.CSRF_COOKIE_NAME)
+    response = direct(
+        web1, cluster, browser, "POST", "/portal/mijn-gegevens/download/", data={"csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 302, response.text[:300]
+    export_id = re.search(r"/download/([0-9a-f-]{36})/status/", response.headers["Location"]).group(1)
+    first = wait(lambda: broker.lindex(BUILDER_KEY, 0), 60, "a worker started the export").decode()
+    doomed = next(w for w in cluster.workers if first.endswith(f":{w.pid}"))
+    doomed.kill()
+    killed_at = time.monotonic()
+    export = wait(
+        lambda: DataExport.objects.filter(pk=export_id, status="ready").first(),
+        VISIBILITY_TIMEOUT_S + 60,
+        "the other worker finished the export",
+    )
+    numbers["export finished after the kill (s)"] = round(time.monotonic() - killed_at, 1)
+    builders = [b.decode() for b in broker.lrange(BUILDER_KEY, 0, -1)]
+    survivor = next(w for w in cluster.workers if w is not doomed)
+    assert builders[-1].endswith(f":{survivor.pid}")
+    response = direct(web2, cluster, browser, "GET", f"/portal/mijn-gegevens/download/{export_id}/")
+    assert response.status_code == 200, response.status_code
+    assert "overzicht.html" in zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+    time.sleep(2)  # the "ready" mail task runs after the export's commit
+    mails = sum(w.log_text().count(EXPORT_SUBJECT) for w in cluster.workers)
+    stored = s3_server.client().list_objects_v2(Bucket=s3_bucket, Prefix="data-exports/").get("Contents", [])
+    assert DataExport.objects.filter(user=customer).count() == 1 and export.file_name
+    assert mails == 1 and len(stored) == 1
+    numbers["exports"] = DataExport.objects.filter(status="ready").count()
+    numbers["export duplicates (mails, files)"] = (mails - 1, len(stored) - 1)
+    doomed.start()  # back to two workers
+
+    return numbers
+
+
+def audit_verify_on_every_node(cluster: Cluster, s3_server, s3_bucket) -> dict[str, object]:
+    numbers: dict[str, object] = {}
+
+    # 4. audit verify on every node against the checkpoints beat wrote.
+    def checkpoints() -> list[str]:
+        listed = s3_server.client().list_objects_v2(Bucket=s3_bucket, Prefix="audit-checkpoints/")
+        return [item["Key"] for item in listed.get("Contents", [])]
+
+    before = len(checkpoints())
+    wait(lambda: len(checkpoints()) > before, 60, "beat's next checkpoint")
+    verified = 0
+    for node in cluster.nodes:
+        done = node.manage("audit", "verify")
+        assert done.returncode == 0, (node.name, done.stdout, done.stderr)
+        assert "audit trail intact" in done.stdout and "checkpoint checkpoint-" in done.stdout, done.stdout
+        verified += 1
+    numbers["nodes where audit verify passed"] = verified
+    numbers["checkpoints beat wrote"] = len(checkpoints())
+
+    return numbers
+
+
+def rolling_restart_under_load(cluster: Cluster, browser: requests.Session) -> dict[str, object]:
+    numbers: dict[str, object] = {}
+    web1, web2 = cluster.webs
+    # 5. Rolling restart of both web nodes under steady load.
+    stop = threading.Event()
+    counts = {"requests": 0, "failures": 0}
+    lock = threading.Lock()
+
+    def load() -> None:
+        session = requests.Session()
+        session.cookies.update(browser.cookies)
+        while not stop.is_set():
+            try:
+                response = session.get(cluster.proxy.url + "/portal/", allow_redirects=False, timeout=60)
+                failed = response.status_code != 200
+            except requests.RequestException:
+                failed = True
+            with lock:
+                counts["requests"] += 1
+                counts["failures"] += failed
+
+    threads = [threading.Thread(target=load) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    time.sleep(2)
+    restarts = []
+    for node in cluster.webs:
+        took = node.terminate()
+        assert node.process.returncode == 0, node.log_text()[-2000:]
+        node.start()
+        node.wait_ready()
+        cluster.proxy.wait_healthy(node.name)
+        restarts.append(round(took, 1))
+        time.sleep(1)
+    time.sleep(2)
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert "draining" in web1.log_text() and "draining" in web2.log_text()
+    numbers["requests under rolling restart"] = counts["requests"]
+    numbers["failed requests"] = counts["failures"]
+    numbers["web node stop times (s)"] = restarts
+    numbers["proxy: requests / 5xx or lost / refused and re-sent"] = (
+        cluster.proxy.stats.requests,
+        cluster.proxy.stats.failures,
+        cluster.proxy.stats.retried,
+    )
+    assert counts["failures"] == 0 and cluster.proxy.stats.failures == 0
+    assert counts["requests"] > 20
+    return numbers
+
+
 def test_two_web_nodes_two_workers_and_beat_behave_as_one_portal(make_user, s3_server, s3_bucket, tmp_path, capsys):
     customer = make_user("rehearsal")
     # The nodes hash as production does (the tests' fast MD5 hasher is this process's only).
@@ -224,115 +356,12 @@ def test_two_web_nodes_two_workers_and_beat_behave_as_one_portal(make_user, s3_s
     numbers: dict[str, object] = {}
     try:
         cluster.start()
-        web1, web2 = cluster.webs
 
-        # 1. The customer's requests alternate between the nodes, logged in on both.
         browser = login(cluster, customer.username)
-        served = []
-        for _ in range(10):
-            response = browser.get(cluster.proxy.url + "/portal/", allow_redirects=False, timeout=30)
-            assert response.status_code == 200, (response.status_code, response.headers.get("Location"))
-            served.append(response.headers["X-Served-By"])
-        assert set(served) == {"web1", "web2"}
-        assert all(a != b for a, b in itertools_pairs(served)), served
-        numbers["customer requests (alternating)"] = len(served)
-
-        # 2 and 3. The export asked for on web1; the worker building it is killed mid-build.
-        response = direct(web1, cluster, browser, "GET", "/portal/mijn-gegevens/")
-        assert response.status_code == 200
-        token = browser.cookies.get(settings.CSRF_COOKIE_NAME)
-        response = direct(
-            web1, cluster, browser, "POST", "/portal/mijn-gegevens/download/", data={"csrfmiddlewaretoken": token}
-        )
-        assert response.status_code == 302, response.text[:300]
-        export_id = re.search(r"/download/([0-9a-f-]{36})/status/", response.headers["Location"]).group(1)
-        first = wait(lambda: broker.lindex(BUILDER_KEY, 0), 60, "a worker started the export").decode()
-        doomed = next(w for w in cluster.workers if first.endswith(f":{w.pid}"))
-        doomed.kill()
-        killed_at = time.monotonic()
-        export = wait(
-            lambda: DataExport.objects.filter(pk=export_id, status="ready").first(),
-            VISIBILITY_TIMEOUT_S + 60,
-            "the other worker finished the export",
-        )
-        numbers["export finished after the kill (s)"] = round(time.monotonic() - killed_at, 1)
-        builders = [b.decode() for b in broker.lrange(BUILDER_KEY, 0, -1)]
-        survivor = next(w for w in cluster.workers if w is not doomed)
-        assert builders[-1].endswith(f":{survivor.pid}")
-        response = direct(web2, cluster, browser, "GET", f"/portal/mijn-gegevens/download/{export_id}/")
-        assert response.status_code == 200, response.status_code
-        assert "overzicht.html" in zipfile.ZipFile(io.BytesIO(response.content)).namelist()
-        time.sleep(2)  # the "ready" mail task runs after the export's commit
-        mails = sum(w.log_text().count(EXPORT_SUBJECT) for w in cluster.workers)
-        stored = s3_server.client().list_objects_v2(Bucket=s3_bucket, Prefix="data-exports/").get("Contents", [])
-        assert DataExport.objects.filter(user=customer).count() == 1 and export.file_name
-        assert mails == 1 and len(stored) == 1
-        numbers["exports"] = DataExport.objects.filter(status="ready").count()
-        numbers["export duplicates (mails, files)"] = (mails - 1, len(stored) - 1)
-        doomed.start()  # back to two workers
-
-        # 4. audit verify on every node against the checkpoints beat wrote.
-        def checkpoints() -> list[str]:
-            listed = s3_server.client().list_objects_v2(Bucket=s3_bucket, Prefix="audit-checkpoints/")
-            return [item["Key"] for item in listed.get("Contents", [])]
-
-        before = len(checkpoints())
-        wait(lambda: len(checkpoints()) > before, 60, "beat's next checkpoint")
-        verified = 0
-        for node in cluster.nodes:
-            done = node.manage("audit", "verify")
-            assert done.returncode == 0, (node.name, done.stdout, done.stderr)
-            assert "audit trail intact" in done.stdout and "checkpoint checkpoint-" in done.stdout, done.stdout
-            verified += 1
-        numbers["nodes where audit verify passed"] = verified
-        numbers["checkpoints beat wrote"] = len(checkpoints())
-
-        # 5. Rolling restart of both web nodes under steady load.
-        stop = threading.Event()
-        counts = {"requests": 0, "failures": 0}
-        lock = threading.Lock()
-
-        def load() -> None:
-            session = requests.Session()
-            session.cookies.update(browser.cookies)
-            while not stop.is_set():
-                try:
-                    response = session.get(cluster.proxy.url + "/portal/", allow_redirects=False, timeout=60)
-                    failed = response.status_code != 200
-                except requests.RequestException:
-                    failed = True
-                with lock:
-                    counts["requests"] += 1
-                    counts["failures"] += failed
-
-        threads = [threading.Thread(target=load) for _ in range(3)]
-        for thread in threads:
-            thread.start()
-        time.sleep(2)
-        restarts = []
-        for node in cluster.webs:
-            took = node.terminate()
-            assert node.process.returncode == 0, node.log_text()[-2000:]
-            node.start()
-            node.wait_ready()
-            cluster.proxy.wait_healthy(node.name)
-            restarts.append(round(took, 1))
-            time.sleep(1)
-        time.sleep(2)
-        stop.set()
-        for thread in threads:
-            thread.join(timeout=60)
-        assert "draining" in web1.log_text() and "draining" in web2.log_text()
-        numbers["requests under rolling restart"] = counts["requests"]
-        numbers["failed requests"] = counts["failures"]
-        numbers["web node stop times (s)"] = restarts
-        numbers["proxy: requests / 5xx or lost / refused and re-sent"] = (
-            cluster.proxy.stats.requests,
-            cluster.proxy.stats.failures,
-            cluster.proxy.stats.retried,
-        )
-        assert counts["failures"] == 0 and cluster.proxy.stats.failures == 0
-        assert counts["requests"] > 20
+        numbers.update(alternating_requests(cluster, browser))
+        numbers.update(export_with_a_killed_worker(cluster, browser, customer, s3_server, s3_bucket))
+        numbers.update(audit_verify_on_every_node(cluster, s3_server, s3_bucket))
+        numbers.update(rolling_restart_under_load(cluster, browser))
     finally:
         cluster.stop()
     with capsys.disabled():
