@@ -12,7 +12,10 @@ from __future__ import annotations
 import ipaddress
 import os
 import tempfile
+import time
 from pathlib import Path
+
+from gunicorn.arbiter import Arbiter
 
 from portal.observability.logs import logging_config
 
@@ -54,6 +57,33 @@ logconfig_dict = logging_config(json=_log_format == "json", level=os.environ.get
 # the workers import the application; emptied when gunicorn starts.
 os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="portal-metrics-"))
 
+# Graceful shutdown, readiness first. On SIGTERM this node first answers /readyz with 503
+# ("draining") for GUNICORN_DRAIN_SECONDS while it goes on serving, so the proxy's health
+# check takes it out of rotation; only then does gunicorn close its sockets and let each worker
+# finish the request in hand (graceful_timeout). Without the pause, requests the proxy sent in
+# the meantime would meet a closed socket. The marker is a file the workers inherit the name
+# of (PORTAL_DRAIN_FILE); portal.views.readyz looks for it. A container's stop timeout must
+# exceed the drain plus graceful_timeout.
+drain_seconds = float(os.environ.get("GUNICORN_DRAIN_SECONDS", "5"))
+graceful_timeout = 30
+os.environ.setdefault("PORTAL_DRAIN_FILE", str(Path(tempfile.mkdtemp(prefix="portal-drain-")) / "draining"))
+
+
+def _drain_first(handle_term):
+    def handle_term_after_draining(arbiter) -> None:
+        marker = Path(os.environ["PORTAL_DRAIN_FILE"])
+        if drain_seconds > 0 and not marker.exists():
+            marker.touch()
+            arbiter.log.info("draining: /readyz answers 503 for %.1f s before the sockets close", drain_seconds)
+            time.sleep(drain_seconds)  # the workers go on serving meanwhile
+        handle_term(arbiter)
+
+    return handle_term_after_draining
+
+
+# gunicorn has no hook between SIGTERM and closing its sockets: the arbiter's handler is wrapped.
+Arbiter.handle_term = _drain_first(Arbiter.handle_term)
+
 
 def on_starting(server) -> None:
     # A --bind on the command line replaces the setting above: check what is really used.
@@ -63,6 +93,7 @@ def on_starting(server) -> None:
     metrics_dir.mkdir(parents=True, exist_ok=True)
     for stale in metrics_dir.glob("*.db"):  # left by an earlier run: its counts are not ours
         stale.unlink()
+    Path(os.environ["PORTAL_DRAIN_FILE"]).unlink(missing_ok=True)  # a new start is not draining
 
 
 def child_exit(server, worker) -> None:

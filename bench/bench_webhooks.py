@@ -548,6 +548,18 @@ def main() -> None:  # noqa: PLR0915
         paid_events = AuditEvent.objects.filter(action="payment.paid").count()
         ok = statuses == {200} and paid == invoices == paid_events == len(ids)
         ratio = webhook_rate / noop_rate
+        # What one paid payment leaves in PostgreSQL (docs/operations.md "Capacity" sizes from it).
+        from django.db import connection as db
+
+        with db.cursor() as cursor:
+            cursor.execute(
+                "SELECT avg(octet_length(pdf)), avg(octet_length(ubl)),"
+                " pg_total_relation_size('subscriptions_invoice') / greatest(count(*), 1),"
+                " pg_total_relation_size('audit_auditevent') / greatest((SELECT count(*) FROM audit_auditevent), 1),"
+                " (SELECT count(*) FROM audit_auditevent) / greatest(count(*), 1)"
+                " FROM subscriptions_invoice"
+            )
+            pdf_bytes, ubl_bytes, invoice_row_bytes, event_bytes, events_per_invoice = cursor.fetchone()
         import datetime
 
         rows = [
@@ -570,6 +582,8 @@ def main() -> None:  # noqa: PLR0915
             f"{noop_cpu * 1000:.2f} / {cpu['worker'] * 1000 / len(deliveries):.1f} ms "
             f"(**{noop_cpu * len(deliveries) / cpu['worker']:.3f}**) |",
             f"| checks: HTTP statuses / paid / invoices / payment.paid events | {sorted(statuses)} / {paid} / {invoices} / {paid_events} |",
+            f"| stored per paid payment: invoice PDF / UBL (avg bytes); invoice table incl. TOAST and indexes, per invoice; audit table per event; audit events per payment (signup included) | "
+            f"{pdf_bytes or 0:,.0f} / {ubl_bytes or 0:,.0f}; {invoice_row_bytes:,}; {event_bytes:,}; {events_per_invoice} |",
             f"| state | {'right' if ok else 'WRONG'} |",
         ]
         table = "\n".join(rows)

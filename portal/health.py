@@ -18,6 +18,7 @@ the job is overdue; the daily retention run has one, 26 hours).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -26,6 +27,12 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 from django.utils.module_loading import import_string
+
+
+def draining() -> bool:
+    """True once gunicorn received SIGTERM and drains (the marker named by PORTAL_DRAIN_FILE)."""
+    marker = os.environ.get("PORTAL_DRAIN_FILE")
+    return bool(marker) and os.path.exists(marker)
 
 
 def check_database() -> None:

@@ -84,7 +84,10 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def readyz(request: HttpRequest) -> HttpResponse:
-    """For the load balancer: the web tier's own dependencies only (portal.health)."""
+    """For the load balancer: the web tier's own dependencies only (portal.health), and 503
+    while this node drains before a graceful shutdown (gunicorn.conf.py)."""
+    if health.draining():
+        return JsonResponse({"status": "draining"}, status=HTTPStatus.SERVICE_UNAVAILABLE)
     results = health.web_readiness()
     failed = {r.name: r.detail for r in results if not r.ok}
     if failed:

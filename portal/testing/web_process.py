@@ -78,6 +78,7 @@ def run_gunicorn(
         "GUNICORN_WORKERS": str(workers),
         "SITE_URL": url,
         "PYTHONUNBUFFERED": "1",
+        "GUNICORN_DRAIN_SECONDS": "0",  # stop at once (the rehearsal tests the drain)
         **(extra_env or {}),
     }
     for name in ("DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_TEST_DB_NAME", "PROMETHEUS_MULTIPROC_DIR"):
