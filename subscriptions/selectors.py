@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import Profile
 from subscriptions.enums import EndReason
-from subscriptions.models import CENT, VAT_RATE, Invoice, Payment, PlanChange, Subscription
+from subscriptions.models import CENT, VAT_RATE, Invoice, Payment, Plan, PlanChange, Subscription
 
 DUNNING_END_REASON = EndReason.UNPAID
 
@@ -218,6 +218,13 @@ def overdue_period(subscription: Subscription) -> bool:
     arrears are), rather than because a paid charge was taken back (its period was
     counted already)."""
     return not Payment.objects.filter(pk=subscription.dunning_payment_id, status=Payment.Status.PAID).exists()
+
+
+def next_charge_plan(*, subscription) -> Plan:
+    """The plan the next period is charged for: a scheduled plan change's, else the
+    subscription's own (its interval is the one Mollie's subscription must have)."""
+    change = subscription.plan_changes.filter(status=PlanChange.Status.SCHEDULED).select_related("to_plan").first()
+    return change.to_plan if change else subscription.plan
 
 
 def next_charge_amount(*, subscription) -> Decimal:

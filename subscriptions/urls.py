@@ -19,6 +19,16 @@ urlpatterns = [
     path("portal/abonnement/<int:subscription_id>/opzeggen/", views.cancel, name="cancel"),  # GET: confirm page
     path("portal/abonnement/<int:subscription_id>/opzegging-intrekken/", views.cancel_undo, name="cancel_undo"),
     path("portal/abonnement/<int:subscription_id>/abonnementsvorm/", views.plan_change, name="plan_change"),
+    path(
+        "portal/abonnement/<int:subscription_id>/abonnementsvorm/<int:plan_id>/bevestigen/",
+        views.plan_change_confirm,
+        name="plan_change_confirm",
+    ),
+    path(
+        "portal/abonnement/<int:subscription_id>/wijziging-intrekken/",
+        views.plan_change_withdraw,
+        name="plan_change_withdraw",
+    ),
     path("portal/abonnement/<int:subscription_id>/betaalmethode/", views.payment_method, name="payment_method"),
     path("portal/abonnement/facturen/<str:number>/", views.invoice_detail, name="invoice"),
     path("portal/abonnement/facturen/<str:number>/pdf/", views.invoice_pdf, name="invoice_pdf"),

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,6 +18,7 @@ from subscriptions import mollie, services
 from subscriptions.einvoice.ubl import CONTENT_TYPE as UBL_CONTENT_TYPE
 from subscriptions.models import CreditNote, Invoice, Payment, Plan, PlanChange, Subscription, with_vat
 from subscriptions.pricing import pricing_plans
+from subscriptions.selectors import next_charge_amount
 from subscriptions.services import billing_email
 
 
@@ -54,6 +55,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "invoices": _with_credit_notes(Invoice.objects.filter(user=request.user)),
         "reverse_charge": current is None and services.vat_treatment(user=request.user)[1],
         "pending_change": _pending_change(current),
+        "next_charge": next_charge_amount(subscription=current) if current is not None else None,
     }
     return render(request, "subscriptions/overview.html", context)
 
@@ -340,18 +342,18 @@ def credit_note_ubl(request: HttpRequest, number: str) -> HttpResponse:
 def _pending_change(subscription: Subscription | None) -> PlanChange | None:
     if subscription is None:
         return None
-    return subscription.plan_changes.filter(status__in=PlanChange.OPEN).select_related("to_plan").first()
+    return subscription.plan_changes.filter(status__in=PlanChange.OPEN).select_related("to_plan", "from_plan").first()
 
 
 def _plan_options(subscription: Subscription) -> list[dict]:
+    """Every other plan that can be taken, with its quote (or why it cannot be taken now)."""
     options = []
-    today = timezone.localdate()
-    for plan in Plan.objects.filter(active=True, interval=subscription.plan.interval).exclude(pk=subscription.plan_id):
-        upgrade = plan.price > subscription.amount_net
-        _net, now = services.proration(subscription=subscription, plan=plan, today=today)
-        options.append(
-            {"plan": plan, "gross": with_vat(plan.price, subscription.vat_rate), "upgrade": upgrade, "now": now}
-        )
+    for plan in Plan.objects.filter(active=True).exclude(pk=subscription.plan_id).order_by("interval", "price"):
+        try:
+            quote = services.plan_change_quote(subscription=subscription, plan=plan)
+        except services.BillingError:
+            quote = None
+        options.append({"plan": plan, "gross": with_vat(plan.price, subscription.vat_rate), "quote": quote})
     return options
 
 
@@ -362,28 +364,78 @@ def _posted_plan(request: HttpRequest) -> Plan | None:
     return Plan.objects.filter(pk=int(value)).first()
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def plan_change(request: HttpRequest, subscription_id: int) -> HttpResponse:
-    """Choose another plan: an upgrade at once (the pro-rata difference charged on the
-    mandate), a downgrade from the next period."""
+def _changeable(request: HttpRequest, subscription_id: int) -> Subscription | None:
     subscription = get_object_or_404(Subscription.objects.select_related("plan"), pk=subscription_id, user=request.user)
     if subscription.status != Subscription.Status.ACTIVE or subscription.current_period_end is None:
         messages.error(request, _("Alleen een actief abonnement kan van abonnementsvorm wisselen."))
+        return None
+    return subscription
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_change(request: HttpRequest, subscription_id: int) -> HttpResponse:
+    """Choose another plan. Choosing leads to the confirmation page of that move; nothing
+    changes here."""
+    subscription = _changeable(request, subscription_id)
+    if subscription is None:
         return redirect("subscriptions:overview")
     if request.method == "GET":
         context = {
             "subscription": subscription,
             "options": _plan_options(subscription),
             "pending_change": _pending_change(subscription),
+            "next_charge": next_charge_amount(subscription=subscription),
         }
         return render(request, "subscriptions/plan_change.html", context)
     plan = _posted_plan(request)
     if plan is None:
         messages.error(request, _("Kies een abonnementsvorm uit de lijst."))
         return redirect("subscriptions:plan_change", subscription_id=subscription.pk)
+    return redirect("subscriptions:plan_change_confirm", subscription_id=subscription.pk, plan_id=plan.pk)
+
+
+FINGERPRINT = re.compile(r"[0-9a-f]{32}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_change_confirm(request: HttpRequest, subscription_id: int, plan_id: int) -> HttpResponse:
+    """The confirmation page of one move: the amount charged now (excl. and incl. VAT), the
+    new period amount and the date it applies from. "Bevestigen" POSTs ``confirm=ja`` with
+    the quote's fingerprint; the move is made only for that same quote."""
+    subscription = _changeable(request, subscription_id)
+    if subscription is None:
+        return redirect("subscriptions:overview")
+    plan = Plan.objects.filter(pk=plan_id).first()
+    if plan is None:
+        messages.error(request, _("Kies een abonnementsvorm uit de lijst."))
+        return redirect("subscriptions:plan_change", subscription_id=subscription.pk)
     try:
-        change = services.plan_change_start(subscription=subscription, plan=plan, by=request.user)
+        quote = services.plan_change_quote(subscription=subscription, plan=plan)
+    except services.BillingError as exc:
+        messages.error(request, str(exc))
+        return redirect("subscriptions:plan_change", subscription_id=subscription.pk)
+    status = HTTPStatus.OK
+    if request.method == "POST":
+        fingerprint = request.POST.get("quote", "")
+        if request.POST.get("confirm") != CONFIRM or not FINGERPRINT.fullmatch(fingerprint):
+            messages.error(request, _("Niet gewijzigd: bevestig de overstap met de knop hieronder."))
+            status = HTTPStatus.BAD_REQUEST
+        else:
+            return _plan_change_start(request, subscription, plan, fingerprint)
+    context = {"subscription": subscription, "quote": quote, "confirm": CONFIRM}
+    return render(request, "subscriptions/plan_change_confirm.html", context, status=status)
+
+
+def _plan_change_start(request: HttpRequest, subscription: Subscription, plan: Plan, fingerprint: str) -> HttpResponse:
+    try:
+        change = services.plan_change_start(
+            subscription=subscription, plan=plan, by=request.user, fingerprint=fingerprint
+        )
+    except services.StaleQuote as exc:
+        messages.error(request, str(exc))
+        return redirect("subscriptions:plan_change_confirm", subscription_id=subscription.pk, plan_id=plan.pk)
     except services.BillingError as exc:
         messages.error(request, str(exc))
         return redirect("subscriptions:plan_change", subscription_id=subscription.pk)
@@ -405,6 +457,24 @@ def plan_change(request: HttpRequest, subscription_id: int) -> HttpResponse:
         messages.info(request, _("De overstap naar %(plan)s wacht op de afschrijving van de verrekening.") % values)
     else:
         messages.error(request, _("De verrekening kon niet worden afgeschreven. Uw abonnementsvorm is niet gewijzigd."))
+    return redirect("subscriptions:overview")
+
+
+@login_required
+@require_POST
+def plan_change_withdraw(request: HttpRequest, subscription_id: int) -> HttpResponse:
+    """Withdraw the scheduled plan change (until the day it takes effect)."""
+    subscription = _own_subscription(request, subscription_id)
+    try:
+        change = services.plan_change_withdraw(subscription=subscription, by=request.user)
+    except services.BillingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("De overstap naar %(plan)s is ingetrokken. Uw abonnement blijft %(current)s.")
+            % {"plan": change.to_plan.name, "current": change.from_plan.name},
+        )
     return redirect("subscriptions:overview")
 
 

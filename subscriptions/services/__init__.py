@@ -61,7 +61,15 @@ from subscriptions.services.erasure import DeletionReport, mollie_customers_dele
 from subscriptions.services.mollie_sync import subscription_push
 from subscriptions.services.payment_method import VERIFICATION_AMOUNT
 from subscriptions.services.payments import Outcome, payment_apply, payment_refund, payment_sync
-from subscriptions.services.plan_change import plan_change_mollie_update, plan_changes_due, proration
+from subscriptions.services.plan_change import (
+    PlanChangeQuote,
+    StaleQuote,
+    plan_change_mollie_update,
+    plan_change_quote,
+    plan_change_withdraw,
+    plan_changes_due,
+    proration,
+)
 from subscriptions.services.reconciliation import (
     LOST_CREATE_GIVE_UP,
     LOST_CREATE_GRACE,
@@ -128,6 +136,10 @@ __all__ = [
     "payment_sync",
     "plan_change_charge",
     "plan_change_mollie_update",
+    "plan_change_quote",
+    "plan_change_withdraw",
+    "PlanChangeQuote",
+    "StaleQuote",
     "plan_change_start",
     "plan_changes_due",
     "proration",

@@ -23,6 +23,7 @@ from core.mail import send_later
 from subscriptions.billing_contact import billing_recipient
 from subscriptions.enums import System
 from subscriptions.models import Payment, Subscription
+from subscriptions.selectors import next_charge_amount
 from subscriptions.services.base import BillingError, current_time, lock_subscription
 from subscriptions.services.followup import push_later
 
@@ -38,7 +39,7 @@ def _cancel_mail(subscription: Subscription, template: str) -> None:
             "plan": subscription.plan.name,
             "last_day": formats.date_format(subscription.paid_through, "j F Y"),
             "next_charge": formats.date_format(subscription.current_period_end, "j F Y"),
-            "amount": euro(subscription.amount_gross),
+            "amount": euro(next_charge_amount(subscription=subscription)),
             "reverse_charge": subscription.reverse_charge,
             "url": settings.SITE_URL + reverse("subscriptions:overview"),
         }
