@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from http import HTTPStatus
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
@@ -14,9 +15,10 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import validation
 from subscriptions import mollie, services
 from subscriptions.einvoice.ubl import CONTENT_TYPE as UBL_CONTENT_TYPE
-from subscriptions.models import CreditNote, Invoice, Payment, Plan, PlanChange, Subscription, with_vat
+from subscriptions.models import CancelReason, CreditNote, Invoice, Payment, Plan, PlanChange, Subscription, with_vat
 from subscriptions.pricing import pricing_plans
 from subscriptions.selectors import next_charge_amount
 from subscriptions.services import billing_email
@@ -197,6 +199,37 @@ def pay_now(request: HttpRequest, subscription_id: int) -> HttpResponse:
 CONFIRM = "ja"
 
 
+class CancelReasonForm(forms.Form):
+    """ "Waarom zegt u op?" on the cancel confirmation: both optional."""
+
+    reason = forms.ChoiceField(
+        label=_("Waarom zegt u op? (niet verplicht)"),
+        choices=[("", _("Zeg ik liever niet")), *CancelReason.choices],
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Kies een reden uit de lijst, of geen.")},
+    )
+    reason_text = forms.CharField(
+        label=_("Toelichting (niet verplicht)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
+        error_messages={
+            "max_length": _("Houd de toelichting korter dan 1000 tekens."),
+            "null_characters_not_allowed": _("Gebruik in de toelichting geen < > { } \\ of onzichtbare tekens."),
+        },
+    )
+
+    def clean_reason_text(self) -> str:
+        lines = (self.cleaned_data.get("reason_text") or "").replace("\r\n", "\n").split("\n")
+        try:
+            return "\n".join(validation.plain_text(line) for line in lines).strip()
+        except forms.ValidationError:
+            raise forms.ValidationError(
+                _("Gebruik in de toelichting geen < > { } \\ of onzichtbare tekens."), code="invalid"
+            ) from None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def cancel(request: HttpRequest, subscription_id: int) -> HttpResponse:
@@ -214,10 +247,18 @@ def cancel(request: HttpRequest, subscription_id: int) -> HttpResponse:
         )
         return redirect("subscriptions:overview")
     status = HTTPStatus.OK
+    form = CancelReasonForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        if request.POST.get("confirm") == CONFIRM:
+        if request.POST.get("confirm") == CONFIRM and not form.is_valid():
+            status = HTTPStatus.BAD_REQUEST
+        elif request.POST.get("confirm") == CONFIRM:
             try:
-                subscription = services.subscription_cancel_at_period_end(subscription=subscription, by=request.user)
+                subscription = services.subscription_cancel_at_period_end(
+                    subscription=subscription,
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                    reason_text=form.cleaned_data["reason_text"],
+                )
             except services.BillingError as exc:
                 messages.error(request, str(exc))
             else:
@@ -230,9 +271,10 @@ def cancel(request: HttpRequest, subscription_id: int) -> HttpResponse:
                     % {"date": _last_day(subscription)},
                 )
             return redirect("subscriptions:overview")
-        messages.error(request, _("Niet opgezegd: bevestig de opzegging met de knop hieronder."))
-        status = HTTPStatus.BAD_REQUEST
-    context = {"subscription": subscription, "confirm": CONFIRM}
+        else:
+            messages.error(request, _("Niet opgezegd: bevestig de opzegging met de knop hieronder."))
+            status = HTTPStatus.BAD_REQUEST
+    context = {"subscription": subscription, "confirm": CONFIRM, "form": form}
     return render(request, "subscriptions/cancel_confirm.html", context, status=status)
 
 
