@@ -98,12 +98,50 @@ def subscribe(request: HttpRequest, plan_id: int) -> HttpResponse:
     try:
         payment = services.subscription_start(user=request.user, plan=plan)
     except services.AlreadySubscribed as exc:
-        messages.info(request, str(exc))
-        return redirect("subscriptions:overview")
+        live = exc.subscription
+        if request.POST.get("replace") != CONFIRM or live is None or live.status != Subscription.Status.PENDING:
+            messages.info(request, str(exc))
+            return redirect("subscriptions:overview")
+        # "Kies in plaats daarvan …" on a request that waits for its first payment.
+        if _withdraw_pending(request, live) is None:
+            return redirect("subscriptions:overview")
+        try:
+            payment = services.subscription_start(user=request.user, plan=plan)
+        except services.BillingError as again:
+            messages.error(request, str(again))
+            return redirect("subscriptions:overview")
     except services.BillingError as exc:
         messages.error(request, str(exc))
         return redirect("subscriptions:overview")
     return _to_checkout(request, payment)
+
+
+def _withdraw_pending(request: HttpRequest, subscription: Subscription) -> Subscription | None:
+    """Withdraw a request waiting for its first payment; None (with the message) if not."""
+    try:
+        return services.checkout_withdraw(subscription=subscription, by=request.user)
+    except services.BillingError as exc:
+        messages.error(request, str(exc))
+    except mollie.MollieUnavailable:
+        messages.error(request, _unreachable_message())
+    except mollie.MollieError:
+        messages.error(
+            request, _("De betaling kon niet worden geannuleerd. Neem contact met ons op als dit blijft gebeuren.")
+        )
+    return None
+
+
+@login_required
+@require_POST
+def checkout_withdraw(request: HttpRequest, subscription_id: int) -> HttpResponse:
+    """ "Aanvraag intrekken": a subscription still waiting for its first payment ends; the
+    payment at Mollie is cancelled where Mollie allows it."""
+    if _withdraw_pending(request, _own_subscription(request, subscription_id)) is not None:
+        messages.success(
+            request,
+            _("Uw aanvraag is ingetrokken. Er is niets afgeschreven; u kunt hieronder een abonnement kiezen."),
+        )
+    return redirect("subscriptions:overview")
 
 
 def _own_payment(request: HttpRequest, payment_id: int) -> Payment:

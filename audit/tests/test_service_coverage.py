@@ -122,6 +122,10 @@ LEDGER: dict[str, tuple[str, str]] = {
     "subscriptions.unmailed_documents": ("reads only", ""),
     # Closing an account (settings.ACCOUNT_CLOSE_STEPS): billing's step and its parts.
     "subscriptions.staff_end_outcome": ("reads only", ""),
+    "subscriptions.checkout_withdraw": (
+        "elsewhere",
+        "subscriptions/tests/test_checkout_withdraw.py:subscription.canceled",
+    ),
     "subscriptions.interval_credit": ("pure computation", ""),
     "subscriptions.plan_change_quote": ("reads only (the confirmation page's quote)", ""),
     "subscriptions.plan_change_withdraw": (

@@ -45,6 +45,7 @@ from subscriptions.services.cancellation import (
 )
 from subscriptions.services.checkout import (
     arrears_payment_start,
+    checkout_withdraw,
     customer_ensure,
     first_payment_checkout,
     subscription_start,
@@ -118,6 +119,7 @@ __all__ = [
     "arrears_payment_start",
     "billing_details_missing",
     "billing_snapshot",
+    "checkout_withdraw",
     "customer_ensure",
     "document_pdf",
     "document_ubl",
