@@ -103,6 +103,7 @@ class Action(models.TextChoices):
     PLAN_CHANGE_REQUESTED = "subscription.plan_change_requested", _("Wijziging abonnementsvorm aangevraagd")
     PLAN_CHANGE_FAILED = "subscription.plan_change_failed", _("Wijziging abonnementsvorm mislukt")
     PLAN_CHANGE_MOLLIE_UPDATED = "subscription.plan_change_mollie_updated", _("Nieuw bedrag doorgegeven aan Mollie")
+    PLAN_CHANGE_WITHDRAWN = "subscription.plan_change_withdrawn", _("Ingeplande wijziging abonnementsvorm ingetrokken")
     PAYMENT_METHOD_CHANGE_REQUESTED = "payment.method_change_requested", _("Wijziging betaalmethode aangevraagd")
     PAYMENT_METHOD_CHANGE_FAILED = "payment.method_change_failed", _("Wijziging betaalmethode mislukt")
     MANDATE_REVOKED = "payment.mandate_revoked", _("Oude machtiging ingetrokken bij Mollie")

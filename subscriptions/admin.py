@@ -31,7 +31,7 @@ from subscriptions.models import (
     Plan,
     Subscription,
 )
-from subscriptions.selectors import past_due_at_their_end
+from subscriptions.selectors import cancel_reason_columns, cancel_reasons_per_month, past_due_at_their_end
 
 
 def _euro_column(model, field: str):
@@ -175,7 +175,8 @@ class SubscriptionAdmin(ReadOnlyAdmin):
         "dunning_since",
         "ended_at",
     )
-    list_filter = (DunningFilter, "status", "cancel_at_period_end", "plan")
+    list_filter = (DunningFilter, "status", "cancel_at_period_end", "cancel_reason", "plan")
+    change_list_template = "admin/subscriptions/subscription/change_list.html"
     search_fields = ("user__username", "user__email", "customer__mollie_id", "remote_subscriptions__mollie_id")
     inlines = [PaymentInline]
     # The model's current_period_end is the day the next charge is due; the portal says
@@ -187,6 +188,33 @@ class SubscriptionAdmin(ReadOnlyAdmin):
     amount_gross_euro = _euro_column(Subscription, "amount_gross")
     dunning_amount_euro = _euro_column(Subscription, "dunning_amount")
     actions = ["end_dunning"]  # ending is a customer action (reason, refund, mail)
+
+    def get_urls(self):
+        return [
+            path(
+                "opzegredenen/",
+                self.admin_site.admin_view(self.cancel_reasons_view),
+                name="subscriptions_subscription_cancel_reasons",
+            ),
+            *super().get_urls(),
+        ]
+
+    def cancel_reasons_view(self, request):
+        """Why customers cancel: the count per month and reason, and the latest comments."""
+        if not self.has_view_permission(request):
+            raise Http404
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Opzegredenen per maand"),
+            "columns": [label for _value, label in cancel_reason_columns()],
+            "months": cancel_reasons_per_month(),
+            "comments": Subscription.objects.filter(cancel_requested_at__isnull=False)
+            .exclude(cancel_reason_text="")
+            .select_related("plan", "user")
+            .order_by("-cancel_requested_at")[:50],
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/subscriptions/cancel_reasons.html", context)
 
     @admin.display(description=_("betaald tot en met"), ordering="current_period_end")
     def paid_through(self, subscription: Subscription) -> str:

@@ -40,3 +40,4 @@ class EndReason(StrEnum):
     UNPAID = "unpaid (dunning)"
     ACCOUNT_CLOSED = "account closed"
     STAFF = "staff"
+    WITHDRAWN = "withdrawn before the first payment"

@@ -107,6 +107,18 @@ class MollieCustomerDeletion(models.Model):
         return self.mollie_id
 
 
+class CancelReason(models.TextChoices):
+    """The choices for "Waarom zegt u op?" on the cancel confirmation (optional)."""
+
+    TOO_EXPENSIVE = "too_expensive", _("Te duur")
+    NOT_USED = "not_used", _("Ik gebruik het te weinig")
+    MISSING = "missing", _("Er ontbreekt iets wat ik nodig heb")
+    OTHER_PRODUCT = "other_product", _("Ik stap over naar een ander product")
+    BUSINESS_STOPS = "business_stops", _("Mijn bedrijf stopt of verandert")
+    PROBLEMS = "problems", _("Storingen of problemen met de koppeling")
+    OTHER = "other", _("Anders")
+
+
 class Subscription(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("wacht op eerste betaling")
@@ -138,6 +150,10 @@ class Subscription(models.Model):
     cancel_requested_at = models.DateTimeField(_("opgezegd op"), null=True, blank=True)
     ended_at = models.DateTimeField(_("beëindigd op"), null=True, blank=True)
     end_reason = models.CharField(_("reden van beëindiging"), max_length=200, blank=True)
+    # Why the customer cancelled (optional, asked on the cancel confirmation): a choice and
+    # a text of their own. Kept after an undo (a later cancellation overwrites it).
+    cancel_reason = models.CharField(_("reden van opzegging"), max_length=20, choices=CancelReason.choices, blank=True)
+    cancel_reason_text = models.CharField(_("toelichting opzegging"), max_length=1000, blank=True)
     # The customer's language when subscribing: mails without a request (dunning) use it.
     language = models.CharField(_("taal"), max_length=8, default="nl")
     # Dunning ("past due", status suspended): set when an automatic charge failed or was
@@ -323,6 +339,10 @@ class PlanChange(models.Model):
     charged_until = models.DateField(_("verrekend tot"), null=True, blank=True)
     # When Mollie's subscription was set to the new amount (empty: still to do).
     mollie_updated_at = models.DateTimeField(null=True, blank=True)
+    # A scheduled change the customer withdrew, and when Mollie's subscription was set back
+    # to the subscription's own amount (and interval) after that (empty: still to do).
+    withdrawn_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
+    mollie_restored_at = models.DateTimeField(null=True, blank=True)
     applied_at = models.DateTimeField(_("doorgevoerd op"), null=True, blank=True)
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
 

@@ -77,6 +77,8 @@ class RemotePayment:
     created_at: datetime | None
     checkout_url: str
     metadata: dict[str, Any]
+    # Mollie's ``isCancelable``: the payment may still be cancelled (DELETE) by us.
+    is_cancelable: bool = False
 
     @property
     def is_paid(self) -> bool:
@@ -123,6 +125,7 @@ def _payment(data: dict[str, Any]) -> RemotePayment:
         created_at=_moment(data.get("createdAt")),
         checkout_url=(links.get("checkout") or {}).get("href", ""),
         metadata=metadata if isinstance(metadata, dict) else {},
+        is_cancelable=bool(data.get("isCancelable")),
     )
 
 
@@ -312,6 +315,15 @@ def first_payment_create(
 
 def payment_get(mollie_id: str) -> RemotePayment:
     return _payment(dict(call(lambda c: c.payments.get(mollie_id), what=f"payment {mollie_id}")))
+
+
+def payment_cancel(*, mollie_id: str, idempotency_key: str) -> RemotePayment:
+    """DELETE (cancel) a payment Mollie still lets us cancel (``isCancelable``); Mollie
+    answers with the cancelled payment. One it no longer lets us cancel: MollieError (422)."""
+    data = call(
+        lambda c: c.payments.delete(mollie_id, idempotency_key=idempotency_key), what=f"payment cancel {mollie_id}"
+    )
+    return _payment(dict(data))
 
 
 def customer_payments(customer_id: str) -> list[RemotePayment]:

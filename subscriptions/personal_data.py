@@ -20,6 +20,10 @@ privacy statement promises exactly this). What happens when:
   "Removed" for payments therefore means removed, not anonymised: a payment row without
   its customer and invoice has no purpose we could name in the register.
 
+The reason a customer gave for cancelling (``cancel_reason``, ``cancel_reason_text``: optional,
+asked on the cancel confirmation) is a column of the subscription and goes with it; the audit
+event of the cancellation records only that a text was given, not the words.
+
 Dunning leaves no table of its own: the subscription's ``dunning_*`` fields, the
 ``arrears_of`` link of a "Nu betalen" payment and the mandate a Mollie subscription
 charges are columns of the rows above and go with them. Plan changes (``PlanChange``: from
@@ -136,6 +140,8 @@ def export_billing(user) -> dict[str, Any]:
                 "started_at": _iso(s.started_at),
                 "ended_at": _iso(s.ended_at),
                 "end_reason": s.end_reason,
+                "cancel_reason": s.cancel_reason,
+                "cancel_reason_text": s.cancel_reason_text,
                 "language": s.language,
                 "payment_overdue_since": _iso(s.dunning_since),
                 "amount_overdue": str(s.dunning_amount) if s.dunning_amount is not None else None,

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import Profile
 from subscriptions.enums import EndReason
-from subscriptions.models import CENT, VAT_RATE, Invoice, Payment, PlanChange, Subscription
+from subscriptions.models import CENT, VAT_RATE, CancelReason, Invoice, Payment, Plan, PlanChange, Subscription
 from vies import selectors as vies_selectors
 from vies.models import VatCheck
 
@@ -268,6 +268,13 @@ def overdue_period(subscription: Subscription) -> bool:
     return not Payment.objects.filter(pk=subscription.dunning_payment_id, status=Payment.Status.PAID).exists()
 
 
+def next_charge_plan(*, subscription) -> Plan:
+    """The plan the next period is charged for: a scheduled plan change's, else the
+    subscription's own (its interval is the one Mollie's subscription must have)."""
+    change = subscription.plan_changes.filter(status=PlanChange.Status.SCHEDULED).select_related("to_plan").first()
+    return change.to_plan if change else subscription.plan
+
+
 def next_charge_amount(*, subscription) -> Decimal:
     """What Mollie should charge for the next period: a scheduled plan change's amount, else
     the subscription's own."""
@@ -374,3 +381,45 @@ def closure_outcome(*, user, closing_day: date | None = None) -> ClosureOutcome:
         charge_in_progress=charge_in_progress,
         arrears=arrears,
     )
+
+
+# --- cancellation reasons (the admin's count per month) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class CancelReasonMonth:
+    month: date
+    counts: list[int]  # in the order of ``cancel_reason_columns()``
+    total: int
+
+
+def cancel_reason_columns() -> list[tuple[str, str]]:
+    """(value, label) of every reason, and "" for a cancellation without one, last."""
+    from django.utils.translation import gettext
+
+    return [*CancelReason.choices, ("", gettext("geen reden gegeven"))]
+
+
+def cancel_reasons_per_month(*, months: int = 24) -> list[CancelReasonMonth]:
+    """Cancellations per calendar month of the request (Europe/Amsterdam), newest first, per
+    reason. Counted: every subscription whose cancellation still stands or took effect (an
+    undone cancellation clears ``cancel_requested_at`` and is not counted)."""
+    from django.db.models import Count
+    from django.db.models.functions import TruncMonth
+
+    rows = (
+        Subscription.objects.filter(cancel_requested_at__isnull=False)
+        .annotate(month=TruncMonth("cancel_requested_at"))
+        .values("month", "cancel_reason")
+        .annotate(n=Count("id"))
+    )
+    columns = [value for value, _label in cancel_reason_columns()]
+    table: dict[date, list[int]] = {}
+    for row in rows:
+        month = timezone.localtime(row["month"]).date() if isinstance(row["month"], datetime) else row["month"]
+        counts = table.setdefault(month, [0] * len(columns))
+        counts[columns.index(row["cancel_reason"] if row["cancel_reason"] in columns else "")] += row["n"]
+    return [
+        CancelReasonMonth(month=month, counts=counts, total=sum(counts))
+        for month, counts in sorted(table.items(), reverse=True)[:months]
+    ]

@@ -16,9 +16,24 @@ urlpatterns = [
     path("portal/abonnement/betaling/<int:payment_id>/", views.payment_return, name="payment_return"),
     path("portal/abonnement/betaling/<int:payment_id>/betalen/", views.payment_retry, name="payment_retry"),
     path("portal/abonnement/<int:subscription_id>/nu-betalen/", views.pay_now, name="pay_now"),
+    path(
+        "portal/abonnement/<int:subscription_id>/aanvraag-intrekken/",
+        views.checkout_withdraw,
+        name="checkout_withdraw",
+    ),
     path("portal/abonnement/<int:subscription_id>/opzeggen/", views.cancel, name="cancel"),  # GET: confirm page
     path("portal/abonnement/<int:subscription_id>/opzegging-intrekken/", views.cancel_undo, name="cancel_undo"),
     path("portal/abonnement/<int:subscription_id>/abonnementsvorm/", views.plan_change, name="plan_change"),
+    path(
+        "portal/abonnement/<int:subscription_id>/abonnementsvorm/<int:plan_id>/bevestigen/",
+        views.plan_change_confirm,
+        name="plan_change_confirm",
+    ),
+    path(
+        "portal/abonnement/<int:subscription_id>/wijziging-intrekken/",
+        views.plan_change_withdraw,
+        name="plan_change_withdraw",
+    ),
     path("portal/abonnement/<int:subscription_id>/betaalmethode/", views.payment_method, name="payment_method"),
     path("portal/abonnement/facturen/<str:number>/", views.invoice_detail, name="invoice"),
     path("portal/abonnement/facturen/<str:number>/pdf/", views.invoice_pdf, name="invoice_pdf"),

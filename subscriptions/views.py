@@ -5,20 +5,22 @@ from __future__ import annotations
 import re
 from http import HTTPStatus
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import validation
 from subscriptions import mollie, services
 from subscriptions.einvoice.ubl import CONTENT_TYPE as UBL_CONTENT_TYPE
-from subscriptions.models import CreditNote, Invoice, Payment, Plan, PlanChange, Subscription, with_vat
+from subscriptions.models import CancelReason, CreditNote, Invoice, Payment, Plan, PlanChange, Subscription, with_vat
 from subscriptions.pricing import pricing_plans
-from subscriptions.selectors import vat_decision
+from subscriptions.selectors import next_charge_amount, vat_decision
 from subscriptions.services import billing_email
 from subscriptions.services.mandate_details import payment_method_shown
 
@@ -63,6 +65,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             if current is not None and current.status in (Subscription.Status.ACTIVE, Subscription.Status.SUSPENDED)
             else None
         ),
+        "next_charge": next_charge_amount(subscription=current) if current is not None else None,
     }
     return render(request, "subscriptions/overview.html", context)
 
@@ -103,12 +106,50 @@ def subscribe(request: HttpRequest, plan_id: int) -> HttpResponse:
     try:
         payment = services.subscription_start(user=request.user, plan=plan)
     except services.AlreadySubscribed as exc:
-        messages.info(request, str(exc))
-        return redirect("subscriptions:overview")
+        live = exc.subscription
+        if request.POST.get("replace") != CONFIRM or live is None or live.status != Subscription.Status.PENDING:
+            messages.info(request, str(exc))
+            return redirect("subscriptions:overview")
+        # "Kies in plaats daarvan …" on a request that waits for its first payment.
+        if _withdraw_pending(request, live) is None:
+            return redirect("subscriptions:overview")
+        try:
+            payment = services.subscription_start(user=request.user, plan=plan)
+        except services.BillingError as again:
+            messages.error(request, str(again))
+            return redirect("subscriptions:overview")
     except services.BillingError as exc:
         messages.error(request, str(exc))
         return redirect("subscriptions:overview")
     return _to_checkout(request, payment)
+
+
+def _withdraw_pending(request: HttpRequest, subscription: Subscription) -> Subscription | None:
+    """Withdraw a request waiting for its first payment; None (with the message) if not."""
+    try:
+        return services.checkout_withdraw(subscription=subscription, by=request.user)
+    except services.BillingError as exc:
+        messages.error(request, str(exc))
+    except mollie.MollieUnavailable:
+        messages.error(request, _unreachable_message())
+    except mollie.MollieError:
+        messages.error(
+            request, _("De betaling kon niet worden geannuleerd. Neem contact met ons op als dit blijft gebeuren.")
+        )
+    return None
+
+
+@login_required
+@require_POST
+def checkout_withdraw(request: HttpRequest, subscription_id: int) -> HttpResponse:
+    """ "Aanvraag intrekken": a subscription still waiting for its first payment ends; the
+    payment at Mollie is cancelled where Mollie allows it."""
+    if _withdraw_pending(request, _own_subscription(request, subscription_id)) is not None:
+        messages.success(
+            request,
+            _("Uw aanvraag is ingetrokken. Er is niets afgeschreven; u kunt hieronder een abonnement kiezen."),
+        )
+    return redirect("subscriptions:overview")
 
 
 def _own_payment(request: HttpRequest, payment_id: int) -> Payment:
@@ -204,6 +245,37 @@ def pay_now(request: HttpRequest, subscription_id: int) -> HttpResponse:
 CONFIRM = "ja"
 
 
+class CancelReasonForm(forms.Form):
+    """ "Waarom zegt u op?" on the cancel confirmation: both optional."""
+
+    reason = forms.ChoiceField(
+        label=_("Waarom zegt u op? (niet verplicht)"),
+        choices=[("", _("Zeg ik liever niet")), *CancelReason.choices],
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Kies een reden uit de lijst, of geen.")},
+    )
+    reason_text = forms.CharField(
+        label=_("Toelichting (niet verplicht)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
+        error_messages={
+            "max_length": _("Houd de toelichting korter dan 1000 tekens."),
+            "null_characters_not_allowed": _("Gebruik in de toelichting geen < > { } \\ of onzichtbare tekens."),
+        },
+    )
+
+    def clean_reason_text(self) -> str:
+        lines = (self.cleaned_data.get("reason_text") or "").replace("\r\n", "\n").split("\n")
+        try:
+            return "\n".join(validation.plain_text(line) for line in lines).strip()
+        except forms.ValidationError:
+            raise forms.ValidationError(
+                _("Gebruik in de toelichting geen < > { } \\ of onzichtbare tekens."), code="invalid"
+            ) from None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def cancel(request: HttpRequest, subscription_id: int) -> HttpResponse:
@@ -221,10 +293,18 @@ def cancel(request: HttpRequest, subscription_id: int) -> HttpResponse:
         )
         return redirect("subscriptions:overview")
     status = HTTPStatus.OK
+    form = CancelReasonForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        if request.POST.get("confirm") == CONFIRM:
+        if request.POST.get("confirm") == CONFIRM and not form.is_valid():
+            status = HTTPStatus.BAD_REQUEST
+        elif request.POST.get("confirm") == CONFIRM:
             try:
-                subscription = services.subscription_cancel_at_period_end(subscription=subscription, by=request.user)
+                subscription = services.subscription_cancel_at_period_end(
+                    subscription=subscription,
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                    reason_text=form.cleaned_data["reason_text"],
+                )
             except services.BillingError as exc:
                 messages.error(request, str(exc))
             else:
@@ -237,9 +317,10 @@ def cancel(request: HttpRequest, subscription_id: int) -> HttpResponse:
                     % {"date": _last_day(subscription)},
                 )
             return redirect("subscriptions:overview")
-        messages.error(request, _("Niet opgezegd: bevestig de opzegging met de knop hieronder."))
-        status = HTTPStatus.BAD_REQUEST
-    context = {"subscription": subscription, "confirm": CONFIRM}
+        else:
+            messages.error(request, _("Niet opgezegd: bevestig de opzegging met de knop hieronder."))
+            status = HTTPStatus.BAD_REQUEST
+    context = {"subscription": subscription, "confirm": CONFIRM, "form": form}
     return render(request, "subscriptions/cancel_confirm.html", context, status=status)
 
 
@@ -349,18 +430,18 @@ def credit_note_ubl(request: HttpRequest, number: str) -> HttpResponse:
 def _pending_change(subscription: Subscription | None) -> PlanChange | None:
     if subscription is None:
         return None
-    return subscription.plan_changes.filter(status__in=PlanChange.OPEN).select_related("to_plan").first()
+    return subscription.plan_changes.filter(status__in=PlanChange.OPEN).select_related("to_plan", "from_plan").first()
 
 
 def _plan_options(subscription: Subscription) -> list[dict]:
+    """Every other plan that can be taken, with its quote (or why it cannot be taken now)."""
     options = []
-    today = timezone.localdate()
-    for plan in Plan.objects.filter(active=True, interval=subscription.plan.interval).exclude(pk=subscription.plan_id):
-        upgrade = plan.price > subscription.amount_net
-        _net, now = services.proration(subscription=subscription, plan=plan, today=today)
-        options.append(
-            {"plan": plan, "gross": with_vat(plan.price, subscription.vat_rate), "upgrade": upgrade, "now": now}
-        )
+    for plan in Plan.objects.filter(active=True).exclude(pk=subscription.plan_id).order_by("interval", "price"):
+        try:
+            quote = services.plan_change_quote(subscription=subscription, plan=plan)
+        except services.BillingError:
+            quote = None
+        options.append({"plan": plan, "gross": with_vat(plan.price, subscription.vat_rate), "quote": quote})
     return options
 
 
@@ -371,28 +452,78 @@ def _posted_plan(request: HttpRequest) -> Plan | None:
     return Plan.objects.filter(pk=int(value)).first()
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def plan_change(request: HttpRequest, subscription_id: int) -> HttpResponse:
-    """Choose another plan: an upgrade at once (the pro-rata difference charged on the
-    mandate), a downgrade from the next period."""
+def _changeable(request: HttpRequest, subscription_id: int) -> Subscription | None:
     subscription = get_object_or_404(Subscription.objects.select_related("plan"), pk=subscription_id, user=request.user)
     if subscription.status != Subscription.Status.ACTIVE or subscription.current_period_end is None:
         messages.error(request, _("Alleen een actief abonnement kan van abonnementsvorm wisselen."))
+        return None
+    return subscription
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_change(request: HttpRequest, subscription_id: int) -> HttpResponse:
+    """Choose another plan. Choosing leads to the confirmation page of that move; nothing
+    changes here."""
+    subscription = _changeable(request, subscription_id)
+    if subscription is None:
         return redirect("subscriptions:overview")
     if request.method == "GET":
         context = {
             "subscription": subscription,
             "options": _plan_options(subscription),
             "pending_change": _pending_change(subscription),
+            "next_charge": next_charge_amount(subscription=subscription),
         }
         return render(request, "subscriptions/plan_change.html", context)
     plan = _posted_plan(request)
     if plan is None:
         messages.error(request, _("Kies een abonnementsvorm uit de lijst."))
         return redirect("subscriptions:plan_change", subscription_id=subscription.pk)
+    return redirect("subscriptions:plan_change_confirm", subscription_id=subscription.pk, plan_id=plan.pk)
+
+
+FINGERPRINT = re.compile(r"[0-9a-f]{32}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_change_confirm(request: HttpRequest, subscription_id: int, plan_id: int) -> HttpResponse:
+    """The confirmation page of one move: the amount charged now (excl. and incl. VAT), the
+    new period amount and the date it applies from. "Bevestigen" POSTs ``confirm=ja`` with
+    the quote's fingerprint; the move is made only for that same quote."""
+    subscription = _changeable(request, subscription_id)
+    if subscription is None:
+        return redirect("subscriptions:overview")
+    plan = Plan.objects.filter(pk=plan_id).first()
+    if plan is None:
+        messages.error(request, _("Kies een abonnementsvorm uit de lijst."))
+        return redirect("subscriptions:plan_change", subscription_id=subscription.pk)
     try:
-        change = services.plan_change_start(subscription=subscription, plan=plan, by=request.user)
+        quote = services.plan_change_quote(subscription=subscription, plan=plan)
+    except services.BillingError as exc:
+        messages.error(request, str(exc))
+        return redirect("subscriptions:plan_change", subscription_id=subscription.pk)
+    status = HTTPStatus.OK
+    if request.method == "POST":
+        fingerprint = request.POST.get("quote", "")
+        if request.POST.get("confirm") != CONFIRM or not FINGERPRINT.fullmatch(fingerprint):
+            messages.error(request, _("Niet gewijzigd: bevestig de overstap met de knop hieronder."))
+            status = HTTPStatus.BAD_REQUEST
+        else:
+            return _plan_change_start(request, subscription, plan, fingerprint)
+    context = {"subscription": subscription, "quote": quote, "confirm": CONFIRM}
+    return render(request, "subscriptions/plan_change_confirm.html", context, status=status)
+
+
+def _plan_change_start(request: HttpRequest, subscription: Subscription, plan: Plan, fingerprint: str) -> HttpResponse:
+    try:
+        change = services.plan_change_start(
+            subscription=subscription, plan=plan, by=request.user, fingerprint=fingerprint
+        )
+    except services.StaleQuote as exc:
+        messages.error(request, str(exc))
+        return redirect("subscriptions:plan_change_confirm", subscription_id=subscription.pk, plan_id=plan.pk)
     except services.BillingError as exc:
         messages.error(request, str(exc))
         return redirect("subscriptions:plan_change", subscription_id=subscription.pk)
@@ -414,6 +545,24 @@ def plan_change(request: HttpRequest, subscription_id: int) -> HttpResponse:
         messages.info(request, _("De overstap naar %(plan)s wacht op de afschrijving van de verrekening.") % values)
     else:
         messages.error(request, _("De verrekening kon niet worden afgeschreven. Uw abonnementsvorm is niet gewijzigd."))
+    return redirect("subscriptions:overview")
+
+
+@login_required
+@require_POST
+def plan_change_withdraw(request: HttpRequest, subscription_id: int) -> HttpResponse:
+    """Withdraw the scheduled plan change (until the day it takes effect)."""
+    subscription = _own_subscription(request, subscription_id)
+    try:
+        change = services.plan_change_withdraw(subscription=subscription, by=request.user)
+    except services.BillingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("De overstap naar %(plan)s is ingetrokken. Uw abonnement blijft %(current)s.")
+            % {"plan": change.to_plan.name, "current": change.from_plan.name},
+        )
     return redirect("subscriptions:overview")
 
 

@@ -134,6 +134,16 @@ LEDGER: dict[str, tuple[str, str]] = {
     "subscriptions.unmailed_documents": ("reads only", ""),
     # Closing an account (settings.ACCOUNT_CLOSE_STEPS): billing's step and its parts.
     "subscriptions.staff_end_outcome": ("reads only", ""),
+    "subscriptions.checkout_withdraw": (
+        "elsewhere",
+        "subscriptions/tests/test_checkout_withdraw.py:subscription.canceled",
+    ),
+    "subscriptions.interval_credit": ("pure computation", ""),
+    "subscriptions.plan_change_quote": ("reads only (the confirmation page's quote)", ""),
+    "subscriptions.plan_change_withdraw": (
+        "elsewhere",
+        "subscriptions/tests/test_plan_moves.py:subscription.plan_change_withdrawn",
+    ),
     "subscriptions.subscription_end_by_staff": (
         "elsewhere",
         "subscriptions/tests/test_admin_customer_billing.py:subscription.closure_settled",

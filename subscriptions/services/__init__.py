@@ -45,6 +45,7 @@ from subscriptions.services.cancellation import (
 )
 from subscriptions.services.checkout import (
     arrears_payment_start,
+    checkout_withdraw,
     customer_ensure,
     first_payment_checkout,
     subscription_start,
@@ -61,7 +62,15 @@ from subscriptions.services.erasure import DeletionReport, mollie_customers_dele
 from subscriptions.services.mollie_sync import subscription_push
 from subscriptions.services.payment_method import VERIFICATION_AMOUNT
 from subscriptions.services.payments import Outcome, payment_apply, payment_refund, payment_sync
-from subscriptions.services.plan_change import plan_change_mollie_update, plan_changes_due, proration
+from subscriptions.services.plan_change import (
+    PlanChangeQuote,
+    StaleQuote,
+    plan_change_mollie_update,
+    plan_change_quote,
+    plan_change_withdraw,
+    plan_changes_due,
+    proration,
+)
 from subscriptions.services.reconciliation import (
     LOST_CREATE_GIVE_UP,
     LOST_CREATE_GRACE,
@@ -110,6 +119,7 @@ __all__ = [
     "arrears_payment_start",
     "billing_details_missing",
     "billing_snapshot",
+    "checkout_withdraw",
     "customer_ensure",
     "document_pdf",
     "document_ubl",
@@ -128,6 +138,10 @@ __all__ = [
     "payment_sync",
     "plan_change_charge",
     "plan_change_mollie_update",
+    "plan_change_quote",
+    "plan_change_withdraw",
+    "PlanChangeQuote",
+    "StaleQuote",
     "plan_change_start",
     "plan_changes_due",
     "proration",

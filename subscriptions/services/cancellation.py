@@ -22,7 +22,8 @@ from core.formatting import euro
 from core.mail import send_later
 from subscriptions.billing_contact import billing_recipient
 from subscriptions.enums import System
-from subscriptions.models import Payment, Subscription
+from subscriptions.models import CancelReason, Payment, Subscription
+from subscriptions.selectors import next_charge_amount
 from subscriptions.services.base import BillingError, current_time, lock_subscription
 from subscriptions.services.followup import push_later
 
@@ -38,7 +39,7 @@ def _cancel_mail(subscription: Subscription, template: str) -> None:
             "plan": subscription.plan.name,
             "last_day": formats.date_format(subscription.paid_through, "j F Y"),
             "next_charge": formats.date_format(subscription.current_period_end, "j F Y"),
-            "amount": euro(subscription.amount_gross),
+            "amount": euro(next_charge_amount(subscription=subscription)),
             "reverse_charge": subscription.reverse_charge,
             "url": settings.SITE_URL + reverse("subscriptions:overview"),
         }
@@ -46,24 +47,38 @@ def _cancel_mail(subscription: Subscription, template: str) -> None:
 
 
 @transaction.atomic
-def subscription_cancel_at_period_end(*, subscription: Subscription, by) -> Subscription:
-    """The customer cancels at the end of the paid period. Serialised on the subscription
-    row: only the call that cancels records it and mails the confirmation (a double submit
-    mails once)."""
+def subscription_cancel_at_period_end(
+    *, subscription: Subscription, by, reason: str = "", reason_text: str = ""
+) -> Subscription:
+    """The customer cancels at the end of the paid period, optionally saying why (``reason``:
+    a ``CancelReason`` value, ``reason_text``: their own words, already validated). Serialised
+    on the subscription row: only the call that cancels records it and mails the
+    confirmation (a double submit mails once)."""
     subscription = lock_subscription(subscription)
     if subscription.status != Subscription.Status.ACTIVE:
         raise BillingError(_("Alleen een actief abonnement kunt u opzeggen."))
+    if reason and reason not in CancelReason.values:
+        raise BillingError(_("Kies een reden uit de lijst, of geen."))
     if subscription.cancel_at_period_end:
         return subscription
     subscription.cancel_at_period_end = True
     subscription.cancel_requested_at = current_time()
-    subscription.save(update_fields=["cancel_at_period_end", "cancel_requested_at"])
+    subscription.cancel_reason = reason
+    subscription.cancel_reason_text = reason_text[:1000]
+    subscription.save(
+        update_fields=["cancel_at_period_end", "cancel_requested_at", "cancel_reason", "cancel_reason_text"]
+    )
+    changes = {"cancel_at_period_end": [False, True], "ends_on": [None, subscription.current_period_end.isoformat()]}
+    if reason:
+        changes["cancel_reason"] = [None, reason]
+    if reason_text:
+        changes["cancel_reason_text"] = [None, "(given)"]  # the words stay on the subscription
     record(
         Action.SUBSCRIPTION_CANCEL_REQUESTED,
         actor=by,
         subject_id=subscription.user_id,
         target=subscription,
-        changes={"cancel_at_period_end": [False, True], "ends_on": [None, subscription.current_period_end.isoformat()]},
+        changes=changes,
     )
     push_later(subscription)
     _cancel_mail(subscription, "cancel_confirmed")

@@ -14,13 +14,14 @@ from django.utils.translation import gettext as _
 from audit.events import Action
 from audit.services import record
 from subscriptions import mollie
-from subscriptions.enums import System
+from subscriptions.enums import EndReason, System
 from subscriptions.models import MollieCustomer, Payment, Plan, Subscription, with_vat
 from subscriptions.selectors import billing_details_missing, profile_of, vat_treatment
 from subscriptions.services.base import (
     AlreadySubscribed,
     BillingError,
     current_language,
+    current_time,
     lock_subscription,
     webhook_url,
 )
@@ -207,3 +208,63 @@ def _arrears_payment(*, subscription: Subscription, by) -> Payment:
         },
     )
     return payment
+
+
+# --- a checkout the customer left: withdraw it (or choose another plan) ---------------------
+
+
+def checkout_withdraw(*, subscription: Subscription, by) -> Subscription:
+    """The customer withdraws a subscription still waiting for its first payment (they left
+    Mollie's checkout, or want another plan). The payment at Mollie is cancelled where
+    Mollie allows it (``isCancelable``; the cancelled payment ends the subscription as not
+    started, as any cancelled first payment); where it does not (the customer may still be
+    at the bank), the subscription ends here and the payment expires at Mollie. Raises
+    :class:`BillingError` when there is nothing to withdraw or the payment is already in,
+    and :class:`mollie.MollieUnavailable` (nothing changed) when Mollie cannot be asked."""
+    subscription = Subscription.objects.get(pk=subscription.pk)
+    if subscription.status != Subscription.Status.PENDING:
+        raise BillingError(_("Er is geen aanvraag die op de eerste betaling wacht."))
+    payment = subscription.payments.filter(sequence_type=Payment.Sequence.FIRST).order_by("-id").first()
+    cancelled_at_mollie = False
+    if payment is not None and payment.mollie_id and not payment.is_final:
+        remote = mollie.payment_get(payment.mollie_id)
+        if remote.status in (Payment.Status.OPEN, Payment.Status.PENDING) and remote.is_cancelable:
+            try:
+                remote = mollie.payment_cancel(
+                    mollie_id=payment.mollie_id, idempotency_key=f"first-{payment.pk}-cancel"
+                )
+                cancelled_at_mollie = True
+            except mollie.MollieUnavailable:
+                raise
+            except mollie.MollieError:  # no longer cancellable meanwhile (paid, expired): its status decides
+                remote = mollie.payment_get(payment.mollie_id)
+        payment_apply(remote=remote)
+    elif payment is not None and payment.status == Payment.Status.CREATED:
+        payment_abandon(payment=payment)
+    return _withdrawn(subscription, by=by, cancelled_at_mollie=cancelled_at_mollie)
+
+
+@transaction.atomic
+def _withdrawn(subscription: Subscription, *, by, cancelled_at_mollie: bool) -> Subscription:
+    subscription = lock_subscription(subscription)
+    if subscription.status in Subscription.CHARGED:
+        raise BillingError(_("Uw eerste betaling is al binnen: uw abonnement is actief."))
+    old = subscription.status
+    if subscription.status == Subscription.Status.PENDING:
+        # Mollie would not cancel the payment: it stays open there until it expires.
+        subscription.status = Subscription.Status.FAILED
+        subscription.ended_at = current_time()
+    subscription.end_reason = EndReason.WITHDRAWN
+    subscription.save(update_fields=["status", "ended_at", "end_reason"])
+    record(
+        Action.SUBSCRIPTION_CANCELED,
+        actor=by,
+        subject_id=subscription.user_id,
+        target=subscription,
+        changes={
+            "status": [old, subscription.status],
+            "reason": [None, EndReason.WITHDRAWN],
+            "payment_canceled_at_mollie": [None, cancelled_at_mollie],
+        },
+    )
+    return subscription

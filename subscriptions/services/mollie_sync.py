@@ -15,7 +15,7 @@ from audit.services import record
 from subscriptions import mollie
 from subscriptions.enums import System
 from subscriptions.models import MollieSubscription, Subscription
-from subscriptions.selectors import next_charge_amount
+from subscriptions.selectors import next_charge_amount, next_charge_plan
 from subscriptions.services.base import current_time, webhook_url
 
 
@@ -43,9 +43,9 @@ def subscription_push(*, subscription_id: int) -> bool:
         created = mollie.subscription_create(
             customer_id=subscription.customer.mollie_id,
             amount=next_charge_amount(subscription=subscription),
-            interval=subscription.plan.mollie_interval,
+            interval=next_charge_plan(subscription=subscription).mollie_interval,
             start_date=start,
-            description=f"{subscription.plan.billing_name} #{subscription.pk}-{count}",
+            description=f"{next_charge_plan(subscription=subscription).billing_name} #{subscription.pk}-{count}",
             mandate_id=subscription.mandate_id,
             webhook_url=webhook_url(),
             metadata={"subscription": subscription.pk},

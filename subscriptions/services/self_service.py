@@ -35,12 +35,13 @@ logger = logging.getLogger(__name__)
 # --- plan change --------------------------------------------------------------------------
 
 
-def plan_change_start(*, subscription: Subscription, plan: Plan, by) -> PlanChange:
-    """The customer picked another plan: recorded (see ``plan_change``); for an upgrade the
-    pro-rata charge is made on the mandate at once. Raises :class:`BillingError` (nothing
-    changed) or :class:`mollie.MollieUnavailable` (the change stays waiting for its charge;
+def plan_change_start(*, subscription: Subscription, plan: Plan, by, fingerprint: str | None = None) -> PlanChange:
+    """The customer confirmed the quote (``fingerprint``, see ``plan_change``) for another
+    plan: recorded; for a move at once the charge is made on the mandate at once. Raises
+    :class:`BillingError` (nothing changed; ``StaleQuote`` when the confirmed page is out of
+    date) or :class:`mollie.MollieUnavailable` (the change stays waiting for its charge;
     :func:`plan_change_charge` is retried by reconciliation with the same key)."""
-    change = plan_change_request(subscription=subscription, plan=plan, by=by)
+    change = plan_change_request(subscription=subscription, plan=plan, by=by, fingerprint=fingerprint)
     if change.status == PlanChange.Status.CHARGING:
         plan_change_charge(change=change)
         change.refresh_from_db()
@@ -229,6 +230,13 @@ def self_service_repair() -> dict[str, int]:
             done["mollie_updated"] += plan_change_mollie_update(change_id=change_id)
         except mollie.MollieError as exc:
             logger.warning("Plan change %s: Mollie not updated: %s", change_id, exc)
+    for change_id in PlanChange.objects.filter(
+        status=PlanChange.Status.CANCELED, withdrawn_at__isnull=False, mollie_restored_at__isnull=True
+    ).values_list("pk", flat=True):
+        try:
+            done["mollie_updated"] += plan_change_mollie_update(change_id=change_id)
+        except mollie.MollieError as exc:
+            logger.warning("Withdrawn plan change %s: Mollie not restored: %s", change_id, exc)
     for change_id in MandateChange.objects.filter(refunded_at__isnull=True).values_list("pk", flat=True):
         try:
             done["mandates"] += mandate_change_finish(change_id=change_id)

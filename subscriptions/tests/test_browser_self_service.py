@@ -30,12 +30,18 @@ def subscribed(page, mollie_sandbox, customer, password, plan):
     return page
 
 
-def test_upgrading_charges_the_difference_at_once_and_shows_the_new_plan(subscribed):
+def test_upgrading_shows_the_amounts_first_and_charges_only_after_confirming(subscribed):
     page = subscribed
     page.get_by_role("link", name="Abonnementsvorm wijzigen").click()
     expect(page.get_by_role("heading", name="Abonnementsvorm wijzigen")).to_be_visible()
-    expect(page.get_by_text(re.compile(r"Direct; nu af te schrijven: € \d+,\d\d\."))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Direct; nu af te schrijven: € \d+,\d\d\.")).first).to_be_visible()
     page.get_by_role("button", name="Overstappen naar Premium").click()
+    expect(page.get_by_role("heading", name="Overstappen van Basis naar Premium")).to_be_visible()
+    facts = page.locator(".plan-change-facts")
+    expect(facts).to_contain_text(re.compile(r"€ \d+,\d\d excl\. btw \+ € \d+,\d\d btw = € \d+,\d\d incl\. btw"))
+    expect(facts).to_contain_text("€ 49,00 excl. btw, € 59,29 incl. btw per maand")
+    assert not Payment.objects.filter(purpose=Payment.Purpose.PRORATION).exists()  # nothing yet
+    page.get_by_role("button", name="Bevestigen").click()
     expect(page.get_by_text("Uw abonnement is gewijzigd naar Premium.")).to_be_visible()
     expect(page.get_by_role("heading", name="Uw abonnement: Premium")).to_be_visible()
     expect(page.get_by_text(re.compile(r"^Actief · € 59,29 per maand"))).to_be_visible()
@@ -44,15 +50,47 @@ def test_upgrading_charges_the_difference_at_once_and_shows_the_new_plan(subscri
     assert Payment.objects.get(purpose=Payment.Purpose.PRORATION).status == Payment.Status.PAID
 
 
-def test_downgrading_is_scheduled_and_announced_on_the_overview(subscribed):
+def test_a_downgrade_is_scheduled_shown_as_the_next_payment_and_can_be_withdrawn(subscribed):
     page = subscribed
     page.get_by_role("link", name="Abonnementsvorm wijzigen").click()
     page.get_by_role("button", name="Overstappen naar Klein").click()
+    expect(page.locator(".plan-change-facts")).to_contain_text("Niets")
+    page.get_by_role("button", name="Bevestigen").click()
     expect(
         page.get_by_text(re.compile(r"^Ingepland: per .+ gaat uw abonnement over naar Klein\.$")).first
     ).to_be_visible()
     expect(page.get_by_role("heading", name="Uw abonnement: Basis")).to_be_visible()
+    # the next payment as it will really be: Klein's amount, not Basis'
+    expect(page.locator(".next-payment")).to_contain_text("volgende automatische betaling: € 22,99.")
     assert PlanChange.objects.get().status == PlanChange.Status.SCHEDULED
+    [remote] = SandboxObject.objects.filter(kind="subscription")
+    assert remote.data["amount"]["value"] == "22.99"
+
+    page.get_by_role("button", name="Wijziging intrekken").click()
+    expect(page.get_by_text("De overstap naar Klein is ingetrokken. Uw abonnement blijft Basis.")).to_be_visible()
+    expect(page.locator(".next-payment")).to_contain_text("volgende automatische betaling: € 35,09.")
+    assert PlanChange.objects.get().status == PlanChange.Status.CANCELED
+    remote.refresh_from_db()
+    assert remote.data["amount"]["value"] == "35.09"  # at Mollie the amount went back
+
+
+def test_monthly_to_yearly_at_once_with_the_unused_days_credited(subscribed):
+    page = subscribed
+    Plan.objects.create(name="Jaar", price=Decimal("290.00"), interval=Plan.Interval.YEAR)
+    page.get_by_role("link", name="Abonnementsvorm wijzigen").click()
+    page.get_by_role("button", name="Overstappen naar Jaar").click()
+    expect(page.get_by_role("heading", name="Overstappen van Basis naar Jaar")).to_be_visible()
+    expect(page.locator(".plan-change-facts")).to_contain_text("voor de ongebruikte dagen van uw betaalde maand")
+    page.get_by_role("button", name="Bevestigen").click()
+    expect(page.get_by_text("Uw abonnement is gewijzigd naar Jaar.")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^Actief · € 350,90 per jaar"))).to_be_visible()
+    subscription = Subscription.objects.get()
+    assert subscription.plan.name == "Jaar"
+    remotes = SandboxObject.objects.filter(kind="subscription").order_by("id")
+    assert [(r.data["status"], r.data["interval"]) for r in remotes] == [
+        ("canceled", "1 month"),
+        ("active", "12 months"),
+    ]
 
 
 def test_changing_the_payment_method_through_the_checkout(subscribed):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from datetime import date, datetime, time
 from decimal import Decimal
 
@@ -256,9 +257,10 @@ def test_the_pro_rata_charge_of_an_upgrade_passes(mollie_sandbox, customer, plan
         checkout(client().post(f"/portal/abonnement/afsluiten/{plan.pk}/")["Location"], "paid")
     subscription = Subscription.objects.get(user=customer)
     with time_machine.travel(timezone.make_aware(datetime.combine(date(2027, 3, 11), time(10)))):
-        response = client().post(
-            f"/portal/abonnement/{subscription.pk}/abonnementsvorm/", {"plan": str(premium.pk)}, follow=True
-        )
+        session = client()
+        confirm = f"/portal/abonnement/{subscription.pk}/abonnementsvorm/{premium.pk}/bevestigen/"
+        quote = re.search(r'name="quote" value="([0-9a-f]{32})"', session.get(confirm).content.decode()).group(1)
+        response = session.post(confirm, {"confirm": "ja", "quote": quote}, follow=True)
         assert "Uw abonnement is gewijzigd naar Premium." in response.content.decode()
     invoice = Invoice.objects.get(payment__purpose=Payment.Purpose.PRORATION)
 

@@ -145,7 +145,10 @@ def test_paying_activates_the_subscription_and_schedules_the_next_charges(subscr
         last_paid_day = dateformat.format(subscription.current_period_end - timedelta(days=1), "j F Y")
         next_charge = dateformat.format(subscription.current_period_end, "j F Y")
     overview = logged_in.get("/portal/abonnement/").content.decode()
-    assert f"Betaald tot en met {last_paid_day}; op {next_charge} volgt de volgende automatische betaling." in overview
+    assert (
+        f"Betaald tot en met {last_paid_day}; op {next_charge} volgt de volgende automatische betaling: € 35,09."
+        in overview
+    )
     assert invoice.description == "Exact koppeling Basis (per maand)"  # the product's name once
     assert (
         SandboxObject.objects.get(pk=payment.mollie_id).data["description"] == "Exact koppeling Basis: eerste termijn"
