@@ -7,8 +7,10 @@ billing snapshot so they never change when a profile does (or is erased).
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -23,6 +25,17 @@ CENT = Decimal("0.01")
 
 def with_vat(amount: Decimal, rate: Decimal = VAT_RATE) -> Decimal:
     return (amount * (Decimal("100") + rate) / Decimal("100")).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def net_from_gross(gross: Decimal, rate: Decimal) -> Decimal:
+    """The amount without VAT in a gross amount at ``rate`` percent, rounded half up to the
+    cent (invoices, credit notes and the next invoice's preview alike)."""
+    return (gross * Decimal("100") / (Decimal("100") + rate)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def add_interval(start: date, interval: str) -> date:
+    """One plan interval (a month or a year) after ``start``."""
+    return start + (relativedelta(years=1) if interval == "year" else relativedelta(months=1))
 
 
 class Plan(models.Model):

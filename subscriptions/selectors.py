@@ -12,12 +12,25 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from django.db.models import QuerySet
-from django.utils import timezone
+from django.db.models import DecimalField, Exists, F, OuterRef, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Profile
 from subscriptions.enums import EndReason
-from subscriptions.models import CENT, VAT_RATE, CancelReason, Invoice, Payment, Plan, PlanChange, Subscription
+from subscriptions.models import (
+    CENT,
+    VAT_RATE,
+    CancelReason,
+    Invoice,
+    Payment,
+    Plan,
+    PlanChange,
+    Subscription,
+    add_interval,
+    net_from_gross,
+)
 from vies import selectors as vies_selectors
 from vies.models import VatCheck
 
@@ -423,3 +436,113 @@ def cancel_reasons_per_month(*, months: int = 24) -> list[CancelReasonMonth]:
         CancelReasonMonth(month=month, counts=counts, total=sum(counts))
         for month, counts in sorted(table.items(), reverse=True)[:months]
     ]
+
+
+# --- invoices: their status, and the next one ------------------------------------------------
+
+
+class InvoiceStatus(StrEnum):
+    PAID = "paid"  # betaald
+    OPEN = "open"  # the payment was charged back and is not settled yet
+    CREDITED = "credited"  # credit notes for the whole amount
+    PART_CREDITED = "part_credited"  # paid, with a credit note for part of it
+
+
+INVOICE_STATUS_LABELS = {
+    InvoiceStatus.PAID: _("betaald"),
+    InvoiceStatus.OPEN: _("open"),
+    InvoiceStatus.CREDITED: _("gecrediteerd"),
+    InvoiceStatus.PART_CREDITED: _("deels gecrediteerd"),
+}
+
+
+def invoices_with_status(queryset: QuerySet) -> QuerySet:
+    """``queryset`` of invoices with what :func:`invoice_status` reads, in the same query:
+    the total credited, the amount charged back, and whether a later "Nu betalen" settled it."""
+    settled = Payment.objects.filter(arrears_of=OuterRef("payment_id"), status=Payment.Status.PAID)
+    return queryset.annotate(
+        credited_total=Coalesce(
+            Sum("credit_notes__amount_gross"),
+            Value(Decimal("0")),
+            output_field=DecimalField(max_digits=10, decimal_places=2),
+        ),
+        charged_back=F("payment__amount_charged_back"),
+        settled=Exists(settled),
+    )
+
+
+def invoice_status(invoice: Invoice) -> InvoiceStatus:
+    """Open (charged back, not settled), betaald, deels gecrediteerd or gecrediteerd. An
+    invoice is issued when its payment is paid, so it starts as paid. Reads the annotations of
+    :func:`invoices_with_status` (queries them when absent)."""
+    if not hasattr(invoice, "credited_total"):
+        invoice = invoices_with_status(Invoice.objects.filter(pk=invoice.pk)).defer("pdf", "ubl").get()
+    credited = -(invoice.credited_total or Decimal("0"))
+    if credited >= invoice.amount_gross > 0:
+        return InvoiceStatus.CREDITED
+    if (invoice.charged_back or Decimal("0")) > 0 and not invoice.settled:
+        return InvoiceStatus.OPEN
+    if credited > 0:
+        return InvoiceStatus.PART_CREDITED
+    return InvoiceStatus.PAID
+
+
+@dataclass(frozen=True)
+class InvoicePreviewLine:
+    description: str
+    period_start: date
+    period_end: date  # the last day
+    amount_net: Decimal
+
+
+@dataclass(frozen=True)
+class InvoicePreview:
+    """The invoice the next automatic charge will bring, as far as it is known today."""
+
+    issued_on: date  # the day of the charge
+    lines: tuple[InvoicePreviewLine, ...]
+    amount_net: Decimal
+    vat_rate: Decimal
+    vat_amount: Decimal
+    amount_gross: Decimal
+    reverse_charge: bool
+    vat_note: str = ""
+    change: PlanChange | None = None  # the scheduled change it includes
+
+
+def next_invoice_preview(*, subscription: Subscription, user=None) -> InvoicePreview | None:
+    """The next period's invoice of an active subscription that goes on: its date (the
+    charge on ``current_period_end``), the plan it will be for (a scheduled change included),
+    the amount Mollie will charge, and the VAT as it would be decided today (a business
+    elsewhere in the EU: reverse charge only while VIES's check is valid, see
+    :func:`vat_decision`). None when no further charge is due (pending, past due, cancelled
+    at the period end, ended)."""
+    if subscription.status != Subscription.Status.ACTIVE or subscription.cancel_at_period_end:
+        return None
+    start = subscription.current_period_end
+    if start is None:
+        return None
+    change = (
+        subscription.plan_changes.filter(status=PlanChange.Status.SCHEDULED, effective_on__lte=start)
+        .select_related("to_plan")
+        .first()
+    )
+    plan = change.to_plan if change is not None else subscription.plan
+    gross = change.amount_gross if change is not None else subscription.amount_gross
+    decision = vat_decision(user=user or subscription.user)
+    net = gross if decision.reverse_charge else net_from_gross(gross, decision.rate)
+    end = add_interval(start, plan.interval) - timedelta(days=1)
+    with translation.override("nl"):  # as the invoice will say it
+        description = f"{plan.billing_name} ({plan.get_interval_display()})"
+    line = InvoicePreviewLine(description=description, period_start=start, period_end=end, amount_net=net)
+    return InvoicePreview(
+        issued_on=start,
+        lines=(line,),
+        amount_net=net,
+        vat_rate=decision.rate,
+        vat_amount=gross - net,
+        amount_gross=gross,
+        reverse_charge=decision.reverse_charge,
+        vat_note=str(decision.note),
+        change=change,
+    )

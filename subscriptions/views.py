@@ -20,7 +20,14 @@ from subscriptions import mollie, services
 from subscriptions.einvoice.ubl import CONTENT_TYPE as UBL_CONTENT_TYPE
 from subscriptions.models import CancelReason, CreditNote, Invoice, Payment, Plan, PlanChange, Subscription, with_vat
 from subscriptions.pricing import pricing_plans
-from subscriptions.selectors import next_charge_amount, vat_decision
+from subscriptions.selectors import (
+    INVOICE_STATUS_LABELS,
+    invoice_status,
+    invoices_with_status,
+    next_charge_amount,
+    next_invoice_preview,
+    vat_decision,
+)
 from subscriptions.services import billing_email
 from subscriptions.services.mandate_details import payment_method_shown
 
@@ -56,7 +63,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         "open_payment": open_payment,
         "dunning": dunning,
         "past": subscriptions.exclude(status__in=Subscription.LIVE)[:10],
-        "invoices": _with_credit_notes(Invoice.objects.filter(user=request.user)),
+        "invoices": _with_status(_with_credit_notes(Invoice.objects.filter(user=request.user))),
+        "next_invoice": next_invoice_preview(subscription=current, user=request.user) if current is not None else None,
         "reverse_charge": current is None and vat.reverse_charge,
         "vat_note": vat.note if current is None else "",
         "pending_change": _pending_change(current),
@@ -358,6 +366,16 @@ DOCUMENT_NUMBER = re.compile(r"[0-9]{4}-[0-9]{5,9}")
 FILES = ("pdf", "ubl")
 
 
+def _with_status(invoices) -> list[Invoice]:
+    """The invoices with their status (betaald, open, gecrediteerd) as ``status`` and
+    ``status_label``, read in the same query."""
+    rows = list(invoices_with_status(invoices))
+    for invoice in rows:
+        invoice.status = invoice_status(invoice)
+        invoice.status_label = INVOICE_STATUS_LABELS[invoice.status]
+    return rows
+
+
 def _with_credit_notes(invoices):
     return invoices.defer(*FILES).prefetch_related(
         Prefetch("credit_notes", queryset=CreditNote.objects.defer(*FILES).order_by("number"))
@@ -397,7 +415,12 @@ def ubl_response(document: Invoice | CreditNote) -> HttpResponse:
 @require_GET
 def invoice_detail(request: HttpRequest, number: str) -> HttpResponse:
     invoice = _own_document(request, _with_credit_notes(Invoice.objects.select_related("payment")), number)
-    return render(request, "subscriptions/invoice.html", {"invoice": invoice})
+    status = invoice_status(invoice)
+    return render(
+        request,
+        "subscriptions/invoice.html",
+        {"invoice": invoice, "status": status, "status_label": INVOICE_STATUS_LABELS[status]},
+    )
 
 
 @login_required

@@ -71,7 +71,6 @@ LEDGER: dict[str, tuple[str, str]] = {
     "vies.vat_check_run": ("elsewhere", "vies/tests/test_vies_check.py:profile.vat_id_checked"),
     "vies.vat_checks_retry_due": ("calls vat_check_run", ""),
     "vies.vat_checks_renew": ("calls vat_check_request", ""),
-    "subscriptions.add_interval": ("pure computation", ""),
     "subscriptions.payment_method_shown": ("reads the mandate at Mollie for the page; writes nothing", ""),
     "subscriptions.mask_iban": ("pure computation", ""),
     "subscriptions.webhook_url": ("pure computation", ""),
@@ -203,7 +202,6 @@ LEDGER: dict[str, tuple[str, str]] = {
     # The billing services package: the helpers its modules share (subscriptions/services/*.py).
     "subscriptions.current_time": ("clock", ""),
     "subscriptions.current_language": ("reads only", ""),
-    "subscriptions.net_from_gross": ("pure computation", ""),
     "subscriptions.lock_subscription": ("reads only (a row lock)", ""),
     "subscriptions.lock_payment": ("reads only (a row lock)", ""),
     "subscriptions.push_later": ("queues subscription_push after commit", ""),

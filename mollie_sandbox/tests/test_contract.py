@@ -108,6 +108,29 @@ def test_every_response_the_portal_reads_fits_mollies_published_models(sdk_contr
         "MandateResponse",
         _json(api.get(api.base + f"customers/{customer_id}/mandates/{mandate_id}"), 200),
     )
+    # A direct-debit mandate (an iDEAL first payment), whose details the subscription page
+    # shows as a masked IBAN and the holder (as the card's brand, last four and expiry above).
+    other = _json(api.post(api.base + "customers", json={"name": "Piet Bank", "email": "piet@example.nl"}), 201)
+    ideal = _json(
+        api.post(
+            api.base + f"customers/{other['id']}/payments",
+            json={
+                "amount": {"currency": "EUR", "value": "35.09"},
+                "description": "Basis: eerste termijn",
+                "sequenceType": "first",
+                "redirectUrl": "https://portal.example.nl/terug",
+            },
+        ),
+        201,
+    )
+    checkout(ideal["_links"]["checkout"]["href"], "paid", method="ideal")
+    ideal_paid = _json(api.get(api.base + f"payments/{ideal['id']}"), 200)
+    bank = add(
+        "mandate (direct debit)",
+        "MandateResponse",
+        _json(api.get(api.base + f"customers/{other['id']}/mandates/{ideal_paid['mandateId']}"), 200),
+    )
+    assert bank["method"] == "directdebit" and set(bank["details"]) >= {"consumerName", "consumerAccount"}
 
     # Subscriptions: created, read, updated, charged, listed, cancelled.
     subscriptions = api.base + f"customers/{customer_id}/subscriptions"

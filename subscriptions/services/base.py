@@ -6,15 +6,13 @@ reconciliation)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import datetime
 
-from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from subscriptions.models import CENT, Payment, Plan, Subscription
+from subscriptions.models import Payment, Subscription, add_interval, net_from_gross  # noqa: F401  (moved to models, where selectors read them too)
 
 
 class BillingError(Exception):
@@ -30,16 +28,6 @@ class AlreadySubscribed(BillingError):
 def current_time() -> datetime:
     """The clock of every billing service (tests move it with time_machine)."""
     return timezone.now()
-
-
-def add_interval(start: date, interval: str) -> date:
-    return start + (relativedelta(years=1) if interval == Plan.Interval.YEAR else relativedelta(months=1))
-
-
-def net_from_gross(gross: Decimal, rate: Decimal) -> Decimal:
-    """The amount without VAT in a gross amount at ``rate`` percent, rounded half up to the
-    cent (invoices and credit notes alike)."""
-    return (gross * Decimal("100") / (Decimal("100") + rate)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def webhook_url() -> str:
