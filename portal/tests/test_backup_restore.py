@@ -146,3 +146,22 @@ def test_backups_older_than_the_register_period_are_removed(tmp_path):
     assert len(removed) == 1 and sorted(p.name for p in tmp_path.iterdir())[0].startswith("backup-")
     assert len(list(tmp_path.glob("backup-*"))) == 1 and (tmp_path / "notes").exists()
     assert backups.kept_for_days() == 35
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        (
+            "nl",
+            "Gegevens die wij wissen of anonimiseren, blijven in de back-ups van daarvoor staan tot die verlopen: 35 dagen na het maken van de back-up.",
+        ),
+        (
+            "en",
+            "Data we erase or anonymise stays in the backups made before that until they expire: 35 days after the backup was made.",
+        ),
+    ],
+)
+def test_the_privacy_statement_says_erased_data_lives_on_in_backups_until_they_expire(client, language, sentence):
+    page = client.get("/privacy/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert sentence in page
+    assert 'id="category-backups"' in page  # the register's category, with its period and purpose
