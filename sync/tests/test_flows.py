@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from exact_sandbox import engine as sandbox
 from exact_sandbox.models import SandboxAccount, SandboxInvoice, SandboxItem
@@ -144,3 +145,29 @@ def test_a_paused_koppeling_does_not_run(shop):
     assert run_division(user_id=shop.pk) is None
     assert not SyncRun.objects.exists()
     assert Order.objects.get(number="WS-10").status == Order.Status.RECEIVED
+
+
+def test_orders_before_the_start_date_are_skipped_and_counted(shop):
+    from datetime import date
+
+    configure(shop, start_date=date(2026, 12, 1))
+    make_order(shop, "OUD-1", order_date=date(2026, 11, 30))
+    make_order(shop, "NIEUW-1", order_date=date(2026, 12, 1))
+    run = run_division(user_id=shop.pk)
+    assert (run.synced, run.skipped) == (1, 1)
+    assert Order.objects.get(number="OUD-1").status == Order.Status.RECEIVED
+    assert not SandboxInvoice.objects.filter(your_ref="OUD-1").exists()
+
+
+def test_an_order_exact_keeps_not_answering_is_retried_with_backoff_then_fails_after_a_day(shop):
+    sandbox.fault_add("server_error", endpoint="salesinvoice/SalesInvoices", method="POST", times=50)
+    order = make_order(shop, "WS-11")
+    run = run_division(user_id=shop.pk)
+    order.refresh_from_db()
+    assert run.failed == 0 and order.status == Order.Status.RECEIVED and order.next_attempt_at is not None
+    assert run_division(user_id=shop.pk).calls == 0  # waiting for its backoff: not tried
+    with time_machine.travel(timezone.now() + timedelta(days=1, minutes=1)):
+        run_division(user_id=shop.pk)
+    order.refresh_from_db()
+    assert order.status == Order.Status.FAILED and order.error_code == "exact_unavailable"
+    assert "Opnieuw proberen" in order.error_hint
