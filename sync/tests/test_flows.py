@@ -90,6 +90,14 @@ def test_an_unmapped_vat_rate_fails_with_the_hint_and_syncs_after_the_fix_and_a_
     assert SyncRun.objects.filter(user=shop, trigger=SyncRun.Trigger.RETRY, synced=1).exists()
 
 
+def test_an_sku_longer_than_exact_allows_fails_with_a_hint_and_sends_nothing(shop):
+    order = make_order(shop, "WS-12", lines=[line("X" * 31)])
+    run = run_division(user_id=shop.pk)
+    order.refresh_from_db()
+    assert (run.failed, run.calls) == (1, 0)
+    assert order.error_code == "sku_too_long" and "hoogstens 30 tekens" in order.error_hint
+
+
 def test_exacts_own_refusal_is_shown_with_a_hint(shop):
     sandbox.fault_add(
         "validation_error", endpoint="salesinvoice/SalesInvoices", method="POST", message="Dagboek 70 is geblokkeerd"
