@@ -55,6 +55,7 @@ logger = logging.getLogger(__name__)
 LOCK_CLASS = 0x53594E  # the first key of the advisory lock: "SYN"
 REFRESH_AT_MOST_EVERY = timedelta(minutes=9, seconds=30)
 SHIPPING_CODE = "VERZENDKOSTEN"
+ITEM_CODE_LENGTH = 30  # Exact's logistics/Items Code
 ENDPOINT_ACCOUNTS = "crm/Accounts"
 ENDPOINT_ITEMS = "logistics/Items"
 ENDPOINT_INVOICES = "salesinvoice/SalesInvoices"
@@ -220,9 +221,17 @@ def _lines(order: Order, koppeling: KoppelingSettings) -> list[_Line]:
     for row in payload.get("lines") or []:
         if not isinstance(row, dict):
             continue
-        code = str(row.get("sku") or "").strip()[:30]
+        code = str(row.get("sku") or "").strip()
         if not code:
             raise OrderInvalid("invalid_order", _("Een regel van de bestelling heeft geen artikelcode."), "")
+        if len(code) > ITEM_CODE_LENGTH:  # cut short, two SKUs could become one article
+            raise OrderInvalid(
+                "sku_too_long",
+                _("Artikelcode %(code)s is langer dan %(n)s tekens; Exact Online staat dat niet toe.")
+                % {"code": code, "n": ITEM_CODE_LENGTH},
+                _("Gebruik in de webwinkel artikelcodes van hoogstens %(n)s tekens en kies 'Opnieuw proberen'")
+                % {"n": ITEM_CODE_LENGTH},
+            )
         lines.append(
             _Line(
                 code=code,
@@ -546,9 +555,9 @@ class _Engine:
 def _lines_for_items(order: Order) -> list[_Line]:
     payload = order.payload if isinstance(order.payload, dict) else {}
     return [
-        _Line(str(row.get("sku") or "")[:30], str(row.get("description") or "")[:60], Decimal(1), Decimal(0), "")
+        _Line(str(row.get("sku")).strip(), str(row.get("description") or "")[:60], Decimal(1), Decimal(0), "")
         for row in payload.get("lines") or []
-        if isinstance(row, dict) and row.get("sku")
+        if isinstance(row, dict) and row.get("sku") and len(str(row.get("sku")).strip()) <= ITEM_CODE_LENGTH
     ]
 
 

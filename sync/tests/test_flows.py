@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from exact_sandbox import engine as sandbox
 from exact_sandbox.models import SandboxAccount, SandboxInvoice, SandboxItem
@@ -89,6 +90,14 @@ def test_an_unmapped_vat_rate_fails_with_the_hint_and_syncs_after_the_fix_and_a_
     assert SyncRun.objects.filter(user=shop, trigger=SyncRun.Trigger.RETRY, synced=1).exists()
 
 
+def test_an_sku_longer_than_exact_allows_fails_with_a_hint_and_sends_nothing(shop):
+    order = make_order(shop, "WS-12", lines=[line("X" * 31)])
+    run = run_division(user_id=shop.pk)
+    order.refresh_from_db()
+    assert (run.failed, run.calls) == (1, 0)
+    assert order.error_code == "sku_too_long" and "hoogstens 30 tekens" in order.error_hint
+
+
 def test_exacts_own_refusal_is_shown_with_a_hint(shop):
     sandbox.fault_add(
         "validation_error", endpoint="salesinvoice/SalesInvoices", method="POST", message="Dagboek 70 is geblokkeerd"
@@ -144,3 +153,29 @@ def test_a_paused_koppeling_does_not_run(shop):
     assert run_division(user_id=shop.pk) is None
     assert not SyncRun.objects.exists()
     assert Order.objects.get(number="WS-10").status == Order.Status.RECEIVED
+
+
+def test_orders_before_the_start_date_are_skipped_and_counted(shop):
+    from datetime import date
+
+    configure(shop, start_date=date(2026, 12, 1))
+    make_order(shop, "OUD-1", order_date=date(2026, 11, 30))
+    make_order(shop, "NIEUW-1", order_date=date(2026, 12, 1))
+    run = run_division(user_id=shop.pk)
+    assert (run.synced, run.skipped) == (1, 1)
+    assert Order.objects.get(number="OUD-1").status == Order.Status.RECEIVED
+    assert not SandboxInvoice.objects.filter(your_ref="OUD-1").exists()
+
+
+def test_an_order_exact_keeps_not_answering_is_retried_with_backoff_then_fails_after_a_day(shop):
+    sandbox.fault_add("server_error", endpoint="salesinvoice/SalesInvoices", method="POST", times=50)
+    order = make_order(shop, "WS-11")
+    run = run_division(user_id=shop.pk)
+    order.refresh_from_db()
+    assert run.failed == 0 and order.status == Order.Status.RECEIVED and order.next_attempt_at is not None
+    assert run_division(user_id=shop.pk).calls == 0  # waiting for its backoff: not tried
+    with time_machine.travel(timezone.now() + timedelta(days=1, minutes=1)):
+        run_division(user_id=shop.pk)
+    order.refresh_from_db()
+    assert order.status == Order.Status.FAILED and order.error_code == "exact_unavailable"
+    assert "Opnieuw proberen" in order.error_hint

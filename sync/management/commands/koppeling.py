@@ -26,7 +26,8 @@ class Command(KoppelingCommand):
         for action in parser._actions:
             if action.dest == "action" and action.choices is not None and "sync" not in action.choices:
                 action.choices = [*action.choices, "sync"]
-        parser.add_argument("--user", metavar="EMAIL", help="sync: only this customer (e-mail address or username)")
+        if not any("--user" in action.option_strings for action in parser._actions):  # the parent may have one
+            parser.add_argument("--user", default="", help="sync: only this customer (e-mail address or username)")
 
     def handle(self, *args, action: str, **options) -> None:
         if action != "sync":
