@@ -1,8 +1,13 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from accounts import customer_actions
+from accounts.customer_actions import CustomerAction, StaffActionForm
 from audit.admin_audit import AuditedModelAdminMixin
+from vies import services
 from vies.models import VatCheck
 
 
@@ -23,3 +28,36 @@ class VatCheckAdmin(AuditedModelAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+def _has_vat_id(customer) -> bool:
+    profile = getattr(customer, "profile", None)
+    return profile is not None and bool(profile.vat_id)
+
+
+def _recheck(request, customer, data: dict) -> str:
+    check = services.vat_check_profile(user=customer)
+    if check.result == VatCheck.Result.VALID:
+        return gettext("VIES: %(vat_id)s is geldig (raadplegingsnummer %(number)s).") % {
+            "vat_id": check.vat_id,
+            "number": check.consultation_number or "–",
+        }
+    if check.result == VatCheck.Result.INVALID:
+        return gettext("VIES: %(vat_id)s is niet geldig.") % {"vat_id": check.vat_id}
+    return gettext("VIES gaf geen antwoord (%(reason)s); het wordt automatisch opnieuw geprobeerd.") % {
+        "reason": check.reason or "–"
+    }
+
+
+customer_actions.register(
+    CustomerAction(
+        "vies_check",
+        _("Btw-identificatienummer opnieuw controleren in VIES"),
+        StaffActionForm,
+        _recheck,
+        _has_vat_id,
+        refusals=(services.ViesError,),
+        external=True,
+        order=70,
+    ),
+)

@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Profile
 from audit.events import Action
@@ -50,6 +51,21 @@ def vat_check_request(*, user, vat_id: str) -> VatCheck:
     (at once outside one)."""
     check = VatCheck.objects.create(user=user, vat_id=vat_id, requester=settings.COMPANY.get("vat_id") or "")
     transaction.on_commit(lambda: vat_check_run(check_id=check.pk), robust=True)
+    return check
+
+
+class ViesError(Exception):
+    """A check that cannot be asked for (the message says why, in Dutch)."""
+
+
+def vat_check_profile(*, user) -> VatCheck:
+    """Staff ask VIES again about the customer's saved VAT id ("Klantacties"); outside a
+    transaction the answer is in when this returns."""
+    profile = Profile.objects.filter(user=user).first()
+    if profile is None or not profile.vat_id:
+        raise ViesError(_("Deze klant heeft geen btw-identificatienummer opgeslagen."))
+    check = vat_check_request(user=user, vat_id=profile.vat_id)
+    check.refresh_from_db()
     return check
 
 

@@ -71,6 +71,7 @@ LEDGER: dict[str, tuple[str, str]] = {
     "vies.vat_check_run": ("elsewhere", "vies/tests/test_vies_check.py:profile.vat_id_checked"),
     "vies.vat_checks_retry_due": ("calls vat_check_run", ""),
     "vies.vat_checks_renew": ("calls vat_check_request", ""),
+    "vies.vat_check_profile": ("calls vat_check_request; staff's action is recorded as admin.changed", ""),
     "subscriptions.payment_method_shown": ("reads the mandate at Mollie for the page; writes nothing", ""),
     "subscriptions.mask_iban": ("pure computation", ""),
     "subscriptions.webhook_url": ("pure computation", ""),

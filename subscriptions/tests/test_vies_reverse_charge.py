@@ -68,7 +68,7 @@ def test_a_check_of_an_earlier_vat_id_does_not_count(belgian):
     assert vat_decision(user=belgian).note == VatNote.UNCHECKED
 
 
-def test_the_invoice_carries_the_vies_proof_and_after_30_days_dutch_vat_with_the_reason(subscribe, belgian):
+def test_the_invoice_carries_the_vies_proof_and_after_30_days_dutch_vat_with_the_reason(subscribe, belgian, logged_in):
     vies_confirmed(belgian, at=CHECKED, consultation="WAPIAAAAZ1B2C3D4")
     with time_machine.travel(CHECKED + timedelta(days=1), tick=False):
         response, payment = subscribe()
@@ -80,6 +80,8 @@ def test_the_invoice_carries_the_vies_proof_and_after_30_days_dutch_vat_with_the
         assert first.billing_snapshot["vies_checked_on"] == "2027-02-01"
         text = pdf_text(first)
         assert "btw verlegd" in text and "WAPIAAAAZ1B2C3D4" in text and "1 februari 2027" in text
+        page = logged_in.get(f"/portal/abonnement/facturen/{first.number}/").content.decode()
+        assert "geldig bevonden op 2027-02-01, raadplegingsnummer WAPIAAAAZ1B2C3D4" in page
 
     subscription = Subscription.objects.get(pk=payment.subscription_id)
     with time_machine.travel(VALID_UNTIL + timedelta(days=2), tick=False):  # the next month's charge
@@ -94,6 +96,10 @@ def test_the_invoice_carries_the_vies_proof_and_after_30_days_dutch_vat_with_the
     assert later.billing_snapshot["vat_note"] == "vies_expired" and later.billing_snapshot["vies_consultation"] == ""
     text = " ".join(pdf_text(later).split())
     assert "Btw 21% berekend: btw-nummer afnemer BE0403170701 is niet in de laatste 30 dagen in VIES" in text
+    response = logged_in.get(f"/portal/abonnement/facturen/{later.number}/")  # the page reads the row only
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "niet in de laatste 30 dagen als geldig bevestigd door VIES" in page
     assert "btw verlegd / VAT reverse charged" not in text
 
 

@@ -171,3 +171,22 @@ def test_the_daily_renewal_asks_again_after_25_days_only(vies_sandbox, customer)
         assert services.vat_checks_renew() == 1
         assert services.vat_checks_renew() == 0  # the new one is recent
     assert list(VatCheck.objects.filter(user=customer).values_list("result", flat=True)) == ["valid", "valid"]
+
+
+def test_the_retry_task_asks_no_sooner_than_the_back_off_says(vies_sandbox, customer):
+    from vies import tasks
+
+    _profile(customer, vat_id="BE0403170701", country="BE")
+    controls.add_fault("MS_UNAVAILABLE", country="BE")
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        check = services.vat_check_request(user=customer, vat_id="BE0403170701")
+        check.refresh_from_db()
+        assert check.result == VatCheck.Result.UNCHECKED
+        tasks.retry_check(check.pk)  # early (a worker would hold it until its countdown)
+        assert SandboxConsultation.objects.count() == 1
+        clock.shift(timedelta(minutes=2))
+        tasks.retry_check(check.pk)
+        check.refresh_from_db()
+        assert check.result == VatCheck.Result.VALID and SandboxConsultation.objects.count() == 2
+        tasks.retry_check(check.pk)  # once answered, a repeated task does nothing
+    assert SandboxConsultation.objects.count() == 2

@@ -42,3 +42,30 @@ def test_staff_saving_other_fields_asks_vies_nothing(vies_sandbox, staff_client,
     profile = Profile.objects.create(user=customer, vat_id="NL004495445B01")
     _post(staff_client, customer, profile, city="Breda")
     assert not VatCheck.objects.exists() and not SandboxConsultation.objects.exists()
+
+
+def test_staff_ask_vies_again_from_the_customers_page(vies_sandbox, staff_client, customer):
+    from accounts.services import profile_for
+
+    url = f"/admin/accounts/user/{customer.pk}/klantactie/vies_check/"
+    profile_for(customer)
+    assert (
+        "opnieuw controleren in VIES"
+        not in staff_client.get(f"/admin/accounts/user/{customer.pk}/change/").content.decode()
+    )
+    Profile.objects.filter(user=customer).update(vat_id="BE0403170701", country="BE")
+    assert (
+        "opnieuw controleren in VIES"
+        in staff_client.get(f"/admin/accounts/user/{customer.pk}/change/").content.decode()
+    )
+    response = staff_client.post(url, {"reason": "Klant belde: nummer klopt"}, follow=True)
+    check = VatCheck.objects.get(user=customer)
+    assert check.result == VatCheck.Result.VALID
+    assert (
+        f"VIES: BE0403170701 is geldig (raadplegingsnummer {check.consultation_number})." in response.content.decode()
+    )
+    from vies_sandbox import controls
+
+    controls.add_fault("MS_UNAVAILABLE", country="BE")
+    response = staff_client.post(url, {"reason": "Nog eens"}, follow=True)
+    assert "VIES gaf geen antwoord (MS_UNAVAILABLE)" in response.content.decode()
