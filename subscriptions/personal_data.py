@@ -233,7 +233,8 @@ BILLING = Category(
     period=BILLING_PERIOD,
     end_action=EndAction.DELETE,
     data=_(
-        "Mollie-klant-, machtigings- en betalingskenmerken, bedragen, betaaldata, facturen en creditnota's met naam en factuuradres"
+        "Mollie-klant-, machtigings- en betalingskenmerken, bedragen, betaaldata, facturen en creditnota's met naam en factuuradres, "
+        "en de reden van opzegging als u die opgeeft"
     ),
     due=billing_due,
     dispose=dispose_billing,

@@ -102,7 +102,7 @@ def billing_summary(*, user, related: tuple[str, ...] = ()) -> BillingSummary:
     return BillingSummary(
         state=BillingState.ACTIVE,
         next_charge_on=subscription.current_period_end,
-        next_charge_amount=subscription.amount_gross,
+        next_charge_amount=next_charge_amount(subscription=subscription),  # a scheduled change's amount
         **common,
     )
 

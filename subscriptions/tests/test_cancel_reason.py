@@ -4,7 +4,8 @@ Dutch message and cancels nothing."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
@@ -14,15 +15,13 @@ from django.test import Client
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from subscriptions.models import MollieCustomer, Plan, Subscription
+from subscriptions.models import MollieCustomer, Subscription
 from subscriptions.selectors import cancel_reasons_per_month
 
 pytestmark = pytest.mark.django_db
 
 
 def _subscription(user, plan) -> Subscription:
-    from decimal import Decimal
-
     customer, _ = MollieCustomer.objects.get_or_create(user=user, defaults={"mollie_id": f"cst_{user.pk}"})
     return Subscription.objects.create(
         user=user,
@@ -33,12 +32,12 @@ def _subscription(user, plan) -> Subscription:
         vat_rate=Decimal("21.0"),
         amount_gross=Decimal("35.09"),
         started_at=timezone.now(),
-        current_period_end=timezone.localdate() + __import__("datetime").timedelta(days=10),
+        current_period_end=timezone.localdate() + timedelta(days=10),
     )
 
 
 @pytest.fixture
-def active(customer, plan, django_capture_on_commit_callbacks) -> Subscription:
+def active(customer, plan) -> Subscription:
     return _subscription(customer, plan)
 
 
@@ -137,7 +136,3 @@ def test_staff_see_the_reasons_counted_per_month(customer, plan, make_user):
     assert "Geen koppeling met mijn kassa" in page and "Te duur" in page
     detail = admin.get(f"/admin/subscriptions/subscription/{subs[3].pk}/change/").content.decode()
     assert "Geen koppeling met mijn kassa" in detail
-
-
-def test_the_plan_fixture_is_monthly(plan):
-    assert plan.interval == Plan.Interval.MONTH

@@ -269,3 +269,13 @@ def test_a_double_confirmation_charges_once(active, premium):
         again = client.post(url, {"confirm": "ja", "quote": fingerprint}, follow=True)
     assert "U heeft deze abonnementsvorm al." in again.content.decode()
     assert Payment.objects.filter(purpose=Payment.Purpose.PRORATION).count() == 1
+
+
+def test_the_dashboard_and_the_overview_show_the_next_payment_with_a_scheduled_change(active, small):
+    _change(active, small, _at(date(2027, 3, 11), 10))
+    with time_machine.travel(_at(date(2027, 3, 12), 10)):
+        client = _client(active.user)
+        dashboard = client.get("/portal/").content.decode()
+        overview = client.get("/portal/abonnement/").content.decode()
+    assert "Volgende betaling op 1 april 2027: € 22,99." in dashboard  # not Basis' € 35,09
+    assert "op 1 april 2027 volgt de volgende automatische betaling: € 22,99." in overview
