@@ -270,6 +270,7 @@ def main() -> None:
     markdown, ok = report(pairs, tries=args.tries, hasher=hasher)
     print(markdown)
     if args.smoke:
+        print("smoke run: ran end to end (targets not enforced at this size)")
         return
     if not args.no_docs:
         write_section(markdown)
