@@ -277,7 +277,7 @@ class PaymentAdmin(ReadOnlyAdmin):
     amount_euro = _euro_column(Payment, "amount")
     amount_refunded_euro = _euro_column(Payment, "amount_refunded")
     amount_charged_back_euro = _euro_column(Payment, "amount_charged_back")
-    list_filter = ("status", "sequence_type")
+    list_filter = ("status", "sequence_type", "late_refund")  # (a late refund still "due": Mollie keeps refusing)
     search_fields = ("mollie_id", "user__username", "user__email")
     actions = ["refund_in_full"]
 

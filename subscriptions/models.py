@@ -266,6 +266,16 @@ class Payment(models.Model):
         # The first payment that gives a new mandate when the customer changes payment method.
         MANDATE = "mandate", _("controle nieuwe betaalmethode")
 
+    class LateRefund(models.TextChoices):
+        """A payment that turned paid after its subscription ended pays for nothing we
+        deliver: it is refunded in full (docs/billing.md, "Late payments"), tracked here
+        until Mollie reports the refund."""
+
+        NONE = "", _("niet van toepassing")
+        DUE = "due", _("terug te betalen")
+        ASKED = "asked", _("gevraagd bij Mollie")
+        REFUNDED = "refunded", _("terugbetaald")
+
     OPEN_STATUSES = (Status.CREATED, Status.OPEN, Status.PENDING, Status.AUTHORIZED)
     FINAL_STATUSES = (Status.PAID, Status.CANCELED, Status.EXPIRED, Status.FAILED)
     # A status only moves forward; final statuses never change (a paid payment stays paid).
@@ -293,6 +303,11 @@ class Payment(models.Model):
         verbose_name=_("betaalt achterstand van"),
     )
     purpose = models.CharField(_("doel"), max_length=10, choices=Purpose.choices, default=Purpose.PERIOD)
+    late_refund = models.CharField(
+        _("terugbetaling na einde abonnement"), max_length=10, choices=LateRefund.choices, default="", blank=True
+    )
+    late_refund_attempts = models.PositiveSmallIntegerField(_("pogingen terugbetaling"), default=0)
+    late_refund_asked_at = models.DateTimeField(_("terugbetaling gevraagd op"), null=True, blank=True)
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     updated_at = models.DateTimeField(_("bijgewerkt op"), auto_now=True)
 

@@ -156,7 +156,7 @@ LEDGER: dict[str, tuple[str, str]] = {
     "subscriptions.refund_unused_days": ("calls payment_refund (payment.refunded when Mollie reports it)", ""),
     "subscriptions.late_charges_refund": (
         "elsewhere",
-        "subscriptions/tests/test_closure_refund.py:subscription.closure_settled",
+        "subscriptions/tests/test_closure_refund.py:payment.refunded",
     ),
     "subscriptions.closure_preview": ("reads only", ""),
     # koppeling
@@ -205,6 +205,7 @@ LEDGER: dict[str, tuple[str, str]] = {
     "subscriptions.current_language": ("reads only", ""),
     "subscriptions.lock_subscription": ("reads only (a row lock)", ""),
     "subscriptions.lock_payment": ("reads only (a row lock)", ""),
+    "subscriptions.lock_billing": ("reads only (row locks in the one lock order)", ""),
     "subscriptions.push_later": ("queues subscription_push after commit", ""),
     "subscriptions.pdf_later": ("queues document_pdf after commit", ""),
     "subscriptions.invoice_issue": ("elsewhere", "subscriptions/tests/test_subscribe.py:payment.invoice_issued"),

@@ -146,11 +146,17 @@ def subscriptions_end_due(*, now: datetime | None = None) -> int:
         subscription=OuterRef("pk"), sequence_type=Payment.Sequence.RECURRING, status__in=Payment.OPEN_STATUSES
     )
     due = (
-        Subscription.objects.select_for_update()
-        .filter(status=Subscription.Status.ACTIVE, cancel_at_period_end=True, current_period_end__lte=today)
+        Subscription.objects.filter(
+            status=Subscription.Status.ACTIVE, cancel_at_period_end=True, current_period_end__lte=today
+        )
         .exclude(Exists(charging))
+        .order_by("pk")
     )
-    for subscription in due:
+    for subscription_id in list(due.values_list("pk", flat=True)):
+        # Locked one by one in the one lock order (user, then subscription) and read again.
+        subscription = lock_subscription(Subscription(pk=subscription_id))
+        if not due.filter(pk=subscription_id).exists():
+            continue  # undone, paid on or charged meanwhile
         subscription.status = Subscription.Status.ENDED
         subscription.ended_at = timezone.make_aware(datetime.combine(subscription.current_period_end, time.min))
         subscription.save(update_fields=["status", "ended_at"])

@@ -11,8 +11,9 @@ The rule (docs/billing.md, "Closure and refunds"):
 * The refund goes through Mollie (``services.payment_refund``) after the closure commits; the
   credit note follows when Mollie reports the refund (webhook or reconciliation).
 * No new charge is made. A charge Mollie had already started, and a first payment still
-  open, are refunded in full if they are paid after the closure (:func:`late_charges_refund`,
-  hourly); arrears of a past-due subscription are no longer collected.
+  open, are refunded in full if we learn they are paid after the closure (a late payment,
+  marked by ``payments._change_status``, refunded by :func:`late_charges_refund`, hourly,
+  until Mollie accepts); arrears of a past-due subscription are no longer collected.
 
 The reads (:class:`ClosureOutcome`, :func:`closure_outcome`) are in ``subscriptions.selectors``.
 Closing the account runs :func:`billing_on_account_close` as the billing step of the
@@ -24,21 +25,22 @@ from __future__ import annotations
 import logging
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from audit.events import Action
-from audit.models import AuditEvent
 from audit.services import record
 from core.on_commit import after_commit
 from subscriptions import mollie
-from subscriptions.enums import EndReason
+from subscriptions.enums import EndReason, System
 from subscriptions.models import Payment, Subscription
 from subscriptions.selectors import ClosureOutcome, closure_outcome, pro_rata  # noqa: F401  (re-exported reads)
-from subscriptions.services.base import BillingError
+from subscriptions.services.base import BillingError, current_time, lock_billing, lock_payment
 from subscriptions.services.cancellation import subscription_cancel_now
-from subscriptions.services.payments import payment_refund
+from subscriptions.services.payments import apply_remote_payment, payment_refund
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +70,13 @@ def closure_preview(user) -> dict[str, object]:
 
 def settle_on_account_close(*, user, by) -> dict[str, object]:
     """End the live subscription now, record the settlement and, after commit, refund the
-    unused days at Mollie. Returns the outcome for the mail."""
+    unused days at Mollie. Returns the outcome for the mail. The live subscription is locked
+    (in the one lock order, ``base.lock_billing``) before the outcome is read, so a webhook
+    for the same customer is applied wholly before it (its period is settled here) or
+    wholly after it (a late payment, refunded in full)."""
+    live = Subscription.objects.filter(user=user, status__in=Subscription.LIVE).values_list("pk", flat=True)
+    for subscription_id in sorted(live):
+        lock_billing(subscription_id=subscription_id)
     outcome = closure_outcome(user=user)
     if outcome.subscription is None:
         return {}
@@ -115,36 +123,63 @@ def refund_unused_days(*, payment_id: int, amount: Decimal, refunded_before: Dec
 
 
 def late_charges_refund() -> int:
-    """Payments of subscriptions ended by an account closure that were paid on or after the
-    closing moment (a charge Mollie had already started, a first payment still open) and
-    are not refunded yet: refund them in full. Returns how many were asked for."""
-    late = Payment.objects.filter(
-        subscription__end_reason=ACCOUNT_CLOSED_REASON,
-        subscription__status=Subscription.Status.CANCELED,
-        status=Payment.Status.PAID,
-        paid_at__gte=F("subscription__ended_at"),
-        amount_refunded=0,
-        amount_charged_back=0,
-    ).exclude(mollie_id=None)
+    """Hourly (and a catch-up job): every payment marked "terug te betalen" (paid after its
+    subscription ended, see ``payments._change_status``) is refunded in full at Mollie, and
+    asked again on every run until Mollie accepts it. Always with the same idempotency key,
+    and only after checking Mollie's payment, so a refund whose answer was lost is never
+    asked twice. Payments already asked are looked up at Mollie until it reports the
+    refund. Returns how many refunds were asked for (accepted by Mollie) in this run."""
     asked = 0
-    for payment in late:
-        already = AuditEvent.objects.filter(
-            action=Action.SUBSCRIPTION_CLOSURE_SETTLED, target_type="subscriptions.payment", target_id=str(payment.pk)
-        )
-        if already.exists():  # asked before; Mollie has not reported it yet
-            continue
-        with transaction.atomic():
-            record(
-                Action.SUBSCRIPTION_CLOSURE_SETTLED,
-                system="billing",
-                subject_id=payment.user_id,
-                target=payment,
-                changes={"late_charge_refund": [None, str(payment.amount)], "payment": payment.mollie_id},
-            )
+    for payment in Payment.objects.filter(late_refund=Payment.LateRefund.DUE).exclude(mollie_id=None):
+        asked += _late_refund_ask(payment)
+    for mollie_id in Payment.objects.filter(late_refund=Payment.LateRefund.ASKED).values_list("mollie_id", flat=True):
         try:
-            payment_refund(payment=payment, by=None)
-        except (BillingError, mollie.MollieError) as exc:
-            logger.warning("Late charge %s after closure not refunded: %s", payment.pk, exc)
-            continue
-        asked += 1
+            apply_remote_payment(mollie.payment_get(mollie_id))
+        except mollie.MollieError as exc:
+            logger.warning("Late refund of payment %s not checked at Mollie: %s", mollie_id, exc)
     return asked
+
+
+def _late_refund_key(payment: Payment) -> str:
+    """The one idempotency key of a payment's late refund (every attempt uses it)."""
+    return f"late-refund-{payment.pk}"
+
+
+def _late_refund_ask(payment: Payment) -> int:
+    left = payment.amount - payment.amount_refunded - payment.amount_charged_back
+    try:
+        remote = mollie.payment_get(payment.mollie_id)
+        if left > 0 and remote.amount_refunded <= payment.amount_refunded:
+            mollie.refund_create(
+                payment_id=payment.mollie_id,
+                amount=left,
+                description=_("%(product)s: terugbetaling %(payment)s")
+                % {"product": settings.PRODUCT_NAME, "payment": payment.mollie_id},
+                idempotency_key=_late_refund_key(payment),
+            )
+        elif left > 0:  # asked before and the answer was lost: Mollie has it; read it
+            apply_remote_payment(remote)
+    except mollie.MollieError as exc:
+        Payment.objects.filter(pk=payment.pk).update(late_refund_attempts=F("late_refund_attempts") + 1)
+        logger.warning("Late refund of payment %s not asked now (next run asks again): %s", payment.pk, exc)
+        return 0
+    with transaction.atomic():
+        locked = lock_payment(pk=payment.pk)
+        old_state = locked.late_refund
+        locked.late_refund_attempts += 1
+        if old_state == Payment.LateRefund.DUE:
+            locked.late_refund = Payment.LateRefund.ASKED if left > 0 else Payment.LateRefund.REFUNDED
+        locked.late_refund_asked_at = current_time()
+        locked.save(update_fields=["late_refund", "late_refund_attempts", "late_refund_asked_at", "updated_at"])
+        record(
+            Action.PAYMENT_REFUNDED,
+            system=System.BILLING,
+            subject_id=locked.user_id,
+            target=locked,
+            changes={
+                "refund_requested": [None, str(max(left, Decimal("0")))],
+                "late_refund": [old_state, locked.late_refund],
+                "attempt": [None, locked.late_refund_attempts],
+            },
+        )
+    return 1 if left > 0 else 0

@@ -29,7 +29,7 @@ from subscriptions.billing_contact import billing_recipients
 from subscriptions.enums import DunningStep, EndReason, PastDueCause, System
 from subscriptions.models import MollieSubscription, Payment, Subscription
 from subscriptions.selectors import DUNNING_REMINDER_DAYS, dunning_schedule, overdue_period
-from subscriptions.services.base import BillingError, add_interval, current_time, lock_subscription
+from subscriptions.services.base import BillingError, add_interval, current_time, lock_billing, lock_subscription
 from subscriptions.services.cancellation import subscription_cancel_now
 
 # A failed charge dated this long before the paid period's end is an old one whose period
@@ -165,13 +165,8 @@ def dunning_run(*, now: datetime | None = None) -> DunningReport:
 
 @transaction.atomic
 def _dunning_step(subscription_id: int, now: datetime) -> DunningStep:
-    subscription = (
-        Subscription.objects.select_for_update()
-        .select_related("plan")
-        .filter(pk=subscription_id, status=Subscription.Status.SUSPENDED)
-        .first()
-    )
-    if subscription is None:  # settled meanwhile
+    subscription, _payment = lock_billing(subscription_id=subscription_id)  # (the one lock order)
+    if subscription is None or subscription.status != Subscription.Status.SUSPENDED:  # settled meanwhile
         return DunningStep.NOTHING
     schedule = dunning_schedule(subscription=subscription)
     due = sum(1 for moment in schedule.reminders if now >= moment)

@@ -16,7 +16,7 @@ from subscriptions import mollie
 from subscriptions.enums import System
 from subscriptions.models import MollieSubscription, Subscription
 from subscriptions.selectors import next_charge_amount, next_charge_plan
-from subscriptions.services.base import current_time, webhook_url
+from subscriptions.services.base import current_time, lock_subscription, webhook_url
 
 
 def subscription_push(*, subscription_id: int) -> bool:
@@ -52,7 +52,7 @@ def subscription_push(*, subscription_id: int) -> bool:
             idempotency_key=f"sub-{subscription.pk}-{count}",
         )
         with transaction.atomic():
-            locked = Subscription.objects.select_for_update().get(pk=subscription.pk)
+            locked = lock_subscription(subscription)
             made = not MollieSubscription.objects.filter(mollie_id=created.id).exists()
             if made:  # (a second writer waits for the lock above and then sees the link)
                 MollieSubscription.objects.create(
@@ -76,6 +76,7 @@ def subscription_push(*, subscription_id: int) -> bool:
             idempotency_key=f"sub-{subscription.pk}-cancel-{remote.mollie_id}",
         )
         with transaction.atomic():
+            lock_subscription(subscription)  # (the lock order: the subscription before its links)
             locked = MollieSubscription.objects.select_for_update().get(pk=remote.pk)
             if locked.canceled_at is None:
                 locked.canceled_at = current_time()
@@ -104,6 +105,7 @@ def subscription_push(*, subscription_id: int) -> bool:
             idempotency_key=f"sub-{subscription.pk}-mandate-{subscription.mandate_id}",
         )
         with transaction.atomic():
+            lock_subscription(subscription)  # (the lock order: the subscription before its links)
             locked = MollieSubscription.objects.select_for_update().get(pk=remote.pk)
             if locked.mandate_id != subscription.mandate_id:
                 record(

@@ -25,7 +25,7 @@ from subscriptions import mollie
 from subscriptions.enums import PastDueCause, System
 from subscriptions.models import Invoice, MollieSubscription, Payment, Subscription
 from subscriptions.selectors import overdue_period
-from subscriptions.services.base import BillingError, add_interval, current_time, lock_payment
+from subscriptions.services.base import BillingError, add_interval, current_time, lock_payment, lock_subscription
 from subscriptions.services.documents import credit_note_issue, invoice_issue
 from subscriptions.services.dunning import past_due_clear, past_due_start
 from subscriptions.services.followup import push_later
@@ -131,9 +131,7 @@ def _adopt(remote: mollie.RemotePayment) -> tuple[Payment | None, bool]:
         if link is None:
             logger.info("Payment %s belongs to unknown subscription %s; ignored", remote.id, remote.subscription_id)
             return None, False
-        subscription = (
-            Subscription.objects.select_for_update(of=("self",)).select_related("plan").get(pk=link.subscription_id)
-        )
+        subscription = lock_subscription(Subscription(pk=link.subscription_id))
         # Another delivery of the same id may have recorded it while we waited for the lock.
         payment = lock_payment(mollie_id=remote.id)
         if payment is not None:
@@ -165,11 +163,28 @@ def _adopt(remote: mollie.RemotePayment) -> tuple[Payment | None, bool]:
 
 
 def _change_status(payment: Payment, remote: mollie.RemotePayment, old_status: str) -> None:
+    # Every caller locked the payment together with its subscription (lock_payment) or,
+    # for a recurring payment just recorded, the subscription itself.
+    subscription = payment.subscription
     payment.status = remote.status
     update = ["status", "updated_at"]
+    changes: dict[str, list] = {"status": [old_status, remote.status]}
     if remote.status == Payment.Status.PAID:
         payment.paid_at = remote.paid_at
         update.append("paid_at")
+    # Paid after its subscription ended (docs/billing.md, "Late payments"): it pays for no
+    # period we deliver. Decided by the order in which we learn it (the subscription row is
+    # locked), never by comparing Mollie's paidAt, which is whole seconds, with our ended_at.
+    late = (
+        remote.status == Payment.Status.PAID
+        and payment.purpose == Payment.Purpose.PERIOD
+        and not subscription.is_live
+        and not payment.late_refund
+    )
+    if late:
+        payment.late_refund = Payment.LateRefund.DUE
+        update.append("late_refund")
+        changes["late_refund"] = [None, Payment.LateRefund.DUE]
     if payment.is_final:
         payment.checkout_url = ""
         update.append("checkout_url")
@@ -178,16 +193,17 @@ def _change_status(payment: Payment, remote: mollie.RemotePayment, old_status: s
         Payment.Status.PAID: Action.PAYMENT_PAID,
         Payment.Status.FAILED: Action.PAYMENT_FAILED,
     }.get(remote.status, Action.PAYMENT_STATUS_CHANGED)
-    record(
-        action,
-        system=System.MOLLIE,
-        subject_id=payment.user_id,
-        target=payment,
-        changes={"status": [old_status, remote.status]},
-    )
-    # Every caller locked the payment together with its subscription (lock_payment) or,
-    # for a recurring payment just recorded, the subscription itself.
-    subscription = payment.subscription
+    record(action, system=System.MOLLIE, subject_id=payment.user_id, target=payment, changes=changes)
+    if late:
+        # No invoice (nothing is supplied), no activation or renewal; the hourly job asks
+        # Mollie for the refund until Mollie accepts it (closure.late_charges_refund).
+        logger.warning(
+            "Payment %s paid for subscription %s in status %s: refunded in full",
+            payment.mollie_id,
+            subscription.pk,
+            subscription.status,
+        )
+        return
     if payment.is_final and payment.purpose == Payment.Purpose.PRORATION:
         proration_settled(subscription, payment)  # (invoiced there, for its own period)
     elif payment.is_final and payment.purpose == Payment.Purpose.MANDATE:
@@ -228,8 +244,8 @@ def _activate(subscription: Subscription, payment: Payment, remote: mollie.Remot
     """The first payment pays the first period, from the day it was paid."""
     paid_on = timezone.localdate(remote.paid_at)
     if subscription.status != Subscription.Status.PENDING:
-        # E.g. the account was closed while the payment was pending: the money is recorded,
-        # staff refunds it; the subscription is not revived.
+        # (An ended subscription never gets here: its payment is a late payment, refunded
+        # in full, see _change_status.) Live but no longer pending: recorded and invoiced.
         logger.warning(
             "First payment %s paid for subscription %s in status %s",
             payment.mollie_id,
@@ -294,9 +310,8 @@ def _renew(subscription: Subscription, payment: Payment) -> date:
     old_end = subscription.current_period_end
     start = charge_date
     if subscription.status not in Subscription.CHARGED:
-        # Paid after the subscription ended (e.g. Mollie's retry after dunning ended it, or a
-        # charge staff stopped too late): the money is recorded and invoiced, staff refunds;
-        # the ended subscription is not revived.
+        # (Paid after the subscription ended: a late payment, refunded in full without an
+        # invoice, see _change_status; only a still pending one gets here.)
         logger.warning(
             "Recurring payment %s paid for subscription %s in status %s",
             payment.mollie_id,
@@ -342,11 +357,30 @@ def _apply_amounts(payment: Payment, remote: mollie.RemotePayment) -> bool:
                 target=payment,
                 changes={field_name: [str(current), str(remote_value)]},
             )
-            # (a chargeback is no credit note; nor is the refunded payment-method check, which
-            # has no invoice)
-            if field_name == "amount_refunded" and payment.purpose != Payment.Purpose.MANDATE:
+            # (a chargeback is no credit note; nor is the refunded payment-method check, nor
+            # a payment paid after its subscription ended: neither has an invoice)
+            if (
+                field_name == "amount_refunded"
+                and payment.purpose != Payment.Purpose.MANDATE
+                and not payment.late_refund
+            ):
                 credit_note_issue(payment, current, remote_value)
             changed = True
+    if (
+        payment.late_refund in (Payment.LateRefund.DUE, Payment.LateRefund.ASKED)
+        and payment.amount_refunded + payment.amount_charged_back >= payment.amount
+    ):
+        old_state = payment.late_refund
+        payment.late_refund = Payment.LateRefund.REFUNDED
+        payment.save(update_fields=["late_refund", "updated_at"])
+        record(
+            Action.PAYMENT_REFUNDED,
+            system=System.MOLLIE,
+            subject_id=payment.user_id,
+            target=payment,
+            changes={"late_refund": [old_state, Payment.LateRefund.REFUNDED]},
+        )
+        changed = True
     return changed
 
 
@@ -358,7 +392,7 @@ def _arrears_paid(subscription: Subscription, payment: Payment, remote: mollie.R
     already (a charged-back charge: its invoice stands, one supply gets one invoice)."""
     paid_on = timezone.localdate(remote.paid_at)
     if subscription.status not in Subscription.CHARGED:
-        # Ended meanwhile (e.g. the account was closed): the money is recorded, staff refunds.
+        # (Ended meanwhile: a late payment, see _change_status; only a pending one gets here.)
         logger.warning(
             "Arrears payment %s paid for subscription %s in status %s",
             payment.mollie_id,

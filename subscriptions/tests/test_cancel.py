@@ -202,7 +202,8 @@ def test_a_charge_still_pending_when_the_customer_cancels_decides_before_the_end
 
 def test_a_charge_paid_after_the_subscription_ended_does_not_revive_it(active):
     """E.g. Mollie's retry paid after dunning or staff ended the subscription: the money is
-    recorded and invoiced (staff refunds), the subscription stays ended."""
+    recorded, not invoiced (no period is delivered) and refunded in full by the hourly job;
+    the subscription stays ended (docs/billing.md, "Late payments")."""
     from subscriptions.models import Invoice
 
     end = active.current_period_end
@@ -215,4 +216,12 @@ def test_a_charge_paid_after_the_subscription_ended_does_not_revive_it(active):
         services.payment_sync(mollie_id=charge.id)
     active.refresh_from_db()
     assert active.status == Subscription.Status.CANCELED and active.current_period_end == end
-    assert Invoice.objects.filter(payment__mollie_id=charge.id).exists()
+    assert not Invoice.objects.filter(payment__mollie_id=charge.id).exists()
+    from subscriptions.models import Payment
+    from subscriptions.services import closure
+
+    assert Payment.objects.get(mollie_id=charge.id).late_refund == Payment.LateRefund.DUE
+    with time_machine.travel(_at(end + timedelta(days=3), 9, 41)):
+        assert closure.late_charges_refund() == 1
+    late = Payment.objects.get(mollie_id=charge.id)
+    assert late.amount_refunded == late.amount and late.late_refund == Payment.LateRefund.REFUNDED

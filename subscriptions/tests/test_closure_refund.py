@@ -112,19 +112,51 @@ def test_closing_on_the_first_day_of_a_new_period_just_paid_refunds_all_but_that
     assert march.amount_refunded == 0
 
 
-def test_a_charge_paid_after_the_closure_is_refunded_in_full(paid, customer):
+def test_a_charge_paid_after_the_closure_is_refunded_in_full_and_asked_again_until_mollie_accepts(
+    paid, customer, monkeypatch
+):
+    """Mollie answers 503 on the first hourly run and 201 on the next: one refund, asked
+    twice with the same idempotency key; the payment's late-refund state tells each step."""
+    from subscriptions import mollie
+    from subscriptions.services import payment_sync
+
     with time_machine.travel(at(2026, 4, 1, 6)):
         pending = controls.charge(paid.active_remote().mollie_id, outcome="pending")
     close(customer, at(2026, 4, 1, 9))
     with time_machine.travel(at(2026, 4, 3, 9)):
         controls.set_status(pending.id, "paid")
-        from subscriptions.services import payment_sync
-
         payment_sync(mollie_id=pending.id)
+    late = Payment.objects.get(mollie_id=pending.id)
+    assert late.late_refund == Payment.LateRefund.DUE
+    assert not Invoice.objects.filter(payment=late).exists()
+
+    keys = []
+    real_refund_create = mollie.refund_create
+
+    def refund_create(**kwargs):
+        keys.append(kwargs["idempotency_key"])
+        return real_refund_create(**kwargs)
+
+    monkeypatch.setattr(mollie, "refund_create", refund_create)
+    controls.add_fault("http_503", target="POST payments/*/refunds", count=3)  # every try of the call
+    with time_machine.travel(at(2026, 4, 3, 9, 41)):
+        assert closure.late_charges_refund() == 0
+    late.refresh_from_db()
+    assert late.late_refund == Payment.LateRefund.DUE and late.late_refund_attempts == 1
+    assert refunds() == []
+    with time_machine.travel(at(2026, 4, 3, 10, 41)):
         assert closure.late_charges_refund() == 1
-        assert closure.late_charges_refund() == 0  # asked once
     assert refunds() == [Decimal("35.09")]
-    assert Payment.objects.get(mollie_id=pending.id).amount_refunded == Decimal("35.09")
+    assert len(keys) == 2 and keys[0] == keys[1] == f"late-refund-{late.pk}"
+    late.refresh_from_db()
+    assert late.amount_refunded == Decimal("35.09")  # Mollie reported it
+    assert late.late_refund == Payment.LateRefund.REFUNDED and late.late_refund_attempts == 2
+    events = AuditEvent.objects.filter(action="payment.refunded", target_id=str(late.pk))
+    asked = [event.changes["refund_requested"] for event in events if "refund_requested" in event.changes]
+    assert asked == [[None, "35.09"]]  # the one Mollie accepted
+    with time_machine.travel(at(2026, 4, 3, 11, 41)):
+        assert closure.late_charges_refund() == 0  # nothing left to ask
+    assert refunds() == [Decimal("35.09")] and len(keys) == 2
 
 
 def test_closing_without_a_subscription_says_nothing_about_money(customer, logged_in):
