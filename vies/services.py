@@ -130,7 +130,11 @@ def _unavailable(check_id: int, code: str) -> VatCheck | None:
         check.next_attempt_at = None if gave_up else _next_attempt(check.attempts, now)
         check.save(update_fields=["attempts", "reason", "next_attempt_at"])
         if check.next_attempt_at is not None:
-            after_commit(RETRY_CHECK, check.pk, robust=True, countdown=(check.next_attempt_at - now).total_seconds())
+            wait = (check.next_attempt_at - now).total_seconds()
+            # A longer wait is left to the 10-minute job (``vies-retry-due``): a task held past
+            # the broker's visibility timeout would be handed out again, and run twice.
+            if wait <= settings.TASK_LONGEST_COUNTDOWN:
+                after_commit(RETRY_CHECK, check.pk, robust=True, countdown=wait)
         else:
             logger.warning("VIES check %s of %s given up after %s attempts", check.pk, check.vat_id, check.attempts)
     return check

@@ -190,3 +190,22 @@ def test_the_retry_task_asks_no_sooner_than_the_back_off_says(vies_sandbox, cust
         assert check.result == VatCheck.Result.VALID and SandboxConsultation.objects.count() == 2
         tasks.retry_check(check.pk)  # once answered, a repeated task does nothing
     assert SandboxConsultation.objects.count() == 2
+
+
+def test_no_retry_task_waits_longer_than_the_broker_holds_it(vies_sandbox, customer, monkeypatch, settings):
+    """A countdown past TASK_LONGEST_COUNTDOWN would outlive the broker's visibility timeout and
+    be handed out twice: waits of 15 minutes and more are left to the 10-minute job."""
+    queued = []
+    monkeypatch.setattr(services, "after_commit", lambda name, *args, **kwargs: queued.append(kwargs["countdown"]))
+    _profile(customer, vat_id="DE136695976", country="DE", company_name="Schmidt GmbH")
+    controls.add_fault("MS_UNAVAILABLE", country="DE", count=1000)
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        check = services.vat_check_request(user=customer, vat_id="DE136695976")
+        for _ in range(4):
+            check.refresh_from_db()
+            clock.move_to(check.next_attempt_at)
+            services.vat_checks_retry_due()
+    check.refresh_from_db()
+    assert check.attempts == 5 and check.next_attempt_at is not None  # still being tried, by the job
+    assert queued == [120, 300]  # the 2- and 5-minute waits; 15, 30 and 60 minutes have no task
+    assert all(wait <= settings.TASK_LONGEST_COUNTDOWN for wait in queued)
