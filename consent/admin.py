@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from consent.cookies import selectors as cookies
 from consent.marketing import selectors as marketing_selectors
@@ -352,7 +353,11 @@ class MailingAdmin(admin.ModelAdmin):
             else:
                 self.message_user(
                     request,
-                    _("De mailing wordt verstuurd naar %(count)d klanten. De voortgang staat hieronder.")
+                    ngettext(
+                        "De mailing wordt verstuurd naar %(count)d klant. De voortgang staat hieronder.",
+                        "De mailing wordt verstuurd naar %(count)d klanten. De voortgang staat hieronder.",
+                        mailing.recipient_count,
+                    )
                     % {"count": mailing.recipient_count},
                     messages.SUCCESS,
                 )
