@@ -52,3 +52,12 @@ def test_the_statement_and_the_footer_show_the_company_as_people_read_it(client)
     assert "+31 76 700 2008" in page and 'href="tel:+31767002008"' in page
     assert "B.V.." not in page and "Codex Connectors B.V." in page
     assert phone_uri("+31 76 700 2008") == "+31767002008"
+
+
+@pytest.mark.django_db
+def test_the_statements_processors_table_names_countries(client):
+    from consent.tests.statement_helpers import ensure_seed
+
+    ensure_seed()
+    page = client.get("/privacy/").content.decode()
+    assert "<td>Nederland</td>" in page or "<td>Ierland</td>" in page or "<td>Verenigde Staten</td>" in page
