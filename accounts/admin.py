@@ -105,7 +105,7 @@ def _reopen(request, customer, data) -> str:
 
 def _verify(request, customer, data) -> str:
     email = services.email_verification_resend(user=customer, by=request.user)
-    return gettext("Bevestigingsmail opnieuw verstuurd naar %(email)s.") % {"email": email}
+    return gettext("Bevestigingse-mail opnieuw verstuurd naar %(email)s.") % {"email": email}
 
 
 def _is_closed(customer: User) -> bool:
@@ -137,7 +137,7 @@ customer_actions.register(
     ),
     CustomerAction(
         "verify",
-        _("Bevestigingsmail opnieuw sturen"),
+        _("Bevestigingse-mail opnieuw sturen"),
         StaffActionForm,
         _verify,
         _is_open,
@@ -335,7 +335,7 @@ class UserAdmin(AuditedModelAdminMixin, DjangoUserAdmin):
 
 # allauth's own admin lets staff add and edit a customer's addresses and mark one verified
 # or primary, past the verification and the audit of e-mail changes. Staff only look; a new
-# confirmation mail is the customer action "Bevestigingsmail opnieuw sturen".
+# confirmation mail is the customer action "Bevestigingse-mail opnieuw sturen".
 admin.site.unregister(EmailAddress)
 
 

@@ -71,7 +71,7 @@ class Action(models.TextChoices):
     SUBSCRIPTION_PAST_DUE_ENDED = "subscription.past_due_ended", _("Achterstallige betaling afgehandeld")
     # --- backoffice ---
     ACCOUNT_REOPENED = "account.reopened", _("Opgeheven account heropend")
-    ACCOUNT_VERIFICATION_RESENT = "account.verification_resent", _("Bevestigingsmail opnieuw verstuurd")
+    ACCOUNT_VERIFICATION_RESENT = "account.verification_resent", _("Bevestigingse-mail opnieuw verstuurd")
     SUBSCRIPTION_CLOSURE_SETTLED = "subscription.closure_settled", _("Abonnement afgerekend bij opheffen account")
     CONSENT_REFUSED = "consent.refused", _("Cookietoestemming geweigerd")
     STATEMENT_ANNOUNCED = "consent.statement_announced", _("Nieuwe privacyverklaring aangekondigd per e-mail")

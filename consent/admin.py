@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from consent.cookies import selectors as cookies
 from consent.marketing import selectors as marketing_selectors
@@ -166,8 +168,24 @@ class StatementVersionAdmin(admin.ModelAdmin):
         super().delete_queryset(request, queryset.filter(status=StatementVersion.Status.DRAFT))
 
     @admin.action(description=_("Publiceren en aan alle klanten aankondigen"), permissions=["publish"])
-    def publish(self, request: HttpRequest, queryset: QuerySet) -> None:
-        for version in queryset.order_by("number"):
+    def publish(self, request: HttpRequest, queryset: QuerySet) -> TemplateResponse | None:
+        """In two steps, as a mailing: a page names the versions and how many customers get
+        the announcement by mail; only its button (``confirm=yes``) publishes."""
+        drafts = list(queryset.filter(status=StatementVersion.Status.DRAFT).order_by("number"))
+        if request.POST.get("confirm") != "yes":
+            if not drafts:
+                self.message_user(request, _("Kies een concept: deze versies zijn al gepubliceerd."), messages.WARNING)
+                return None
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Privacyverklaring publiceren"),
+                "versions": drafts,
+                "recipients": statement_services.customers_to_announce(drafts[-1]).count(),
+                "opts": self.model._meta,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/consent/statementversion/publish_confirm.html", context)
+        for version in drafts:
             try:
                 statement_services.publish_version(version=version, by=request.user)
             except statement.StatementError as error:
@@ -179,6 +197,8 @@ class StatementVersionAdmin(admin.ModelAdmin):
                     % {"version": version},
                     messages.SUCCESS,
                 )
+
+    publish.audit_records_itself = True  # publish_version records consent.statement_published
 
     def has_publish_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("consent.change_statementversion")
@@ -333,7 +353,11 @@ class MailingAdmin(admin.ModelAdmin):
             else:
                 self.message_user(
                     request,
-                    _("De mailing wordt verstuurd naar %(count)d klanten. De voortgang staat hieronder.")
+                    ngettext(
+                        "De mailing wordt verstuurd naar %(count)d klant. De voortgang staat hieronder.",
+                        "De mailing wordt verstuurd naar %(count)d klanten. De voortgang staat hieronder.",
+                        mailing.recipient_count,
+                    )
                     % {"count": mailing.recipient_count},
                     messages.SUCCESS,
                 )

@@ -35,3 +35,44 @@ def _has_profile(user) -> bool:
     except (ObjectDoesNotExist, AttributeError):
         return False
     return True
+
+
+# Dutch area codes of two digits (the rest have three; mobile numbers start with 6).
+_TWO_DIGIT_AREAS = frozenset(
+    "10 13 15 20 23 24 26 30 33 35 36 38 40 43 45 46 50 53 55 58 70 71 72 73 74 75 76 77 78 79".split()
+)
+
+
+def phone_display(raw: str) -> str:
+    """A phone number as people read it: "+31767002008" -> "+31 76 700 2008", a mobile
+    "+31612345678" -> "+31 6 1234 5678". Anything that is not a Dutch number in
+    international form is returned as given."""
+    digits = "".join(ch for ch in raw if ch.isdigit() or ch == "+")
+    if not (digits.startswith("+31") and len(digits) == 12 and digits[1:].isdigit()):
+        return raw.strip()
+    national = digits[3:]
+    if national.startswith("6"):
+        return f"+31 6 {national[1:5]} {national[5:]}"
+    area_length = 2 if national[:2] in _TWO_DIGIT_AREAS else 3
+    area, rest = national[:area_length], national[area_length:]
+    return f"+31 {area} {rest[:-4]} {rest[-4:]}"
+
+
+def phone_uri(raw: str) -> str:
+    """The number for a tel: link: digits and the plus only."""
+    return "".join(ch for ch in raw if ch.isdigit() or ch == "+")
+
+
+def postal_code_display(raw: str) -> str:
+    """A Dutch postal code with its space: "5617AC" -> "5617 AC"; anything else as given."""
+    compact = raw.replace(" ", "").upper()
+    if len(compact) == 6 and compact[:4].isdigit() and compact[4:].isalpha() and compact[4:].isascii():
+        return f"{compact[:4]} {compact[4:]}"
+    return raw.strip()
+
+
+def country_name(code: str) -> str:
+    """A country code ("NL") as its name in the active language ("Nederland")."""
+    from django_countries import countries
+
+    return countries.name(code) or code if code else ""

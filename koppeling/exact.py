@@ -144,9 +144,10 @@ class Me:
 class Option:
     code: str
     name: str
+    rate: str = ""  # VAT codes: Exact's Percentage as a fraction ("0.21"); empty for the rest
 
     def as_dict(self) -> dict[str, str]:
-        return {"code": self.code, "name": self.name}
+        return {"code": self.code, "name": self.name, **({"rate": self.rate} if self.rate else {})}
 
 
 # --- where Exact is ---------------------------------------------------------------------------
@@ -621,7 +622,15 @@ def vat_codes(*, access_token: str, division: int) -> list[Option]:
         division=division,
         params={"$select": "Code,Description,Percentage"},
     )
-    return [_option(row) for row in rows if "Code" in row]
+    return [
+        Option(
+            code=_option(row).code,
+            name=_option(row).name,
+            rate=str(row["Percentage"]) if isinstance(row.get("Percentage"), int | float) else "",
+        )
+        for row in rows
+        if "Code" in row
+    ]
 
 
 def gl_accounts(*, access_token: str, division: int) -> list[Option]:

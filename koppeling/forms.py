@@ -69,8 +69,12 @@ class SettingsForm(forms.Form):
         error_messages={"invalid": _("Vul een geldig e-mailadres in.")},
     )
 
+    # The rate each VAT field is for, in percent.
+    VAT_FIELD_RATES = {"vat_code_high": 21, "vat_code_low": 9, "vat_code_zero": 0}
+
     def __init__(self, *args, connection: Connection | None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.connection = connection
         self.fields["sales_journal"].choices = _choices(connection, "journals")
         for name in ("vat_code_high", "vat_code_low", "vat_code_zero"):
             self.fields[name].choices = _choices(connection, "vat_codes")
@@ -88,6 +92,37 @@ class SettingsForm(forms.Form):
         if Flow.ORDERS in (data.get("flows") or []) and not data.get("sales_journal"):
             self.add_error("sales_journal", _("Kies het verkoopdagboek waarin de bestellingen worden geboekt."))
         return data
+
+    def rate_warnings(self) -> list[str]:
+        """A VAT code whose rate in Exact Online differs from the rate it is chosen for
+        (21 % mapped to a 9 % code): allowed (the customer may know better), but said."""
+        rows = {
+            str(row.get("code")): row
+            for row in ((self.connection.options or {}) if self.connection else {}).get("vat_codes", [])
+        }
+        warnings = []
+        for name, expected in self.VAT_FIELD_RATES.items():
+            row = rows.get(self.cleaned_data.get(name) or "")
+            if row is None or not row.get("rate"):
+                continue
+            try:
+                percent = round(float(row["rate"]) * 100, 2)
+            except ValueError:
+                continue
+            if percent != expected:
+                warnings.append(
+                    _(
+                        "Let op: btw-code %(code)s (%(name)s) heeft in Exact Online %(rate)s%% btw, "
+                        "maar u koos hem voor %(expected)s%%. Controleer of dat klopt."
+                    )
+                    % {
+                        "code": row["code"],
+                        "name": row.get("name", ""),
+                        "rate": f"{percent:g}",
+                        "expected": expected,
+                    }
+                )
+        return warnings
 
 
 class ApiKeyForm(forms.Form):

@@ -173,6 +173,8 @@ def settings_save(request: HttpRequest) -> HttpResponse:
         messages.error(request, str(exc))
         return _page(request, form=form, status=HTTPStatus.BAD_REQUEST)
     messages.success(request, _("De instellingen zijn opgeslagen."))
+    for warning in form.rate_warnings():
+        messages.warning(request, warning)
     return redirect("koppeling:overview")
 
 

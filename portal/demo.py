@@ -50,19 +50,27 @@ def _seed_plans(*, stdout) -> None:
         (
             "Exact koppeling Basis",
             "Eén koppeling met Exact Online, dagelijkse synchronisatie.",
+            "One connection with Exact Online, synchronised daily.",
             Decimal("29.00"),
             Plan.Interval.MONTH,
         ),
         (
             "Exact koppeling Jaar",
             "Basis, per jaar betaald: twee maanden voordeel.",
+            "Basis, paid yearly: two months free.",
             Decimal("290.00"),
             Plan.Interval.YEAR,
         ),
     ]
-    for name, description, price, interval in plans:
+    for name, description, description_en, price, interval in plans:
         _plan, created = Plan.objects.get_or_create(
-            name=name, defaults={"description": description, "price": price, "interval": interval}
+            name=name,
+            defaults={
+                "description": description,
+                "description_en": description_en,
+                "price": price,
+                "interval": interval,
+            },
         )
         if created:
             stdout.write(f"Plan created: {name}")

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.eu import vat as eu_vat
 
 from core.env import env_bool, env_int, env_list, env_str
+from core.formatting import phone_display, phone_uri, postal_code_display
 from portal import deployment, object_storage
 from portal.observability import logs
 
@@ -490,11 +491,13 @@ def _company_number(name: str, valid, example: str) -> str:
 COMPANY = {
     "name": env_str("COMPANY_NAME", "Codex Connectors B.V."),
     "street": env_str("COMPANY_STREET", "Klokgebouw 253"),
-    "postal_code": env_str("COMPANY_POSTAL_CODE", "5617AC"),
+    "postal_code": postal_code_display(env_str("COMPANY_POSTAL_CODE", "5617 AC")),
     "city": env_str("COMPANY_CITY", "Eindhoven"),
     "country": env_str("COMPANY_COUNTRY", "NL"),
     "email": env_str("COMPANY_EMAIL", "info@iwebdevelopment.nl"),
-    "phone": env_str("COMPANY_PHONE", "+31767002008"),
+    # Shown as people read it ("+31 76 700 2008"); tel: links use phone_uri.
+    "phone": phone_display(env_str("COMPANY_PHONE", "+31767002008")),
+    "phone_uri": phone_uri(env_str("COMPANY_PHONE", "+31767002008")),
     "kvk": _company_number("COMPANY_KVK", lambda v: len(v) == 8 and v.isascii() and v.isdigit(), "12345678"),
     "vat_id": _company_number("COMPANY_VAT_ID", eu_vat.is_valid, "NL123456789B01"),
 }

@@ -62,7 +62,7 @@ class PlanForm(forms.ModelForm):
 
     class Meta:
         model = Plan
-        fields = ("name", "description", "price", "interval", "active")
+        fields = ("name", "description", "description_en", "price", "interval", "active")
 
     def clean_name(self) -> str:
         name = validation.plain_text(self.cleaned_data.get("name") or "")
@@ -72,6 +72,10 @@ class PlanForm(forms.ModelForm):
 
     def clean_description(self) -> str:
         lines = (self.cleaned_data.get("description") or "").replace("\r\n", "\n").split("\n")
+        return "\n".join(validation.plain_text(line) for line in lines).strip()
+
+    def clean_description_en(self) -> str:
+        lines = (self.cleaned_data.get("description_en") or "").replace("\r\n", "\n").split("\n")
         return "\n".join(validation.plain_text(line) for line in lines).strip()
 
 

@@ -45,6 +45,11 @@ class Plan(models.Model):
 
     name = models.CharField(_("naam"), max_length=100)
     description = models.TextField(_("omschrijving"), blank=True)
+    # Staff write the plans in the admin, so their English is a field, not a .po entry (the
+    # catalogue holds the code's texts; a plan added tomorrow is not in it).
+    description_en = models.TextField(
+        _("omschrijving (Engels)"), blank=True, help_text=_("Leeg: Engelstalige klanten lezen de Nederlandse.")
+    )
     price = models.DecimalField(_("prijs excl. btw (EUR)"), max_digits=10, decimal_places=2)
     interval = models.CharField(_("termijn"), max_length=8, choices=Interval.choices, default=Interval.MONTH)
     active = models.BooleanField(
@@ -60,6 +65,15 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({euro(self.price)} {self.get_interval_display()})"
+
+    @property
+    def localized_description(self) -> str:
+        """The description in the active language (English when written, else the Dutch)."""
+        from django.utils import translation
+
+        if (translation.get_language() or "").startswith("en") and self.description_en:
+            return self.description_en
+        return self.description
 
     @property
     def price_incl_vat(self) -> Decimal:

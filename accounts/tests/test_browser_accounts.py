@@ -153,15 +153,19 @@ def test_five_wrong_passwords_lock_the_account_with_a_dutch_429_page(page, new_p
     main = page.get_by_role("main")
     page.goto("/accounts/login/")
     for attempt in range(1, 5):
-        main.get_by_label("Login").fill("jansen")
+        main.get_by_label("Gebruikersnaam of e-mailadres").fill("jansen")
         main.get_by_label("Wachtwoord").fill(f"fout-wachtwoord-{attempt}")
-        response = _submit_and_get_response(page, main.get_by_role("button", name="Aanmelden"), "/accounts/login/")
+        response = _submit_and_get_response(
+            page, main.get_by_role("button", name="Inloggen", exact=True), "/accounts/login/"
+        )
         assert response.status == 200, f"attempt {attempt} is an ordinary failed login"
-        assert main.get_by_role("heading", name="Aanmelden").is_visible()
+        assert main.get_by_role("heading", name="Inloggen", exact=True).is_visible()
 
-    main.get_by_label("Login").fill("jansen")
+    main.get_by_label("Gebruikersnaam of e-mailadres").fill("jansen")
     main.get_by_label("Wachtwoord").fill("fout-wachtwoord-5")
-    response = _submit_and_get_response(page, main.get_by_role("button", name="Aanmelden"), "/accounts/login/")
+    response = _submit_and_get_response(
+        page, main.get_by_role("button", name="Inloggen", exact=True), "/accounts/login/"
+    )
     assert response.status == 429
     assert main.get_by_role("heading", name="Te veel mislukte inlogpogingen").is_visible()
     assert "15 minuten" in main.inner_text()
@@ -169,9 +173,11 @@ def test_five_wrong_passwords_lock_the_account_with_a_dutch_429_page(page, new_p
 
     # The right password is refused as well while the lock lasts.
     page.goto("/accounts/login/")
-    main.get_by_label("Login").fill("jansen")
+    main.get_by_label("Gebruikersnaam of e-mailadres").fill("jansen")
     main.get_by_label("Wachtwoord").fill(password)
-    response = _submit_and_get_response(page, main.get_by_role("button", name="Aanmelden"), "/accounts/login/")
+    response = _submit_and_get_response(
+        page, main.get_by_role("button", name="Inloggen", exact=True), "/accounts/login/"
+    )
     assert response.status == 429
     assert main.get_by_role("heading", name="Te veel mislukte inlogpogingen").is_visible()
     page.goto("/portal/")
@@ -181,9 +187,11 @@ def test_five_wrong_passwords_lock_the_account_with_a_dutch_429_page(page, new_p
     forged = new_page(extra_http_headers={"X-Forwarded-For": "203.0.113.77"})
     forged.goto("/accounts/login/")
     forged_main = forged.get_by_role("main")
-    forged_main.get_by_label("Login").fill("jansen")
+    forged_main.get_by_label("Gebruikersnaam of e-mailadres").fill("jansen")
     forged_main.get_by_label("Wachtwoord").fill(password)
-    response = _submit_and_get_response(forged, forged_main.get_by_role("button", name="Aanmelden"), "/accounts/login/")
+    response = _submit_and_get_response(
+        forged, forged_main.get_by_role("button", name="Inloggen", exact=True), "/accounts/login/"
+    )
     assert response.status == 429
     browser_log.assert_clean()
 
@@ -199,9 +207,9 @@ def test_staff_must_set_up_totp_before_the_admin_opens(page, browser_log, make_u
     assert "/accounts/login/" in page.url
     page.goto("/admin/")
     assert "/accounts/login/" in page.url
-    main.get_by_label("Login").fill("beheerder")
+    main.get_by_label("Gebruikersnaam of e-mailadres").fill("beheerder")
     main.get_by_label("Wachtwoord").fill(password)
-    main.get_by_role("button", name="Aanmelden").click()
+    main.get_by_role("button", name="Inloggen", exact=True).click()
     page.wait_for_load_state()
 
     # allauth asks for the password once more before a second factor is added.
@@ -241,9 +249,9 @@ def test_staff_must_set_up_totp_before_the_admin_opens(page, browser_log, make_u
     )
     assert response.status == 302
     page.goto("/admin/")
-    main.get_by_label("Login").fill("beheerder")
+    main.get_by_label("Gebruikersnaam of e-mailadres").fill("beheerder")
     main.get_by_label("Wachtwoord").fill(password)
-    main.get_by_role("button", name="Aanmelden").click()
+    main.get_by_role("button", name="Inloggen", exact=True).click()
     page.wait_for_load_state()
     assert "/accounts/2fa/authenticate/" in page.url
     page.goto("/admin/")
@@ -251,7 +259,7 @@ def test_staff_must_set_up_totp_before_the_admin_opens(page, browser_log, make_u
     assert not page.get_by_role("link", name="Exact koppeling – beheer").count()
 
     main.get_by_label("Code").fill(_totp_code(secret))
-    main.get_by_role("button", name="Aanmelden").click()
+    main.get_by_role("button", name="Inloggen", exact=True).click()
     page.wait_for_load_state()
     page.goto("/admin/")
     assert page.url.endswith("/admin/")
@@ -328,9 +336,11 @@ def test_lockout_counts_username_and_email_together_and_speaks_english_to_an_eng
     dutch = new_page()
     dutch.goto("/accounts/login/")
     dutch_main = dutch.get_by_role("main")
-    dutch_main.get_by_label("Login").fill("jansen@example.com")
+    dutch_main.get_by_label("Gebruikersnaam of e-mailadres").fill("jansen@example.com")
     dutch_main.get_by_label("Wachtwoord").fill(password)
-    response = _submit_and_get_response(dutch, dutch_main.get_by_role("button", name="Aanmelden"), "/accounts/login/")
+    response = _submit_and_get_response(
+        dutch, dutch_main.get_by_role("button", name="Inloggen", exact=True), "/accounts/login/"
+    )
     assert response.status == 429
     assert dutch_main.get_by_role("heading", name="Te veel mislukte inlogpogingen").is_visible()
     browser_log.assert_clean()

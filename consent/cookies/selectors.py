@@ -69,7 +69,7 @@ GROUP_TEXT: dict[str, tuple[Any, Any]] = {
 
 COOKIE_TEXT: dict[str, Any] = {
     "_ga": _("onderscheidt bezoekers (Google Analytics, 2 jaar)"),
-    "_ga_<container-id>": _("houdt uw bezoek bij (Google Analytics, 2 jaar)"),
+    "_ga_<container-id>": _("houdt uw bezoek bij (Google Analytics, 2 jaar)"),  # GA_SESSION_COOKIE
 }
 
 
@@ -100,7 +100,20 @@ def group_name(varname: str) -> str:
 def group_cookies(group: CookieGroup) -> list[tuple[str, Any]]:
     if group.is_required:
         return necessary_cookies()
-    return [(c.name, COOKIE_TEXT.get(c.name, c.description)) for c in group.cookie_set.all()]
+    return [(cookie_display_name(c.name), COOKIE_TEXT.get(c.name, c.description)) for c in group.cookie_set.all()]
+
+
+GA_SESSION_COOKIE = "_ga_<container-id>"  # the library's row; the browser's cookie is _ga_<id>
+
+
+def cookie_display_name(name: str) -> str:
+    """The name a visitor finds in their browser: Google Analytics' session cookie is
+    "_ga_" followed by the measurement id without "G-" ("_ga_ABC123"), not the placeholder
+    the cookie table stores; without a measurement id "_ga_…"."""
+    if name != GA_SESSION_COOKIE:
+        return name
+    measurement_id = (getattr(settings, "GA_MEASUREMENT_ID", "") or "").strip()
+    return f"_ga_{measurement_id.removeprefix('G-')}" if measurement_id else "_ga_…"
 
 
 def optional_groups() -> list[CookieGroup]:

@@ -17,7 +17,7 @@ NL = {
         "privacyverklaring leggen we uit wat we bij de online dienst Exact koppeling allemaal doen met informatie "
         "die we over u te weten komen.\n\n"
         "Als u vragen hebt, of wilt weten wat we precies van u bijhouden, neem dan contact op met "
-        "Codex Connectors B.V.."
+        "Codex Connectors B.V."
     ),
     "service": (
         "Met ons portaal krijgt u toegang tot een beheeromgeving waar u zelf dingen kunt instellen, opgeven en "
@@ -84,7 +84,7 @@ EN = {
         "your data is safe with us and we always use it properly. In this privacy statement we explain what we do "
         "in the online service Exact koppeling with the information we learn about you.\n\n"
         "If you have questions, or want to know exactly what we keep about you, please contact "
-        "Codex Connectors B.V.."
+        "Codex Connectors B.V."
     ),
     "service": (
         "Our portal gives you access to a management environment where you can set up, enter and change things "

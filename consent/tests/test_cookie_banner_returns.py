@@ -131,3 +131,12 @@ def test_the_measurement_id_reaches_the_page_only_as_a_data_attribute(client):
     page = client.get("/").content.decode()
     assert 'data-measurement-id="G-TEST123"' in page
     assert "googletagmanager" not in page  # the loader script fetches it, only after consent
+
+
+def test_the_cookie_table_names_the_cookie_as_the_browser_shows_it(client, settings):
+    """Not the placeholder "_ga_<container-id>" the library's table stores."""
+    page = client.get("/cookies/").content.decode()
+    assert "_ga_TEST123" in page and "container-id" not in page
+    settings.GA_MEASUREMENT_ID = ""
+    page = client.get("/cookies/").content.decode()
+    assert "_ga_…" in page and "container-id" not in page

@@ -71,3 +71,54 @@ def test_a_customer_follows_the_notice_to_the_new_version(page, browser_log, mak
     page.wait_for_load_state()
     assert page.get_by_role("region", name="Privacyverklaring gewijzigd").count() == 0
     browser_log.assert_clean()
+
+
+def test_staff_confirm_publishing_with_the_number_of_customers_mailed(page, make_user, password):
+    """ "Publiceren en aan alle klanten aankondigen" mails every customer: a page names the
+    version and the count first, and "Annuleren" publishes nothing."""
+    import time
+
+    from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+
+    from consent.models import StatementVersion
+
+    ensure_seed()
+    for n in range(3):
+        make_user(f"klant{n}")
+    staff = make_user("beheerder", staff=True)
+    staff.is_superuser = True
+    staff.save(update_fields=["is_superuser"])
+    secret = generate_totp_secret()
+    TOTP.activate(staff, secret)
+    version = make_draft(effective_date=timezone.localdate() + timedelta(days=14), marker="nieuw")
+
+    page.goto("/admin/")
+    main = page.get_by_role("main")
+    main.get_by_label("Gebruikersnaam of e-mailadres").fill("beheerder")
+    main.get_by_label("Wachtwoord").fill(password)
+    main.get_by_role("button", name="Inloggen", exact=True).click()
+    page.wait_for_load_state()
+    if 30 - time.time() % 30 < 3:
+        time.sleep(3.2)
+    main.get_by_label("Code").fill(format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
+    main.get_by_role("button", name="Inloggen", exact=True).click()
+    page.wait_for_load_state()
+
+    def choose_publish() -> None:
+        page.goto("/admin/consent/statementversion/")
+        page.locator(f'input[name="_selected_action"][value="{version.pk}"]').check()
+        page.locator('select[name="action"]').select_option("publish")
+        page.locator('button[name="index"]').click()
+        page.wait_for_load_state()
+
+    choose_publish()
+    assert page.get_by_text(f"Versie {version.number}, gaat in op").is_visible()
+    assert page.get_by_text("De aankondiging gaat per e-mail naar 3 klanten").is_visible()
+    page.get_by_role("link", name="Annuleren").click()
+    assert not StatementVersion.objects.get(pk=version.pk).is_published
+
+    choose_publish()
+    page.get_by_role("button", name="Ja, publiceren en aankondigen").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("is gepubliceerd").first.is_visible()
+    assert StatementVersion.objects.get(pk=version.pk).is_published

@@ -120,15 +120,41 @@ def test_the_cookie_revision_changes_only_when_the_cookie_sections_change(seed, 
 
 def test_staff_publish_a_draft_from_the_admin(staff_client, seed, at_now, django_capture_on_commit_callbacks):  # noqa: F811
     draft = make_draft(effective_date=date(2026, 6, 20))
+    # First a page that names the version and how many customers get the mail; nothing yet.
+    confirm = staff_client.post(
+        "/admin/consent/statementversion/", {"action": "publish", "_selected_action": [draft.pk]}
+    )
+    page = confirm.content.decode()
+    expected = statement_services.customers_to_announce(draft).count()
+    assert confirm.status_code == HTTPStatus.OK
+    assert f"Versie {draft.number}, gaat in op 20 juni 2026" in page
+    noun = "klant" if expected == 1 else "klanten"
+    assert f"De aankondiging gaat per e-mail naar {expected} {noun}:" in page
+    assert not StatementVersion.objects.get(pk=draft.pk).is_published
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(
             "/admin/consent/statementversion/",
-            {"action": "publish", "_selected_action": [draft.pk]},
+            {"action": "publish", "_selected_action": [draft.pk], "confirm": "yes"},
             follow=True,
         )
     assert response.status_code == HTTPStatus.OK
     assert "is gepubliceerd" in response.content.decode()
     assert StatementVersion.objects.get(pk=draft.pk).is_published
+
+
+def test_the_publish_confirmation_counts_the_customers_who_get_the_mail(staff_client, seed, at_now, make_user):  # noqa: F811
+    draft = make_draft(effective_date=date(2026, 6, 20))
+    make_user("klant1")
+
+    def page() -> str:
+        return staff_client.post(
+            "/admin/consent/statementversion/", {"action": "publish", "_selected_action": [draft.pk]}
+        ).content.decode()
+
+    assert "naar 1 klant:" in page()
+    make_user("klant2")
+    make_user("medewerker2", staff=True)  # staff get no announcement
+    assert "naar 2 klanten:" in page()
 
 
 def test_a_new_draft_in_the_admin_starts_as_a_copy_of_the_newest_version(staff_client, seed, at_now):  # noqa: F811

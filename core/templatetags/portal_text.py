@@ -15,6 +15,18 @@ def euro(amount) -> str:
     return formatting.euro(amount)
 
 
+@register.filter
+def country_name(code) -> str:
+    """ "NL" -> "Nederland" (in the active language)."""
+    return formatting.country_name(str(code or ""))
+
+
+@register.filter
+def postal_code(value) -> str:
+    """ "5617AC" -> "5617 AC"."""
+    return formatting.postal_code_display(str(value or ""))
+
+
 @register.simple_tag(takes_context=True)
 def greeting(context, name: str = "") -> str:
     """ "Beste <name>," for every mail: the name given (mails sent through Celery carry it as

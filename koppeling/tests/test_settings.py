@@ -44,6 +44,16 @@ def test_it_saves_the_settings_and_records_old_and_new_values(connected, custome
     assert events.last().changes == {"sync_interval_minutes": [30, 120]}
 
 
+def test_mapping_21_percent_to_a_9_percent_code_saves_with_a_warning(connected, customer):
+    response = connected.post("/portal/koppeling/instellingen/", {**VALID, "vat_code_high": "2"}, follow=True)
+    page = response.content.decode()
+    assert "De instellingen zijn opgeslagen." in page
+    assert "Let op: btw-code 2 (BTW laag 9%) heeft in Exact Online 9% btw, maar u koos hem voor 21%." in page
+    assert KoppelingSettings.objects.get(user=customer).vat_code_high == "2"  # allowed: the customer decides
+    right = connected.post("/portal/koppeling/instellingen/", VALID, follow=True).content.decode()
+    assert "Let op: btw-code" not in right
+
+
 def test_saving_unchanged_settings_records_nothing(connected, customer):
     connected.post("/portal/koppeling/instellingen/", VALID)
     connected.post("/portal/koppeling/instellingen/", VALID)

@@ -324,9 +324,9 @@ def log_in(page, login: str, password: str) -> None:
     """Log in through allauth's form (by username or e-mail), in Dutch."""
     page.goto("/accounts/login/")
     main = page.get_by_role("main")
-    main.get_by_label("Login").fill(login)
+    main.get_by_label("Gebruikersnaam of e-mailadres").fill(login)
     main.get_by_label("Wachtwoord", exact=False).fill(password)
-    main.get_by_role("button", name="Aanmelden").click()
+    main.get_by_role("button", name="Inloggen", exact=True).click()
     page.wait_for_load_state()
 
 

@@ -177,7 +177,11 @@ def test_the_overview_and_the_invoice_page_link_to_the_pdf(paid, logged_in):
     invoice = Invoice.objects.get(payment=paid())
     link = f'href="/portal/abonnement/facturen/{invoice.number}/pdf/"'
     assert link in logged_in.get("/portal/abonnement/").content.decode()
-    assert link in logged_in.get(f"/portal/abonnement/facturen/{invoice.number}/").content.decode()
+    page = logged_in.get(f"/portal/abonnement/facturen/{invoice.number}/").content.decode()
+    assert link in page
+    # Addresses as people write them: the postal code with its space, the country by name.
+    assert "5611 AB Eindhoven<br>Nederland" in page and "5617 AC Eindhoven" in page
+    assert f"{invoice.issued_on:%d-%m-%Y}" in logged_in.get("/portal/abonnement/").content.decode()  # a table
 
 
 def test_someone_else_gets_404_for_my_invoice_and_credit_note_and_a_visitor_must_log_in(paid, make_user):

@@ -42,6 +42,22 @@ def test_the_plans_page_shows_prices_with_and_without_vat(logged_in, plan, yearl
     assert "€ 350,90" in page and "€ 290,00" in page
 
 
+def test_a_plans_description_is_english_for_an_english_customer_and_dutch_without_one(logged_in, plan, yearly_plan):
+    plan.description_en = "One connector"
+    plan.save()
+    dutch = logged_in.get("/portal/abonnement/").content.decode()
+    assert "Eén koppeling" in dutch and "One connector" not in dutch
+    english = logged_in.get("/portal/abonnement/", headers={"accept-language": "en"})
+    english_page = english.content.decode()
+    if 'lang="en"' not in english_page:  # the account's language choice wins over the header
+        from django.conf import settings
+
+        logged_in.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        english_page = logged_in.get("/portal/abonnement/").content.decode()
+    assert "One connector" in english_page and "Eén koppeling" not in english_page
+    assert yearly_plan.description in english_page or not yearly_plan.description  # no English: the Dutch
+
+
 def test_a_four_digit_amount_shows_its_thousands_separator_on_the_overview(logged_in):
     from subscriptions.models import Plan
 
