@@ -220,7 +220,7 @@ for name, client, url in pages:
     print(f"{{name}}: {{took:.2f}} ms per request in-process ({{cpu:.2f}} ms CPU), {{len(queries)}} queries")
     for sql in queries:
         print("   ", sql[:200])
-for name, client, url in pages[1:]:
+for name, client, url in pages[1:] if {cprofile} else ():
     profile = cProfile.Profile()
     profile.enable()
     for _ in range(N):
@@ -235,10 +235,10 @@ for name, client, url in pages[1:]:
 """
 
 
-def profile(env: dict[str, str], count: int) -> None:
+def profile(env: dict[str, str], count: int, *, cprofile: bool = True) -> None:
     """In-process: time, queries and a cProfile listing per page (the Django test client,
     the same settings and middleware, no gunicorn)."""
-    code = PROFILE.format(n=count)
+    code = PROFILE.format(n=count, cprofile=cprofile)
     subprocess.run([sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, check=True)
 
 
@@ -320,6 +320,9 @@ def main() -> int:
     parser.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
     parser.add_argument("--profile", type=int, default=0, metavar="N", help="profile N requests per page in-process")
     parser.add_argument(
+        "--cpu-only", action="store_true", help="with --profile: the CPU per request only, no cProfile listing"
+    )
+    parser.add_argument(
         "--smoke",
         action="store_true",
         help="end to end for 1 s per page with a Python client instead of wrk; no target enforced, docs left alone",
@@ -351,7 +354,7 @@ def main() -> int:
             return 1
         cookie = f"{found.group(1)}={found.group(2)}"
         if args.profile:
-            profile(env, args.profile)
+            profile(env, args.profile, cprofile=not args.cpu_only)
             return 0
         server = subprocess.Popen(
             [
