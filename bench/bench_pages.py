@@ -124,6 +124,7 @@ NOTES = [
     "| 1 after, 16.2 | 4.20 ms | 3.36 ms | 5.88 ms | 11.60 ms | 0.71 |",
     "| 2 before, 15.0 | 4.49 ms | 3.46 ms | 7.44 ms | 14.33 ms | 0.60 |",
     "| 2 after, 19.7 | 4.76 ms | 3.22 ms | 6.37 ms | 12.67 ms | 0.75 |",
+    "| 3 after (alone), 20.6 | 4.37 ms | 3.49 ms | 5.59 ms | 10.50 ms | 0.78 |",
     "",
     "wrk under the same load (10 s per page, gunicorn 2 sync workers): before 0.65 and 0.68, after",
     "0.89 and 0.65 (no-op / anonymous); noise at these rates. The blank page's remaining extra",
