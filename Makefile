@@ -44,10 +44,14 @@ run: $(VENV)/.installed
 # scripts/ensure_services.sh installs and starts PostgreSQL, Redis and Chromium first. pytest's
 # "no tests collected" (exit 5) is a failure, not a pass.
 FAST_LANE := not slow and not rehearsal and not bench_smoke
+# Work stealing: each worker starts with half the tests (the long lanes at the front of the
+# first half) and an idle worker takes half of the other's queue, so the long tests cannot
+# leave one worker running alone at the end (docs/testing.md, "Lanes").
+PYTEST_DIST ?= worksteal
 define run_pytest
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} scripts/ensure_services.sh
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} $(DEV_ENV) \
-		$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(1) $(PYTEST_ARGS); rc=$$?; \
+		$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist $(PYTEST_DIST) $(1) $(PYTEST_ARGS); rc=$$?; \
 		if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$rc
 endef
 

@@ -11,4 +11,9 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from core import tasks  # noqa: F401  (registered under their names for core.on_commit.after_commit)
+        from core import (
+            shared_version,
+            tasks,  # noqa: F401  (registered under their names for core.on_commit.after_commit)
+        )
+
+        shared_version.connect_signals()

@@ -188,8 +188,13 @@ else:
 # Rendered template fragments that are the same for every customer (links and their texts,
 # per language): kept in each process's memory, no round trip; they change only on deploy.
 CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"}
+# Rarely changed values every page reads (the statement's state, the cookie groups): kept in
+# each process's memory while one shared token in the default cache is unchanged; a change
+# writes a new token, which every process reads with the session (core.shared_version).
+CACHES["versioned"] = {"BACKEND": "core.shared_version.VersionedLocalCache"}
 
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Django's cached_db sessions, whose cache read also fetches core.shared_version's token.
+SESSION_ENGINE = "core.sessions"
 # Idle sessions end: the recorded activity (written at most once a minute by
 # portal.middleware.IdleTimeoutMiddleware, which also saves the session and so pushes its
 # expiry forward) is checked on every request; an idle session runs out.
@@ -455,7 +460,7 @@ COOKIE_CONSENT_NAME = "__Host-cookie_consent" if PRODUCTION else "cookie_consent
 COOKIE_CONSENT_SECURE = PRODUCTION
 COOKIE_CONSENT_MAX_AGE = 365 * 24 * 3600  # the browser forgets it with the decision's 12 months
 COOKIE_CONSENT_LOG_ENABLED = False  # its log holds no user or address: consent.CookieConsentRecord is the proof
-COOKIE_CONSENT_CACHE_BACKEND = "default"  # groups cached in the shared Redis cache
+COOKIE_CONSENT_CACHE_BACKEND = "versioned"  # groups kept per process, checked against the shared token
 # Google's hosts are in the CSP only when analytics is configured at all.
 GOOGLE_ANALYTICS_HOSTS = [
     "https://www.googletagmanager.com",

@@ -51,9 +51,11 @@ def create_cookie_groups(apps, schema_editor):
             Cookie.objects.get_or_create(
                 cookiegroup=group, name=name, domain="", defaults={"description": description, "path": "/"}
             )
+    from django.conf import settings
     from django.core.cache import caches
 
-    caches["default"].delete(LIBRARY_CACHE_KEY)
+    # The library's own cache (CACHES["versioned"] here: deleting also renews the shared token).
+    caches[getattr(settings, "COOKIE_CONSENT_CACHE_BACKEND", "default")].delete(LIBRARY_CACHE_KEY)
 
 
 def remove_cookie_groups(apps, schema_editor):
