@@ -87,3 +87,13 @@ def shop_owner(customer):
 @pytest.fixture
 def api(shop_owner) -> Api:
     return Api(new_key(shop_owner))
+
+
+@pytest.fixture(autouse=True)
+def _forget_known_acceptances():
+    """Each test starts without the process's memory of who accepted the agreement."""
+    from webshop.selectors import _ACCEPTED
+
+    _ACCEPTED.clear()
+    yield
+    _ACCEPTED.clear()
