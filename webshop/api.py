@@ -27,7 +27,7 @@ from ninja.security import HttpBearer
 
 from koppeling.models import ApiKey
 from koppeling.services import api_key_authenticate
-from subscriptions.selectors import billing_summary
+from subscriptions.selectors import subscription_is_live
 from webshop import services
 from webshop.models import Order
 from webshop.schemas import NUMBER_PATTERN, OrderIn, OrderOut, ProblemOut
@@ -313,7 +313,7 @@ def _order_out(order: Order) -> dict:
 
 
 def _require_may_send_orders(user) -> None:
-    if not billing_summary(user=user).is_live:
+    if not subscription_is_live(user=user):
         raise Problem(
             HTTPStatus.FORBIDDEN,
             "no_subscription",

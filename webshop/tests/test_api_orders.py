@@ -250,3 +250,14 @@ def test_problems_are_in_english_when_asked(api):
     response = api.post(order(currency="USD"), headers={"Accept-Language": "en"})
 
     assert response.json()["title"] == "Invalid order"
+
+
+@pytest.mark.parametrize("status", ["pending", "active", "suspended", "canceled", "ended"])
+@pytest.mark.parametrize("canceling", [False, True])
+def test_the_apis_subscription_check_agrees_with_billing(customer, status, canceling):
+    from subscriptions.selectors import billing_summary, subscription_is_live
+
+    subscribe(customer, status=status)
+    customer.subscriptions.update(cancel_at_period_end=canceling)
+
+    assert subscription_is_live(user=customer) == billing_summary(user=customer).is_live
