@@ -273,10 +273,13 @@ def main() -> int:
         f"{stored} / {intake['requests']} |",
         "",
         "What one intake costs: the key (one indexed query on the hash, the user joined; `last_used_at`",
-        "written at most once a minute), the per-key limit (two Redis round trips), the subscription",
-        "(billing's selector, one query) and the verwerkersovereenkomst (one query), pydantic validation",
-        "of the order, the canonical JSON and its SHA-256, the amounts in `Decimal`, a lookup by number",
-        "and one INSERT in a savepoint. Orders are not audited (docs/koppeling.md says why).",
+        "written at most once a minute), the per-key limit (one Redis round trip: INCR and EXPIRE in a",
+        "pipeline), the subscription (one narrow query, `subscriptions.selectors.subscription_is_live`),",
+        "the verwerkersovereenkomst (one query until a yes is known in the process), pydantic validation",
+        "of the order, the canonical JSON and its SHA-256, the amounts in `Decimal`, and one INSERT in",
+        "its own transaction (a repeat or a race is found by the unique constraints, then read). Orders",
+        "are not audited (docs/koppeling.md says why). The home page writes nothing; each intake commits",
+        "a row, so the ratio also carries PostgreSQL's commit (WAL flush) on the same two cores.",
     ]
     print("\n".join(lines))
     if not args.no_write:
