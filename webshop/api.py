@@ -312,8 +312,28 @@ def _order_out(order: Order) -> dict:
     }
 
 
-def _require_may_send_orders(user) -> None:
+# A live subscription, once seen, is trusted for a few seconds in this process: a webshop
+# posting a burst of orders costs one query per key and interval, not one per order. An
+# ended subscription is refused at most this much later; a refusal is never remembered.
+LIVE_SUBSCRIPTION_MEMORY = 10.0  # seconds
+_LIVE_UNTIL: dict[int, float] = {}
+
+
+def _subscription_live(user) -> bool:
+    now = time.time()
+    if _LIVE_UNTIL.get(user.pk, 0.0) > now:
+        return True
     if not subscription_is_live(user=user):
+        _LIVE_UNTIL.pop(user.pk, None)
+        return False
+    if len(_LIVE_UNTIL) > 100_000:  # bounded: forget all and learn again
+        _LIVE_UNTIL.clear()
+    _LIVE_UNTIL[user.pk] = now + LIVE_SUBSCRIPTION_MEMORY
+    return True
+
+
+def _require_may_send_orders(user) -> None:
+    if not _subscription_live(user):
         raise Problem(
             HTTPStatus.FORBIDDEN,
             "no_subscription",

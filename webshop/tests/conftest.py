@@ -91,9 +91,12 @@ def api(shop_owner) -> Api:
 
 @pytest.fixture(autouse=True)
 def _forget_known_acceptances():
-    """Each test starts without the process's memory of who accepted the agreement."""
+    """Each test starts without the process's memory of accepted agreements and live subscriptions."""
+    from webshop.api import _LIVE_UNTIL
     from webshop.selectors import _ACCEPTED
 
     _ACCEPTED.clear()
+    _LIVE_UNTIL.clear()
     yield
     _ACCEPTED.clear()
+    _LIVE_UNTIL.clear()
