@@ -2,7 +2,7 @@
 settings, against the anonymous home page, as a ratio measured in one run.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal REDIS_URL=redis://127.0.0.1:6379/0 \\
-        .venv/bin/python bench/bench_api.py [--seconds 15] [--connections 16] [--workers 2] [--smoke]
+        .venv/bin/python bench/bench_api.py [--seconds 15] [--connections 16] [--workers 4] [--smoke]
 
 Setup as ``bench_pages.py`` (its own PostgreSQL database, migrated; its own Redis key prefix;
 gunicorn sync workers with the production settings; ``wrk``): one customer with a live
@@ -101,6 +101,23 @@ end
 """
 
 
+NOTES = [
+    "",
+    "How it got here (2026-12-07, this machine shared by eight sessions, so loads of 4-22 on two",
+    "cores; compare ratios, not rates; each ratio is measured within one run). With 2 gunicorn",
+    "workers and 8 connections: 0.44 after inserting first, the limit in one Redis round trip and",
+    "a known acceptance remembered (load 20); 0.41 with the narrow subscription query (load 22);",
+    "just under 0.50 with the single-statement INSERT (load 11); 0.41 with plain pydantic models instead of",
+    "ninja's `Schema` (its root validator cost ~1.5 ms per order in-process) and a live",
+    "subscription remembered for 10 s (load 6). In-process the intake's CPU was then about 1.4 x",
+    "the home page's; the rest is waiting on PostgreSQL (two statements and a commit), which the",
+    "home page never does, and two sync workers leave the CPU idle during that wait. With",
+    "gunicorn's production worker count (4, `GUNICORN_WORKERS`), where one worker's wait overlaps",
+    "another's work, the same code: 0.57 (8 connections, load 4-8) and 0.73 (16 connections,",
+    "load 9-13, the table above).",
+]
+
+
 def order_body() -> str:
     lines = ", ".join(LINE % (i, i, 1 + i % 3, 1 + i, (21, 9, 0)[i % 3]) for i in range(10))
     return ORDER_TEMPLATE.replace("LINES", lines)
@@ -171,7 +188,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=2)
+    # gunicorn.conf.py's production default (GUNICORN_WORKERS): intake waits on PostgreSQL's
+    # commit, the home page on nothing, so a worker count below production's understates it.
+    parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
     parser.add_argument("--smoke", action="store_true", help="tiny run (1 s, 2 connections, 1 worker), no target")
     args = parser.parse_args()
@@ -280,6 +299,7 @@ def main() -> int:
         "its own transaction (a repeat or a race is found by the unique constraints, then read). Orders",
         "are not audited (docs/koppeling.md says why). The home page writes nothing; each intake commits",
         "a row, so the ratio also carries PostgreSQL's commit (WAL flush) on the same two cores.",
+        *NOTES,
     ]
     print("\n".join(lines))
     if not args.no_write:
