@@ -16,6 +16,7 @@ from http import HTTPStatus
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,11 +27,11 @@ from ninja.security import HttpBearer
 
 from koppeling.models import ApiKey
 from koppeling.services import api_key_authenticate
-from subscriptions.selectors import billing_summary
+from subscriptions.selectors import subscription_is_live
 from webshop import services
 from webshop.models import Order
 from webshop.schemas import NUMBER_PATTERN, OrderIn, OrderOut, ProblemOut
-from webshop.selectors import order_for, processor_agreement_of
+from webshop.selectors import order_for, processor_agreement_accepted
 
 PROBLEM_TYPE = "/api/v1/docs/#{code}"
 _NUMBER = re.compile(NUMBER_PATTERN)
@@ -65,18 +66,31 @@ def _unauthorized() -> Problem:
     )
 
 
+def _count_request(counter: str) -> int:
+    """This minute's count for the key, in one round trip to Redis (INCR and EXPIRE in a
+    pipeline); through the cache API where the cache is not Redis (development)."""
+    backend = getattr(cache, "_cache", None)
+    if isinstance(cache, RedisCache) and backend is not None:
+        name = cache.make_and_validate_key(counter)
+        pipe = backend.get_client(name, write=True).pipeline(transaction=False)
+        pipe.incr(name)
+        pipe.expire(name, 120)
+        count, _ok = pipe.execute()
+        return int(count)
+    cache.add(counter, 0, timeout=120)
+    try:
+        return cache.incr(counter)
+    except ValueError:  # expired between add and incr: this request is the first
+        cache.set(counter, 1, timeout=120)
+        return 1
+
+
 def _rate_limit(key: ApiKey) -> None:
     """At most ``WEBSHOP_API_REQUESTS_PER_MINUTE`` requests per key per clock minute."""
     limit = settings.WEBSHOP_API_REQUESTS_PER_MINUTE
     now = time.time()
     window = int(now // 60)
-    counter = f"webshop-api-rate:{key.pk}:{window}"
-    cache.add(counter, 0, timeout=120)
-    try:
-        count = cache.incr(counter)
-    except ValueError:  # expired between add and incr: this request is the first
-        cache.set(counter, 1, timeout=120)
-        count = 1
+    count = _count_request(f"webshop-api-rate:{key.pk}:{window}")
     if count > limit:
         retry_after = max(1, math.ceil((window + 1) * 60 - now))
         raise Problem(
@@ -298,15 +312,35 @@ def _order_out(order: Order) -> dict:
     }
 
 
+# A live subscription, once seen, is trusted for a few seconds in this process: a webshop
+# posting a burst of orders costs one query per key and interval, not one per order. An
+# ended subscription is refused at most this much later; a refusal is never remembered.
+LIVE_SUBSCRIPTION_MEMORY = 10.0  # seconds
+_LIVE_UNTIL: dict[int, float] = {}
+
+
+def _subscription_live(user) -> bool:
+    now = time.time()
+    if _LIVE_UNTIL.get(user.pk, 0.0) > now:
+        return True
+    if not subscription_is_live(user=user):
+        _LIVE_UNTIL.pop(user.pk, None)
+        return False
+    if len(_LIVE_UNTIL) > 100_000:  # bounded: forget all and learn again
+        _LIVE_UNTIL.clear()
+    _LIVE_UNTIL[user.pk] = now + LIVE_SUBSCRIPTION_MEMORY
+    return True
+
+
 def _require_may_send_orders(user) -> None:
-    if not billing_summary(user=user).is_live:
+    if not _subscription_live(user):
         raise Problem(
             HTTPStatus.FORBIDDEN,
             "no_subscription",
             _("Geen lopend abonnement"),
             _("Zonder lopend abonnement nemen wij geen bestellingen aan. Sluit een abonnement af in het portaal."),
         )
-    if processor_agreement_of(user=user) is None:
+    if not processor_agreement_accepted(user=user):
         raise Problem(
             HTTPStatus.FORBIDDEN,
             "no_agreement",

@@ -11,6 +11,24 @@ def order_for(*, user, number: str) -> Order | None:
     return Order.objects.filter(user=user, number=number).first()
 
 
+# Users known (in this process) to have accepted: an acceptance is never withdrawn (it goes
+# only with the account, whose keys are revoked first), so a yes may be remembered; a no is
+# always asked again.
+_ACCEPTED: set[int] = set()
+
+
+def processor_agreement_accepted(*, user) -> bool:
+    """Whether the customer accepted any version; at most one query, none once known yes."""
+    if user.pk in _ACCEPTED:
+        return True
+    if ProcessorAgreementAcceptance.objects.filter(user=user).exists():
+        if len(_ACCEPTED) > 100_000:  # bounded: forget all and learn again
+            _ACCEPTED.clear()
+        _ACCEPTED.add(user.pk)
+        return True
+    return False
+
+
 def processor_agreement_of(*, user) -> ProcessorAgreementAcceptance | None:
     """The customer's latest acceptance of the verwerkersovereenkomst (one query), if any.
     Any version lets orders in: a newer version is offered, not forced on running shops."""

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
+from django.db import connection as db
 from django.utils import timezone
 
 from audit.events import Action
@@ -116,14 +117,25 @@ def _existing(*, user, number: str, idempotency_key: str, digest: str) -> Order 
     return order
 
 
+def _insert(order: Order) -> None:
+    """One INSERT. Outside a transaction (a web request: autocommit) it commits on its own,
+    one round trip instead of BEGIN, INSERT, COMMIT; inside one (a caller's atomic block,
+    tests) it takes a savepoint, so a unique violation leaves the outer transaction usable."""
+    if db.in_atomic_block:
+        with transaction.atomic():
+            order.save(force_insert=True)
+    else:
+        order.save(force_insert=True)
+
+
 def order_receive(*, user, data: dict, idempotency_key: str = "") -> tuple[Order, bool]:
     """Take in one validated order (``webshop.schemas.OrderIn`` as a dict). Returns the
-    order and whether it was new. Raises OrderConflict or TotalTooLarge."""
+    order and whether it was new. Raises OrderConflict or TotalTooLarge.
+
+    The insert comes first: a new order (the common case) costs one statement, and a repeat
+    or a conflict is found by the unique constraints, which also settle a race."""
     payload = canonical_payload(data)
     digest = content_hash(payload)
-    found = _existing(user=user, number=payload["number"], idempotency_key=idempotency_key, digest=digest)
-    if found is not None:
-        return found, False
     amounts = order_amounts(payload)
     if amounts.gross > MAX_TOTAL:
         raise TotalTooLarge(payload["number"])
@@ -142,10 +154,9 @@ def order_receive(*, user, data: dict, idempotency_key: str = "") -> tuple[Order
         received_at=timezone.now(),
     )
     try:
-        with transaction.atomic():
-            order.save(force_insert=True)
+        _insert(order)
     except IntegrityError:
-        # Another request with this number (or key) committed first: it answers for both.
+        # This number (or key) is stored already, perhaps by a request that raced this one.
         found = _existing(user=user, number=payload["number"], idempotency_key=idempotency_key, digest=digest)
         if found is None:  # pragma: no cover - the constraint fired, so the row exists
             raise

@@ -87,3 +87,16 @@ def shop_owner(customer):
 @pytest.fixture
 def api(shop_owner) -> Api:
     return Api(new_key(shop_owner))
+
+
+@pytest.fixture(autouse=True)
+def _forget_known_acceptances():
+    """Each test starts without the process's memory of accepted agreements and live subscriptions."""
+    from webshop.api import _LIVE_UNTIL
+    from webshop.selectors import _ACCEPTED
+
+    _ACCEPTED.clear()
+    _LIVE_UNTIL.clear()
+    yield
+    _ACCEPTED.clear()
+    _LIVE_UNTIL.clear()

@@ -3,6 +3,8 @@ button puts on the clipboard, with the new key in it; the docs page works under 
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from koppeling.tests.conftest import subscribe
 from portal.testing.browser import log_in
 
@@ -19,14 +21,14 @@ def test_the_api_keys_page_links_the_docs_and_copies_the_curl_example(new_page, 
     assert key.startswith("ekp_")
 
     page.get_by_role("button", name="Voorbeeld kopiëren").click()
-    assert page.get_by_role("button", name="Gekopieerd").is_visible()
+    expect(page.get_by_role("button", name="Gekopieerd")).to_be_visible()  # after the clipboard's promise
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied.startswith("curl -X POST ")
     assert "/api/v1/orders/" in copied
     assert f"Authorization: Bearer {key}" in copied
 
     page.get_by_role("link", name="Documentatie van de webshop-API").click()
-    assert page.get_by_role("heading", name="Webshop-API", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Webshop-API", level=1)).to_be_visible()
     assert page.get_by_role("heading", name="POST /api/v1/orders/").is_visible()
     assert page.get_by_text("lines[].vat_rate").is_visible()
     browser_log.assert_clean()  # no CSP violation, no script error, nothing from another host

@@ -210,6 +210,17 @@ def test_a_revoked_key_answers_401(api, shop_owner):
     assert api.post(order()).status_code == HTTPStatus.UNAUTHORIZED
 
 
+def test_a_subscription_that_ends_is_refused_within_seconds(api, shop_owner):
+    from webshop.api import LIVE_SUBSCRIPTION_MEMORY
+
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        assert api.post(order(number="A-1")).status_code == HTTPStatus.CREATED
+        shop_owner.subscriptions.update(status="ended", ended_at=timezone.now())
+    with time_machine.travel(start + timezone.timedelta(seconds=LIVE_SUBSCRIPTION_MEMORY + 1), tick=False):
+        assert api.post(order(number="A-2")).status_code == HTTPStatus.FORBIDDEN
+
+
 def test_a_customer_without_a_live_subscription_gets_403_with_the_reason(api, shop_owner):
     shop_owner.subscriptions.update(status="ended", ended_at=timezone.now())
 
@@ -250,3 +261,14 @@ def test_problems_are_in_english_when_asked(api):
     response = api.post(order(currency="USD"), headers={"Accept-Language": "en"})
 
     assert response.json()["title"] == "Invalid order"
+
+
+@pytest.mark.parametrize("status", ["pending", "active", "suspended", "canceled", "ended"])
+@pytest.mark.parametrize("canceling", [False, True])
+def test_the_apis_subscription_check_agrees_with_billing(customer, status, canceling):
+    from subscriptions.selectors import billing_summary, subscription_is_live
+
+    subscribe(customer, status=status)
+    customer.subscriptions.update(cancel_at_period_end=canceling)
+
+    assert subscription_is_live(user=customer) == billing_summary(user=customer).is_live
