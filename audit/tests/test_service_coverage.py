@@ -184,6 +184,14 @@ LEDGER: dict[str, tuple[str, str]] = {
     "webshop.canonical_payload": ("pure computation", ""),
     "webshop.content_hash": ("pure computation", ""),
     "webshop.order_amounts": ("pure computation", ""),
+    "webshop.processor_agreement_accept": (
+        "elsewhere",
+        "webshop/tests/test_processor_agreement.py:webshop.processor_agreement_accepted",
+    ),
+    "webshop.orders_strip_personal_data": (
+        "the redaction path of a retention run (retention.enforce records retention.enforced)",
+        "",
+    ),
     "webshop.order_receive": (
         "the webshop's order as it posted it (the processor's order log, not a customer action in the portal)",
         "",

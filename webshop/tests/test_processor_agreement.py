@@ -55,7 +55,7 @@ def test_accepting_twice_records_one_acceptance(customer):
     browser.post("/portal/koppeling/verwerkersovereenkomst/")
 
     assert ProcessorAgreementAcceptance.objects.filter(user=customer).count() == 1
-    assert AuditEvent.objects.filter(subject_id=customer.pk, action=Action.PROCESSOR_AGREEMENT_ACCEPTED).count() == 1
+    assert AuditEvent.objects.filter(subject_id=customer.pk, action="webshop.processor_agreement_accepted").count() == 1
     page = browser.get("/portal/koppeling/verwerkersovereenkomst/").content.decode()
     assert "accepteren</button>" not in page
 
