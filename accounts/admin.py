@@ -150,13 +150,13 @@ customer_actions.register(
 @admin.register(User)
 class UserAdmin(AuditedModelAdminMixin, DjangoUserAdmin):
     form = AdminUserChangeForm
-    list_display = ("username", "email", "is_staff", "is_active", "closed_at", "date_joined")
+    list_display = ("username", "email", "is_staff", "is_active", "closed_at", "date_joined", "glance_link")
     list_filter = ("is_staff", "is_active", ("closed_at", admin.EmptyFieldListFilter))
-    readonly_fields = ("closed_at", "closed_reason", "last_login", "date_joined", "customer_actions")
+    readonly_fields = ("closed_at", "closed_reason", "last_login", "date_joined", "glance_link", "customer_actions")
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
         (_("Opheffen"), {"fields": ("closed_at", "closed_reason")}),
-        (_("Klantacties"), {"fields": ("customer_actions",)}),
+        (_("Klantacties"), {"fields": ("glance_link", "customer_actions")}),
     )
     inlines = [ProfileInline]
     add_form = AdminStaffCreationForm
@@ -263,6 +263,15 @@ class UserAdmin(AuditedModelAdminMixin, DjangoUserAdmin):
         return fields
 
     # -- per-customer actions --------------------------------------------------------------
+
+    @admin.display(description=_("overzicht"))
+    def glance_link(self, obj: User) -> str:
+        # The page itself is portal.admin_glance (it reads every app; portal is the top layer).
+        if obj is None or obj.pk is None or obj.is_staff:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("customer_glance", args=[obj.pk]), gettext("In één oogopslag")
+        )
 
     @admin.display(description=_("acties"))
     def customer_actions(self, obj: User) -> str:

@@ -1,0 +1,93 @@
+"""A customer at a glance: one admin page per customer that gathers what staff otherwise
+piece together from separate admin lists (issue 19 item 1).
+
+It lives in ``portal`` because it reads every app (portal is the top layer), each through
+that app's selectors only; every block is a bounded number of queries whatever the
+customer's history (``portal/tests/test_admin_glance.py`` counts them). The payment method
+comes from Mollie's mandate (``subscriptions.services.mandate_details``: cached, one call at
+most, "niet beschikbaar" when Mollie does not answer)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts import customer_actions
+from accounts.models import User
+from audit import selectors as audit_selectors
+from audit.events import ActorKind
+from koppeling import selectors as koppeling_selectors
+from retention import selectors as retention_selectors
+from subscriptions import selectors as billing_selectors
+from subscriptions.services import mandate_details
+from sync import selectors as sync_selectors
+from vies import selectors as vies_selectors
+
+AUDIT_EVENTS = 20
+DOCUMENTS = 20
+OPEN_ERRORS = 10
+
+# The rows the billing selector reads with the subscription (one query): what the
+# koppeling's state and the payment method need.
+_RELATED = ("user__exact_connection", "user__koppeling_settings", "customer")
+
+
+def glance_url(customer: User) -> str:
+    return reverse("customer_glance", args=[customer.pk])
+
+
+def _actor(event, customer: User) -> str:
+    """Who did it, as staff read it (the customer's own page says "U")."""
+    if event.actor_kind == ActorKind.CUSTOMER and event.actor_id == customer.pk:
+        return _("Klant")
+    return audit_selectors.actor_for(event, user=customer)
+
+
+def customer_glance(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.has_perm("accounts.view_user"):
+        raise PermissionDenied
+    customer = User.objects.filter(pk=pk, is_staff=False).select_related("profile").first()
+    if customer is None:
+        raise Http404
+    profile = billing_selectors.profile_of(customer)
+    vat_check = vies_selectors.latest_check(user=customer, vat_id=profile.vat_id) if profile else None
+    billing = billing_selectors.billing_summary(user=customer, related=_RELATED)
+    koppeling = koppeling_selectors.koppeling_status(user=customer, billing=billing)
+    subscription = billing.subscription
+    payment_method = (
+        mandate_details.payment_method_shown(subscription=subscription)
+        if subscription is not None and subscription.is_live
+        else None
+    )
+    events = list(audit_selectors.customer_events(user=customer)[:AUDIT_EVENTS])
+    actions = [
+        (reverse("admin:accounts_user_customer_action", args=[customer.pk, action.name]), action.label)
+        for action in customer_actions.all_actions()
+        if action.available(customer) and request.user.has_perm(action.permission)
+    ]
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Klant in één oogopslag: %(name)s") % {"name": customer.get_username()},
+        "customer": customer,
+        "profile": profile,
+        "vat_check": vat_check,
+        "vat_valid_until": vies_selectors.valid_until(vat_check) if vat_check else None,
+        "billing": billing,
+        "subscription": subscription,
+        "plan_change": billing_selectors.scheduled_plan_change(subscription=subscription),
+        "payment_method": payment_method,
+        "documents": billing_selectors.billing_documents(user=customer, limit=DOCUMENTS),
+        "koppeling": koppeling,
+        "sync": sync_selectors.summary(user=customer),
+        "open_errors": sync_selectors.open_errors(user=customer, limit=OPEN_ERRORS),
+        "holds": retention_selectors.legal_holds(user=customer),
+        "events": [(event, _actor(event, customer)) for event in events],
+        "actions": actions,
+        "change_url": reverse("admin:accounts_user_change", args=[customer.pk]),
+        "opts": User._meta,
+    }
+    return TemplateResponse(request, "admin/portal/customer_glance.html", context)
