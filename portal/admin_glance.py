@@ -9,14 +9,20 @@ most, "niet beschikbaar" when Mollie does not answer)."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from http import HTTPStatus
+
+from django import forms
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from accounts import customer_actions
+from accounts import customer_actions, services
+from accounts import selectors as account_selectors
 from accounts.models import User
 from audit import selectors as audit_selectors
 from audit.events import ActorKind
@@ -36,6 +42,21 @@ OPEN_ERRORS = 10
 _RELATED = ("user__exact_connection", "user__koppeling_settings", "customer")
 
 
+NOTES = 50
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Nieuwe interne notitie (de klant ziet hem in zijn gegevensexport)"),
+        max_length=services.NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        error_messages={
+            "required": gettext_lazy("Schrijf eerst een notitie."),
+            "max_length": gettext_lazy("Een notitie is hooguit %(limit_value)s tekens."),
+        },
+    )
+
+
 def glance_url(customer: User) -> str:
     return reverse("customer_glance", args=[customer.pk])
 
@@ -53,6 +74,19 @@ def customer_glance(request: HttpRequest, pk: int) -> HttpResponse:
     customer = User.objects.filter(pk=pk, is_staff=False).select_related("profile").first()
     if customer is None:
         raise Http404
+    may_write = request.user.has_perm("accounts.add_staffnote")
+    note_form = NoteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not may_write:
+            raise PermissionDenied
+        if note_form.is_valid():
+            try:
+                services.staff_note_add(customer=customer, by=request.user, text=note_form.cleaned_data["text"])
+            except services.AccountError as exc:
+                note_form.add_error("text", str(exc))
+            else:
+                messages.success(request, _("De notitie is opgeslagen."))
+                return redirect(glance_url(customer))
     profile = billing_selectors.profile_of(customer)
     vat_check = vies_selectors.latest_check(user=customer, vat_id=profile.vat_id) if profile else None
     billing = billing_selectors.billing_summary(user=customer, related=_RELATED)
@@ -87,7 +121,10 @@ def customer_glance(request: HttpRequest, pk: int) -> HttpResponse:
         "holds": retention_selectors.legal_holds(user=customer),
         "events": [(event, _actor(event, customer)) for event in events],
         "actions": actions,
+        "notes": account_selectors.staff_notes(user=customer, limit=NOTES),
+        "note_form": note_form if may_write else None,
         "change_url": reverse("admin:accounts_user_change", args=[customer.pk]),
         "opts": User._meta,
     }
-    return TemplateResponse(request, "admin/portal/customer_glance.html", context)
+    status = HTTPStatus.BAD_REQUEST if note_form.errors else HTTPStatus.OK
+    return TemplateResponse(request, "admin/portal/customer_glance.html", context, status=status)

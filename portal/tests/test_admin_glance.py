@@ -19,7 +19,8 @@ from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
-from accounts.models import Profile
+from accounts.models import Profile, StaffNote
+from audit.models import AuditEvent
 from audit.services import record
 from retention.models import LegalHold
 from retention.tests.billing import billing_history
@@ -176,3 +177,82 @@ def test_staff_without_the_right_and_forged_ids_get_nothing(make_user, full_cust
         HTTPStatus.NOT_FOUND,
     )
     assert Client().get(glance(full_customer)).status_code == HTTPStatus.FOUND  # to the login
+
+
+# --- internal notes -----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_staff_write_a_note_that_is_audited_without_its_text(staff_client, staff, full_customer):
+    text = "Belde over dubbele incasso.\nTerugbelverzoek donderdag."
+    response = staff_client.post(glance(full_customer), {"text": text}, follow=True)
+    assert response.status_code == HTTPStatus.OK
+    page = response.content.decode()
+    assert "De notitie is opgeslagen." in page
+    assert "Belde over dubbele incasso.<br>Terugbelverzoek donderdag." in page
+    note = StaffNote.objects.get(user=full_customer)
+    assert note.text == text and note.author == staff and note.author_label == "beheerder"
+    event = AuditEvent.objects.get(action="admin.note_added", subject_id=full_customer.pk)
+    assert event.actor_id == staff.pk and event.target_id == str(note.pk)
+    assert "dubbele incasso" not in f"{event.changes} {event.fields}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "Schrijf eerst een notitie."),
+        ("   ", "Schrijf eerst een notitie."),
+        ("x" * 2001, "Een notitie is hooguit 2000 tekens."),
+        ("stil\u200bletsel", "De notitie bevat onzichtbare of ongeldige tekens."),
+        ("nul\x00byte", "Null-tekens zijn niet toegestaan."),
+    ],
+)
+def test_a_bad_note_gets_a_clear_message_and_nothing_is_stored(staff_client, full_customer, text, message):
+    before = AuditEvent.objects.count()
+    response = staff_client.post(glance(full_customer), {"text": text})
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert message in response.content.decode()
+    assert not StaffNote.objects.exists()
+    assert AuditEvent.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_markup_in_a_note_is_shown_as_text(staff_client, full_customer):
+    staff_client.post(glance(full_customer), {"text": "<script>alert(1)</script>"})
+    page = staff_client.get(glance(full_customer)).content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+@pytest.mark.django_db
+def test_only_staff_with_the_right_write_notes(make_user, full_customer):
+    clerk = make_user("kijker", staff=True)
+    Authenticator.objects.create(user=clerk, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    clerk.user_permissions.add(Permission.objects.get(content_type__app_label="accounts", codename="view_user"))
+    client = Client()
+    client.force_login(clerk)
+    assert "Notitie opslaan" not in client.get(glance(full_customer)).content.decode()
+    assert client.post(glance(full_customer), {"text": "mag niet"}).status_code == HTTPStatus.FORBIDDEN
+    assert not StaffNote.objects.exists()
+    clerk.user_permissions.add(Permission.objects.get(content_type__app_label="accounts", codename="add_staffnote"))
+    client = Client()
+    client.force_login(clerk)
+    assert client.post(glance(full_customer), {"text": "mag wel"}).status_code == HTTPStatus.FOUND
+    assert StaffNote.objects.filter(user=full_customer, text="mag wel").exists()
+
+
+@pytest.mark.django_db
+def test_notes_are_kept_with_the_account_exported_and_erased_with_it(staff, full_customer):
+    from accounts import services
+    from accounts.personal_data import erase_accounts
+    from register.registry import categories
+
+    services.staff_note_add(customer=full_customer, by=staff, text="Wil factuur op ander adres.")
+    category = next(c for c in categories() if c.name == "staff_notes")
+    assert category.disposed_with == "account"
+    assert category.export(full_customer)[0]["text"] == "Wil factuur op ander adres."
+    LegalHold.objects.all().delete()
+    with transaction.atomic():
+        erase_accounts([full_customer.pk])
+    assert not StaffNote.objects.exists()
