@@ -21,6 +21,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -160,6 +161,44 @@ class UserAdmin(AuditedModelAdminMixin, DjangoUserAdmin):
     )
     inlines = [ProfileInline]
     add_form = AdminStaffCreationForm
+    # Search: name, e-mail, company, KvK number and VAT id (each word, anywhere); an invoice
+    # or credit note number and a Mollie id (customer, payment, subscription) exactly.
+    search_fields = (
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "profile__full_name",
+        "profile__company_name",
+        "profile__kvk_number",
+        "profile__vat_id",
+    )
+
+    def get_search_results(self, request, queryset, search_term):
+        # Control characters (a NUL byte reaches PostgreSQL as an error) and very long terms
+        # find nothing, with a message, instead of failing.
+        term = search_term.strip()
+        if not all(ch.isprintable() for ch in term):
+            self.message_user(request, gettext("De zoekterm bevat onzichtbare of ongeldige tekens."), messages.WARNING)
+            return queryset.none(), False
+        if len(term) > 200:
+            self.message_user(request, gettext("De zoekterm is te lang (hooguit 200 tekens)."), messages.WARNING)
+            return queryset.none(), False
+        found, may_have_duplicates = super().get_search_results(request, queryset, term)
+        if term and " " not in term:
+            # One indexed subquery per unique column (no OR over joined tables).
+            lookups = (
+                "invoices__number",
+                "credit_notes__number",
+                "mollie_customer__mollie_id",
+                "payments__mollie_id",
+                "subscriptions__remote_subscriptions__mollie_id",
+            )
+            exact = Q()
+            for lookup in lookups:
+                exact |= Q(pk__in=User.objects.filter(**{lookup: term}).values("pk"))
+            found = found | queryset.filter(exact)
+        return found, may_have_duplicates
 
     def save_formset(self, request, form, formset, change):
         result = super().save_formset(request, form, formset, change)
