@@ -14,6 +14,7 @@ from http import HTTPStatus
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -25,7 +26,8 @@ from accounts import customer_actions, services
 from accounts import selectors as account_selectors
 from accounts.models import User
 from audit import selectors as audit_selectors
-from audit.events import ActorKind
+from audit.events import Action, ActorKind
+from audit.services import record
 from koppeling import selectors as koppeling_selectors
 from retention import selectors as retention_selectors
 from subscriptions import selectors as billing_selectors
@@ -126,5 +128,10 @@ def customer_glance(request: HttpRequest, pk: int) -> HttpResponse:
         "change_url": reverse("admin:accounts_user_change", args=[customer.pk]),
         "opts": User._meta,
     }
+    if request.method == "GET":
+        # Opening the page is a look at the customer's data, recorded as the admin's change
+        # page records it (after the events above were read: the list shows earlier visits).
+        with transaction.atomic():
+            record(Action.ADMIN_VIEWED, actor=request.user, subject=customer, target=customer)
     status = HTTPStatus.BAD_REQUEST if note_form.errors else HTTPStatus.OK
     return TemplateResponse(request, "admin/portal/customer_glance.html", context, status=status)

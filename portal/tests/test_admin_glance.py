@@ -134,6 +134,8 @@ def test_the_page_shows_the_customer_at_a_glance(staff_client, full_customer):
         assert seen in page, seen
     assert len(response.context["events"]) >= 1
     assert response.context["events"][0][1] == "Klant"
+    # The look itself is in the trail, as the admin's change page records it.
+    assert AuditEvent.objects.filter(action="admin.viewed", subject_id=full_customer.pk).count() == 1
 
 
 @pytest.mark.django_db
