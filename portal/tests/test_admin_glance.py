@@ -159,7 +159,7 @@ def test_its_queries_do_not_grow_with_the_history(staff_client, full_customer, d
     assert response.status_code == HTTPStatus.OK
     assert len(response.context["events"]) == 20
     assert len(response.context["documents"]) == 20
-    assert len(small.captured_queries) <= 30
+    assert len(small.captured_queries) <= 25  # 20 measured, session and messages included
 
 
 @pytest.mark.django_db
