@@ -269,4 +269,4 @@ def test_staff_without_a_second_factor_are_sent_to_set_one_up(make_user, full_cu
     response = client.get(glance(full_customer))
     assert response.status_code == HTTPStatus.FOUND
     # To TOTP setup today; to "ask an admin for an invitation" once that lands: never the page.
-    assert "overzicht" not in response["Location"]
+    assert not response["Location"].startswith(glance(full_customer))
