@@ -21,6 +21,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -150,16 +151,54 @@ customer_actions.register(
 @admin.register(User)
 class UserAdmin(AuditedModelAdminMixin, DjangoUserAdmin):
     form = AdminUserChangeForm
-    list_display = ("username", "email", "is_staff", "is_active", "closed_at", "date_joined")
+    list_display = ("username", "email", "is_staff", "is_active", "closed_at", "date_joined", "glance_link")
     list_filter = ("is_staff", "is_active", ("closed_at", admin.EmptyFieldListFilter))
-    readonly_fields = ("closed_at", "closed_reason", "last_login", "date_joined", "customer_actions")
+    readonly_fields = ("closed_at", "closed_reason", "last_login", "date_joined", "glance_link", "customer_actions")
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
         (_("Opheffen"), {"fields": ("closed_at", "closed_reason")}),
-        (_("Klantacties"), {"fields": ("customer_actions",)}),
+        (_("Klantacties"), {"fields": ("glance_link", "customer_actions")}),
     )
     inlines = [ProfileInline]
     add_form = AdminStaffCreationForm
+    # Search: name, e-mail, company, KvK number and VAT id (each word, anywhere); an invoice
+    # or credit note number and a Mollie id (customer, payment, subscription) exactly.
+    search_fields = (
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "profile__full_name",
+        "profile__company_name",
+        "profile__kvk_number",
+        "profile__vat_id",
+    )
+
+    def get_search_results(self, request, queryset, search_term):
+        # Control characters (a NUL byte reaches PostgreSQL as an error) and very long terms
+        # find nothing, with a message, instead of failing.
+        term = search_term.strip()
+        if not all(ch.isprintable() for ch in term):
+            self.message_user(request, gettext("De zoekterm bevat onzichtbare of ongeldige tekens."), messages.WARNING)
+            return queryset.none(), False
+        if len(term) > 200:
+            self.message_user(request, gettext("De zoekterm is te lang (hooguit 200 tekens)."), messages.WARNING)
+            return queryset.none(), False
+        found, may_have_duplicates = super().get_search_results(request, queryset, term)
+        if term and " " not in term:
+            # One indexed subquery per unique column (no OR over joined tables).
+            lookups = (
+                "invoices__number",
+                "credit_notes__number",
+                "mollie_customer__mollie_id",
+                "payments__mollie_id",
+                "subscriptions__remote_subscriptions__mollie_id",
+            )
+            exact = Q()
+            for lookup in lookups:
+                exact |= Q(pk__in=User.objects.filter(**{lookup: term}).values("pk"))
+            found = found | queryset.filter(exact)
+        return found, may_have_duplicates
 
     def save_formset(self, request, form, formset, change):
         result = super().save_formset(request, form, formset, change)
@@ -263,6 +302,15 @@ class UserAdmin(AuditedModelAdminMixin, DjangoUserAdmin):
         return fields
 
     # -- per-customer actions --------------------------------------------------------------
+
+    @admin.display(description=_("overzicht"))
+    def glance_link(self, obj: User) -> str:
+        # The page itself is portal.admin_glance (it reads every app; portal is the top layer).
+        if obj is None or obj.pk is None or obj.is_staff:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("customer_glance", args=[obj.pk]), gettext("In één oogopslag")
+        )
 
     @admin.display(description=_("acties"))
     def customer_actions(self, obj: User) -> str:

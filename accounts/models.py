@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -118,3 +119,31 @@ class Profile(models.Model):
         """The billing address is set and its holder confirmed it (a changed address must
         be confirmed again)."""
         return bool(self.billing_email) and self.billing_email.casefold() == self.billing_email_verified.casefold()
+
+
+class StaffNote(models.Model):
+    """An internal note a staff member wrote about a customer (back office). Kept with the
+    account (erased with it, see accounts.personal_data), part of the customer's own export;
+    the text is never in the audit trail, only that a note was added."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_notes", verbose_name=_("klant")
+    )
+    text = models.TextField(_("notitie"), max_length=2000)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("medewerker"),
+    )
+    author_label = models.CharField(_("door"), max_length=150)  # kept when the staff account goes
+    created_at = models.DateTimeField(_("geschreven op"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("interne notitie")
+        verbose_name_plural = _("interne notities")
+        indexes = [models.Index(fields=["user", "-created_at"], name="staffnote_user_newest")]
+
+    def __str__(self) -> str:
+        return f"{self.author_label} {self.created_at:%Y-%m-%d %H:%M}"

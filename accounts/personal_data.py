@@ -31,7 +31,7 @@ from django.db.models import QuerySet
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Profile
+from accounts.models import Profile, StaffNote
 from register.cascade import delete_ids, in_batch
 from register.registry import Category, EndAction, Explanation, LegalBasis, Period, register
 
@@ -117,6 +117,25 @@ def explain_profile(user, now: datetime) -> Explanation:
     return Explanation(
         category=PROFILE,
         held=held,
+        removal_at=ACCOUNT_PERIOD.ends_at(user.closed_at) if user.closed_at else None,
+        note="" if user.closed_at else str(_("tot drie maanden nadat u uw account opheft")),
+    )
+
+
+# --- staff notes -------------------------------------------------------------------------
+
+
+def export_staff_notes(user) -> list[dict[str, Any]]:
+    return [
+        {"text": note.text, "by": note.author_label, "created_at": _iso(note.created_at)}
+        for note in StaffNote.objects.filter(user=user).order_by("created_at", "pk")
+    ]
+
+
+def explain_staff_notes(user, now: datetime) -> Explanation:
+    return Explanation(
+        category=STAFF_NOTES,
+        held=StaffNote.objects.filter(user=user).exists(),
         removal_at=ACCOUNT_PERIOD.ends_at(user.closed_at) if user.closed_at else None,
         note="" if user.closed_at else str(_("tot drie maanden nadat u uw account opheft")),
     )
@@ -377,4 +396,21 @@ LOGIN_LOG = _axes_category(
     32,
 )
 
-register(ACCOUNT, PROFILE, SESSIONS, SESSION_DEVICES, LOGIN_ATTEMPTS, LOGIN_FAILURES, LOGIN_LOG)
+STAFF_NOTES = Category(
+    name="staff_notes",
+    verbose_name=_("Interne notities van onze medewerkers"),
+    purpose=_("U goed helpen als u contact met ons opneemt: wat eerder met u is besproken of afgesproken."),
+    legal_basis=LegalBasis.LEGITIMATE_INTEREST,
+    clock_start=_("het opheffen van het account"),
+    period=ACCOUNT_PERIOD,
+    end_action=EndAction.DELETE,
+    data=_("de tekst van de notitie, wie hem schreef en wanneer"),
+    disposed_with="account",
+    export=export_staff_notes,
+    explain=explain_staff_notes,
+    order=15,
+    app_label="accounts",
+    recipients=("hosting",),
+)
+
+register(ACCOUNT, PROFILE, STAFF_NOTES, SESSIONS, SESSION_DEVICES, LOGIN_ATTEMPTS, LOGIN_FAILURES, LOGIN_LOG)

@@ -6,7 +6,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import StaffNote, User
 
 
 def kept_until(user: User) -> date | None:
@@ -41,3 +41,8 @@ def closed_user_for_email(email: str) -> User | None:
         address = EmailAddress.objects.filter(email__iexact=email, user__closed_at__isnull=False).first()
         user = address.user if address else None
     return user
+
+
+def staff_notes(*, user, limit: int = 50) -> list[StaffNote]:
+    """The internal notes about ``user``, newest first (one query)."""
+    return list(StaffNote.objects.filter(user=user).order_by("-created_at", "-pk")[:limit])

@@ -4,6 +4,7 @@ same transaction; mail goes out only after commit."""
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from accounts.models import Profile, User
+from accounts.models import Profile, StaffNote, User
 from accounts.selectors import closed_account_facts, kept_until
 from audit.events import Action
 from audit.services import diff, record
@@ -202,6 +203,28 @@ def staff_action_record(*, by: User, customer: User, action: str, reason: str) -
         target=customer,
         changes={"admin_action": [None, action], "reason": [None, reason]},
     )
+
+
+NOTE_MAX_LENGTH = 2000
+
+
+@transaction.atomic
+def staff_note_add(*, customer: User, by: User, text: str) -> StaffNote:
+    """A staff member writes an internal note about ``customer``: stored with the account and
+    recorded as ``admin.note_added`` (which note, not its text: the trail is not the place for
+    what staff think of a customer)."""
+    text = unicodedata.normalize("NFC", (text or "").replace("\r\n", "\n")).strip()
+    if any(unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co", "Cn"} for ch in text if ch not in "\n\t"):
+        raise AccountError(_("De notitie bevat onzichtbare of ongeldige tekens."))
+    if not text:
+        raise AccountError(_("Schrijf eerst een notitie."))
+    if len(text) > NOTE_MAX_LENGTH:
+        raise AccountError(_("Een notitie is hooguit %(n)s tekens.") % {"n": NOTE_MAX_LENGTH})
+    if customer.is_staff:
+        raise AccountError(_("Notities zijn alleen voor klanten."))
+    note = StaffNote.objects.create(user=customer, text=text, author=by, author_label=by.get_username()[:150])
+    record(Action.ADMIN_NOTE_ADDED, actor=by, subject=customer, target=note)
+    return note
 
 
 @transaction.atomic

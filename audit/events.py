@@ -59,6 +59,7 @@ class Action(models.TextChoices):
     ADMIN_ADDED = "admin.added", _("Toegevoegd door medewerker")
     ADMIN_CHANGED = "admin.changed", _("Gewijzigd door medewerker")
     ADMIN_DELETED = "admin.deleted", _("Verwijderd door medewerker")
+    ADMIN_NOTE_ADDED = "admin.note_added", _("Interne notitie toegevoegd door medewerker")
     MOLLIE_CUSTOMER_CREATED = "payment.customer_created", _("Klant aangemaakt bij Mollie")
     SUBSCRIPTION_NOT_STARTED = "subscription.not_started", _("Abonnement niet gestart (eerste betaling niet voltooid)")
     SUBSCRIPTION_RENEWED = "subscription.renewed", _("Abonnement verlengd")

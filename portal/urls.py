@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts.urls import public_urlpatterns as account_public_urls
-from portal import views
+from portal import admin_glance, views
 from portal.observability.metrics import metrics_view
 from subscriptions.mollie import sandbox_available
 
@@ -42,6 +42,11 @@ urlpatterns = [
     path("", include("subscriptions.urls")),
     path("", include("retention.urls")),
     path("", include("consent.marketing.urls")),
+    path(
+        "admin/accounts/user/<int:pk>/overzicht/",
+        admin.site.admin_view(admin_glance.customer_glance),
+        name="customer_glance",
+    ),
     path("admin/", admin.site.urls),
     *account_public_urls,
     path("", include("koppeling.urls")),

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db.models import F
 
 from register import registry
 from retention.base import RetentionError, now
@@ -97,3 +98,12 @@ def export_expires_at(export: DataExport) -> datetime | None:
     from retention.personal_data import EXPORT_PERIOD
 
     return EXPORT_PERIOD.ends_at(export.ready_at) if export.ready_at else None
+
+
+def legal_holds(*, user, limit: int = 20) -> list[LegalHold]:
+    """The holds on ``user``, active ones first, then the newest (one query)."""
+    return list(
+        LegalHold.objects.filter(subject_id=user.pk).order_by(F("released_at").desc(nulls_first=True), "-created_at")[
+            :limit
+        ]
+    )

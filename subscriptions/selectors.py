@@ -558,3 +558,62 @@ def next_invoice_preview(*, subscription: Subscription, user=None) -> InvoicePre
         vat_note=str(decision.note),
         change=change,
     )
+
+
+# --- the customer at a glance (admin) ---------------------------------------------------------
+
+
+def scheduled_plan_change(*, subscription: Subscription | None) -> PlanChange | None:
+    """The open plan change of ``subscription`` (charging or scheduled), with both plans: one query."""
+    if subscription is None:
+        return None
+    return (
+        subscription.plan_changes.filter(status__in=PlanChange.OPEN)
+        .select_related("from_plan", "to_plan")
+        .order_by("-pk")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    kind: str  # "invoice" or "credit_note"
+    number: str
+    issued_on: date
+    amount_gross: Decimal
+    status: str  # as staff read it
+
+
+def billing_documents(*, user, limit: int = 20) -> list[DocumentRow]:
+    """The customer's newest invoices and credit notes with their status (two queries, the
+    stored PDF and UBL never read)."""
+    from subscriptions.models import CreditNote
+
+    invoices = invoices_with_status(
+        Invoice.objects.filter(user=user).defer("pdf", "ubl", "billing_snapshot", "seller_snapshot")
+    ).order_by("-issued_on", "-number")[:limit]
+    rows = [
+        DocumentRow(
+            "invoice", inv.number, inv.issued_on, inv.amount_gross, str(INVOICE_STATUS_LABELS[invoice_status(inv)])
+        )
+        for inv in invoices
+    ]
+    notes = (
+        CreditNote.objects.filter(user=user)
+        .select_related(None)
+        .only("number", "issued_on", "amount_gross", "invoice__number")
+        .select_related("invoice")
+        .order_by("-issued_on", "-number")[:limit]
+    )
+    rows += [
+        DocumentRow(
+            "credit_note",
+            note.number,
+            note.issued_on,
+            note.amount_gross,
+            str(_("creditnota bij %(number)s") % {"number": note.invoice.number}),
+        )
+        for note in notes
+    ]
+    rows.sort(key=lambda row: (row.issued_on, row.number), reverse=True)
+    return rows[:limit]

@@ -46,6 +46,7 @@ LEDGER: dict[str, tuple[str, str]] = {
         "elsewhere",
         "accounts/tests/test_admin_customer_actions.py:account.verification_resent",
     ),
+    "accounts.staff_note_add": ("elsewhere", "portal/tests/test_admin_glance.py:admin.note_added"),
     "audit.record": ("the recording function itself", ""),
     "audit.diff": ("pure computation", ""),
     "audit.redact_personal_fields": (
