@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.paginator import Page, Paginator
 from django.utils.translation import gettext_lazy as _
 
 from koppeling.models import Flow, KoppelingSettings
@@ -33,6 +34,15 @@ class FlowState:
 
 def last_run(*, user) -> SyncRun | None:
     return SyncRun.objects.filter(user=user).order_by("-started_at", "-pk").first()
+
+
+RUNS_PER_PAGE = 25
+
+
+def runs_page(*, user, page: str | int | None) -> Page:
+    """One page of the customer's runs, newest first; a page number out of range or not a
+    number gives the nearest page (two queries: the count and the page)."""
+    return Paginator(SyncRun.objects.filter(user=user).order_by("-started_at", "-pk"), RUNS_PER_PAGE).get_page(page)
 
 
 def runs(*, user, limit: int = 50) -> list[SyncRun]:
