@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.paginator import Page, Paginator
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from koppeling.models import Flow, KoppelingSettings
@@ -108,4 +110,22 @@ class SyncSummary:
 
 
 def summary(*, user) -> SyncSummary:
-    return SyncSummary(last_run=last_run(user=user), open_errors=open_error_count(user=user))
+    """One query: the last run, with the count of open errors alongside (an index-only count
+    on the orders' queue index). Orders fail only in a run, so without a run there is nothing
+    to count; the second query runs only then, for orders left from runs no longer kept."""
+    failed = (
+        Order.objects.filter(user=OuterRef("user"), status=Order.Status.FAILED)
+        .order_by()
+        .values("user")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    run = (
+        SyncRun.objects.filter(user=user)
+        .annotate(open_errors=Coalesce(Subquery(failed), 0))
+        .order_by("-started_at", "-pk")
+        .first()
+    )
+    if run is None:
+        return SyncSummary(last_run=None, open_errors=open_error_count(user=user))
+    return SyncSummary(last_run=run, open_errors=run.open_errors)
