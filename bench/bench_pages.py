@@ -12,10 +12,10 @@ with ``--connections`` connections on one thread per core. Measured one after th
 * the anonymous home page (``/``),
 * a logged-in 204 (``/portal/ping/``: the full middleware stack, no body; reported only),
 * the logged-in no-op page (``/portal/blank/``: the site's layout with empty content),
-* the dashboard (``/portal/``) of a customer with a subscription, an Exact connection and
-  1,000 audit events.
+* the dashboard (``/portal/``) of a customer with a subscription, an Exact connection,
+  1,000 audit events, 2,000 sync runs and 5,000 orders of which 40 failed.
 
-Targets: no-op / anonymous >= 0.50; dashboard / no-op >= 0.40 (the no-op is the blank page:
+Targets: no-op / anonymous >= 0.50; dashboard / no-op >= 0.50 (the no-op is the blank page:
 docs/benchmarks.md says why). Exit code 1 when a target is missed. Writes its section of
 docs/benchmarks.md. ``--profile N`` instead times N requests per page in-process (wall and
 CPU, the queries) and prints a cProfile listing.
@@ -44,7 +44,7 @@ from benchdb import _admin_connection, bench_db_name, recreate_database  # noqa:
 DB_NAME = "bench_pages"
 PORT = 8795
 TARGET_NOOP = 0.50
-TARGET_DASHBOARD = 0.40
+TARGET_DASHBOARD = 0.50
 
 
 NOTES = [
@@ -187,6 +187,25 @@ connection.store_tokens(access_token="a", refresh_token="r", expires_at=timezone
 connection.save()
 for _ in range(1000):
     record(Action.PROFILE_CHANGED, actor=user, subject=user, changes={"city": ["A", "B"]})
+from koppeling.models import KoppelingSettings
+from sync.models import SyncRun
+from webshop.models import Order
+KoppelingSettings.objects.create(user=user, flows=["orders"], sales_journal="70", vat_code_high="1")
+now = timezone.now()
+SyncRun.objects.bulk_create(
+    SyncRun(user=user, started_at=now - timedelta(minutes=i), duration=timedelta(seconds=2), synced=5,
+            failed=i % 3, outcome="errors" if i % 3 else "ok")
+    for i in range(2000)
+)
+Order.objects.bulk_create(
+    Order(user=user, number=f"WS-{i:05d}", order_date=now.date(), payload={}, content_hash=f"{i:064d}",
+          amount_net=Decimal("10"), amount_vat=Decimal("0"), amount_gross=Decimal("10"),
+          status="failed" if i < 40 else "synced", failed_at=now if i < 40 else None)
+    for i in range(5000)
+)
+from django.db import connection as db
+with db.cursor() as cursor:  # bulk-loaded rows: give the planner the statistics autovacuum would
+    cursor.execute("ANALYZE")
 client = Client()
 client.force_login(user)
 print("COOKIE", settings.SESSION_COOKIE_NAME, client.cookies[settings.SESSION_COOKIE_NAME].value)
@@ -422,7 +441,10 @@ def main() -> int:
         row("anonymous home page `/`", anonymous),
         row("logged-in 204 `/portal/ping/` (middleware only, no body; reported)", ping),
         row("logged-in no-op `/portal/blank/` (the layout, empty content)", noop),
-        row("dashboard `/portal/` (1,000 audit events, subscription, Exact connection)", dashboard),
+        row(
+            "dashboard `/portal/` (1,000 audit events, subscription, Exact connection, 2,000 runs, 40 errors)",
+            dashboard,
+        ),
         "",
         "| measure | value |",
         "|---|---|",

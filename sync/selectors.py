@@ -122,6 +122,7 @@ def summary(*, user) -> SyncSummary:
     )
     run = (
         SyncRun.objects.filter(user=user)
+        .only("pk", "user_id", "started_at", "outcome", "synced", "failed")  # what the card shows
         .annotate(open_errors=Coalesce(Subquery(failed), 0))
         .order_by("-started_at", "-pk")
         .first()
