@@ -49,7 +49,7 @@ def test_a_customer_without_a_subscription_still_sees_the_koppeling_state(custom
     _connect(customer)
     client = Client()
     client.force_login(customer)
-    assert _queries(client, "/portal/") <= _queries(client, "/portal/blank/") + 6
+    assert _queries(client, "/portal/") <= _queries(client, "/portal/blank/") + 5
     section = client.get("/portal/").content.decode().split('id="koppeling-heading"', 1)[1]
     assert "Gepauzeerd" in section.split("</section>", 1)[0]
 
