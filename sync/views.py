@@ -58,11 +58,14 @@ def retry(request: HttpRequest) -> HttpResponse:
     except actions.SyncActionError as error:
         messages.error(request, str(error))
     else:
-        messages.success(
-            request,
-            _("Bestelling %(number)s staat weer klaar; de koppeling stuurt haar nu opnieuw naar Exact Online.")
-            % {"number": order.number},
-        )
+        if koppeling_status(user=request.user).may_run:
+            text = _("Bestelling %(number)s staat weer klaar; de koppeling stuurt haar nu opnieuw naar Exact Online.")
+        else:
+            text = _(
+                "Bestelling %(number)s staat weer klaar; de koppeling stuurt haar naar Exact Online zodra de "
+                "koppeling weer actief is."
+            )
+        messages.success(request, text % {"number": order.number})
     return redirect("sync:overview")
 
 

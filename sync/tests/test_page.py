@@ -200,3 +200,37 @@ def test_the_buttons_need_post_and_csrf(customer, path):
     assert client.get(URL + path).status_code == 405
     assert client.post(URL + path).status_code == 403
     assert not AuditEvent.objects.filter(action__startswith="sync.").exists()
+
+
+@pytest.mark.django_db
+def test_a_retry_while_the_koppeling_is_not_active_says_when_the_order_goes(customer):
+    order = failed(customer, "WS-5")
+    response = login(customer).post("/portal/koppeling/synchronisatie/opnieuw/", {"order": order.pk})
+    assert said(response) == [
+        "Bestelling WS-5 staat weer klaar; de koppeling stuurt haar naar Exact Online zodra de koppeling weer "
+        "actief is."
+    ]
+    assert Order.objects.get(pk=order.pk).status == Order.Status.RECEIVED
+
+
+@pytest.mark.django_db
+def test_the_page_costs_the_same_queries_whatever_the_history(customer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    configure(customer)
+    client = login(customer)
+
+    def queries() -> int:
+        client.get(URL)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(URL).status_code == 200
+        return len(captured)
+
+    SyncRun.objects.create(user=customer)
+    failed(customer, "WS-0")
+    few = queries()
+    SyncRun.objects.bulk_create(SyncRun(user=customer, synced=i) for i in range(200))
+    for i in range(1, 30):
+        failed(customer, f"WS-{i}")
+    assert queries() == few
