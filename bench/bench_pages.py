@@ -12,10 +12,10 @@ with ``--connections`` connections on one thread per core. Measured one after th
 * the anonymous home page (``/``),
 * a logged-in 204 (``/portal/ping/``: the full middleware stack, no body; reported only),
 * the logged-in no-op page (``/portal/blank/``: the site's layout with empty content),
-* the dashboard (``/portal/``) of a customer with a subscription, an Exact connection and
-  1,000 audit events.
+* the dashboard (``/portal/``) of a customer with a subscription, an Exact connection,
+  1,000 audit events, 2,000 sync runs and 5,000 orders of which 40 failed.
 
-Targets: no-op / anonymous >= 0.75 (P1 raised); dashboard / no-op >= 0.40 (the no-op is the blank page:
+Targets: no-op / anonymous >= 0.75 (P1 raised); dashboard / no-op >= 0.50 (the no-op is the blank page:
 docs/benchmarks.md says why). Exit code 1 when a target is missed. Writes its section of
 docs/benchmarks.md. ``--profile N`` instead times N requests per page in-process (wall and
 CPU, the queries) and prints a cProfile listing.
@@ -44,7 +44,7 @@ from benchdb import _admin_connection, bench_db_name, recreate_database  # noqa:
 DB_NAME = "bench_pages"
 PORT = 8795
 TARGET_NOOP = 0.75  # P1 raised (issue 16); it was 0.50
-TARGET_DASHBOARD = 0.40
+TARGET_DASHBOARD = 0.50  # P2 (issue 16)
 
 
 NOTES = [
@@ -57,7 +57,22 @@ NOTES = [
     "and (b) what the dashboard does itself (its queries and its content). The 204 is still",
     "measured and its ratios reported, so nothing is hidden by the choice.",
     "",
-    "What the dashboard does now (in-process, `--profile`): three queries, the same as the",
+    "The sync card (issue 16, P2). The dashboard also shows the last sync run and the number of",
+    "open errors (the setup: 2,000 runs, 5,000 orders of which 40 failed). That is one fixed SQL",
+    "statement (`sync.selectors.summary`): the open errors as an index-only count on the orders'",
+    "(user, status, received_at) index, the newest run from the runs' (user, started_at) index.",
+    "Profiled in-process at load 9: written with the ORM (a subquery annotation) the card cost",
+    "1.6 ms CPU and 5.6 ms wall per request, of which PostgreSQL's execution was 0.08 ms (the",
+    "rest was compiling the query); as a fixed statement 0.12 ms CPU and 0.6 ms wall. The setup",
+    "now runs ANALYZE after its bulk load, as autovacuum would: without statistics PostgreSQL",
+    "sorted all 2,000 runs to find the newest (2 ms) instead of reading the index (0.08 ms).",
+    "Not cached: a cache keyed on a version counter costs a Redis round trip, about what the",
+    "statement costs, and every writer of orders and runs would have to bump it; uncached, a",
+    "fixed error leaves the count at the next page load. Before the card: 0.36 (156 against",
+    "430/s, issue 16); with the card written with the ORM: 0.47 at load 10; as one statement:",
+    "0.56 at load 8 (10 s per page), then the run above.",
+    "",
+    "What the dashboard did before the sync card (in-process, `--profile`): three queries, the",
     "blank page plus two, whatever the history: the user (the session's, every page), the live",
     "subscription with its plan, the Exact connection and the koppeling settings in ONE query",
     "(`select_related` through the subscription's user, `koppeling.selectors`; before: two",
@@ -219,6 +234,25 @@ connection.store_tokens(access_token="a", refresh_token="r", expires_at=timezone
 connection.save()
 for _ in range(1000):
     record(Action.PROFILE_CHANGED, actor=user, subject=user, changes={"city": ["A", "B"]})
+from koppeling.models import KoppelingSettings
+from sync.models import SyncRun
+from webshop.models import Order
+KoppelingSettings.objects.create(user=user, flows=["orders"], sales_journal="70", vat_code_high="1")
+now = timezone.now()
+SyncRun.objects.bulk_create(
+    SyncRun(user=user, started_at=now - timedelta(minutes=i), duration=timedelta(seconds=2), synced=5,
+            failed=i % 3, outcome="errors" if i % 3 else "ok")
+    for i in range(2000)
+)
+Order.objects.bulk_create(
+    Order(user=user, number=f"WS-{i:05d}", order_date=now.date(), payload={}, content_hash=f"{i:064d}",
+          amount_net=Decimal("10"), amount_vat=Decimal("0"), amount_gross=Decimal("10"),
+          status="failed" if i < 40 else "synced", failed_at=now if i < 40 else None)
+    for i in range(5000)
+)
+from django.db import connection as db
+with db.cursor() as cursor:  # bulk-loaded rows: give the planner the statistics autovacuum would
+    cursor.execute("ANALYZE")
 client = Client()
 client.force_login(user)
 print("COOKIE", settings.SESSION_COOKIE_NAME, client.cookies[settings.SESSION_COOKIE_NAME].value)
@@ -457,7 +491,10 @@ def main() -> int:
         row("anonymous home page `/`", anonymous),
         row("logged-in 204 `/portal/ping/` (middleware only, no body; reported)", ping),
         row("logged-in no-op `/portal/blank/` (the layout, empty content)", noop),
-        row("dashboard `/portal/` (1,000 audit events, subscription, Exact connection)", dashboard),
+        row(
+            "dashboard `/portal/` (1,000 audit events, subscription, Exact connection, 2,000 runs, 40 errors)",
+            dashboard,
+        ),
         "",
         "| measure | value |",
         "|---|---|",

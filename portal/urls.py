@@ -50,6 +50,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     *account_public_urls,
     path("", include("koppeling.urls")),
+    path("", include("sync.urls")),
     path("", include("webshop.urls")),
 ]
 

@@ -47,11 +47,13 @@ def blank(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Billing, the koppeling and the latest activity at a glance: a fixed number of queries
     whatever the customer's history (one for billing and the koppeling when the customer has
-    a live subscription, at most three otherwise; one for the activity)."""
+    a live subscription, at most three otherwise; one for the last sync run with the open
+    errors; one for the activity)."""
     from audit.events import Action
     from audit.selectors import customer_events
     from koppeling.selectors import KoppelingState, koppeling_status
     from subscriptions.selectors import BillingState
+    from sync.selectors import summary as sync_summary
 
     koppeling = koppeling_status(user=request.user)  # billing too, in one query when subscribed
     billing = koppeling.billing
@@ -71,7 +73,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         notices.append("choose")
     if billing.state in (BillingState.NONE, BillingState.ENDED_UNPAID):
         notices.append("subscribe")
-    context = {"billing": billing, "koppeling": koppeling, "events": events, "notices": notices}
+    context = {
+        "billing": billing,
+        "koppeling": koppeling,
+        "sync": sync_summary(user=request.user),
+        "events": events,
+        "notices": notices,
+    }
     return render(request, "portal/dashboard.html", context)
 
 

@@ -4,8 +4,12 @@ query on indexed columns (the runs per customer, newest first; the orders' queue
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from koppeling.models import Flow, KoppelingSettings
@@ -33,6 +37,15 @@ class FlowState:
 
 def last_run(*, user) -> SyncRun | None:
     return SyncRun.objects.filter(user=user).order_by("-started_at", "-pk").first()
+
+
+RUNS_PER_PAGE = 25
+
+
+def runs_page(*, user, page: str | int | None) -> Page:
+    """One page of the customer's runs, newest first; a page number out of range or not a
+    number gives the nearest page (two queries: the count and the page)."""
+    return Paginator(SyncRun.objects.filter(user=user).order_by("-started_at", "-pk"), RUNS_PER_PAGE).get_page(page)
 
 
 def runs(*, user, limit: int = 50) -> list[SyncRun]:
@@ -91,11 +104,39 @@ def flows_state(*, user, settings: KoppelingSettings | None = None) -> list[Flow
 
 @dataclass(frozen=True)
 class SyncSummary:
-    """For the dashboard: the last run and the open errors (two queries)."""
+    """For the dashboard: the last run and the open errors (one query, ``summary``)."""
 
     last_run: SyncRun | None
     open_errors: int
 
 
+# The dashboard's card, read on every visit of the dashboard: one fixed statement (the ORM's
+# compilation of the same query cost several times its execution), portable between
+# PostgreSQL and SQLite. The open errors are an index-only count on the orders' queue index
+# (user, status, ...); the last run comes from the runs' (user, started_at) index.
+_SUMMARY_SQL = (
+    "SELECT e.n, r.id, r.started_at, r.outcome, r.synced, r.failed"
+    " FROM (SELECT COUNT(*) AS n FROM {orders} WHERE user_id = %s AND status = %s) e"
+    " LEFT JOIN (SELECT id, started_at, outcome, synced, failed FROM {runs} WHERE user_id = %s"
+    " ORDER BY started_at DESC, id DESC LIMIT 1) r ON 1 = 1"
+)
+
+
 def summary(*, user) -> SyncSummary:
-    return SyncSummary(last_run=last_run(user=user), open_errors=open_error_count(user=user))
+    """One query whatever the history: the last run (only what the card shows) and the count
+    of open errors, always fresh (no cache: a fixed error leaves the count at once)."""
+    sql = _SUMMARY_SQL.format(
+        orders=connection.ops.quote_name(Order._meta.db_table), runs=connection.ops.quote_name(SyncRun._meta.db_table)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, Order.Status.FAILED.value, user.pk])
+        open_errors, run_id, started_at, outcome, synced, failed = cursor.fetchone()
+    if run_id is None:
+        return SyncSummary(last_run=None, open_errors=open_errors)
+    if isinstance(started_at, str):  # SQLite answers text
+        started_at = parse_datetime(started_at)
+    if timezone.is_naive(started_at):
+        started_at = timezone.make_aware(started_at, UTC)
+    run = SyncRun(id=run_id, user_id=user.pk, started_at=started_at, outcome=outcome, synced=synced, failed=failed)
+    run._state.adding, run._state.db = False, connection.alias  # as if loaded: a stored row
+    return SyncSummary(last_run=run, open_errors=open_errors)

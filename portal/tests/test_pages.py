@@ -19,6 +19,7 @@ CUSTOMER_PAGES = [
     "/accounts/2fa/",
     "/portal/koppeling/",
     "/portal/koppeling/sleutels/",
+    "/portal/koppeling/synchronisatie/",
 ]
 
 
