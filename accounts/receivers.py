@@ -8,6 +8,7 @@ from allauth.mfa import signals as mfa_signals
 from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth import signals as auth_signals
+from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 
 from accounts.security import canonical_login
@@ -167,3 +168,15 @@ def on_mfa_used(sender, request, user, authenticator, **kwargs) -> None:
         target=authenticator,
         changes={"type": [None, authenticator.type]},
     )
+
+
+@receiver(post_migrate)
+def _staff_roles(sender, apps=None, **kwargs) -> None:
+    """After every migrate (and a test's flush) the role groups are set to their definition
+    again; a permission made by this migrate joins its role (``accounts.roles``)."""
+    from accounts.roles import sync_roles
+
+    try:
+        sync_roles(apps)
+    except LookupError:  # migrated back before auth or accounts: nothing to set
+        pass
