@@ -233,6 +233,26 @@ class UserAdmin(AuditedModelAdminMixin, DjangoUserAdmin):
         actions.pop("delete_selected", None)  # one at a time, where the rule above is checked
         return actions
 
+    actions = ["send_mfa_invitation"]
+
+    def has_invite_permission(self, request) -> bool:
+        return self._is_admin_role(request)
+
+    @admin.action(description=_("Uitnodiging voor tweestapsverificatie sturen"), permissions=["invite"])
+    def send_mfa_invitation(self, request, queryset):
+        """A staff member's second factor is set up only through this single-use link."""
+        for member in queryset:
+            try:
+                services.mfa_invitation_send(staff_member=member, by=request.user)
+            except services.InvitationError as exc:
+                self.message_user(request, f"{member.get_username()}: {exc}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    gettext("Uitnodiging verstuurd naar %(email)s.") % {"email": member.email},
+                    messages.SUCCESS,
+                )
+
     # -- who hands out rights ---------------------------------------------------------------
     # Rights (staff status, superuser, groups, permissions), new staff accounts and another
     # staff member's password are the admin role's alone (a superuser): the permission the

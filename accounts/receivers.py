@@ -141,6 +141,12 @@ def on_mfa_added(sender, request, user, authenticator, **kwargs) -> None:
         target=authenticator,
         changes={"type": [None, authenticator.type]},
     )
+    if request is not None and hasattr(request, "session"):
+        # The invitation is spent with the first authenticator: removing it later and
+        # setting up another takes a new invitation.
+        from accounts.mfa_invitation import SESSION_KEY
+
+        request.session.pop(SESSION_KEY, None)
 
 
 @receiver(mfa_signals.authenticator_removed)
