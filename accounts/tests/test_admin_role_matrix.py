@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from accounts import customer_actions, roles
 from accounts.tests.test_admin_customer_actions import live_subscription
+from audit.models import AuditEvent
 
 # What each role may do, model by model: v(iew), a(dd), c(hange), d(elete).
 ALLOWED: dict[str, dict[str, str]] = {
@@ -262,7 +263,12 @@ def test_every_admin_url_against_every_role(objects, staff_client, make_user, cl
             expected = admin_answer[url] if may else HTTPStatus.FORBIDDEN
             if answer != expected:
                 (leaks if not may else refusals).append((role, name, url, answer, expected))
+            if right.startswith("action:") and not may:  # a forged form is refused too, before anything runs
+                posted = role_client.post(url, {"reason": "poging"}).status_code
+                if posted != HTTPStatus.FORBIDDEN:
+                    leaks.append((role, name, url, posted, "POST"))
     assert not leaks, "\n".join(map(str, leaks))
+    assert not AuditEvent.objects.filter(action="admin.changed").exists()  # no action ran
     assert not refusals, "\n".join(map(str, refusals))
     for url, *_ in urls:
         response = client.get(url)
