@@ -13,6 +13,7 @@ from http import HTTPStatus
 
 from allauth.account.admin import EmailAddressAdmin
 from allauth.account.models import EmailAddress
+from allauth.core import context
 from allauth.mfa.models import Authenticator
 from django import forms
 from django.contrib import admin, messages
@@ -244,6 +245,8 @@ class UserAdmin(AuditedModelAdminMixin, DjangoUserAdmin):
         return super().has_delete_permission(request, obj)
 
     def delete_view(self, request, object_id, extra_context=None):
+        if not super().has_delete_permission(request):
+            raise PermissionDenied  # no role but the admin deletes accounts: 403 before anything else
         obj = self.get_object(request, unquote(object_id))
         if obj is not None and not self._deletable(obj):
             self.message_user(
@@ -268,6 +271,26 @@ class UserAdmin(AuditedModelAdminMixin, DjangoUserAdmin):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)  # one at a time, where the rule above is checked
         return actions
+
+    actions = ["send_mfa_invitation"]
+
+    def has_invite_permission(self, request) -> bool:
+        return self._is_admin_role(request)
+
+    @admin.action(description=_("Uitnodiging voor tweestapsverificatie sturen"), permissions=["invite"])
+    def send_mfa_invitation(self, request, queryset):
+        """A staff member's second factor is set up only through this single-use link."""
+        for member in queryset:
+            try:
+                services.mfa_invitation_send(staff_member=member, by=request.user)
+            except services.InvitationError as exc:
+                self.message_user(request, f"{member.get_username()}: {exc}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    gettext("Uitnodiging verstuurd naar %(email)s.") % {"email": member.email},
+                    messages.SUCCESS,
+                )
 
     # -- who hands out rights ---------------------------------------------------------------
     # Rights (staff status, superuser, groups, permissions), new staff accounts and another
@@ -316,10 +339,11 @@ class UserAdmin(AuditedModelAdminMixin, DjangoUserAdmin):
     def customer_actions(self, obj: User) -> str:
         if obj is None or obj.pk is None or obj.is_staff:
             return "—"
+        staff = getattr(context.request, "user", None)
         links = [
             (reverse("admin:accounts_user_customer_action", args=[obj.pk, action.name]), action.label)
             for action in customer_actions.all_actions()
-            if action.available(obj)
+            if action.available(obj) and staff is not None and staff.has_perm(action.permission)
         ]
         return format_html("<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}</a></li>', links))
 
@@ -338,7 +362,9 @@ class UserAdmin(AuditedModelAdminMixin, DjangoUserAdmin):
         customer = User.objects.filter(pk=object_id, is_staff=False).first()
         if chosen is None or customer is None:
             raise Http404
-        if not (self.has_change_permission(request, customer) and request.user.has_perm(chosen.permission)):
+        # Each action is its role's (accounts.roles): seeing the customer and the action's own
+        # permission, not the right to edit the customer's page.
+        if not (self.has_view_permission(request, customer) and request.user.has_perm(chosen.permission)):
             raise PermissionDenied
         change_url = reverse("admin:accounts_user_change", args=[customer.pk])
         if not chosen.available(customer):

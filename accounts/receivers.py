@@ -8,6 +8,7 @@ from allauth.mfa import signals as mfa_signals
 from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth import signals as auth_signals
+from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 
 from accounts.security import canonical_login
@@ -140,6 +141,12 @@ def on_mfa_added(sender, request, user, authenticator, **kwargs) -> None:
         target=authenticator,
         changes={"type": [None, authenticator.type]},
     )
+    if request is not None and hasattr(request, "session"):
+        # The invitation is spent with the first authenticator: removing it later and
+        # setting up another takes a new invitation.
+        from accounts.mfa_invitation import SESSION_KEY
+
+        request.session.pop(SESSION_KEY, None)
 
 
 @receiver(mfa_signals.authenticator_removed)
@@ -167,3 +174,15 @@ def on_mfa_used(sender, request, user, authenticator, **kwargs) -> None:
         target=authenticator,
         changes={"type": [None, authenticator.type]},
     )
+
+
+@receiver(post_migrate)
+def _staff_roles(sender, apps=None, **kwargs) -> None:
+    """After every migrate (and a test's flush) the role groups are set to their definition
+    again; a permission made by this migrate joins its role (``accounts.roles``)."""
+    from accounts.roles import sync_roles
+
+    try:
+        sync_roles(apps)
+    except LookupError:  # migrated back before auth or accounts: nothing to set
+        pass

@@ -272,3 +272,54 @@ def _send_confirmation(address, request) -> None:
 
     with allauth_context.request_context(request):
         address.send_confirmation(request, signup=False)
+
+
+class InvitationError(Exception):
+    """An MFA invitation that cannot be sent (the message is shown to the admin)."""
+
+
+def mfa_invitation_send(*, staff_member: User, by: User | None) -> str:
+    """Mail a staff member without a second factor the single-use link to set one up
+    (``accounts.mfa_invitation``); returns the link. ``by`` is None from the command line."""
+    from django.urls import reverse
+
+    from accounts import mfa_invitation
+    from accounts.middleware import has_mfa
+
+    if not staff_member.is_staff or not staff_member.is_active:
+        raise InvitationError(_("Alleen een actieve medewerker krijgt een uitnodiging."))
+    if has_mfa(staff_member):
+        raise InvitationError(_("Deze medewerker heeft al tweestapsverificatie."))
+    if not staff_member.email:
+        raise InvitationError(_("Deze medewerker heeft geen e-mailadres."))
+    with transaction.atomic():
+        token = mfa_invitation.make_token(staff_member.pk)
+        link = settings.SITE_URL + reverse("accounts_mfa_invitation", args=[token])
+        record(
+            Action.STAFF_MFA_INVITED,
+            actor=by,
+            system=None if by else "manage.py mfa_invite",
+            subject=staff_member,
+            target=staff_member,
+        )
+        send_later(
+            "accounts/email/mfa_invitation",
+            to=[staff_member.email],
+            context={
+                "greeting_name": greeting_name(staff_member),
+                "username": staff_member.get_username(),
+                "link": link,
+                "hours": mfa_invitation.INVITATION_HOURS,
+            },
+        )
+    return link
+
+
+def mfa_invitation_use(*, user: User, token: str) -> bool:
+    """The logged-in staff member opens his invitation: True (and recorded) once."""
+    from accounts import mfa_invitation
+
+    if not user.is_staff or not mfa_invitation.redeem(token, user.pk):
+        return False
+    record(Action.STAFF_MFA_INVITATION_USED, actor=user, subject=user, target=user)
+    return True

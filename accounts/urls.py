@@ -11,4 +11,6 @@ urlpatterns = [
 
 public_urlpatterns = [
     path("account-opgeheven/", views.closed, name="account_closed"),
+    path("medewerker/tweestapsverificatie/", views.mfa_invitation_needed, name="accounts_mfa_invitation_needed"),
+    path("medewerker/tweestapsverificatie/<str:token>/", views.mfa_invitation, name="accounts_mfa_invitation"),
 ]

@@ -60,3 +60,25 @@ def closed(request: HttpRequest) -> HttpResponse:
 def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
     """axes' lockout page: HTTP 429 in the visitor's language."""
     return render(request, "accounts/locked_out.html", {"minutes": 15}, status=HTTPStatus.TOO_MANY_REQUESTS)
+
+
+@login_required
+@require_http_methods(["GET"])
+def mfa_invitation_needed(request: HttpRequest) -> HttpResponse:
+    """Where ``StaffMFARequiredMiddleware`` sends staff without a second factor and without an
+    opened invitation."""
+    return render(request, "accounts/mfa_invitation.html", {"refused": False})
+
+
+@login_required
+@require_http_methods(["GET"])
+def mfa_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    from accounts import mfa_invitation as invitation
+    from accounts.middleware import has_mfa
+
+    if has_mfa(request.user):
+        return redirect("mfa_index")
+    if not services.mfa_invitation_use(user=request.user, token=token[:500]):
+        return render(request, "accounts/mfa_invitation.html", {"refused": True}, status=HTTPStatus.BAD_REQUEST)
+    request.session[invitation.SESSION_KEY] = request.user.pk
+    return redirect("mfa_activate_totp")

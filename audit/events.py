@@ -115,6 +115,9 @@ class Action(models.TextChoices):
     )
     # --- VIES ---
     VAT_ID_CHECKED = "profile.vat_id_checked", _("Btw-identificatienummer gecontroleerd in VIES")
+    # --- staff ---
+    STAFF_MFA_INVITED = "staff.mfa_invited", _("Uitnodiging voor tweestapsverificatie verstuurd")
+    STAFF_MFA_INVITATION_USED = "staff.mfa_invitation_used", _("Uitnodiging voor tweestapsverificatie gebruikt")
 
 
 class ActorKind(models.TextChoices):

@@ -174,6 +174,7 @@ customer_actions.register(
         StaffActionForm,
         _export,
         lambda customer: customer.closed_at is None,
+        permission="retention.add_dataexport",
         refusals=(services.RetentionError,),
         order=30,
     ),

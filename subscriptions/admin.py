@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.http import Http404
@@ -206,7 +207,7 @@ class SubscriptionAdmin(ReadOnlyAdmin):
     def cancel_reasons_view(self, request):
         """Why customers cancel: the count per month and reason, and the latest comments."""
         if not self.has_view_permission(request):
-            raise Http404
+            raise PermissionDenied
         context = {
             **self.admin_site.each_context(request),
             "title": _("Opzegredenen per maand"),
@@ -324,6 +325,8 @@ class PdfDownloadMixin:
     def _file_view(self, request, object_id: int, *, kind: str):
         from subscriptions.views import pdf_response, ubl_response
 
+        if not self.has_view_permission(request):
+            raise PermissionDenied  # a role without the right (accounts.roles): 403, as the admin's own pages
         document = self.get_queryset(request).filter(pk=object_id).first()
         if document is None or not self.has_view_permission(request, document):
             raise Http404

@@ -56,6 +56,7 @@ customer_actions.register(
         StaffActionForm,
         _recheck,
         _has_vat_id,
+        permission="vies.add_vatcheck",
         refusals=(services.ViesError,),
         external=True,
         order=70,

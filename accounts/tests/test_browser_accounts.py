@@ -197,6 +197,11 @@ def test_five_wrong_passwords_lock_the_account_with_a_dutch_429_page(page, new_p
 
 
 def test_staff_must_set_up_totp_before_the_admin_opens(page, browser_log, make_user, password):
+    """Only through the invitation an admin sends: the password alone reaches no setup."""
+    from django.core import mail
+
+    from accounts import services
+
     staff = make_user("beheerder", email="beheer@example.com", staff=True)
     staff.is_superuser = True
     staff.save(update_fields=["is_superuser"])
@@ -212,11 +217,23 @@ def test_staff_must_set_up_totp_before_the_admin_opens(page, browser_log, make_u
     main.get_by_role("button", name="Inloggen", exact=True).click()
     page.wait_for_load_state()
 
-    # allauth asks for the password once more before a second factor is added.
-    assert "/accounts/reauthenticate/" in page.url
-    main.get_by_label("Wachtwoord").fill(password)
-    main.get_by_role("button", name="Bevestigen").click()
+    # Without an invitation: no setup, the admin neither; the page says what to do.
+    assert "/medewerker/tweestapsverificatie/" in page.url
+    expect(main.get_by_role("heading", name="Vraag een beheerder om een uitnodiging")).to_be_visible()
+    for path in ("/accounts/2fa/totp/activate/", "/admin/"):
+        page.goto(path)
+        assert page.url.endswith("/medewerker/tweestapsverificatie/")
+
+    # An admin sends the invitation (the admin action: test_staff_mfa_invitation.py).
+    mail.outbox.clear()
+    services.mfa_invitation_send(staff_member=staff, by=None)
+    link = re.search(r"/medewerker/tweestapsverificatie/\S+/", mail.outbox[0].body).group(0)
+    page.goto(link)
     page.wait_for_load_state()
+    if "/accounts/reauthenticate/" in page.url:  # allauth may ask for the password once more
+        main.get_by_label("Wachtwoord").fill(password)
+        main.get_by_role("button", name="Bevestigen").click()
+        page.wait_for_load_state()
 
     assert "/accounts/2fa/totp/activate/" in page.url
     # Other pages, the admin included, keep sending the staff member back here.

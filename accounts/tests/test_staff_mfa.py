@@ -14,26 +14,34 @@ def give_totp(user):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("path", ["/admin/", "/admin/accounts/user/", "/portal/", "/portal/gegevens/profiel/"])
-def test_staff_without_mfa_are_sent_to_totp_setup(client, make_user, path):
+def test_staff_without_mfa_are_told_to_ask_for_an_invitation(client, make_user, path):
     staff = make_user("medewerker", staff=True)
     client.force_login(staff)
-    response = client.get(path)
-    assert response.status_code == HTTPStatus.FOUND
-    assert response["Location"].startswith("/accounts/2fa/totp/activate/")
+    response = client.get(path, follow=True)
+    assert response.redirect_chain[0][0] == "/medewerker/tweestapsverificatie/"
+    assert "Vraag een beheerder om een uitnodiging" in response.content.decode()
 
 
 @pytest.mark.django_db
-def test_staff_logging_in_land_on_the_setup_page(client, make_user, password):
+@pytest.mark.parametrize("path", ["/accounts/2fa/totp/activate/", "/accounts/2fa/", "/accounts/reauthenticate/"])
+def test_a_password_alone_never_reaches_the_authenticator_setup(client, make_user, password, path):
+    make_user("medewerker", staff=True)
+    client.post("/accounts/login/", {"login": "medewerker", "password": password})
+    response = client.get(path)
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == "/medewerker/tweestapsverificatie/"
+    response = client.post(path, {"code": "123456"})
+    assert response["Location"] == "/medewerker/tweestapsverificatie/"
+    assert not Authenticator.objects.exists()
+
+
+@pytest.mark.django_db
+def test_staff_logging_in_without_mfa_land_on_the_invitation_page(client, make_user, password):
     make_user("medewerker", staff=True)
     response = client.post("/accounts/login/", {"login": "medewerker", "password": password}, follow=True)
     assert response.status_code == HTTPStatus.OK
-    # allauth asks for the password once more before a second factor may be added.
-    landed = response.redirect_chain[-1][0]
-    assert landed.startswith("/accounts/reauthenticate/")
-    assert "2fa%2Ftotp%2Factivate" in landed
-    response = client.post(landed, {"password": password}, follow=True)
-    assert response.redirect_chain[-1][0].startswith("/accounts/2fa/totp/activate/")
-    assert b"authenticator_secret" in response.content
+    assert response.redirect_chain[-1][0] == "/medewerker/tweestapsverificatie/"
+    assert b"authenticator_secret" not in response.content
 
 
 @pytest.mark.django_db

@@ -47,6 +47,14 @@ LEDGER: dict[str, tuple[str, str]] = {
         "accounts/tests/test_admin_customer_actions.py:account.verification_resent",
     ),
     "accounts.staff_note_add": ("elsewhere", "portal/tests/test_admin_glance.py:admin.note_added"),
+    "accounts.mfa_invitation_send": (
+        "elsewhere",
+        "accounts/tests/test_staff_mfa_invitation.py:staff.mfa_invited",
+    ),
+    "accounts.mfa_invitation_use": (
+        "elsewhere",
+        "accounts/tests/test_staff_mfa_invitation.py:staff.mfa_invitation_used",
+    ),
     "audit.record": ("the recording function itself", ""),
     "audit.diff": ("pure computation", ""),
     "audit.redact_personal_fields": (
