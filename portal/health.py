@@ -81,7 +81,12 @@ JOB_ROW_PREFIX = "job:"  # heartbeat rows of the beat jobs (retention's own run 
 
 def next_run_after(schedule, moment: datetime) -> datetime:
     """The first time after ``moment`` at which ``schedule`` (a crontab, or an interval)
-    starts the job (UTC, whole minutes for a crontab)."""
+    starts the job (UTC, whole minutes for a crontab). Celery also takes a number of seconds
+    or a timedelta as a schedule (the sync tick: 60.0)."""
+    if isinstance(schedule, int | float):
+        return moment + timedelta(seconds=schedule)
+    if isinstance(schedule, timedelta):
+        return moment + schedule
     run_every = getattr(schedule, "run_every", None)
     if not hasattr(schedule, "minute") and run_every is not None:
         return moment + run_every

@@ -163,3 +163,16 @@ def test_a_successful_run_of_the_task_is_the_jobs_heartbeat(capsys, retention_ra
 def test_jobs_refuses_an_unknown_action():
     with pytest.raises(CommandError):
         call_command("jobs", "restart")
+
+
+@pytest.mark.django_db
+def test_a_job_scheduled_every_n_seconds_is_reported_too(capsys, retention_ran_in_march):
+    """The sync tick's schedule is a number of seconds (60.0), not a crontab."""
+    assert isinstance(settings.CELERY_BEAT_SCHEDULE["sync-tick"]["schedule"], float)
+    with time_machine.travel(datetime(2027, 3, 1, 10, 0, tzinfo=UTC), tick=False):
+        call_command("jobs", "status")
+    assert status_lines(capsys)["sync-tick"] == "never ran (first run due 2027-03-01 10:01 UTC)"
+    with time_machine.travel(datetime(2027, 3, 1, 10, 2, 1, tzinfo=UTC), tick=False), pytest.raises(CommandError):
+        others_ran(but="sync-tick")
+        call_command("jobs", "status")
+    assert status_lines(capsys)["sync-tick"] == "OVERDUE (never ran; due since 2027-03-01 10:01 UTC)"
