@@ -38,8 +38,8 @@ def test_the_customer_sees_and_downloads_their_own_activity(page, phone_page, br
     with page.expect_download() as info:
         page.get_by_role("button", name="Download als CSV").click()
     content = open(info.value.path(), encoding="utf-8-sig").read()  # noqa: SIM115
-    rows = list(csv.reader(io.StringIO(content)))
-    assert rows[0][2] == "Code" and {r[2] for r in rows[1:]} == {"auth.login"}
+    rows = list(csv.reader(io.StringIO(content), delimiter=";"))  # as Dutch Excel splits it
+    assert rows[0][2] == "Gebeurtenis" and {r[2] for r in rows[1:]} == {"Ingelogd"}
 
     log_in(phone_page, "jansen", password)
     phone_page.goto("/portal/activiteit/")
