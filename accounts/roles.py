@@ -66,6 +66,8 @@ ROLES: dict[str, list[str]] = {
         *_model("retention.retentionrun", "view"),
         *_model("retention.disposalrecord", "view"),
         *_model("retention.heartbeat", "view"),
+        *_model("privacy.privacyrequest", "view", "add", "change"),
+        *_model("privacy.requestaction", "view"),
         *_model("consent.statementversion", "view", "add", "change"),
         *_model("consent.processor", "view", "add", "change"),
         *_model("consent.cookieconsentrecord", "view"),

@@ -61,6 +61,7 @@ ALLOWED: dict[str, dict[str, str]] = {
         "retention.retentionrun": "v",
         "retention.disposalrecord": "v",
         "retention.heartbeat": "v",
+        "privacy.privacyrequest": "vac",
         "consent.statementversion": "vac",
         "consent.processor": "vac",
         "consent.cookieconsentrecord": "v",

@@ -56,6 +56,18 @@ LEDGER: dict[str, tuple[str, str]] = {
         "accounts/tests/test_staff_mfa_invitation.py:staff.mfa_invitation_used",
     ),
     "audit.record": ("the recording function itself", ""),
+    "privacy.office_email": ("reads a setting", ""),
+    "privacy.due_date": ("pure computation", ""),
+    "privacy.request_receive": ("elsewhere", "privacy/tests/test_requests.py:privacy.request_received"),
+    "privacy.request_identity_checked": (
+        "elsewhere",
+        "privacy/tests/test_requests.py:privacy.request_identity_checked",
+    ),
+    "privacy.request_extend": ("elsewhere", "privacy/tests/test_requests.py:privacy.request_extended"),
+    "privacy.request_status_set": ("elsewhere", "privacy/tests/test_requests.py:privacy.request_status_changed"),
+    "privacy.request_action_add": ("elsewhere", "privacy/tests/test_requests.py:privacy.request_action_added"),
+    "privacy.request_export_start": ("elsewhere", "privacy/tests/test_requests.py:retention.export_requested"),
+    "privacy.request_reminders_send": ("elsewhere", "privacy/tests/test_requests.py:privacy.request_reminded"),
     "audit.diff": ("pure computation", ""),
     "audit.redact_personal_fields": (
         "the redaction path (retention.enforce records retention.enforced)",

@@ -1,0 +1,214 @@
+"""The privacy office's admin pages (Privacybureau role). Every change goes through
+privacy.services, so it is audited and checked; a closed request can only be read."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.db import transaction
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from privacy import selectors, services
+from privacy.models import PrivacyRequest, RequestStatus
+
+ADD_FIELDS = ("kind", "channel", "received_on", "person_name", "person_contact", "details", "user")
+
+
+class RequestAddForm(forms.ModelForm):
+    by = None  # the staff member, set per request by the admin
+
+    class Meta:
+        model = PrivacyRequest
+        fields = ADD_FIELDS
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            with transaction.atomic():
+                self.instance = services.request_receive(by=self.by, **{f: data.get(f) for f in ADD_FIELDS})
+        except services.PrivacyError as exc:
+            raise forms.ValidationError(exc.messages) from exc
+        return data
+
+
+class RequestChangeForm(forms.ModelForm):
+    """Only the steps; the request's own fields are shown read-only."""
+
+    by = None
+    check_identity = forms.CharField(
+        label=_("Identiteit gecontroleerd door middel van"),
+        required=False,
+        max_length=300,
+        help_text=_(
+            "Bijvoorbeeld: antwoord vanaf het e-mailadres van het account, of teruggebeld op het bekende nummer."
+        ),
+    )
+    extend_months = forms.TypedChoiceField(
+        label=_("Termijn verlengen met"),
+        required=False,
+        coerce=int,
+        empty_value=0,
+        choices=[("", "—"), (1, _("1 maand")), (2, _("2 maanden"))],
+    )
+    notice_on = forms.DateField(label=_("Persoon geïnformeerd op"), required=False)
+    notice_text = forms.CharField(label=_("Tekst van de melding aan de persoon"), required=False, widget=forms.Textarea)
+    new_status = forms.ChoiceField(
+        label=_("Nieuwe status"),
+        required=False,
+        choices=[("", "—")] + [c for c in RequestStatus.choices if c[0] != RequestStatus.RECEIVED],
+    )
+    reason = forms.CharField(label=_("Reden van weigering"), required=False, widget=forms.Textarea)
+    action_text = forms.CharField(label=_("Actie vastleggen"), required=False, widget=forms.Textarea)
+
+    class Meta:
+        model = PrivacyRequest
+        fields = ()
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        request = self.instance
+        try:
+            with transaction.atomic():
+                if data.get("check_identity"):
+                    request = services.request_identity_checked(
+                        request=request, by=self.by, method=data["check_identity"]
+                    )
+                if data.get("extend_months") or data.get("notice_text") or data.get("notice_on"):
+                    request = services.request_extend(
+                        request=request,
+                        by=self.by,
+                        months=data.get("extend_months") or 0,
+                        notice_on=data.get("notice_on"),
+                        notice_text=data.get("notice_text", ""),
+                    )
+                if data.get("action_text"):
+                    services.request_action_add(request=request, by=self.by, text=data["action_text"])
+                if data.get("new_status"):
+                    request = services.request_status_set(
+                        request=request, by=self.by, status=data["new_status"], reason=data.get("reason", "")
+                    )
+        except services.PrivacyError as exc:
+            raise forms.ValidationError(exc.messages) from exc
+        self.instance = request
+        return data
+
+
+@admin.register(PrivacyRequest)
+class PrivacyRequestAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "kind", "status", "received_on", "due", "user")
+    list_filter = ("status", "kind", "channel")
+    search_fields = ("person_name", "person_contact", "user__email")
+    raw_id_fields = ("user",)
+    actions = ["start_export"]
+    readonly_fields = (
+        *ADD_FIELDS,
+        "due",
+        "status",
+        "identity_method",
+        "identity_checked_by",
+        "identity_checked_at",
+        "extended_by_months",
+        "extension_notice_on",
+        "extension_notice_text",
+        "refusal_reason",
+        "closed_at",
+        "audit_trail",
+        "actions_taken",
+    )
+
+    class Media:
+        css = {"all": ("privacy/admin.css",)}
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.readonly_fields
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": ADD_FIELDS})]
+        shown = [
+            (None, {"fields": (*ADD_FIELDS, "audit_trail", "actions_taken")}),
+            (
+                _("Termijn en status"),
+                {
+                    "fields": (
+                        "due",
+                        "status",
+                        "extended_by_months",
+                        "extension_notice_on",
+                        "extension_notice_text",
+                        "refusal_reason",
+                        "closed_at",
+                    )
+                },
+            ),
+            (_("Identiteit"), {"fields": ("identity_method", "identity_checked_by", "identity_checked_at")}),
+        ]
+        if self.has_change_permission(request, obj):
+            steps = ("extend_months", "notice_on", "notice_text", "action_text", "new_status", "reason")
+            if obj.identity_checked_at is None:
+                steps = ("check_identity", *steps)
+            shown.append((_("Volgende stap"), {"fields": steps}))
+        return shown
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        base = RequestAddForm if obj is None else RequestChangeForm
+        kwargs["form"] = type(base.__name__, (base,), {"by": request.user})
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        if obj is not None and obj.is_closed:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # removed by the retention run, five years after closing
+
+    def save_model(self, request, obj, form, change):
+        pass  # saved by the services in the form's clean
+
+    def save_related(self, request, form, formsets, change):
+        pass
+
+    @admin.display(description=_("uiterste datum"), ordering="due_on")
+    def due(self, obj: PrivacyRequest):
+        text = obj.due_on.strftime("%d-%m-%Y")
+        if selectors.request_is_overdue(obj):
+            return format_html('<span class="privacy-overdue">{} ({})</span>', text, gettext("te laat"))
+        return text
+
+    @admin.display(description=_("logboek van de klant"))
+    def audit_trail(self, obj: PrivacyRequest):
+        if obj.user_id is None:
+            return "—"
+        url = reverse("admin:audit_auditevent_changelist") + f"?subject_id={obj.user_id}"
+        return format_html('<a href="{}">{}</a>', url, gettext("Gebeurtenissen van deze klant"))
+
+    @admin.display(description=_("acties"))
+    def actions_taken(self, obj: PrivacyRequest):
+        rows = [
+            format_html("<li>{} – {}: {}</li>", timezone.localtime(a.at).strftime("%d-%m-%Y %H:%M"), a.by, a.text)
+            for a in obj.actions.select_related("by")
+        ]
+        return format_html("<ul>{}</ul>", format_html_join("", "{}", ((r,) for r in rows))) if rows else "—"
+
+    @admin.action(description=_("Gegevensexport starten voor de gekoppelde klant"))
+    def start_export(self, request: HttpRequest, queryset):
+        if not request.user.has_perm("retention.add_dataexport"):
+            self.message_user(request, gettext("U mag geen gegevensexport starten."), messages.ERROR)
+            return
+        for obj in queryset:
+            try:
+                services.request_export_start(request=obj, by=request.user)
+            except services.PrivacyError as exc:
+                self.message_user(request, f"{obj}: {' '.join(exc.messages)}", messages.ERROR)
+            else:
+                self.message_user(request, gettext("Gegevensexport gestart voor %(r)s.") % {"r": obj}, messages.SUCCESS)

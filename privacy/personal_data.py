@@ -1,0 +1,70 @@
+"""Personal data kept by the privacy office: requests from people (who asked what, how their
+identity was checked, what was done). Kept five years after the request was closed, as proof
+that we answered (accountability, AVG art. 5(2)); an erased account leaves the request with
+the name the person gave."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from privacy.models import PrivacyRequest
+from register.cascade import in_batch
+from register.registry import Category, EndAction, LegalBasis, Period, register
+
+REQUEST_PERIOD = Period(years=5)
+
+
+def requests_due(now: datetime) -> QuerySet:
+    return PrivacyRequest.objects.filter(closed_at__lte=REQUEST_PERIOD.cutoff(now))
+
+
+def dispose_requests(ids: list[Any]) -> dict[str, int]:
+    deleted, per_model = PrivacyRequest.objects.filter(pk__in=ids).delete()
+    return {label: n for label, n in per_model.items() if n}
+
+
+def unlink_erased_users(user_ids: list[Any]) -> dict[str, int]:
+    n = PrivacyRequest.objects.filter(user_id__in=in_batch(user_ids)).update(user=None)
+    return {"privacy.PrivacyRequest": n} if n else {}
+
+
+def export_requests(user) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": r.kind,
+            "received_on": r.received_on.isoformat(),
+            "due_on": r.due_on.isoformat(),
+            "status": r.status,
+            "refusal_reason": r.refusal_reason,
+            "actions": [{"at": a.at.isoformat(), "text": a.text} for a in r.actions.all()],
+        }
+        for r in PrivacyRequest.objects.filter(user=user).prefetch_related("actions").order_by("received_on", "pk")
+    ]
+
+
+REQUESTS = Category(
+    name="privacy_requests",
+    verbose_name=_("Uw verzoeken over uw gegevens"),
+    purpose=_(
+        "Uw verzoeken om inzage, correctie, verwijdering en dergelijke afhandelen en kunnen aantonen dat we dat hebben gedaan."
+    ),
+    legal_basis=LegalBasis.LEGAL_OBLIGATION,
+    clock_start=_("het afsluiten van het verzoek"),
+    period=REQUEST_PERIOD,
+    end_action=EndAction.DELETE,
+    data=_("uw naam en contactgegevens, wat u vroeg, hoe uw identiteit is gecontroleerd en wat wij hebben gedaan"),
+    due=requests_due,
+    dispose=dispose_requests,
+    subject_field="user_id",
+    erase_users=unlink_erased_users,
+    export=export_requests,
+    order=70,
+    app_label="privacy",
+    recipients=("hosting",),
+)
+
+register(REQUESTS)
