@@ -68,6 +68,7 @@ ROLES: dict[str, list[str]] = {
         *_model("retention.heartbeat", "view"),
         *_model("privacy.privacyrequest", "view", "add", "change"),
         *_model("privacy.requestaction", "view"),
+        *_model("privacy.breach", "view", "add", "change"),
         *_model("consent.statementversion", "view", "add", "change"),
         *_model("consent.processor", "view", "add", "change"),
         *_model("consent.cookieconsentrecord", "view"),

@@ -125,6 +125,9 @@ class Action(models.TextChoices):
     PRIVACY_REQUEST_STATUS_CHANGED = "privacy.request_status_changed", _("Status van verzoek gewijzigd")
     PRIVACY_REQUEST_ACTION_ADDED = "privacy.request_action_added", _("Actie bij verzoek vastgelegd")
     PRIVACY_REQUEST_REMINDED = "privacy.request_reminded", _("Herinnering voor verzoek verstuurd")
+    PRIVACY_BREACH_RECORDED = "privacy.breach_recorded", _("Datalek vastgelegd")
+    PRIVACY_BREACH_CHANGED = "privacy.breach_changed", _("Datalek bijgewerkt")
+    PRIVACY_BREACH_CLOSED = "privacy.breach_closed", _("Datalek afgesloten")
 
 
 class ActorKind(models.TextChoices):

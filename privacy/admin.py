@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from privacy import selectors, services
-from privacy.models import PrivacyRequest, RequestStatus
+from privacy.models import Breach, PrivacyRequest, RequestStatus
 
 ADD_FIELDS = ("kind", "channel", "received_on", "person_name", "person_contact", "details", "user")
 
@@ -212,3 +212,87 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{obj}: {' '.join(exc.messages)}", messages.ERROR)
             else:
                 self.message_user(request, gettext("Gegevensexport gestart voor %(r)s.") % {"r": obj}, messages.SUCCESS)
+
+
+class BreachForm(forms.ModelForm):
+    by = None
+    close = forms.BooleanField(
+        label=_("Afsluiten"),
+        required=False,
+        help_text=_("Daarna kan niets meer worden gewijzigd."),
+    )
+
+    class Meta:
+        model = Breach
+        fields = services.BREACH_FIELDS
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        values = {f: data.get(f) for f in services.BREACH_FIELDS}
+        try:
+            with transaction.atomic():
+                if self.instance.pk is None:
+                    breach = services.breach_record(by=self.by, **values)
+                else:
+                    breach = services.breach_update(breach=self.instance, by=self.by, **values)
+                if data.get("close"):
+                    breach = services.breach_close(breach=breach, by=self.by)
+        except services.PrivacyError as exc:
+            raise forms.ValidationError(exc.messages) from exc
+        self.instance = breach
+        return data
+
+    def _post_clean(self):
+        pass  # the services validated and saved; the instance is the saved row
+
+
+@admin.register(Breach)
+class BreachAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "detected_at", "ap_deadline", "reported_on", "people_told_on", "closed_at")
+    list_filter = (("closed_at", admin.EmptyFieldListFilter),)
+    search_fields = ("facts",)
+
+    class Media:
+        css = {"all": ("privacy/admin.css",)}
+
+    def get_fields(self, request, obj=None):
+        fields = [*services.BREACH_FIELDS]
+        if obj is not None:
+            fields += ["ap_deadline", "closed_at", "closed_by"]
+        if self.has_change_permission(request, obj):
+            fields.append("close")
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        if obj.closed_at is not None:
+            return (*services.BREACH_FIELDS, "ap_deadline", "closed_at", "closed_by")
+        return ("ap_deadline", "closed_at", "closed_by")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = type("BreachForm", (BreachForm,), {"by": request.user})
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        if obj is not None and obj.closed_at is not None:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change):
+        pass  # saved by the services in the form's clean
+
+    def save_related(self, request, form, formsets, change):
+        pass
+
+    @admin.display(description=_("uiterlijk melden aan de AP"))
+    def ap_deadline(self, obj: Breach):
+        text = timezone.localtime(selectors.breach_deadline(obj)).strftime("%d-%m-%Y %H:%M")
+        if selectors.breach_is_overdue(obj):
+            return format_html('<span class="privacy-overdue">{} ({})</span>', text, gettext("te laat"))
+        return text

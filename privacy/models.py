@@ -100,3 +100,35 @@ class RequestAction(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class Breach(models.Model):
+    """One data breach, reported to the Autoriteit Persoonsgegevens or not (AVG art. 33(5)).
+    Once closed it cannot change: the service refuses, the admin shows it read-only and a
+    database trigger refuses any UPDATE of a closed row."""
+
+    facts = models.TextField(_("wat er is gebeurd"))
+    data_affected = models.TextField(_("welke gegevens"))
+    people_affected = models.TextField(_("welke personen (en hoeveel)"))
+    consequences = models.TextField(_("gevolgen"))
+    measures = models.TextField(_("genomen maatregelen"))
+    detected_at = models.DateTimeField(_("ontdekt op"))
+    reported_on = models.DateField(_("gemeld aan de AP op"), null=True, blank=True)
+    not_reported_reason = models.TextField(_("niet gemeld omdat"), blank=True)
+    people_told_on = models.DateField(_("betrokkenen geïnformeerd op"), null=True, blank=True)
+    people_not_told_reason = models.TextField(_("betrokkenen niet geïnformeerd omdat"), blank=True)
+    closed_at = models.DateTimeField(_("afgesloten op"), null=True, blank=True, editable=False)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("datalek")
+        verbose_name_plural = _("datalekken")
+        ordering = ("-detected_at", "-id")
+        indexes = [models.Index(fields=["closed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.detected_at:%d-%m-%Y} – {self.facts[:50]}"

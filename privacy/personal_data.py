@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from privacy.models import PrivacyRequest
+from privacy.models import Breach, PrivacyRequest
 from register.cascade import in_batch
 from register.registry import Category, EndAction, LegalBasis, Period, register
 
@@ -68,3 +68,40 @@ REQUESTS = Category(
 )
 
 register(REQUESTS)
+
+
+# Breaches: five years after closing too. The register is the proof the AVG asks for (art.
+# 33(5)) and the AP may ask for it; five years covers its investigations and matches the
+# requests. The entry describes the people affected (often by group and number, sometimes by
+# name), so it does not stay forever.
+BREACH_PERIOD = Period(years=5)
+
+
+def breaches_due(now: datetime) -> QuerySet:
+    return Breach.objects.filter(closed_at__lte=BREACH_PERIOD.cutoff(now))
+
+
+def dispose_breaches(ids: list[Any]) -> dict[str, int]:
+    deleted, _per_model = Breach.objects.filter(pk__in=ids).delete()
+    return {"privacy.Breach": deleted} if deleted else {}
+
+
+BREACHES = Category(
+    name="privacy_breaches",
+    verbose_name=_("Register van datalekken"),
+    purpose=_(
+        "Elk datalek vastleggen, met de melding aan de Autoriteit Persoonsgegevens en aan de betrokkenen, zoals de wet vraagt."
+    ),
+    legal_basis=LegalBasis.LEGAL_OBLIGATION,
+    clock_start=_("het afsluiten van de registratie van het datalek"),
+    period=BREACH_PERIOD,
+    end_action=EndAction.DELETE,
+    data=_("wat er is gebeurd, welke gegevens en personen het betrof, de gevolgen en de maatregelen"),
+    due=breaches_due,
+    dispose=dispose_breaches,
+    order=71,
+    app_label="privacy",
+    recipients=("hosting",),
+)
+
+register(BREACHES)

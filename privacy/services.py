@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from audit.events import Action
 from audit.services import record
 from core.mail import send_later
-from privacy.models import CLOSED_STATUSES, PrivacyRequest, RequestAction, RequestStatus
+from privacy.models import CLOSED_STATUSES, Breach, PrivacyRequest, RequestAction, RequestStatus
 
 REQUEST_TERM = relativedelta(months=1)
 MAX_EXTENSION_MONTHS = 2
@@ -244,3 +244,96 @@ def request_reminders_send(*, today: date | None = None) -> int:
                 )
                 sent += 1
     return sent
+
+
+# --- Breach register ---------------------------------------------------------------------
+
+BREACH_TEXT_FIELDS = ("facts", "data_affected", "people_affected", "consequences", "measures")
+BREACH_FIELDS = (
+    *BREACH_TEXT_FIELDS,
+    "detected_at",
+    "reported_on",
+    "not_reported_reason",
+    "people_told_on",
+    "people_not_told_reason",
+)
+
+
+def _breach_values(values: dict) -> dict:
+    labels = {
+        "facts": _("wat er is gebeurd"),
+        "data_affected": _("welke gegevens"),
+        "people_affected": _("welke personen"),
+        "consequences": _("de gevolgen"),
+        "measures": _("de maatregelen"),
+    }
+    clean = {f: values.get(f) for f in BREACH_FIELDS if f in values}
+    for f in BREACH_TEXT_FIELDS:
+        if f in clean:
+            clean[f] = _text(clean[f], labels[f], 20000)
+    for f in ("not_reported_reason", "people_not_told_reason"):
+        if f in clean:
+            clean[f] = (clean[f] or "").strip()
+            if "\x00" in clean[f] or len(clean[f]) > 20000:
+                raise PrivacyError(_("Een reden is te lang of bevat ongeldige tekens."))
+    now = timezone.now()
+    if clean.get("detected_at") and clean["detected_at"] > now:
+        raise PrivacyError(_("Het moment van ontdekken kan niet in de toekomst liggen."))
+    for f in ("reported_on", "people_told_on"):
+        if clean.get(f) and clean[f] > timezone.localdate():
+            raise PrivacyError(_("Een meld- of informeerdatum kan niet in de toekomst liggen."))
+    return clean
+
+
+@transaction.atomic
+def breach_record(*, by, **values) -> Breach:
+    missing = [f for f in (*BREACH_TEXT_FIELDS, "detected_at") if not values.get(f)]
+    if "detected_at" in missing:
+        raise PrivacyError(_("Vul in wanneer het lek is ontdekt."))
+    breach = Breach(created_by=by, **_breach_values(values))
+    breach.save()
+    record(
+        Action.PRIVACY_BREACH_RECORDED, actor=by, target=breach, changes={"detected_at": breach.detected_at.isoformat()}
+    )
+    return breach
+
+
+def _open_breach(breach: Breach) -> Breach:
+    locked = Breach.objects.select_for_update().get(pk=breach.pk)
+    if locked.closed_at is not None:
+        raise PrivacyError(_("Dit datalek is afgesloten en kan niet meer worden gewijzigd."))
+    return locked
+
+
+@transaction.atomic
+def breach_update(*, breach: Breach, by, **values) -> Breach:
+    breach = _open_breach(breach)
+    clean = _breach_values(values)
+    changed = [f for f, v in clean.items() if getattr(breach, f) != v]
+    if not changed:
+        return breach
+    for f in changed:
+        setattr(breach, f, clean[f])
+    breach.save()
+    record(Action.PRIVACY_BREACH_CHANGED, actor=by, target=breach, changes={"fields": sorted(changed)})
+    return breach
+
+
+@transaction.atomic
+def breach_close(*, breach: Breach, by) -> Breach:
+    """Close the breach: from now on it cannot change. It needs "gemeld op" or "niet gemeld
+    omdat", and the people affected told (date) or why not."""
+    breach = _open_breach(breach)
+    if bool(breach.reported_on) == bool(breach.not_reported_reason):
+        raise PrivacyError(
+            _("Vul bij het afsluiten óf de datum van melding aan de AP óf de reden om niet te melden in.")
+        )
+    if bool(breach.people_told_on) == bool(breach.people_not_told_reason):
+        raise PrivacyError(
+            _("Vul bij het afsluiten óf de datum waarop de betrokkenen zijn geïnformeerd óf de reden waarom niet in.")
+        )
+    breach.closed_at = timezone.now()
+    breach.closed_by = by
+    breach.save()
+    record(Action.PRIVACY_BREACH_CLOSED, actor=by, target=breach)
+    return breach

@@ -62,6 +62,7 @@ ALLOWED: dict[str, dict[str, str]] = {
         "retention.disposalrecord": "v",
         "retention.heartbeat": "v",
         "privacy.privacyrequest": "vac",
+        "privacy.breach": "vac",
         "consent.statementversion": "vac",
         "consent.processor": "vac",
         "consent.cookieconsentrecord": "v",

@@ -68,6 +68,9 @@ LEDGER: dict[str, tuple[str, str]] = {
     "privacy.request_action_add": ("elsewhere", "privacy/tests/test_requests.py:privacy.request_action_added"),
     "privacy.request_export_start": ("elsewhere", "privacy/tests/test_requests.py:retention.export_requested"),
     "privacy.request_reminders_send": ("elsewhere", "privacy/tests/test_requests.py:privacy.request_reminded"),
+    "privacy.breach_record": ("elsewhere", "privacy/tests/test_breaches.py:privacy.breach_recorded"),
+    "privacy.breach_update": ("elsewhere", "privacy/tests/test_breaches.py:privacy.breach_changed"),
+    "privacy.breach_close": ("elsewhere", "privacy/tests/test_breaches.py:privacy.breach_closed"),
     "audit.diff": ("pure computation", ""),
     "audit.redact_personal_fields": (
         "the redaction path (retention.enforce records retention.enforced)",
