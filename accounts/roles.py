@@ -69,6 +69,7 @@ ROLES: dict[str, list[str]] = {
         *_model("privacy.privacyrequest", "view", "add", "change"),
         *_model("privacy.requestaction", "view"),
         *_model("privacy.breach", "view", "add", "change"),
+        *_model("privacy.disclosure", "view", "add"),
         *_model("consent.statementversion", "view", "add", "change"),
         *_model("consent.processor", "view", "add", "change"),
         *_model("consent.cookieconsentrecord", "view"),

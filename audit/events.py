@@ -128,6 +128,7 @@ class Action(models.TextChoices):
     PRIVACY_BREACH_RECORDED = "privacy.breach_recorded", _("Datalek vastgelegd")
     PRIVACY_BREACH_CHANGED = "privacy.breach_changed", _("Datalek bijgewerkt")
     PRIVACY_BREACH_CLOSED = "privacy.breach_closed", _("Datalek afgesloten")
+    PRIVACY_DISCLOSURE_LOGGED = "privacy.disclosure_logged", _("Verstrekking aan een instantie vastgelegd")
 
 
 class ActorKind(models.TextChoices):

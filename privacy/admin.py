@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from privacy import selectors, services
-from privacy.models import Breach, PrivacyRequest, RequestStatus
+from privacy.models import Breach, Disclosure, PrivacyRequest, RequestStatus
 
 ADD_FIELDS = ("kind", "channel", "received_on", "person_name", "person_contact", "details", "user")
 
@@ -296,3 +296,68 @@ class BreachAdmin(admin.ModelAdmin):
         if selectors.breach_is_overdue(obj):
             return format_html('<span class="privacy-overdue">{} ({})</span>', text, gettext("te laat"))
         return text
+
+
+DISCLOSURE_FIELDS = (
+    "user",
+    "authority",
+    "data_given",
+    "legal_ground",
+    "disclosed_on",
+    "notice_banned",
+    "notice_banned_until",
+)
+
+
+class DisclosureForm(forms.ModelForm):
+    by = None
+
+    class Meta:
+        model = Disclosure
+        fields = DISCLOSURE_FIELDS
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            with transaction.atomic():
+                self.instance = services.disclosure_log(by=self.by, **{f: data.get(f) for f in DISCLOSURE_FIELDS})
+        except services.PrivacyError as exc:
+            raise forms.ValidationError(exc.messages) from exc
+        return data
+
+    def _post_clean(self):
+        pass  # the service validated and saved
+
+
+@admin.register(Disclosure)
+class DisclosureAdmin(admin.ModelAdmin):
+    """Append-only: add and view, never change or delete."""
+
+    list_display = ("disclosed_on", "authority", "user", "subject_id", "by", "notice_banned", "notice_banned_until")
+    list_filter = ("notice_banned",)
+    search_fields = ("authority", "=subject_id", "user__email")
+    raw_id_fields = ("user",)
+
+    def get_fields(self, request, obj=None):
+        return DISCLOSURE_FIELDS if obj is None else (*DISCLOSURE_FIELDS, "subject_id", "by", "created_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else (*DISCLOSURE_FIELDS, "subject_id", "by", "created_at")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = type("DisclosureForm", (DisclosureForm,), {"by": request.user})
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change):
+        pass  # saved by the service in the form's clean
+
+    def save_related(self, request, form, formsets, change):
+        pass

@@ -132,3 +132,41 @@ class Breach(models.Model):
 
     def __str__(self) -> str:
         return f"{self.detected_at:%d-%m-%Y} – {self.facts[:50]}"
+
+
+class Disclosure(models.Model):
+    """What was given to which authority (police, tax office, a court), on what legal ground,
+    when and by whom, about which customer. Append-only: made through the service, never
+    changed or removed by hand (the retention run deletes it five years after it was made)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("klant"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    subject_id = models.BigIntegerField(_("klant-id"), db_index=True)
+    authority = models.CharField(_("instantie"), max_length=200)
+    data_given = models.TextField(_("welke gegevens zijn verstrekt"))
+    legal_ground = models.TextField(_("wettelijke grondslag"))
+    disclosed_on = models.DateField(_("verstrekt op"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("verstrekt door"), on_delete=models.PROTECT, related_name="+"
+    )
+    notice_banned = models.BooleanField(
+        _("verbod op mededeling"),
+        default=False,
+        help_text=_("De instantie heeft verboden de klant hierover te informeren."),
+    )
+    notice_banned_until = models.DateField(_("verbod geldt tot en met"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("verstrekking aan een instantie")
+        verbose_name_plural = _("verstrekkingen aan instanties")
+        ordering = ("-disclosed_on", "-id")
+
+    def __str__(self) -> str:
+        return f"{self.disclosed_on:%d-%m-%Y} – {self.authority}"

@@ -11,7 +11,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from privacy.models import Breach, PrivacyRequest
+from privacy import selectors
+from privacy.models import Breach, Disclosure, PrivacyRequest
 from register.cascade import in_batch
 from register.registry import Category, EndAction, LegalBasis, Period, register
 
@@ -105,3 +106,58 @@ BREACHES = Category(
 )
 
 register(BREACHES)
+
+
+# Disclosures to authorities: five years after they were made, as proof of what was given on
+# which ground. The person's own export shows them, except while a legal hold or a ban on
+# telling them applies (privacy.selectors.disclosures_for_own_export). An erased account
+# leaves the entry with its customer id.
+DISCLOSURE_PERIOD = Period(years=5)
+
+
+def disclosures_due(now: datetime) -> QuerySet:
+    return Disclosure.objects.filter(created_at__lte=DISCLOSURE_PERIOD.cutoff(now))
+
+
+def dispose_disclosures(ids: list[Any]) -> dict[str, int]:
+    deleted, _per_model = Disclosure.objects.filter(pk__in=ids).delete()
+    return {"privacy.Disclosure": deleted} if deleted else {}
+
+
+def unlink_disclosures(user_ids: list[Any]) -> dict[str, int]:
+    n = Disclosure.objects.filter(user_id__in=in_batch(user_ids)).update(user=None)
+    return {"privacy.Disclosure": n} if n else {}
+
+
+def export_disclosures(user) -> list[dict[str, Any]]:
+    return [
+        {
+            "authority": d.authority,
+            "data_given": d.data_given,
+            "legal_ground": d.legal_ground,
+            "disclosed_on": d.disclosed_on.isoformat(),
+        }
+        for d in selectors.disclosures_for_own_export(user)
+    ]
+
+
+DISCLOSURES = Category(
+    name="privacy_disclosures",
+    verbose_name=_("Verstrekkingen aan instanties"),
+    purpose=_("Vastleggen welke gegevens wij op grond van de wet aan een instantie (zoals de politie) hebben gegeven."),
+    legal_basis=LegalBasis.LEGAL_OBLIGATION,
+    clock_start=_("de verstrekking"),
+    period=DISCLOSURE_PERIOD,
+    end_action=EndAction.DELETE,
+    data=_("welke gegevens aan welke instantie zijn gegeven, op welke grond, wanneer en door wie"),
+    due=disclosures_due,
+    dispose=dispose_disclosures,
+    subject_field="subject_id",
+    erase_users=unlink_disclosures,
+    export=export_disclosures,
+    order=72,
+    app_label="privacy",
+    recipients=("hosting",),
+)
+
+register(DISCLOSURES)

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from privacy.models import CLOSED_STATUSES, PrivacyRequest
+from privacy.models import CLOSED_STATUSES, Disclosure, PrivacyRequest
 
 AP_CLOCK = timedelta(hours=72)  # AVG art. 33(1): to the Autoriteit Persoonsgegevens
 
@@ -30,3 +30,19 @@ def breach_is_overdue(breach, now=None) -> bool:
     if breach.reported_on or breach.not_reported_reason:
         return False
     return (now or timezone.now()) > breach_deadline(breach)
+
+
+def disclosures_for_own_export(user, today: date | None = None) -> list:
+    """The disclosures about ``user`` that their own export shows: none while a legal hold
+    applies to them, and none whose ban on telling them is still in force."""
+    from retention.models import LegalHold
+
+    today = today or timezone.localdate()
+    if LegalHold.objects.active().filter(subject_id=user.pk).exists():
+        return []
+    return list(
+        Disclosure.objects.filter(subject_id=user.pk)
+        .exclude(notice_banned=True, notice_banned_until__isnull=True)
+        .exclude(notice_banned=True, notice_banned_until__gte=today)
+        .order_by("disclosed_on", "pk")
+    )

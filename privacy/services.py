@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from audit.events import Action
 from audit.services import record
 from core.mail import send_later
-from privacy.models import CLOSED_STATUSES, Breach, PrivacyRequest, RequestAction, RequestStatus
+from privacy.models import CLOSED_STATUSES, Breach, Disclosure, PrivacyRequest, RequestAction, RequestStatus
 
 REQUEST_TERM = relativedelta(months=1)
 MAX_EXTENSION_MONTHS = 2
@@ -337,3 +337,43 @@ def breach_close(*, breach: Breach, by) -> Breach:
     breach.save()
     record(Action.PRIVACY_BREACH_CLOSED, actor=by, target=breach)
     return breach
+
+
+# --- Disclosure log ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def disclosure_log(
+    *,
+    by,
+    user,
+    authority: str,
+    data_given: str,
+    legal_ground: str,
+    disclosed_on: date,
+    notice_banned: bool = False,
+    notice_banned_until: date | None = None,
+) -> Disclosure:
+    """Log that data of ``user`` was given to an authority. The log is append-only: there is
+    no service to change or remove an entry."""
+    if user is None:
+        raise PrivacyError(_("Kies de klant over wie gegevens zijn verstrekt."))
+    if disclosed_on is None or disclosed_on > timezone.localdate():
+        raise PrivacyError(_("De datum van verstrekking kan niet leeg zijn of in de toekomst liggen."))
+    if notice_banned_until and not notice_banned:
+        raise PrivacyError(_("Een einddatum hoort alleen bij een verbod op mededeling."))
+    disclosure = Disclosure.objects.create(
+        user=user,
+        subject_id=user.pk,
+        authority=_text(authority, _("de instantie"), 200),
+        data_given=_text(data_given, _("welke gegevens zijn verstrekt")),
+        legal_ground=_text(legal_ground, _("de wettelijke grondslag")),
+        disclosed_on=disclosed_on,
+        by=by,
+        notice_banned=bool(notice_banned),
+        notice_banned_until=notice_banned_until if notice_banned else None,
+    )
+    # The audit trail is the customer's to see ("Activiteit"): while a ban applies it must
+    # not name the authority, so the event carries no details and no subject.
+    record(Action.PRIVACY_DISCLOSURE_LOGGED, actor=by, target=disclosure)
+    return disclosure

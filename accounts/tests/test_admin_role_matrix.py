@@ -63,6 +63,7 @@ ALLOWED: dict[str, dict[str, str]] = {
         "retention.heartbeat": "v",
         "privacy.privacyrequest": "vac",
         "privacy.breach": "vac",
+        "privacy.disclosure": "va",
         "consent.statementversion": "vac",
         "consent.processor": "vac",
         "consent.cookieconsentrecord": "v",

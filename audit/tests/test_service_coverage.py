@@ -71,6 +71,7 @@ LEDGER: dict[str, tuple[str, str]] = {
     "privacy.breach_record": ("elsewhere", "privacy/tests/test_breaches.py:privacy.breach_recorded"),
     "privacy.breach_update": ("elsewhere", "privacy/tests/test_breaches.py:privacy.breach_changed"),
     "privacy.breach_close": ("elsewhere", "privacy/tests/test_breaches.py:privacy.breach_closed"),
+    "privacy.disclosure_log": ("elsewhere", "privacy/tests/test_disclosures.py:privacy.disclosure_logged"),
     "audit.diff": ("pure computation", ""),
     "audit.redact_personal_fields": (
         "the redaction path (retention.enforce records retention.enforced)",
