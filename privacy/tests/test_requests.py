@@ -256,3 +256,10 @@ def test_every_step_is_in_the_customers_audit_trail(office, customer, django_cap
         "privacy.request_action_added",
         "privacy.request_status_changed",
     ]
+
+
+def test_erasing_the_account_keeps_the_request_as_proof_unlinked(office, customer):
+    request = receive(office, user=customer)
+    assert registry.get("privacy_requests").erase_users([customer.pk]) == {"privacy.PrivacyRequest": 1}
+    request.refresh_from_db()
+    assert request.user_id is None and request.person_name == "Piet de Vries"
