@@ -118,6 +118,17 @@ class Action(models.TextChoices):
     # --- staff ---
     STAFF_MFA_INVITED = "staff.mfa_invited", _("Uitnodiging voor tweestapsverificatie verstuurd")
     STAFF_MFA_INVITATION_USED = "staff.mfa_invitation_used", _("Uitnodiging voor tweestapsverificatie gebruikt")
+    # --- privacy office ---
+    PRIVACY_REQUEST_RECEIVED = "privacy.request_received", _("Verzoek van een persoon vastgelegd")
+    PRIVACY_REQUEST_IDENTITY_CHECKED = "privacy.request_identity_checked", _("Identiteit bij verzoek gecontroleerd")
+    PRIVACY_REQUEST_EXTENDED = "privacy.request_extended", _("Termijn van verzoek verlengd")
+    PRIVACY_REQUEST_STATUS_CHANGED = "privacy.request_status_changed", _("Status van verzoek gewijzigd")
+    PRIVACY_REQUEST_ACTION_ADDED = "privacy.request_action_added", _("Actie bij verzoek vastgelegd")
+    PRIVACY_REQUEST_REMINDED = "privacy.request_reminded", _("Herinnering voor verzoek verstuurd")
+    PRIVACY_BREACH_RECORDED = "privacy.breach_recorded", _("Datalek vastgelegd")
+    PRIVACY_BREACH_CHANGED = "privacy.breach_changed", _("Datalek bijgewerkt")
+    PRIVACY_BREACH_CLOSED = "privacy.breach_closed", _("Datalek afgesloten")
+    PRIVACY_DISCLOSURE_LOGGED = "privacy.disclosure_logged", _("Verstrekking aan een instantie vastgelegd")
 
 
 class ActorKind(models.TextChoices):

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "vies",
     "subscriptions",
     "retention",
+    "privacy",
     "portal",
     "sync",  # before koppeling: its `koppeling` command (koppeling's, plus `sync`) wins
     "koppeling",
@@ -264,6 +265,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # so a valid one keeps reverse charge (valid for 30 days).
     "vies-retry-due": {"task": "vies.tasks.retry_due", "schedule": crontab(minute="*/10")},
     "vies-renew-daily": {"task": "vies.tasks.renew_checks", "schedule": crontab(hour=4, minute=15)},
+    # Requests from people at day 20 and day 27 of their one-month term: a mail to the
+    # privacy office (privacy.services.request_reminders_send).
+    "privacy-request-reminders-daily": {
+        "task": "privacy.tasks.request_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
     # Invoice and credit note mail whose task was lost (subscriptions.services.notifications).
     "billing-unmailed-documents": {
         "task": "subscriptions.tasks.mail_unsent_documents",
@@ -506,6 +513,9 @@ COMPANY = {
     "kvk": _company_number("COMPANY_KVK", lambda v: len(v) == 8 and v.isascii() and v.isdigit(), "12345678"),
     "vat_id": _company_number("COMPANY_VAT_ID", eu_vat.is_valid, "NL123456789B01"),
 }
+# Where the privacy office's reminders (requests from people at day 20 and 27) go; empty:
+# the company address above.
+PRIVACY_OFFICE_EMAIL = env_str("PRIVACY_OFFICE_EMAIL", "")
 PRODUCT_NAME = "Exact koppeling"
 
 # --- Audit and Mollie -------------------------------------------------------------------

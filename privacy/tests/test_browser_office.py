@@ -1,0 +1,64 @@
+"""In a real browser: the privacy office logs a request that came in by phone, opens it, and
+extends its term with the notice sent to the person; the due date moves."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from accounts import roles
+from privacy.models import PrivacyRequest
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_office_opens_a_request_and_extends_it(page, browser_log, make_user, password):
+    from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+
+    office = make_user("privacybureau", staff=True)
+    office.groups.add(Group.objects.get(name=roles.PRIVACY))
+    secret = generate_totp_secret()
+    TOTP.activate(office, secret)
+
+    page.goto("/admin/")
+    main = page.get_by_role("main")
+    main.get_by_label("Gebruikersnaam of e-mailadres").fill("privacybureau")
+    main.get_by_label("Wachtwoord").fill(password)
+    main.get_by_role("button", name="Inloggen", exact=True).click()
+    page.wait_for_load_state()
+    if 30 - time.time() % 30 < 3:
+        time.sleep(3.2)
+    main.get_by_label("Code").fill(format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
+    main.get_by_role("button", name="Inloggen", exact=True).click()
+    page.wait_for_load_state()
+
+    today = timezone.localdate()
+    page.goto("/admin/privacy/privacyrequest/add/")
+    page.locator("#id_kind").select_option("access")
+    page.locator("#id_channel").select_option("phone")
+    page.locator("#id_received_on").fill(today.strftime("%d-%m-%Y"))
+    page.locator("#id_person_name").fill("Piet de Vries")
+    page.locator("#id_person_contact").fill("06 12345678")
+    page.locator('input[name="_save"]').click()
+    page.wait_for_load_state()
+    request = PrivacyRequest.objects.get()
+    due = (today + relativedelta(months=1)).strftime("%d-%m-%Y")
+    results = page.locator("#result_list")
+    assert results.get_by_role("link", name="Piet de Vries", exact=False).is_visible()
+    assert results.get_by_text(due).is_visible()
+
+    results.get_by_role("link", name="Piet de Vries", exact=False).click()
+    page.wait_for_load_state()
+    page.locator("#id_extend_months").select_option("2")
+    page.locator("#id_notice_on").fill(today.strftime("%d-%m-%Y"))
+    page.locator("#id_notice_text").fill("Uw verzoek is omvangrijk; wij hebben twee maanden extra nodig.")
+    page.locator('input[name="_save"]').click()
+    page.wait_for_load_state()
+    request.refresh_from_db()
+    new_due = today + relativedelta(months=3)
+    assert request.due_on == new_due and request.extended_by_months == 2
+    assert page.get_by_text(new_due.strftime("%d-%m-%Y")).first.is_visible()
