@@ -66,10 +66,14 @@ class PrivacyRequest(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.RECEIVED)
     refusal_reason = models.TextField(_("reden van weigering"), blank=True)
     closed_at = models.DateTimeField(_("afgesloten op"), null=True, blank=True)
-    reminded_day_20_at = models.DateTimeField(null=True, blank=True, editable=False)
-    reminded_day_27_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminded_day_20_at = models.DateTimeField(
+        _("herinnering dag 20 verstuurd op"), null=True, blank=True, editable=False
+    )
+    reminded_day_27_at = models.DateTimeField(
+        _("herinnering dag 27 verstuurd op"), null=True, blank=True, editable=False
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("verzoek van een persoon")
@@ -91,7 +95,7 @@ class RequestAction(models.Model):
     request = models.ForeignKey(PrivacyRequest, on_delete=models.CASCADE, related_name="actions")
     text = models.TextField(_("wat is gedaan"))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(_("op"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("actie")
@@ -122,7 +126,7 @@ class Breach(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("datalek")
@@ -161,7 +165,7 @@ class Disclosure(models.Model):
         help_text=_("De instantie heeft verboden de klant hierover te informeren."),
     )
     notice_banned_until = models.DateField(_("verbod geldt tot en met"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("verstrekking aan een instantie")

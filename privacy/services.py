@@ -227,6 +227,7 @@ def request_reminders_send(*, today: date | None = None) -> int:
                     "privacy/email/request_reminder",
                     to=[office_email()],
                     context={
+                        "greeting_name": _("Privacybureau"),
                         "day": day,
                         "kind": request.get_kind_display(),
                         "request_id": request.pk,
