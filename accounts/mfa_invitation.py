@@ -3,32 +3,35 @@
 once, and only for the staff member it was made for, logged in with his own password.
 
 The link carries the staff member's id and a random nonce, signed (``django.core.signing``)
-with its time; the nonce of the one open invitation per staff member waits in the cache until
-it is used or expires (a newer invitation replaces it). Losing the cache only makes open
-invitations invalid: the admin sends a new one. Opening a valid link marks this session as
+with its time; the SHA-256 of the nonce of the one open invitation per staff member is kept on
+the user row (``User.mfa_invitation_digest``) until it is used (a newer invitation replaces
+it; the signature's age ends it after ``INVITATION_HOURS``). The database, not the cache:
+the link is made in one process and opened in another, also under ``make run``, whose cache
+is per process. Opening a valid link marks this session as
 invited (``SESSION_KEY``); only then does ``StaffMFARequiredMiddleware`` let the staff member
 reach the authenticator setup."""
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.core import signing
-from django.core.cache import cache
 
 INVITATION_HOURS = 72
 SESSION_KEY = "accounts.mfa_invited"
 _SALT = "accounts.mfa_invitation"
 
 
-def _cache_key(user_id: int) -> str:
-    return f"accounts:mfa-invitation:{user_id}"
+def _digest(nonce: str) -> str:
+    return hashlib.sha256(nonce.encode()).hexdigest()
 
 
 def make_token(user_id: int) -> str:
     nonce = secrets.token_urlsafe(16)
-    cache.set(_cache_key(user_id), nonce, timeout=INVITATION_HOURS * 3600)
+    get_user_model().objects.filter(pk=user_id).update(mfa_invitation_digest=_digest(nonce))
     return signing.dumps({"u": user_id, "n": nonce}, salt=_SALT, compress=False)
 
 
@@ -40,8 +43,13 @@ def redeem(token: str, user_id: int) -> bool:
         return False
     if not isinstance(data, dict) or data.get("u") != user_id:
         return False
-    key = _cache_key(user_id)
-    nonce = cache.get(key)
-    if not nonce or not secrets.compare_digest(str(nonce), str(data.get("n"))):
+    nonce = data.get("n")
+    if not isinstance(nonce, str) or not nonce:
         return False
-    return bool(cache.delete(key))
+    # Spent by the one UPDATE that finds it: a second opening (or a race) finds nothing.
+    spent = (
+        get_user_model()
+        .objects.filter(pk=user_id, mfa_invitation_digest=_digest(nonce))
+        .update(mfa_invitation_digest="")
+    )
+    return spent == 1

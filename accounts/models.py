@@ -14,6 +14,10 @@ class User(AbstractUser):
 
     closed_at = models.DateTimeField(_("opgeheven op"), null=True, blank=True)
     closed_reason = models.CharField(_("reden van opheffen"), max_length=500, blank=True)
+    # SHA-256 of the nonce of a staff member's one open MFA invitation (accounts.mfa_invitation),
+    # emptied when it is used. In the database, not a cache: the link is made in one process
+    # (the admin, or ``manage.py mfa_invite``) and opened in another.
+    mfa_invitation_digest = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("gebruiker")

@@ -41,6 +41,6 @@ class Command(BaseCommand):
             seed_more(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo accounts (development only):"))
         for username, _email, password, staff in DEMO_USERS:
-            role = "staff, sets up TOTP at first login" if staff else "customer"
+            role = "staff: set up TOTP through the link `manage.py mfa_invite beheer` prints" if staff else "customer"
             self.stdout.write(f"  {username} / {password}  ({role})")
         self.stdout.write("Open http://127.0.0.1:8000/")
