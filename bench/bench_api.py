@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_pages import drop_database, manage, production_env, status_of, wrk  # noqa: E402
-from benchdb import recreate_database  # noqa: E402
+from benchdb import recreate_database, write_docs_section  # noqa: E402
 
 DB_NAME = "bench_api"
 PORT = 8796
@@ -171,19 +171,6 @@ def count_orders(env: dict[str, str]) -> int:
     return int(re.search(r"ORDERS (\d+)", out).group(1))
 
 
-def write_section(lines: list[str]) -> None:
-    path = ROOT / "docs" / "benchmarks.md"
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    start = text.find("## Webshop API")
-    section = "\n".join(lines) + "\n"
-    if start == -1:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + section + (text[end + 1 :] if end != -1 else "")
-    path.write_text(text)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=int, default=15)
@@ -303,7 +290,7 @@ def main() -> int:
     ]
     print("\n".join(lines))
     if not args.no_write:
-        write_section(lines)
+        write_docs_section(lines[0].removeprefix("## "), "\n".join(lines[1:]), match="Webshop API")
     if args.smoke:
         if complete:
             print("smoke run: ran end to end (targets not enforced at this size)")

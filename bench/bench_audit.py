@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import re
 import sys
 import threading
 import time
@@ -29,11 +28,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from benchdb import bench_db_name, drop_database, recreate_database  # noqa: E402
+from benchdb import bench_db_name, drop_database, recreate_database, write_docs_section  # noqa: E402
 
 BENCH_DB = "bench_audit"
 WRITERS = 16
-DOCS = ROOT / "docs" / "benchmarks.md"
 
 
 def _run_threads(work) -> float:
@@ -205,23 +203,6 @@ def fill_for_verification(target: int) -> None:
     AuditEvent.objects.bulk_create(batch)
 
 
-def write_section(markdown: str) -> None:
-    """Replace (or add) the "## Audit" section of docs/benchmarks.md, leaving the others."""
-    text = (
-        DOCS.read_text()
-        if DOCS.exists()
-        else "# Benchmarks\n\nEach section is written by its `bench/bench_*.py` (run them all with `make bench`).\n"
-    )
-    section = "## Audit\n\n" + markdown.strip() + "\n"
-    pattern = re.compile(r"^## Audit\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
-    if pattern.search(text):
-        text = pattern.sub(lambda _m: section + "\n", text).rstrip() + "\n"
-    else:
-        text = text.rstrip() + "\n\n" + section
-    DOCS.parent.mkdir(parents=True, exist_ok=True)
-    DOCS.write_text(text)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=400, help="events per writer per measurement (default 400)")
@@ -321,7 +302,7 @@ def main() -> None:
     markdown = "\n".join(lines)
     print(markdown)
     if not args.no_docs:
-        write_section(markdown)
+        write_docs_section("Audit", markdown)
     if args.smoke:
         print("smoke run: ran end to end (targets not enforced at this size)")
         return

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import statistics
 import sys
 import time
@@ -36,10 +35,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from benchdb import drop_database, recreate_database  # noqa: E402
+from benchdb import drop_database, recreate_database, write_docs_section  # noqa: E402
 
 BENCH_DB = "bench_enumeration"
-DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION = "Account enumeration"
 PASSWORD = "Juist-Wachtwoord-2026"  # noqa: S105 (a benchmark account)
 WRONG = "Fout-Wachtwoord-2026"
@@ -211,17 +209,6 @@ def report(pairs: list[Pair], *, tries: int, hasher: str) -> tuple[str, bool]:
     return "\n".join(lines), ok
 
 
-def write_section(markdown: str) -> None:
-    text = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n"
-    section = f"## {SECTION}\n\n" + markdown.strip() + "\n"
-    pattern = re.compile(rf"^## {re.escape(SECTION)}\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
-    if pattern.search(text):
-        text = pattern.sub(lambda _m: section + "\n", text).rstrip() + "\n"
-    else:
-        text = text.rstrip() + "\n\n" + section
-    DOCS.write_text(text)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tries", type=int, default=30, help="tries per side of each pair (default 30)")
@@ -273,7 +260,7 @@ def main() -> None:
         print("smoke run: ran end to end (targets not enforced at this size)")
         return
     if not args.no_docs:
-        write_section(markdown)
+        write_docs_section(SECTION, markdown)
     if not ok:
         print("below target", file=sys.stderr)
         sys.exit(1)

@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from benchdb import _admin_connection, bench_db_name, recreate_database  # noqa: E402
+from benchdb import _admin_connection, bench_db_name, free_port, recreate_database, write_docs_section  # noqa: E402
 
 DB_NAME = "bench_pages"
 PORT = 8795
@@ -346,14 +346,6 @@ def python_load(url: str, *, cookie: str, seconds: int, connections: int) -> dic
     }
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def status_of(url: str, cookie: str) -> int:
     import urllib.request
 
@@ -363,19 +355,6 @@ def status_of(url: str, cookie: str) -> int:
             return response.status
     except urllib.error.HTTPError as exc:
         return exc.code
-
-
-def write_section(lines: list[str]) -> None:
-    path = ROOT / "docs" / "benchmarks.md"
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    start = text.find("## Pages")
-    section = "\n".join(lines) + "\n"
-    if start == -1:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + section + (text[end + 1 :] if end != -1 else "")
-    path.write_text(text)
 
 
 def main() -> int:
@@ -513,7 +492,7 @@ def main() -> int:
     ]
     print("\n".join(lines))
     if not args.no_write:
-        write_section(lines)
+        write_docs_section(lines[0].removeprefix("## "), "\n".join(lines[1:]), match="Pages")
     if args.smoke:
         print("smoke run: ran end to end (targets not enforced at this size)")
         return 0 if errors == 0 and still == 204 else 1

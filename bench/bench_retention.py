@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import resource
 import sys
 import time
@@ -37,10 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from benchdb import bench_db_name, drop_database, recreate_database  # noqa: E402
+from benchdb import bench_db_name, drop_database, recreate_database, write_docs_section  # noqa: E402
 
 BENCH_DB = "bench_retention"
-DOCS = ROOT / "docs" / "benchmarks.md"
 TARGET_RATIO = 0.5
 TARGET_PEAK_MB = 150
 
@@ -245,20 +243,6 @@ profiles, users). The memory peak is taken (tracemalloc) on a third, untimed, pa
 same rows; peak RSS is the process's `ru_maxrss`."""
 
 
-def write_section(markdown: str) -> None:
-    """Put ``markdown`` under "## Retention" in docs/benchmarks.md (replacing an older
-    Retention section, keeping every other section as it is)."""
-    text = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n"
-    section = "## Retention\n\n" + markdown.strip() + "\n"
-    existing = re.compile(r"^## Retention\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
-    text = (
-        existing.sub(lambda _m: section + "\n", text).rstrip() + "\n"
-        if existing.search(text)
-        else text.rstrip() + "\n\n" + section
-    )
-    DOCS.write_text(text)
-
-
 def render(rows: list[dict], batch_size: int) -> str:
     load = os.getloadavg()[0]
     lines = [
@@ -327,7 +311,7 @@ def main() -> None:
     markdown = render(rows, args.batch_size)
     print(markdown)
     if not args.no_docs:
-        write_section(markdown)
+        write_docs_section("Retention", markdown)
     if args.smoke:
         print("smoke run: ran end to end (targets not enforced at this size)")
         return

@@ -32,8 +32,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -46,11 +44,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from benchdb import drop_database, recreate_database  # noqa: E402
+from benchdb import drop_database, free_port, recreate_database, stop_process_group, wait_http, write_docs_section  # noqa: E402
 
 BENCH_DB = "bench_sync"
 QUEUE = "bench_sync"
-DOCS = ROOT / "docs" / "benchmarks.md"
 FIRST_DIVISION = 2001
 MINUTE_LIMIT = 60
 # Exact's minute is compressed, but never so far that the allowed rate (60 calls a minute)
@@ -71,34 +68,6 @@ for _division in range({first}, {first} + {count}):
     if _division not in _world.USERS["demo"]["divisions"]:
         _world.USERS["demo"]["divisions"].append(_division)
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_http(url: str) -> None:
-    import requests
-
-    for _ in range(300):
-        try:
-            if requests.get(url, timeout=2).status_code < 500:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"{url} did not answer")
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
 
 
 def _peak_rss_mb(pid: int) -> float:
@@ -388,7 +357,7 @@ def measure_under_limits(
             time.sleep(max(0.0, tick - (time.monotonic() - tick_started)))
         rss = _peak_rss_mb(worker.pid)
     finally:
-        _stop(worker)
+        stop_process_group(worker)
     left = Order.objects.filter(status=Order.Status.RECEIVED, user__in=[big, *small]).count()
     span = Order.objects.filter(user=big).aggregate(last=Max("synced_at"))
     first_run = SyncRun.objects.filter(user=big).aggregate(first=Min("started_at"))["first"]
@@ -457,17 +426,6 @@ def render(over: dict, limits: dict, *, smoke: bool) -> str:
     )
 
 
-def write_section(markdown: str) -> None:
-    text = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n"
-    section = "## Sync engine\n\n" + markdown.strip() + "\n"
-    pattern = re.compile(r"^## Sync engine\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
-    if pattern.search(text):
-        text = pattern.sub(lambda _m: section + "\n", text).rstrip() + "\n"
-    else:
-        text = text.rstrip() + "\n\n" + section
-    DOCS.write_text(text)
-
-
 def missed_targets(over: dict, limits: dict) -> list[str]:
     missed = []
     if over["ratio"] < TARGET_OVERHEAD:
@@ -500,7 +458,7 @@ def main() -> None:
     base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal")
     redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/2")
     db_url = recreate_database(base_url, BENCH_DB)
-    port = _free_port()
+    port = free_port()
     sandbox_url = f"http://127.0.0.1:{port}"
     logs = Path(tempfile.mkdtemp(prefix="bench-sync-"))
     (logs / "bench_sync_settings.py").write_text(SETTINGS.format(first=FIRST_DIVISION, count=args.others + 2))
@@ -556,7 +514,7 @@ def main() -> None:
         from django.conf import settings
 
         assert not settings.DEBUG
-        _wait_http(sandbox_url + "/healthz")
+        wait_http(sandbox_url + "/healthz")
         over = measure_overhead(args.orders, sandbox_url)
         minute_seconds = max(MIN_MINUTE_SECONDS, round(MINUTE_LIMIT / (0.5 * over["bare_rate"]), 1))
         limits = measure_under_limits(
@@ -568,7 +526,7 @@ def main() -> None:
             minute_seconds=minute_seconds,
         )
     finally:
-        _stop(sandbox)
+        stop_process_group(sandbox)
         if not args.keep:
             drop_database(base_url, BENCH_DB)
 
@@ -579,7 +537,7 @@ def main() -> None:
         print("smoke run: ran end to end (targets not enforced at this size)")
         return
     if not args.no_docs:
-        write_section(markdown)
+        write_docs_section("Sync engine", markdown)
     missed = missed_targets(over, limits)
     if missed:
         print("missed: " + "; ".join(missed), file=sys.stderr)

@@ -32,8 +32,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -47,11 +45,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from benchdb import bench_db_name  # noqa: E402
+from benchdb import DOCS, bench_db_name, free_port, stop_process_group, wait_http, write_docs_section  # noqa: E402
 
 BENCH_DB = "bench_webhooks"
 QUEUE = "bench_webhooks"
-DOCS = ROOT / "docs" / "benchmarks.md"
 
 SETUP = """\
 `bench/bench_webhooks.py`: Mollie webhook deliveries handled per second end to end, as a
@@ -126,24 +123,6 @@ issue asks for), or a yardstick that is not an empty task.
 """
 
 
-def write_section(markdown: str) -> None:
-    """Replace (or add) the "## Webhooks" section of docs/benchmarks.md, leaving the others."""
-    import re
-
-    text = (
-        DOCS.read_text()
-        if DOCS.exists()
-        else "# Benchmarks\n\nEach section is written by its `bench/bench_*.py` (run them all with `make bench`).\n"
-    )
-    section = "## Webhooks\n\n" + markdown.strip() + "\n"
-    pattern = re.compile(r"^## Webhooks\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
-    if pattern.search(text):
-        text = pattern.sub(lambda _m: section + "\n", text).rstrip() + "\n"
-    else:
-        text = text.rstrip() + "\n\n" + section
-    DOCS.write_text(text)
-
-
 def _admin(base_url: str):
     import psycopg2
 
@@ -167,35 +146,6 @@ def _database(base_url: str, *, create: bool) -> str:
             cursor.execute(f"CREATE DATABASE {BENCH_DB}")
     admin.close()
     return urlunparse(urlparse(base_url)._replace(path=f"/{BENCH_DB}"))
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_http(url: str, timeout: float = 60) -> None:
-    import requests
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url, timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"{url} did not answer")
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
 
 
 def _tree(root: int) -> list[int]:
@@ -357,7 +307,7 @@ def main() -> None:  # noqa: PLR0915
 
     base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal")
     redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/2")
-    port, sandbox_port = _free_port(), _free_port()
+    port, sandbox_port = free_port(), free_port()
     site_url = f"http://127.0.0.1:{port}"
     db_url = _database(base_url, create=True)
     logs = Path(tempfile.mkdtemp(prefix="bench-webhooks-"))
@@ -481,8 +431,8 @@ def main() -> None:  # noqa: PLR0915
 
         with app.connection_for_write() as connection:
             connection.default_channel.queue_purge(QUEUE)
-        _wait_http(site_url + "/healthz")
-        _wait_http(f"http://127.0.0.1:{sandbox_port}/healthz")
+        wait_http(site_url + "/healthz", expect=200)
+        wait_http(f"http://127.0.0.1:{sandbox_port}/healthz", expect=200)
         _drain(timeout=120)  # the worker is up
 
         t = time.perf_counter()
@@ -590,16 +540,16 @@ def main() -> None:  # noqa: PLR0915
         print()
         print(table)
         if not args.no_docs:
-            write_section(SETUP + "\n" + table + "\n\n" + ANALYSIS)
+            write_docs_section("Webhooks", SETUP + "\n" + table + "\n\n" + ANALYSIS)
             print(f"\nwritten to {DOCS}")
         if args.smoke:
             print("smoke run: ran end to end (state checked; no target at this size)")
         if not ok:
             raise SystemExit(1)
     finally:
-        _stop(worker)
-        _stop(server)
-        _stop(sandbox)
+        stop_process_group(worker)
+        stop_process_group(server)
+        stop_process_group(sandbox)
         from django.conf import settings
 
         if settings.configured:
