@@ -180,33 +180,9 @@ def document_pdf(*, document: Invoice | CreditNote) -> bytes:
     (never from the customer's profile of today), stored with its SHA-256, and from then on
     only served. The SHA-256 is also written into the audit trail when the PDF is stored,
     so a changed file would be noticed (:class:`PdfIntegrityError`)."""
-    model = type(document)
-    stored, digest = model.objects.filter(pk=document.pk).values_list("pdf", "pdf_sha256").get()
-    if stored is None:
-        return _document_pdf_store(model, document.pk)
-    data = bytes(stored)
-    if hashlib.sha256(data).hexdigest() != digest:
-        raise PdfIntegrityError(f"{model._meta.label} {document.pk}: the stored PDF does not match its SHA-256")
-    return data
-
-
-@transaction.atomic
-def _document_pdf_store(model: type[Invoice] | type[CreditNote], pk: int) -> bytes:
-    related = ("payment",) if model is Invoice else ("invoice__payment",)
-    document = model.objects.select_for_update(of=("self",)).select_related(*related).get(pk=pk)
-    if document.pdf is not None:  # rendered by someone else while we waited for the lock
-        return bytes(document.pdf)
-    data = invoice_pdf.render(document)
-    document.pdf, document.pdf_sha256 = data, hashlib.sha256(data).hexdigest()
-    document.save(update_fields=["pdf", "pdf_sha256"])
-    record(
-        Action.DOCUMENT_PDF_STORED,
-        system=System.BILLING,
-        subject_id=document.user_id,
-        target=document,
-        changes={"number": [None, document.number], "pdf_sha256": [None, document.pdf_sha256]},
+    return _stored_file(
+        document, field="pdf", render=invoice_pdf.render, action=Action.DOCUMENT_PDF_STORED, error=PdfIntegrityError
     )
-    return data
 
 
 # --- UBL e-invoices ------------------------------------------------------------------------
@@ -223,31 +199,50 @@ def document_ubl(*, document: Invoice | CreditNote) -> bytes:
     file a customer downloads, gets mailed or exports is the one issued, whatever changes in
     the profile, the company settings or the builder afterwards (:class:`UblIntegrityError`
     when the stored bytes no longer match)."""
+    return _stored_file(
+        document,
+        field="ubl",
+        # the stored PDF (rendered now if that was lost too) is embedded in the UBL
+        render=lambda locked: ubl.render(locked, pdf=document_pdf(document=locked)),
+        action=Action.DOCUMENT_UBL_STORED,
+        error=UblIntegrityError,
+    )
+
+
+# --- both: made once, stored with its SHA-256, then only served ----------------------------
+
+
+def _stored_file(
+    document: Invoice | CreditNote, *, field: str, render, action: Action, error: type[Exception]
+) -> bytes:
+    """The stored ``field`` ("pdf" or "ubl") of the document, made and stored on first use;
+    ``error`` when the stored bytes no longer match their SHA-256."""
     model = type(document)
-    stored, digest = model.objects.filter(pk=document.pk).values_list("ubl", "ubl_sha256").get()
+    stored, digest = model.objects.filter(pk=document.pk).values_list(field, f"{field}_sha256").get()
     if stored is None:
-        return _document_ubl_store(model, document.pk)
+        return _store_file(model, document.pk, field=field, render=render, action=action)
     data = bytes(stored)
     if hashlib.sha256(data).hexdigest() != digest:
-        raise UblIntegrityError(f"{model._meta.label} {document.pk}: the stored UBL does not match its SHA-256")
+        raise error(f"{model._meta.label} {document.pk}: the stored {field.upper()} does not match its SHA-256")
     return data
 
 
 @transaction.atomic
-def _document_ubl_store(model: type[Invoice] | type[CreditNote], pk: int) -> bytes:
+def _store_file(model: type[Invoice] | type[CreditNote], pk: int, *, field: str, render, action: Action) -> bytes:
     related = ("payment",) if model is Invoice else ("invoice__payment",)
     document = model.objects.select_for_update(of=("self",)).select_related(*related).get(pk=pk)
-    if document.ubl is not None:  # built by someone else while we waited for the lock
-        return bytes(document.ubl)
-    pdf = document_pdf(document=document)  # the stored PDF (rendered now if that was lost too)
-    data = ubl.render(document, pdf=pdf)
-    document.ubl, document.ubl_sha256 = data, hashlib.sha256(data).hexdigest()
-    document.save(update_fields=["ubl", "ubl_sha256"])
+    if getattr(document, field) is not None:  # made by someone else while we waited for the lock
+        return bytes(getattr(document, field))
+    data = render(document)
+    digest = hashlib.sha256(data).hexdigest()
+    setattr(document, field, data)
+    setattr(document, f"{field}_sha256", digest)
+    document.save(update_fields=[field, f"{field}_sha256"])
     record(
-        Action.DOCUMENT_UBL_STORED,
+        action,
         system=System.BILLING,
         subject_id=document.user_id,
         target=document,
-        changes={"number": [None, document.number], "ubl_sha256": [None, document.ubl_sha256]},
+        changes={"number": [None, document.number], f"{field}_sha256": [None, digest]},
     )
     return data
