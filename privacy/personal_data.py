@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from privacy import selectors
 from privacy.models import Breach, Disclosure, PrivacyRequest
-from register.cascade import in_batch
+from register.cascade import delete_ids, in_batch
 from register.registry import Category, EndAction, LegalBasis, Period, register
 
 REQUEST_PERIOD = Period(years=5)
@@ -24,8 +24,7 @@ def requests_due(now: datetime) -> QuerySet:
 
 
 def dispose_requests(ids: list[Any]) -> dict[str, int]:
-    deleted, per_model = PrivacyRequest.objects.filter(pk__in=ids).delete()
-    return {label: n for label, n in per_model.items() if n}
+    return delete_ids(PrivacyRequest, ids)  # set-based, children first (register.cascade)
 
 
 def unlink_erased_users(user_ids: list[Any]) -> dict[str, int]:
@@ -83,8 +82,7 @@ def breaches_due(now: datetime) -> QuerySet:
 
 
 def dispose_breaches(ids: list[Any]) -> dict[str, int]:
-    deleted, _per_model = Breach.objects.filter(pk__in=ids).delete()
-    return {"privacy.Breach": deleted} if deleted else {}
+    return delete_ids(Breach, ids)  # set-based, children first (register.cascade)
 
 
 BREACHES = Category(
@@ -120,8 +118,7 @@ def disclosures_due(now: datetime) -> QuerySet:
 
 
 def dispose_disclosures(ids: list[Any]) -> dict[str, int]:
-    deleted, _per_model = Disclosure.objects.filter(pk__in=ids).delete()
-    return {"privacy.Disclosure": deleted} if deleted else {}
+    return delete_ids(Disclosure, ids)  # set-based, children first (register.cascade)
 
 
 def unlink_disclosures(user_ids: list[Any]) -> dict[str, int]:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from audit.events import Action
 from audit.models import AuditEvent
 from privacy import services
-from privacy.models import PrivacyRequest, RequestStatus
+from privacy.models import PrivacyRequest, RequestAction, RequestStatus
 from register import registry
 from retention.models import DataExport
 
@@ -227,6 +227,24 @@ def test_a_closed_request_is_kept_five_years_then_due_for_retention(office):
     category = registry.get("privacy_requests")
     assert not category.due_queryset(at(date(2031, 4, 1), 23)).exists()
     assert category.due_queryset(at(date(2031, 4, 2), 1)).filter(pk=request.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_retention_run_deletes_a_closed_request_with_its_actions_after_five_years(office):
+    from retention import services as retention
+
+    request = receive(office)
+    services.request_identity_checked(request=request, by=office, method="teruggebeld")
+    services.request_action_add(request=request, by=office, text="Export gemaakt en gemaild")
+    with time_machine.travel(at(date(2026, 4, 1)), tick=False):
+        services.request_status_set(request=request, by=office, status=RequestStatus.DONE)
+    with time_machine.travel(at(date(2031, 4, 1), 23), tick=False):
+        retention.enforce()
+    assert PrivacyRequest.objects.filter(pk=request.pk).exists() and request.actions.exists()
+    with time_machine.travel(at(date(2031, 4, 2), 1), tick=False):
+        retention.enforce()
+    assert not PrivacyRequest.objects.filter(pk=request.pk).exists()
+    assert not RequestAction.objects.filter(request_id=request.pk).exists()
 
 
 def test_the_request_is_in_the_customers_own_export(office, customer):
