@@ -16,8 +16,9 @@ class User(AbstractUser):
     closed_reason = models.CharField(_("reden van opheffen"), max_length=500, blank=True)
     # SHA-256 of the nonce of a staff member's one open MFA invitation (accounts.mfa_invitation),
     # emptied when it is used. In the database, not a cache: the link is made in one process
-    # (the admin, or ``manage.py mfa_invite``) and opened in another.
-    mfa_invitation_digest = models.CharField(max_length=64, blank=True, editable=False)
+    # (the admin, or ``manage.py mfa_invite``) and opened in another. The database default lets
+    # a node still running the previous release (and raw inserts) add users during a rollout.
+    mfa_invitation_digest = models.CharField(max_length=64, blank=True, editable=False, db_default="")
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("gebruiker")
