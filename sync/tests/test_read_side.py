@@ -139,3 +139,25 @@ def test_manage_py_koppeling_sync_runs_the_due_work_now(shop):
     out = StringIO()
     call_command("koppeling", "new-key", stdout=out)  # koppeling's own actions still work
     assert len(out.getvalue().strip()) > 20
+
+
+@pytest.mark.django_db(transaction=True)
+def test_manage_py_koppeling_sync_says_why_a_customer_was_not_run(shop):
+    from django.db import connections
+
+    from sync.services.run import LOCK_CLASS
+
+    make_order(shop, "WS-1")
+    other = connections.create_connection("default")  # a worker elsewhere runs this administration
+    try:
+        other.cursor().execute("SELECT pg_advisory_lock(%s, %s)", [LOCK_CLASS, 1001])
+        out = StringIO()
+        call_command("koppeling", "sync", "--user", shop.email, stdout=out)
+        assert out.getvalue().strip() == f"user {shop.pk}: not run (another run of this administration is busy)"
+    finally:
+        other.close()
+    configure(shop, paused=True)
+    out = StringIO()
+    call_command("koppeling", "sync", "--user", shop.email, stdout=out)
+    assert out.getvalue().strip() == f"user {shop.pk}: not run (koppeling paused, customer)"
+    assert Order.objects.get(number="WS-1").status == Order.Status.RECEIVED

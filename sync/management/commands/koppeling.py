@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 
 from koppeling.management.commands.koppeling import Command as KoppelingCommand
+from koppeling.selectors import koppeling_status
 from sync.models import SyncRun
 from sync.services import schedule
 from sync.services.run import run_division
@@ -49,10 +50,20 @@ class Command(KoppelingCommand):
         for pk in ids:
             run = run_division(user_id=pk, trigger=SyncRun.Trigger.COMMAND)
             if run is None:
-                self.stdout.write(f"user {pk}: not run (koppeling not active, or a run is busy)")
+                self.stdout.write(f"user {pk}: not run ({self._why_not(pk)})")
                 continue
             self.stdout.write(
                 f"user {pk}: {run.outcome}, {run.synced} synced, {run.failed} failed, {run.skipped} skipped, "
                 f"{run.calls} calls to Exact in {run.duration.total_seconds():.1f}s"
                 + (f" ({run.message})" if run.message else "")
             )
+
+    @staticmethod
+    def _why_not(pk: int) -> str:
+        """Why ``run_division`` ran nothing: the koppeling's state (and pause reason) when it may
+        not run, else another run holds the administration's lock."""
+        status = koppeling_status(user=get_user_model().objects.get(pk=pk))
+        if not status.may_run:
+            reason = f", {status.pause_reason.value}" if status.pause_reason else ""
+            return f"koppeling {status.state.value}{reason}"
+        return "another run of this administration is busy"
