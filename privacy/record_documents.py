@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from privacy.selectors import Activity, ProcessingRecord, record_transfers_text
 from register.registry import Role
@@ -36,7 +36,7 @@ def _controllers_text(activity: Activity) -> str:
 def activity_fields(activity: Activity) -> list[tuple[str, str]]:
     """The record's statements about one activity, as (label, text) in the record's order."""
     rows = [
-        (_("Doel"), activity.purpose),
+        (pgettext("verwerkingsregister", "Doel"), activity.purpose),
         (_("Grondslag"), activity.legal_basis),
         (_("Betrokkenen"), ", ".join(activity.data_subjects)),
         (_("Persoonsgegevens"), activity.data),
@@ -60,7 +60,7 @@ def csv_rows(record: ProcessingRecord) -> Iterable[list[str]]:
             _("Deel"),
             _("Activiteit"),
             _("Naam"),
-            _("Doel"),
+            pgettext("verwerkingsregister", "Doel"),
             _("Grondslag"),
             _("Betrokkenen"),
             _("Persoonsgegevens"),
@@ -166,9 +166,9 @@ def render_pdf(record: ProcessingRecord) -> bytes:
                 [
                     (_("Naam"), company["name"]),
                     (_("Adres"), record.address),
-                    (_("KvK-nummer"), company["kvk"]),
+                    (_("KvK-nummer"), company["kvk"] or "–"),
                     (_("Contact voor privacyvragen"), record.contact),
-                    (_("Telefoon"), company["phone"]),
+                    (_("Telefoon"), company["phone"] or "–"),
                 ]
             ),
             p(_("Deel 1: verwerkingen als verwerkingsverantwoordelijke"), heading),

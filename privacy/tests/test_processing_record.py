@@ -10,7 +10,9 @@ from http import HTTPStatus
 import pytest
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -102,8 +104,10 @@ def test_the_csv_has_one_row_per_activity_and_part(office_client, shop_customer)
 def test_the_english_csv_speaks_english(office_client, shop_customer):
     response = office_client.get(DOWNLOAD, {"format": "csv", "lang": "en"})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0][:3] == ["Part", "Activity", "Name"]
+    assert rows[0][:4] == ["Part", "Activity", "Name", "Purpose"]
     by_key = {row[1]: row for row in rows[1:]}
+    assert by_key["profile"][2] == "Name, address and company details"
+    assert by_key["webshop_order_personal"][5] == "customers of our customers' webshops"
     assert by_key["account"][0] == "controller" and by_key["webshop_order_personal"][0] == "processor"
     assert (
         'filename="verwerkingsregister-' in response["Content-Disposition"]
@@ -162,3 +166,18 @@ def test_the_admin_role_sees_the_record(staff_client):
 def test_the_privacy_lists_link_the_record(office_client):
     response = office_client.get(reverse("admin:privacy_privacyrequest_changelist"))
     assert f'href="{PAGE}"' in response.content.decode()
+
+
+def test_the_page_reads_the_same_number_of_queries_for_one_customer_or_many(office_client, shop_customer, make_user):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert office_client.get(PAGE).status_code == HTTPStatus.OK
+        return len(queries)
+
+    count()  # the session and the permissions are cached from here on
+    one = count()
+    for n in range(5):
+        other = make_user(f"winkel{n}", email=f"winkel{n}@example.com")
+        processor_agreement_accept(user=other, by=other, ip="192.0.2.10", user_agent="test")
+    assert count() == one
+    assert "winkel4@example.com" in office_client.get(PAGE).content.decode()
