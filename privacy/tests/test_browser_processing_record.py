@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from accounts import roles
 from accounts.models import Profile
 from audit.models import AuditEvent
-from portal.testing.browser import has_horizontal_scroll
+from portal.testing.browser import PHONE_VIEWPORT, has_horizontal_scroll
 from register import registry
 from webshop.services import processor_agreement_accept
 
@@ -49,7 +49,7 @@ def _admin_log_in(page, name: str, password: str, secret: str) -> None:
     page.wait_for_load_state()
 
 
-def test_the_office_reads_and_downloads_the_record(page, phone_page, make_user, password, customer):
+def test_the_office_reads_and_downloads_the_record(page, make_user, password, customer):
     Profile.objects.create(user=customer, full_name="Jan Jansen", company_name="Jansen Fietsen B.V.", country="NL")
     processor_agreement_accept(user=customer, by=customer, ip="192.0.2.10", user_agent="test")
     secret = _staff_member(make_user, "privacybureau", roles.PRIVACY)
@@ -90,10 +90,12 @@ def test_the_office_reads_and_downloads_the_record(page, phone_page, make_user, 
     assert page.get_by_text("Dit bestand bestaat niet.").is_visible()
     assert AuditEvent.objects.filter(action="privacy.record_downloaded").count() == 2
 
-    _admin_log_in(phone_page, "privacybureau", password, secret)
-    phone_page.goto("/admin/privacy/verwerkingsregister/")
-    assert phone_page.get_by_role("link", name="CSV downloaden").is_visible()
-    assert not has_horizontal_scroll(phone_page)
+    # At a phone's width, in the same session (a second login could reuse the TOTP code,
+    # which allauth refuses within its window).
+    page.set_viewport_size(PHONE_VIEWPORT)
+    page.goto("/admin/privacy/verwerkingsregister/")
+    assert page.get_by_role("link", name="CSV downloaden").is_visible()
+    assert not has_horizontal_scroll(page)
 
 
 @pytest.mark.browser_allow_errors  # the refused page is a 403, which Chromium logs
