@@ -89,11 +89,17 @@ def csv_rows(record: ProcessingRecord) -> Iterable[list[str]]:
             ]
 
 
+def _cell(text: str) -> str:
+    """Spreadsheet programs run a cell starting with one of these as a formula; processor
+    names and transfer bases are typed by staff in the admin."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def render_csv(record: ProcessingRecord) -> bytes:
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerows(csv_rows(record))
+    writer.writerows([_cell(text) for text in row] for row in csv_rows(record))
     return buffer.getvalue().encode("utf-8")
 
 

@@ -181,3 +181,14 @@ def test_the_page_reads_the_same_number_of_queries_for_one_customer_or_many(offi
         processor_agreement_accept(user=other, by=other, ip="192.0.2.10", user_agent="test")
     assert count() == one
     assert "winkel4@example.com" in office_client.get(PAGE).content.decode()
+
+
+def test_a_processor_name_typed_as_a_formula_stays_text_in_the_csv(office_client):
+    from consent.models import Processor
+
+    Processor.objects.filter(key="hosting").update(name='=HYPERLINK("https://example.com","x")')
+    response = office_client.get(DOWNLOAD, {"format": "csv"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    recipients = rows[0].index("Ontvangers")
+    account = next(row for row in rows if row[1] == "account")
+    assert account[recipients].startswith("'=HYPERLINK(")
