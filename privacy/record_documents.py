@@ -1,5 +1,5 @@
 """The Article 30 record as files: a PDF drawn with reportlab like the invoices (the same
-embedded fonts, so its text can be extracted) and a ``;``-separated CSV, UTF-8 with a BOM
+embedded fonts, ``core.pdf``, so its text can be extracted) and a ``;``-separated CSV, UTF-8 with a BOM
 like the other CSV exports (spreadsheet programs read the accents). Both are made from a
 :class:`privacy.selectors.ProcessingRecord`, in its language, and never stored: the record
 is generated from the register each time."""
@@ -15,9 +15,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
+from core.pdf import FONT, FONT_BOLD, drawable, printable, register_fonts
 from privacy.selectors import Activity, ProcessingRecord, record_transfers_text
 from register.registry import Role
-from subscriptions.invoice_pdf import FONT, FONT_BOLD, _fonts, _printable
 
 
 def filename(record: ProcessingRecord, extension: str) -> str:
@@ -114,7 +114,7 @@ def render_pdf(record: ProcessingRecord) -> bytes:
     from reportlab.pdfgen.canvas import Canvas
     from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    _fonts()
+    register_fonts()
     with translation.override(record.language):
         normal = ParagraphStyle("normal", fontName=FONT, fontSize=9, leading=12)
         bold = ParagraphStyle("bold", parent=normal, fontName=FONT_BOLD)
@@ -126,7 +126,7 @@ def render_pdf(record: ProcessingRecord) -> bytes:
         page_label = _("pagina %(page)d van %(pages)d")
 
         def p(text: object, style: ParagraphStyle = normal) -> Paragraph:
-            return Paragraph(_printable(text), style)
+            return Paragraph(printable(text), style)
 
         def table(rows: list[tuple[str, str]]) -> Table:
             t = Table([[p(label, bold), p(text)] for label, text in rows], colWidths=[48 * mm, 122 * mm])
@@ -158,7 +158,7 @@ def render_pdf(record: ProcessingRecord) -> bytes:
                     self.__dict__.update(state)
                     self.setFont(FONT, 7.5)
                     self.setFillColor(colors.HexColor("#444444"))
-                    self.drawString(20 * mm, 10 * mm, _printable_plain(footer_left))
+                    self.drawString(20 * mm, 10 * mm, drawable(footer_left))
                     self.drawRightString(190 * mm, 10 * mm, page_label % {"page": self._pageNumber, "pages": total})
                     super().showPage()
                 super().save()
@@ -239,8 +239,3 @@ def render_pdf(record: ProcessingRecord) -> bytes:
         )
         document.build(story, canvasmaker=NumberedCanvas)
         return buffer.getvalue()
-
-
-def _printable_plain(text: str) -> str:
-    """``_printable`` escapes for reportlab's paragraph markup; drawString takes plain text."""
-    return _printable(text).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
