@@ -192,3 +192,13 @@ def test_a_processor_name_typed_as_a_formula_stays_text_in_the_csv(office_client
     recipients = rows[0].index("Ontvangers")
     account = next(row for row in rows if row[1] == "account")
     assert account[recipients].startswith("'=HYPERLINK(")
+
+
+def test_markup_and_letters_the_font_lacks_in_a_processor_name_still_make_a_pdf(office_client):
+    from consent.models import Processor
+
+    Processor.objects.filter(key="hosting").update(name="Hősting <b>&amp; co\x07")
+    response = office_client.get(DOWNLOAD, {"format": "pdf"})
+    assert response.status_code == HTTPStatus.OK
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Hosting <b>&amp; co" in text  # as typed, not as markup; ő drawn as o, the bell dropped
