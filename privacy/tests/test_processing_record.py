@@ -163,9 +163,13 @@ def test_the_admin_role_sees_the_record(staff_client):
     assert staff_client.get(DOWNLOAD, {"format": "csv"}).status_code == HTTPStatus.OK
 
 
-def test_the_privacy_lists_link_the_record(office_client):
-    response = office_client.get(reverse("admin:privacy_privacyrequest_changelist"))
-    assert f'href="{PAGE}"' in response.content.decode()
+def test_the_privacy_lists_and_the_office_page_link_the_record(office_client):
+    for url in (
+        reverse("admin:privacy_privacyrequest_changelist"),
+        reverse("admin:privacy_breach_changelist"),
+        reverse("admin:app_list", args=["privacy"]),
+    ):
+        assert f'href="{PAGE}"' in office_client.get(url).content.decode(), url
 
 
 def test_the_page_reads_the_same_number_of_queries_for_one_customer_or_many(office_client, shop_customer, make_user):
