@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Profile, StaffNote
 from register.cascade import delete_ids, in_batch
-from register.registry import Category, EndAction, Explanation, LegalBasis, Period, register
+from register.registry import Category, DataSubject, EndAction, Explanation, LegalBasis, Period, register
 
 ACCOUNT_PERIOD = Period(months=3)
 LOGIN_RECORD_PERIOD = Period(days=30)
@@ -289,6 +289,10 @@ def _axes_category(model, name: str, verbose_name, data, order: int) -> Category
         order=order,
         app_label="accounts",
         recipients=("hosting",),
+        data_subjects=(DataSubject.CUSTOMERS, DataSubject.STAFF, DataSubject.VISITORS),
+        security=_(
+            "Alleen in te zien door medewerkers in de beheeromgeving; gebruikt om na te veel mislukte pogingen het inloggen tijdelijk te blokkeren."
+        ),
     )
     return category
 
@@ -314,6 +318,10 @@ ACCOUNT = Category(
     order=900,  # last: everything else about the customer goes with it
     app_label="accounts",
     recipients=("hosting", "mail"),
+    data_subjects=(DataSubject.CUSTOMERS, DataSubject.STAFF),
+    security=_(
+        "Wachtwoorden alleen als hash opgeslagen; tweestapsverificatie mogelijk en verplicht voor medewerkers; inloggen tijdelijk geblokkeerd na te veel mislukte pogingen."
+    ),
 )
 
 PROFILE = Category(
@@ -333,6 +341,10 @@ PROFILE = Category(
     order=10,
     app_label="accounts",
     recipients=("hosting", "mail", "mollie"),
+    data_subjects=(DataSubject.CUSTOMERS,),
+    security=_(
+        "Alleen de klant zelf en medewerkers met een rol die het nodig heeft zien deze gegevens; elke wijziging staat in het activiteitenlogboek."
+    ),
 )
 
 SESSIONS = Category(
@@ -353,6 +365,10 @@ SESSIONS = Category(
     order=20,
     app_label="accounts",
     recipients=("hosting",),
+    data_subjects=(DataSubject.CUSTOMERS, DataSubject.STAFF),
+    security=_(
+        "Sessiecookie alleen via HTTPS en niet leesbaar voor scripts; een sessie verloopt na 30 minuten zonder activiteit."
+    ),
 )
 
 SESSION_DEVICES = Category(
@@ -372,6 +388,8 @@ SESSION_DEVICES = Category(
     order=21,
     app_label="accounts",
     recipients=("hosting",),
+    data_subjects=(DataSubject.CUSTOMERS, DataSubject.STAFF),
+    security=_("Alleen zichtbaar voor de klant zelf, die elke sessie kan beëindigen."),
 )
 
 LOGIN_ATTEMPTS = _axes_category(
@@ -411,6 +429,10 @@ STAFF_NOTES = Category(
     order=15,
     app_label="accounts",
     recipients=("hosting",),
+    data_subjects=(DataSubject.CUSTOMERS, DataSubject.STAFF),
+    security=_(
+        "Alleen medewerkers met de rol Ondersteuning schrijven notities; elke notitie staat in het activiteitenlogboek en in de gegevensexport van de klant."
+    ),
 )
 
 register(ACCOUNT, PROFILE, STAFF_NOTES, SESSIONS, SESSION_DEVICES, LOGIN_ATTEMPTS, LOGIN_FAILURES, LOGIN_LOG)

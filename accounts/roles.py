@@ -56,7 +56,7 @@ ROLES: dict[str, list[str]] = {
         *_model("vies.vatcheck", "view", "add"),
     ],
     # Privacy: exports for access requests (add data export), legal holds, the retention
-    # record, publishing the statement, processors, consent records, the audit trail.
+    # record, the Article 30 record, publishing the statement, processors, consent records, the audit trail.
     PRIVACY: [
         *_model("accounts.user", "view"),
         *_model("accounts.profile", "view"),
@@ -70,6 +70,7 @@ ROLES: dict[str, list[str]] = {
         *_model("privacy.requestaction", "view"),
         *_model("privacy.breach", "view", "add", "change"),
         *_model("privacy.disclosure", "view", "add"),
+        "privacy.view_processing_record",
         *_model("consent.statementversion", "view", "add", "change"),
         *_model("consent.processor", "view", "add", "change"),
         *_model("consent.cookieconsentrecord", "view"),

@@ -129,6 +129,7 @@ class Action(models.TextChoices):
     PRIVACY_BREACH_CHANGED = "privacy.breach_changed", _("Datalek bijgewerkt")
     PRIVACY_BREACH_CLOSED = "privacy.breach_closed", _("Datalek afgesloten")
     PRIVACY_DISCLOSURE_LOGGED = "privacy.disclosure_logged", _("Verstrekking aan een instantie vastgelegd")
+    PRIVACY_RECORD_DOWNLOADED = "privacy.record_downloaded", _("Verwerkingsregister (art. 30) gedownload")
 
 
 class ActorKind(models.TextChoices):

@@ -19,7 +19,17 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEvent
-from register.registry import Category, EndAction, Explanation, LegalBasis, Period, SamePeriodAs, period_of, register
+from register.registry import (
+    Category,
+    DataSubject,
+    EndAction,
+    Explanation,
+    LegalBasis,
+    Period,
+    SamePeriodAs,
+    period_of,
+    register,
+)
 
 ANONYMOUS_EVENT_PERIOD = Period(days=90)
 
@@ -101,6 +111,10 @@ CUSTOMER_EVENTS = Category(
     order=50,
     app_label="audit",
     recipients=("hosting",),
+    data_subjects=(DataSubject.CUSTOMERS, DataSubject.STAFF),
+    security=_(
+        "Alleen toevoegen: de database weigert wijzigen en verwijderen (behalve het wissen van persoonsgegevens aan het eind van de termijn); een hashketen per klant met ondertekende controlepunten buiten de database toont elke manipulatie."
+    ),
 )
 
 ANONYMOUS_EVENTS = Category(
@@ -117,6 +131,10 @@ ANONYMOUS_EVENTS = Category(
     order=51,
     app_label="audit",
     recipients=("hosting",),
+    data_subjects=(DataSubject.VISITORS,),
+    security=_(
+        "Alleen toevoegen, met een hashketen en ondertekende controlepunten buiten de database; het IP-adres wordt na 90 dagen gewist."
+    ),
 )
 
 register(CUSTOMER_EVENTS, ANONYMOUS_EVENTS)

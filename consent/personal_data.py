@@ -9,7 +9,17 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from consent.models import CookieConsentRecord, MailingRecipient, MarketingPreference
-from register.registry import Category, EndAction, Explanation, LegalBasis, Period, SamePeriodAs, period_of, register
+from register.registry import (
+    Category,
+    DataSubject,
+    EndAction,
+    Explanation,
+    LegalBasis,
+    Period,
+    SamePeriodAs,
+    period_of,
+    register,
+)
 
 # --- cookie consent ---
 #
@@ -86,6 +96,9 @@ COOKIE_CONSENTS = Category(
     explain=explain_cookie_consents,
     order=61,
     app_label="consent",
+    recipients=("hosting",),
+    data_subjects=(DataSubject.VISITORS, DataSubject.CUSTOMERS),
+    security=_("IP-adres ingekort opgeslagen; alleen in te zien door het Privacybureau."),
 )
 
 register(COOKIE_CONSENTS)
@@ -136,6 +149,8 @@ STATEMENT_NOTICES = Category(
     order=70,
     app_label="consent",
     recipients=("hosting", "mail"),
+    data_subjects=(DataSubject.CUSTOMERS,),
+    security=_("Geen aanvullende maatregelen naast de algemene."),
 )
 
 register(STATEMENT_NOTICES)
@@ -219,6 +234,9 @@ MARKETING_PREFERENCE = Category(
     explain=explain_marketing_preference,
     order=70,
     app_label="consent",
+    recipients=("hosting",),
+    data_subjects=(DataSubject.CUSTOMERS,),
+    security=_("Afmelden kan zonder in te loggen via een ondertekende link; een bezwaar geldt direct."),
 )
 
 MAILING_RECIPIENTS = Category(
@@ -239,6 +257,9 @@ MAILING_RECIPIENTS = Category(
     explain=explain_mailing_recipients,
     order=71,
     app_label="consent",
+    recipients=("hosting", "mail"),
+    data_subjects=(DataSubject.CUSTOMERS,),
+    security=_("Een mailing gaat alleen naar klanten zonder bezwaar; elke mail heeft een ondertekende afmeldlink."),
 )
 
 register(MARKETING_PREFERENCE, MAILING_RECIPIENTS)

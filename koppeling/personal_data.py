@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from koppeling.models import ApiKey, Connection, KoppelingSettings
 from register.cascade import in_batch
-from register.registry import Category, EndAction, Explanation, LegalBasis, period_of, register
+from register.registry import Category, DataSubject, EndAction, Explanation, LegalBasis, period_of, register
 
 
 def _iso(value) -> str | None:
@@ -105,6 +105,11 @@ KOPPELING = Category(
     explain=explain_koppeling,
     order=50,
     app_label="koppeling",
+    recipients=("hosting",),
+    data_subjects=(DataSubject.CUSTOMERS,),
+    security=_(
+        "Toegangssleutels van Exact Online versleuteld opgeslagen en verwijderd bij verbreken; API-sleutels alleen als SHA-256-hash opgeslagen."
+    ),
 )
 
 register(KOPPELING)

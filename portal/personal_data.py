@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from register.registry import Category, EndAction, LegalBasis, Period, register
+from register.registry import Category, DataSubject, EndAction, LegalBasis, Period, register
 
 BACKUP_PERIOD = Period(days=35)
 
@@ -27,6 +27,17 @@ BACKUPS = Category(
     order=990,
     app_label="portal",
     recipients=("hosting",),
+    data_subjects=(
+        DataSubject.CUSTOMERS,
+        DataSubject.STAFF,
+        DataSubject.VISITORS,
+        DataSubject.REQUESTERS,
+        DataSubject.BREACH_AFFECTED,
+        DataSubject.SHOP_CUSTOMERS,
+    ),
+    security=_(
+        "Opgeslagen op andere opslag dan de database, versleuteld; bij terugzetten gecontroleerd met SHA-256 en de ondertekende controlepunten van het logboek."
+    ),
 )
 
 register(BACKUPS)

@@ -47,6 +47,7 @@ urlpatterns = [
         admin.site.admin_view(admin_glance.customer_glance),
         name="customer_glance",
     ),
+    path("admin/privacy/verwerkingsregister/", include("privacy.urls")),
     path("admin/", admin.site.urls),
     *account_public_urls,
     path("", include("koppeling.urls")),

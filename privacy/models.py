@@ -80,6 +80,8 @@ class PrivacyRequest(models.Model):
         verbose_name_plural = _("verzoeken van personen")
         ordering = ("due_on", "id")
         indexes = [models.Index(fields=["closed_at"]), models.Index(fields=["status", "due_on"])]
+        # The Article 30 record is no model of its own: its right lives with the office's requests.
+        permissions = [("view_processing_record", _("verwerkingsregister (AVG art. 30) inzien en downloaden"))]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} – {self.person_name} ({self.received_on:%d-%m-%Y})"

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from privacy import selectors
 from privacy.models import Breach, Disclosure, PrivacyRequest
 from register.cascade import delete_ids, in_batch
-from register.registry import Category, EndAction, LegalBasis, Period, register
+from register.registry import Category, DataSubject, EndAction, LegalBasis, Period, register
 
 REQUEST_PERIOD = Period(years=5)
 
@@ -65,6 +65,10 @@ REQUESTS = Category(
     order=70,
     app_label="privacy",
     recipients=("hosting",),
+    data_subjects=(DataSubject.REQUESTERS, DataSubject.CUSTOMERS),
+    security=_(
+        "Alleen in te zien door het Privacybureau; elke stap staat in het activiteitenlogboek; een afgesloten verzoek kan niet meer worden gewijzigd."
+    ),
 )
 
 register(REQUESTS)
@@ -101,6 +105,10 @@ BREACHES = Category(
     order=71,
     app_label="privacy",
     recipients=("hosting",),
+    data_subjects=(DataSubject.BREACH_AFFECTED,),
+    security=_(
+        "Alleen in te zien door het Privacybureau; een afgesloten registratie kan niet meer worden gewijzigd (de database weigert het)."
+    ),
 )
 
 register(BREACHES)
@@ -155,6 +163,10 @@ DISCLOSURES = Category(
     order=72,
     app_label="privacy",
     recipients=("hosting",),
+    data_subjects=(DataSubject.CUSTOMERS,),
+    security=_(
+        "Alleen in te zien door het Privacybureau; alleen toevoegen, nooit wijzigen; niet in de eigen gegevensexport zolang een bewaarplicht of een verbod op mededeling geldt."
+    ),
 )
 
 register(DISCLOSURES)

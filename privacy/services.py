@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from audit.events import Action
 from audit.services import record
 from core.mail import send_later
+from privacy import selectors
 from privacy.models import CLOSED_STATUSES, Breach, Disclosure, PrivacyRequest, RequestAction, RequestStatus
 
 REQUEST_TERM = relativedelta(months=1)
@@ -31,7 +31,7 @@ class PrivacyError(ValidationError):
 
 
 def office_email() -> str:
-    return settings.PRIVACY_OFFICE_EMAIL or settings.COMPANY["email"]
+    return selectors.office_email()
 
 
 def due_date(received_on: date, extended_by_months: int = 0) -> date:
@@ -378,3 +378,18 @@ def disclosure_log(
     # not name the authority, so the event carries no details and no subject.
     record(Action.PRIVACY_DISCLOSURE_LOGGED, actor=by, target=disclosure)
     return disclosure
+
+
+# --- the Article 30 record ------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_download(*, by, file_format: str, language: str) -> None:
+    """Note that ``by`` downloaded the Article 30 record: it names the customers we process
+    webshop orders for, so it leaves the portal as a file only with a trace."""
+    record(
+        Action.PRIVACY_RECORD_DOWNLOADED,
+        actor=by,
+        target_type="privacy.processing_record",
+        changes={"format": [None, file_format], "language": [None, language]},
+    )

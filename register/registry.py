@@ -33,6 +33,36 @@ class LegalBasis(models.TextChoices):
     LEGITIMATE_INTEREST = "legitimate_interest", _("gerechtvaardigd belang")
 
 
+class DataSubject(models.TextChoices):
+    """Whose data a category holds (AVG art. 30(1)(c): categories of data subjects)."""
+
+    CUSTOMERS = "customers", _("klanten (ondernemers en hun contactpersonen)")
+    VISITORS = "visitors", _("bezoekers van de website en het portaal")
+    STAFF = "staff", _("onze medewerkers")
+    REQUESTERS = "requesters", _("personen die ons een verzoek over hun gegevens doen")
+    BREACH_AFFECTED = "breach_affected", _("personen van wie gegevens bij een datalek betrokken zijn")
+    SHOP_CUSTOMERS = "shop_customers", _("klanten van de webwinkels van onze klanten")
+
+
+class Role(models.TextChoices):
+    """Whether we decide about the data (controller) or process it for a customer under the
+    verwerkersovereenkomst (processor): the two parts of the Article 30 record."""
+
+    CONTROLLER = "controller", _("verwerkingsverantwoordelijke")
+    PROCESSOR = "processor", _("verwerker")
+
+
+@dataclass(frozen=True)
+class ControllerOf:
+    """A customer for whom we process a processor category's data: who, how to reach them,
+    and which verwerkersovereenkomst they accepted when (AVG art. 30(2)(a))."""
+
+    name: str
+    contact: str
+    agreement_version: str
+    accepted_on: date
+
+
 class EndAction(models.TextChoices):
     DELETE = "delete", _("verwijderen")
     ANONYMISE = "anonymise", _("anonimiseren")
@@ -158,6 +188,16 @@ class Category:
     # processors (``consent.Processor.key``), e.g. ("hosting", "mollie"). The privacy
     # statement lists them per category.
     recipients: tuple[str, ...] = ()
+    # For the Article 30 record (privacy.selectors.processing_record; every entry fills these
+    # in, privacy/tests/test_processing_record_register.py): whose data it is, and the
+    # measures that protect this data beyond the general ones (privacy.selectors.
+    # GENERAL_SECURITY_MEASURES), in words.
+    data_subjects: tuple[DataSubject, ...] = ()
+    security: Any = ""
+    # PROCESSOR: data we process for customers (the record's processor part); such a
+    # category names the customers it is processed for (one query, in order).
+    role: Role = Role.CONTROLLER
+    controllers: Callable[[], list[ControllerOf]] | None = None
 
     def retention_text(self) -> str:
         """How long, in words for the statement: "3 maanden na het opheffen van het account"."""

@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from register.cascade import in_batch
-from register.registry import Category, EndAction, Explanation, LegalBasis, Period, register
+from register.registry import Category, DataSubject, EndAction, Explanation, LegalBasis, Period, register
 from retention.models import DataExport
 
 EXPORT_PERIOD = Period(days=7)
@@ -96,6 +96,10 @@ EXPORTS = Category(
     order=60,
     app_label="retention",
     recipients=("hosting",),
+    data_subjects=(DataSubject.CUSTOMERS,),
+    security=_(
+        "Alleen te downloaden door de klant zelf na inloggen; het bestand staat in afgeschermde opslag en wordt na zeven dagen verwijderd."
+    ),
 )
 
 register(EXPORTS)

@@ -14,14 +14,15 @@ an issued document.
 
 from __future__ import annotations
 
-import os
-import unicodedata
 from datetime import date
 from decimal import Decimal
 from io import BytesIO
-from xml.sax.saxutils import escape
 
 from django.utils import timezone, translation
+
+from core.pdf import FONT, FONT_BOLD
+from core.pdf import printable as _printable
+from core.pdf import register_fonts as _fonts
 
 MONTHS = (
     "januari",
@@ -37,41 +38,6 @@ MONTHS = (
     "november",
     "december",
 )
-FONT, FONT_BOLD = "PortalVera", "PortalVeraBold"
-_glyphs: set[int] = set()
-
-
-def _fonts() -> None:
-    """Bitstream Vera, shipped inside reportlab (no system fonts): embedded as a subset, so
-    the PDF looks the same everywhere and its text can be extracted (ToUnicode map)."""
-    if _glyphs:
-        return
-    import reportlab
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    folder = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
-    regular = TTFont(FONT, os.path.join(folder, "Vera.ttf"))
-    pdfmetrics.registerFont(regular)
-    pdfmetrics.registerFont(TTFont(FONT_BOLD, os.path.join(folder, "VeraBd.ttf")))
-    _glyphs.update(regular.face.charToGlyph)
-
-
-def _printable(text: object) -> str:
-    """Text the font can draw: a letter it lacks (e.g. ő) becomes its base letter (o),
-    anything else a question mark; control characters are dropped."""
-    out = []
-    for char in str(text or ""):
-        if ord(char) in _glyphs:
-            out.append(char)
-        elif unicodedata.category(char).startswith("C"):
-            continue
-        else:
-            base = "".join(
-                c for c in unicodedata.normalize("NFKD", char) if ord(c) in _glyphs and not unicodedata.combining(c)
-            )
-            out.append(base or "?")
-    return escape("".join(out))
 
 
 def euro(amount: Decimal) -> str:

@@ -48,7 +48,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from register.cascade import in_batch
-from register.registry import Category, EndAction, Explanation, LegalBasis, Period, register
+from register.registry import Category, DataSubject, EndAction, Explanation, LegalBasis, Period, register
 from subscriptions.models import (
     CreditNote,
     Invoice,
@@ -246,6 +246,10 @@ BILLING = Category(
     order=40,
     app_label="subscriptions",
     recipients=("hosting", "mail", "mollie"),
+    data_subjects=(DataSubject.CUSTOMERS,),
+    security=_(
+        "Rekening- en kaartgegevens blijven bij Mollie, wij bewaren alleen de verwijzing; een uitgegeven factuur wordt nooit meer gewijzigd."
+    ),
 )
 
 register(BILLING)

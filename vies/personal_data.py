@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from register.registry import Category, EndAction, LegalBasis, SamePeriodAs, period_of, register
+from register.registry import Category, DataSubject, EndAction, LegalBasis, SamePeriodAs, period_of, register
 from vies.models import VatCheck
 
 
@@ -62,6 +62,8 @@ VAT_CHECKS = Category(
     order=45,
     app_label="vies",
     recipients=("hosting",),
+    data_subjects=(DataSubject.CUSTOMERS,),
+    security=_("Alleen wat VIES teruggeeft; alleen in te zien door de rollen Facturatie en Ondersteuning."),
 )
 
 register(VAT_CHECKS)

@@ -17,10 +17,22 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from register.cascade import in_batch
-from register.registry import Category, EndAction, Explanation, LegalBasis, Period, period_of, register
+from register.registry import (
+    Category,
+    ControllerOf,
+    DataSubject,
+    EndAction,
+    Explanation,
+    LegalBasis,
+    Period,
+    Role,
+    period_of,
+    register,
+)
 from webshop.models import Order, ProcessorAgreementAcceptance
 from webshop.services import orders_strip_personal_data
 
@@ -116,6 +128,24 @@ def export_agreements(user) -> list[dict[str, Any]]:
     ]
 
 
+def processed_for() -> list[ControllerOf]:
+    """The customers whose webshop orders we process: everyone who accepted the
+    verwerkersovereenkomst, with the latest version they accepted (one query)."""
+    latest: dict[int, ControllerOf] = {}
+    rows = ProcessorAgreementAcceptance.objects.select_related("user__profile").order_by("user_id", "accepted_at", "pk")
+    for row in rows:
+        user = row.user
+        profile = getattr(user, "profile", None)
+        name = (profile and (profile.company_name or profile.full_name)) or user.get_username()
+        latest[row.user_id] = ControllerOf(
+            name=name,
+            contact=user.email,
+            agreement_version=row.version,
+            accepted_on=timezone.localdate(row.accepted_at),
+        )
+    return sorted(latest.values(), key=lambda c: (c.name.casefold(), c.contact))
+
+
 ORDER_PERSONAL_DATA = Category(
     name="webshop_order_personal",
     verbose_name=_("Klantgegevens in webshopbestellingen"),
@@ -135,9 +165,15 @@ ORDER_PERSONAL_DATA = Category(
     dispose=strip_orders,
     subject_field="user_id",
     explain=explain_order_personal_data,
+    role=Role.PROCESSOR,
+    controllers=processed_for,
     order=52,
     app_label="webshop",
     recipients=("hosting",),
+    data_subjects=(DataSubject.SHOP_CUSTOMERS,),
+    security=_(
+        "Alleen aangeleverd over HTTPS met een API-sleutel van de klant; nooit zichtbaar voor andere klanten; de persoonsgegevens worden 30 dagen na verwerking in Exact Online uit de bestelling verwijderd."
+    ),
 )
 
 ORDER_LOG = Category(
@@ -158,6 +194,11 @@ ORDER_LOG = Category(
     explain=explain_order_log,
     order=53,
     app_label="webshop",
+    recipients=("hosting",),
+    data_subjects=(DataSubject.CUSTOMERS,),
+    security=_(
+        "Alleen zichtbaar voor de klant zelf; de CSV-export bevat geen persoonsgegevens van de klanten van de webwinkel."
+    ),
 )
 
 register(ORDER_PERSONAL_DATA)

@@ -64,6 +64,7 @@ ALLOWED: dict[str, dict[str, str]] = {
         "privacy.privacyrequest": "vac",
         "privacy.breach": "vac",
         "privacy.disclosure": "va",
+        "privacy.processing_record": "v",
         "consent.statementversion": "vac",
         "consent.processor": "vac",
         "consent.cookieconsentrecord": "v",
@@ -109,6 +110,13 @@ OVERRIDES = {
         "refunded_after": decimal.Decimal("1.21"),
     },
 }
+
+# Admin pages that belong to no model's admin: (URL name, query, the right's label, right).
+SITE_PAGES = [
+    ("privacy_processing_record", "", "privacy.processing_record", "v"),
+    ("privacy_processing_record_download", "?format=pdf", "privacy.processing_record", "v"),
+    ("privacy_processing_record_download", "?format=csv&lang=en", "privacy.processing_record", "v"),
+]
 
 KINDS = {"changelist": "v", "add": "a", "change": "v", "delete": "d", "history": "v"}
 
@@ -185,6 +193,7 @@ def _admin_urls(objects: dict[str, object]) -> list[tuple[str, str, str, str]]:
                 right = KINDS[kind]
             args = [objects[label].pk] if "object_id" in str(pattern.pattern) else []
             urls.append((reverse(f"admin:{name}", args=args), label, right, name))
+    urls += [(reverse(name) + query, label, right, name) for name, query, label, right in SITE_PAGES]
     return urls
 
 

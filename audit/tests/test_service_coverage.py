@@ -72,6 +72,7 @@ LEDGER: dict[str, tuple[str, str]] = {
     "privacy.breach_update": ("elsewhere", "privacy/tests/test_breaches.py:privacy.breach_changed"),
     "privacy.breach_close": ("elsewhere", "privacy/tests/test_breaches.py:privacy.breach_closed"),
     "privacy.disclosure_log": ("elsewhere", "privacy/tests/test_disclosures.py:privacy.disclosure_logged"),
+    "privacy.record_download": ("elsewhere", "privacy/tests/test_processing_record.py:privacy.record_downloaded"),
     "audit.diff": ("pure computation", ""),
     "audit.redact_personal_fields": (
         "the redaction path (retention.enforce records retention.enforced)",
