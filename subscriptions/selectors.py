@@ -12,12 +12,17 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from django.db.models import DecimalField, Exists, F, OuterRef, QuerySet, Sum, Value
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Profile
+from audit.events import Action
+from audit.models import AuditEvent
+from core.buckets import month_starts, start_of
 from subscriptions.enums import EndReason
 from subscriptions.models import (
     CENT,
@@ -617,3 +622,132 @@ def billing_documents(*, user, limit: int = 20) -> list[DocumentRow]:
     ]
     rows.sort(key=lambda row: (row.issued_on, row.number), reverse=True)
     return rows[:limit]
+
+
+# --- figures for the staff overview (portal.admin_overview) ---------------------------------
+# Each is one query whatever the number of customers: PostgreSQL groups, Python only fills
+# the months that had nothing with zero.
+
+
+@dataclass(frozen=True)
+class RevenueMonth:
+    month: date  # the first day of the month
+    mrr: Decimal  # monthly-equivalent excl. VAT of what was running at the month's end, in euro
+    active: int  # subscriptions running at the month's end
+
+
+@dataclass(frozen=True)
+class NewAndChurned:
+    month: date
+    new: int  # started (first payment paid) in the month
+    churned: int  # ended in the month after having started
+
+
+@dataclass(frozen=True)
+class DunningFunnel:
+    failed: int  # became past due in the period
+    recovered: int  # settled in the period (paid, or staff settled them)
+    ended: int  # ended in the period because they were not paid
+    open_now: int  # past due now
+
+
+def _sql_month_series() -> str:
+    return (
+        "SELECT m::date AS month, m AT TIME ZONE %(tz)s AS starts, "
+        "LEAST((m + interval '1 month') AT TIME ZONE %(tz)s, %(now)s) AS ends "
+        "FROM generate_series(%(first)s::timestamp, %(last)s::timestamp, interval '1 month') AS m"
+    )
+
+
+def revenue_per_month(*, months: int, now: datetime | None = None) -> list[RevenueMonth]:
+    """Monthly recurring revenue and active subscriptions at the end of each of the last
+    ``months`` months (this month: now). Running: started and not yet ended at that moment
+    (past due counts, the service goes on); a yearly plan counts for a twelfth of its net
+    amount. Amounts are the subscriptions' current ones (a plan change moves its whole history)."""
+
+    now = now or timezone.now()
+    starts = month_starts(count=months, today=timezone.localdate(now))
+    subscription, plan = Subscription._meta.db_table, Plan._meta.db_table
+    sql = (
+        f"WITH months AS ({_sql_month_series()}) "  # noqa: S608 (table names from the models, values as parameters)
+        "SELECT months.month, "
+        "COALESCE(SUM(CASE WHEN p.interval = 'year' THEN s.amount_net / 12 ELSE s.amount_net END), 0), "
+        "COUNT(s.id) "
+        "FROM months "
+        f"LEFT JOIN {subscription} s ON s.started_at IS NOT NULL AND s.started_at < months.ends "
+        "AND (s.ended_at IS NULL OR s.ended_at >= months.ends) AND s.status IN %(running)s "
+        f"LEFT JOIN {plan} p ON p.id = s.plan_id "
+        "GROUP BY months.month ORDER BY months.month"
+    )
+    running = (Subscription.Status.ACTIVE, Subscription.Status.SUSPENDED, *_ENDED_STATUSES)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, {"tz": settings.TIME_ZONE, "now": now, "first": starts[0], "last": starts[-1], "running": running}
+        )
+        rows = cursor.fetchall()
+    return [RevenueMonth(month=month, mrr=Decimal(mrr).quantize(CENT), active=active) for month, mrr, active in rows]
+
+
+_ENDED_STATUSES = (Subscription.Status.CANCELED, Subscription.Status.ENDED)
+
+
+def new_and_churned_per_month(*, months: int, now: datetime | None = None) -> list[NewAndChurned]:
+    """Per month of the last ``months``: subscriptions that started, and started ones that
+    ended (a checkout never paid is neither)."""
+
+    now = now or timezone.now()
+    starts = month_starts(count=months, today=timezone.localdate(now))
+    table = Subscription._meta.db_table
+    sql = (
+        "SELECT month, COUNT(*) FILTER (WHERE kind = 'new'), COUNT(*) FILTER (WHERE kind = 'churned') FROM ("  # noqa: S608 (table names from the models, values as parameters)
+        f"SELECT date_trunc('month', started_at AT TIME ZONE %(tz)s)::date AS month, 'new' AS kind FROM {table} "
+        "WHERE started_at >= %(since)s AND started_at <= %(now)s "
+        "UNION ALL "
+        f"SELECT date_trunc('month', ended_at AT TIME ZONE %(tz)s)::date, 'churned' FROM {table} "
+        "WHERE started_at IS NOT NULL AND ended_at >= %(since)s AND ended_at <= %(now)s"
+        ") AS moves GROUP BY month"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"tz": settings.TIME_ZONE, "since": start_of(starts[0]), "now": now})
+        found = {month: (new, churned) for month, new, churned in cursor.fetchall()}
+    return [NewAndChurned(month, *found.get(month, (0, 0))) for month in starts]
+
+
+def cancel_reasons_since(*, since: datetime) -> list[tuple[str, int]]:
+    """(label, count) of every cancellation reason given since ``since`` (by the day of the
+    request; an undone cancellation is not counted), in the order of the choices."""
+    counts = dict(
+        Subscription.objects.filter(cancel_requested_at__gte=since)
+        .order_by()
+        .values("cancel_reason")
+        .annotate(n=Count("id"))
+        .values_list("cancel_reason", "n")
+    )
+    return [(str(label), counts.get(value, 0)) for value, label in cancel_reason_columns()]
+
+
+def dunning_funnel(*, since: datetime) -> DunningFunnel:
+    """Failed automatic charges since ``since`` and how they ended: the past-due events
+    of the audit trail (the subscription's columns keep only the current episode), and the
+    subscriptions ended unpaid. One query."""
+
+    events, table = AuditEvent._meta.db_table, Subscription._meta.db_table
+    sql = (
+        f"SELECT (SELECT COUNT(*) FROM {events} WHERE action = %(failed)s AND occurred_at >= %(since)s), "  # noqa: S608 (table names from the models, values as parameters)
+        f"(SELECT COUNT(*) FROM {events} WHERE action = %(recovered)s AND occurred_at >= %(since)s), "
+        f"(SELECT COUNT(*) FROM {table} WHERE end_reason = %(unpaid)s AND ended_at >= %(since)s), "
+        f"(SELECT COUNT(*) FROM {table} WHERE status = %(suspended)s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            {
+                "failed": Action.SUBSCRIPTION_PAST_DUE.value,
+                "recovered": Action.SUBSCRIPTION_PAST_DUE_ENDED.value,
+                "since": since,
+                "unpaid": str(DUNNING_END_REASON),
+                "suspended": Subscription.Status.SUSPENDED.value,
+            },
+        )
+        failed, recovered, ended, open_now = cursor.fetchone()
+    return DunningFunnel(failed=failed, recovered=recovered, ended=ended, open_now=open_now)
