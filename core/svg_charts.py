@@ -25,7 +25,7 @@ LEFT = 52  # room for the value labels of the y axis
 RIGHT = 8
 TOP = 10
 BOTTOM = 28  # room for the labels of the x axis
-LABEL_WIDTH = 44  # about the width an x label needs before the next one may be drawn
+CHAR_WIDTH = 6.5  # about the width of one character of an axis label (11 px in the stylesheet)
 
 Number = int | float | Decimal
 
@@ -40,11 +40,12 @@ class Series:
 
 
 def _nice_max(value: float) -> float:
-    """The top of the y axis: ``value`` rounded up to 1, 2 or 5 times a power of ten."""
-    if value <= 0:
-        return 1.0
+    """The top of the y axis: ``value`` rounded up to 1, 2, 4, 6, 8 or 10 times a power of ten
+    (at least 2), so that the grid line half-way is a round number too."""
+    if value <= 2:
+        return 2.0
     power = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 5, 10):
+    for step in (1, 2, 4, 6, 8, 10):
         if value <= step * power:
             return float(step * power)
     return float(10 * power)  # pragma: no cover (the loop ends at 10)
@@ -65,15 +66,17 @@ def _frame(*, top: float, labels: Sequence[str], value_label: Callable[[Number],
             f'<text class="chart-axis" x="{LEFT - 4}" y="{_fmt(y + 4)}" text-anchor="end">'
             f"{escape(value_label(top * fraction))}</text>"
         )
-    every = max(1, math.ceil(LABEL_WIDTH / slot)) if slot else 1
+    label_width = CHAR_WIDTH * max((len(label) for label in labels), default=1) + 8
+    every = max(1, math.ceil(label_width / slot)) if slot else 1
+    last = len(labels) - 1
     for index, label in enumerate(labels):
-        if index % every and index != len(labels) - 1:
-            continue
-        if index != len(labels) - 1 and len(labels) - 1 - index < every:
-            continue  # too close to the last label, which is always drawn
-        x = LEFT + slot * (index + 0.5)
+        if index != last and (index % every or last - index < every):
+            continue  # room for the last label, which is always drawn
+        x, anchor = LEFT + slot * (index + 0.5), "middle"
+        if index == last and x + label_width / 2 > WIDTH:
+            x, anchor = WIDTH - 1, "end"  # the last one ends at the right edge instead of beyond it
         parts.append(
-            f'<text class="chart-axis" x="{_fmt(x)}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle">'
+            f'<text class="chart-axis" x="{_fmt(x)}" y="{HEIGHT - BOTTOM + 16}" text-anchor="{anchor}">'
             f"{escape(label)}</text>"
         )
     return parts

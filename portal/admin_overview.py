@@ -148,7 +148,7 @@ def _money_section(months: int, now) -> Section:
             title=_("Maandelijks terugkerende omzet en actieve abonnementen"),
             caption=_(
                 "Aan het eind van elke maand (deze maand: nu), excl. btw; een jaarabonnement telt voor een "
-                "twaalfde. Nu: %(mrr)s per maand uit %(active)s abonnementen."
+                "twaalfde. Nu: %(mrr)s per maand; actieve abonnementen: %(active)s."
             )
             % {"mrr": euro(last.mrr), "active": _number(last.active)},
             charts=[
@@ -270,7 +270,9 @@ def _privacy_section(months: int, now, parts: dict[str, bool]) -> Section:
             Figure(
                 key="objections",
                 title=_("Bezwaren tegen reclame per e-mail"),
-                caption=_("Klanten die nu bezwaar hebben, naar de maand van hun bezwaar. In totaal: %(n)s klanten.")
+                caption=_(
+                    "Klanten die nu bezwaar hebben, naar de maand van hun bezwaar. Klanten met bezwaar in totaal: %(n)s."
+                )
                 % {"n": _number(found.standing)},
                 charts=[
                     svg_charts.bar_chart(

@@ -66,12 +66,12 @@ def test_the_admin_role_sees_every_chart_with_its_table_in_dutch_numbers(staff_c
     assert '<th scope="row">maart 2026</th><td>€ 1.259,56</td><td>2</td>' in mrr  # 1234,56 + 25,00
     assert '<th scope="row">januari 2026</th><td>€ 1.234,56</td><td>1</td>' in mrr
     assert _rows(mrr) == 24  # the default period
-    assert "Nu: € 1.259,56 per maand uit 2 abonnementen." in mrr
+    assert "Nu: € 1.259,56 per maand; actieve abonnementen: 2." in mrr
     runs = _table(html, "runs")
     assert '<th scope="row">15 maart 2026</th><td>1</td><td>1</td><td>100,0%</td><td>0</td><td>2</td>' in runs
     cookies = _table(html, "cookies")
     assert '<th scope="row">9 maart 2026</th><td>0</td><td>1</td>' in cookies
-    assert "In totaal: 1 klanten." in _table(html, "objections")
+    assert "Klanten met bezwaar in totaal: 1." in _table(html, "objections")
 
 
 def test_a_shorter_period_is_chosen_in_the_address(staff_client, business):
