@@ -651,33 +651,39 @@ class DunningFunnel:
     open_now: int  # past due now
 
 
-def _sql_month_series() -> str:
-    return (
-        "SELECT m::date AS month, m AT TIME ZONE %(tz)s AS starts, "
-        "LEAST((m + interval '1 month') AT TIME ZONE %(tz)s, %(now)s) AS ends "
-        "FROM generate_series(%(first)s::timestamp, %(last)s::timestamp, interval '1 month') AS m"
-    )
+_ENDED_STATUSES = (Subscription.Status.CANCELED, Subscription.Status.ENDED)
 
 
 def revenue_per_month(*, months: int, now: datetime | None = None) -> list[RevenueMonth]:
     """Monthly recurring revenue and active subscriptions at the end of each of the last
     ``months`` months (this month: now). Running: started and not yet ended at that moment
     (past due counts, the service goes on); a yearly plan counts for a twelfth of its net
-    amount. Amounts are the subscriptions' current ones (a plan change moves its whole history)."""
+    amount. Amounts are the subscriptions' current ones (a plan change moves its whole history).
 
+    One pass over the subscriptions: each start adds its amount to the (local) month it falls in
+    and each end takes it off again in its month (what lies before the first month adds up in
+    the first), and a running sum over the months gives what ran at each month's end."""
     now = now or timezone.now()
     starts = month_starts(count=months, today=timezone.localdate(now))
     subscription, plan = Subscription._meta.db_table, Plan._meta.db_table
+    monthly = "CASE WHEN p.interval = 'year' THEN s.amount_net / 12 ELSE s.amount_net END"
     sql = (
-        f"WITH months AS ({_sql_month_series()}) "  # noqa: S608 (table names from the models, values as parameters)
-        "SELECT months.month, "
-        "COALESCE(SUM(CASE WHEN p.interval = 'year' THEN s.amount_net / 12 ELSE s.amount_net END), 0), "
-        "COUNT(s.id) "
-        "FROM months "
-        f"LEFT JOIN {subscription} s ON s.started_at IS NOT NULL AND s.started_at < months.ends "
-        "AND (s.ended_at IS NULL OR s.ended_at >= months.ends) AND s.status IN %(running)s "
-        f"LEFT JOIN {plan} p ON p.id = s.plan_id "
-        "GROUP BY months.month ORDER BY months.month"
+        "WITH moves AS ("  # noqa: S608 (table names from the models, values as parameters)
+        f"SELECT s.started_at AS at, {monthly} AS amount, 1 AS n FROM {subscription} s "
+        f"JOIN {plan} p ON p.id = s.plan_id "
+        "WHERE s.started_at IS NOT NULL AND s.started_at < %(now)s AND s.status IN %(running)s "
+        "UNION ALL "
+        f"SELECT s.ended_at, -({monthly}), -1 FROM {subscription} s JOIN {plan} p ON p.id = s.plan_id "
+        "WHERE s.started_at IS NOT NULL AND s.ended_at < %(now)s AND s.status IN %(running)s"
+        "), per_month AS ("
+        "SELECT GREATEST(date_trunc('month', at AT TIME ZONE %(tz)s)::date, %(first)s::date) AS month, "
+        "SUM(amount) AS amount, SUM(n) AS n FROM moves GROUP BY 1"
+        ") "
+        "SELECT m::date, "
+        "COALESCE(SUM(per_month.amount) OVER (ORDER BY m), 0), "
+        "COALESCE(SUM(per_month.n) OVER (ORDER BY m), 0) "
+        "FROM generate_series(%(first)s::timestamp, %(last)s::timestamp, interval '1 month') AS m "
+        "LEFT JOIN per_month ON per_month.month = m::date ORDER BY m"
     )
     running = (Subscription.Status.ACTIVE, Subscription.Status.SUSPENDED, *_ENDED_STATUSES)
     with connection.cursor() as cursor:
@@ -685,10 +691,9 @@ def revenue_per_month(*, months: int, now: datetime | None = None) -> list[Reven
             sql, {"tz": settings.TIME_ZONE, "now": now, "first": starts[0], "last": starts[-1], "running": running}
         )
         rows = cursor.fetchall()
-    return [RevenueMonth(month=month, mrr=Decimal(mrr).quantize(CENT), active=active) for month, mrr, active in rows]
-
-
-_ENDED_STATUSES = (Subscription.Status.CANCELED, Subscription.Status.ENDED)
+    return [
+        RevenueMonth(month=month, mrr=Decimal(mrr).quantize(CENT), active=int(active)) for month, mrr, active in rows
+    ]
 
 
 def new_and_churned_per_month(*, months: int, now: datetime | None = None) -> list[NewAndChurned]:

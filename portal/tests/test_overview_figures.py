@@ -21,6 +21,7 @@ from consent.marketing import selectors as marketing_selectors
 from consent.models import CookieConsentRecord, MarketingPreference
 from portal.testing.overview_data import plan, subscription
 from retention import selectors as retention_selectors
+from retention.models import LegalHold
 from subscriptions import selectors as billing_selectors
 from subscriptions.enums import EndReason, System
 from sync import selectors as sync_selectors
@@ -65,6 +66,12 @@ def test_revenue_is_the_monthly_equivalent_of_what_runs_at_each_months_end(three
         (date(2026, 1, 1), Decimal("75.00"), 2),  # a's half hour in January counts
         (date(2026, 2, 1), Decimal("45.00"), 2),  # c ended before the month's end; b's year is 240 / 12
         (date(2026, 3, 1), Decimal("45.00"), 2),  # this month: now
+    ]
+    with time_machine.travel(NOW, tick=False):  # what started or ended before the first month counts in it
+        shorter = billing_selectors.revenue_per_month(months=2)
+    assert [(m.month, m.mrr, m.active) for m in shorter] == [
+        (date(2026, 2, 1), Decimal("45.00"), 2),
+        (date(2026, 3, 1), Decimal("45.00"), 2),
     ]
 
 
@@ -165,8 +172,18 @@ def test_standing_objections_by_the_month_they_were_made(make_user):
     assert found.per_month == [(date(2026, 2, 1), 1), (date(2026, 3, 1), 1)]
 
 
-def test_erasures_due_now_and_within_30_days_per_register_category():
+def test_erasures_due_now_and_within_30_days_per_register_category(make_user):
     now = timezone.now()
+    held = make_user("vastgehouden")
+    LegalHold.objects.create(subject_id=held.pk, user=held, reason="Aangifte", created_at=now, created_by="x")
+    CookieConsentRecord.objects.create(  # due, but kept under a legal hold: not counted
+        consent_id="H00000001",
+        decided_at=now - relativedelta(years=4),
+        accepted=[],
+        refused=["analytics"],
+        statement_version="1",
+        user=held,
+    )
     for n, at in enumerate(
         (
             now - relativedelta(years=3, days=5),  # past its three years: due now
