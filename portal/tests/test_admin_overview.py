@@ -130,3 +130,13 @@ def test_an_empty_business_shows_zeros_not_an_error(staff_client):
     today = timezone.localdate()
     assert "<td>€ 0,00</td><td>0</td>" in _table(html, "mrr")
     assert (today - timedelta(days=29)).strftime("%Y") in html
+
+
+def test_in_english_the_overview_speaks_english_with_english_numbers(staff_client, business):
+    staff_client.cookies["django_language"] = "en"
+    with time_machine.travel(NOW, tick=False):
+        response = staff_client.get(URL, {"periode": "x"})
+    html = response.content.decode()
+    assert "Monthly recurring revenue and active subscriptions: the figures" in html
+    assert '<th scope="row">March 2026</th><td>€ 1,259.56</td><td>2</td>' in html
+    assert "Choose a period of 6, 12 or 24 months; you are now seeing 24 months." in html

@@ -1,9 +1,10 @@
 """In a real browser, as each role would use it: billing staff log in with their second
 factor, open the overview from the admin index, read the revenue charts and their tables, and
-choose a shorter period; an address with a forged period gets a Dutch message. The privacy
-office on a phone sees its own charts (and no revenue), each with a table, the page 375 px
-wide without scrolling sideways. Both pages pass axe (WCAG 2.1 AA) and load nothing from
-another host, with no CSP violation (the ``browser_log`` fixture fails the test otherwise)."""
+choose a shorter period; an address with a forged period gets a Dutch message. Support staff
+see only the koppeling's runs. The privacy office on a phone sees its own charts (and no
+revenue), each with a table, the page 375 px wide without scrolling sideways. The billing and
+privacy pages pass axe (WCAG 2.1 AA); no page loads anything from another host or violates the
+CSP (the ``browser_log`` fixture fails the test otherwise)."""
 
 from __future__ import annotations
 
@@ -125,3 +126,15 @@ def test_the_privacy_office_reads_its_charts_on_a_phone(phone_page, browser_log,
         assert box is not None and 300 <= box["width"] <= 375, (key, box)
     assert not has_horizontal_scroll(phone_page), "the overview scrolls sideways at 375 px"
     assert _axe_violations(phone_page) == []
+
+
+def test_support_staff_see_only_how_the_koppeling_runs(page, browser_log, make_user, password, business):
+    secret = _staff_member(make_user, "ondersteuning", roles.SUPPORT)
+    _log_in(page, "ondersteuning", password, secret)
+
+    page.get_by_role("link", name="Overzicht met grafieken: omzet, privacy en koppeling").click()
+    expect(page.get_by_role("heading", name="Koppeling")).to_be_visible()
+    expect(page.get_by_role("figure")).to_have_count(1)
+    runs = page.get_by_role("table", name="Synchronisaties per dag: de cijfers")
+    expect(runs.get_by_role("row", name="Totaal 2 1")).to_be_visible()  # 2 runs, 1 with errors
+    expect(page.get_by_text("€")).to_have_count(0)
