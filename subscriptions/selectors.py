@@ -434,7 +434,6 @@ def cancel_reasons_per_month(*, months: int = 24) -> list[CancelReasonMonth]:
     """Cancellations per calendar month of the request (Europe/Amsterdam), newest first, per
     reason. Counted: every subscription whose cancellation still stands or took effect (an
     undone cancellation clears ``cancel_requested_at`` and is not counted)."""
-    from django.db.models import Count
     from django.db.models.functions import TruncMonth
 
     rows = (
