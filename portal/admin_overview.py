@@ -3,8 +3,9 @@
 
 Each chart is drawn on the server as SVG (``core.svg_charts``: no script, colours from the
 static stylesheet) and has a real table with the same numbers beside it for screen readers.
-Each reads its app's selector: one query per chart, whatever the number of customers
-(``portal/tests/test_admin_overview_queries.py`` counts them with 10 and with 10,000).
+Each reads its app's selector: one query per chart or fewer (two for the dunning funnel),
+whatever the number of customers (``portal/tests/test_admin_overview_queries.py`` counts them
+with 10 and with 10,000).
 
 Who sees what (least privilege, the rights of ``accounts.roles``):
 
@@ -135,8 +136,7 @@ def _whole_euro(value) -> str:
 
 
 def _money_section(months: int, now) -> Section:
-    revenue = billing_selectors.revenue_per_month(months=months, now=now)
-    moves = billing_selectors.new_and_churned_per_month(months=months, now=now)
+    revenue = moves = billing_selectors.subscriptions_per_month(months=months, now=now)
     since = start_of(revenue[0].month)
     reasons = billing_selectors.cancel_reasons_since(since=since)
     funnel = billing_selectors.dunning_funnel(since=since)

@@ -12,8 +12,6 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from django.conf import settings
-from django.db import connection
 from django.db.models import Count, DecimalField, Exists, F, OuterRef, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
@@ -22,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Profile
 from audit.events import Action
 from audit.models import AuditEvent
-from core.buckets import month_starts, start_of
+from core.buckets import month_starts
 from subscriptions.enums import EndReason
 from subscriptions.models import (
     CENT,
@@ -624,20 +622,16 @@ def billing_documents(*, user, limit: int = 20) -> list[DocumentRow]:
 
 
 # --- figures for the staff overview (portal.admin_overview) ---------------------------------
-# Each is one query whatever the number of customers: PostgreSQL groups, Python only fills
-# the months that had nothing with zero.
+# Each is one query whatever the number of customers, grouped in the database with Django's
+# Trunc* (PostgreSQL here, SQLite under `make run`): Python only adds up and fills the months
+# that had nothing with zero.
 
 
 @dataclass(frozen=True)
-class RevenueMonth:
-    month: date  # the first day of the month
+class SubscriptionMonth:
+    month: date  # the first day of the month (Amsterdam calendar)
     mrr: Decimal  # monthly-equivalent excl. VAT of what was running at the month's end, in euro
     active: int  # subscriptions running at the month's end
-
-
-@dataclass(frozen=True)
-class NewAndChurned:
-    month: date
     new: int  # started (first payment paid) in the month
     churned: int  # ended in the month after having started
 
@@ -650,71 +644,59 @@ class DunningFunnel:
     open_now: int  # past due now
 
 
-_ENDED_STATUSES = (Subscription.Status.CANCELED, Subscription.Status.ENDED)
+# Statuses of a subscription that started (a pending or failed checkout never did).
+_STARTED = (
+    Subscription.Status.ACTIVE,
+    Subscription.Status.SUSPENDED,
+    Subscription.Status.CANCELED,
+    Subscription.Status.ENDED,
+)
 
 
-def revenue_per_month(*, months: int, now: datetime | None = None) -> list[RevenueMonth]:
-    """Monthly recurring revenue and active subscriptions at the end of each of the last
-    ``months`` months (this month: now). Running: started and not yet ended at that moment
-    (past due counts, the service goes on); a yearly plan counts for a twelfth of its net
-    amount. Amounts are the subscriptions' current ones (a plan change moves its whole history).
+def subscriptions_per_month(*, months: int, now: datetime | None = None) -> list[SubscriptionMonth]:
+    """Per month of the last ``months`` (this month up to now): the monthly recurring revenue
+    and the subscriptions running at its end, and how many started and ended in it.
 
-    One pass over the subscriptions: each start adds its amount to the (local) month it falls in
-    and each end takes it off again in its month (what lies before the first month adds up in
-    the first), and a running sum over the months gives what ran at each month's end."""
+    Running: started and not yet ended at that moment (past due counts: the service goes on);
+    a yearly plan counts for a twelfth of its net amount. Amounts are the subscriptions' current
+    ones (a plan change moves its whole history). One query over the subscriptions: the starts
+    and the ends grouped by (local) month with their amounts; a running sum over the months,
+    beginning with everything before the first, gives what ran at each month's end."""
+    from django.db.models import Case, When
+    from django.db.models.functions import TruncMonth
+
+    from core.buckets import local_day
+
     now = now or timezone.now()
-    starts = month_starts(count=months, today=timezone.localdate(now))
-    subscription, plan = Subscription._meta.db_table, Plan._meta.db_table
-    monthly = "CASE WHEN p.interval = 'year' THEN s.amount_net / 12 ELSE s.amount_net END"
-    sql = (
-        "WITH moves AS ("  # noqa: S608 (table names from the models, values as parameters)
-        f"SELECT s.started_at AS at, {monthly} AS amount, 1 AS n FROM {subscription} s "
-        f"JOIN {plan} p ON p.id = s.plan_id "
-        "WHERE s.started_at IS NOT NULL AND s.started_at < %(now)s AND s.status IN %(running)s "
-        "UNION ALL "
-        f"SELECT s.ended_at, -({monthly}), -1 FROM {subscription} s JOIN {plan} p ON p.id = s.plan_id "
-        "WHERE s.started_at IS NOT NULL AND s.ended_at < %(now)s AND s.status IN %(running)s"
-        "), per_month AS ("
-        "SELECT GREATEST(date_trunc('month', at AT TIME ZONE %(tz)s)::date, %(first)s::date) AS month, "
-        "SUM(amount) AS amount, SUM(n) AS n FROM moves GROUP BY 1"
-        ") "
-        "SELECT m::date, "
-        "COALESCE(SUM(per_month.amount) OVER (ORDER BY m), 0), "
-        "COALESCE(SUM(per_month.n) OVER (ORDER BY m), 0) "
-        "FROM generate_series(%(first)s::timestamp, %(last)s::timestamp, interval '1 month') AS m "
-        "LEFT JOIN per_month ON per_month.month = m::date ORDER BY m"
+    wanted = month_starts(count=months, today=timezone.localdate(now))
+    monthly = Case(
+        When(plan__interval=Plan.Interval.YEAR, then=F("amount_net") / Value(12)),
+        default=F("amount_net"),
+        output_field=DecimalField(max_digits=14, decimal_places=4),
     )
-    running = (Subscription.Status.ACTIVE, Subscription.Status.SUSPENDED, *_ENDED_STATUSES)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql, {"tz": settings.TIME_ZONE, "now": now, "first": starts[0], "last": starts[-1], "running": running}
+    started = Subscription.objects.filter(started_at__isnull=False, status__in=_STARTED).order_by()
+
+    def grouped(moment: str, sign: int):
+        return (
+            started.filter(**{f"{moment}__lt": now})
+            .annotate(month=TruncMonth(moment), sign=Value(sign))
+            .values("month", "sign")
+            .annotate(n=Count("pk"), amount=Sum(monthly))
         )
-        rows = cursor.fetchall()
-    return [
-        RevenueMonth(month=month, mrr=Decimal(mrr).quantize(CENT), active=int(active)) for month, mrr, active in rows
-    ]
 
-
-def new_and_churned_per_month(*, months: int, now: datetime | None = None) -> list[NewAndChurned]:
-    """Per month of the last ``months``: subscriptions that started, and started ones that
-    ended (a checkout never paid is neither)."""
-
-    now = now or timezone.now()
-    starts = month_starts(count=months, today=timezone.localdate(now))
-    table = Subscription._meta.db_table
-    sql = (
-        "SELECT month, COUNT(*) FILTER (WHERE kind = 'new'), COUNT(*) FILTER (WHERE kind = 'churned') FROM ("  # noqa: S608 (table names from the models, values as parameters)
-        f"SELECT date_trunc('month', started_at AT TIME ZONE %(tz)s)::date AS month, 'new' AS kind FROM {table} "
-        "WHERE started_at >= %(since)s AND started_at <= %(now)s "
-        "UNION ALL "
-        f"SELECT date_trunc('month', ended_at AT TIME ZONE %(tz)s)::date, 'churned' FROM {table} "
-        "WHERE started_at IS NOT NULL AND ended_at >= %(since)s AND ended_at <= %(now)s"
-        ") AS moves GROUP BY month"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, {"tz": settings.TIME_ZONE, "since": start_of(starts[0]), "now": now})
-        found = {month: (new, churned) for month, new, churned in cursor.fetchall()}
-    return [NewAndChurned(month, *found.get(month, (0, 0))) for month in starts]
+    moves: dict[date, list] = {}  # month: [started, ended, amount added, amount taken off]
+    for row in grouped("started_at", 1).union(grouped("ended_at", -1), all=True):
+        found = moves.setdefault(local_day(row["month"]), [0, 0, Decimal(0), Decimal(0)])
+        index = 0 if row["sign"] == 1 else 1
+        found[index] += row["n"]
+        found[2 + index] += Decimal(row["amount"] or 0)
+    mrr, active, result = Decimal(0), 0, []
+    for month in sorted(set(moves) | set(wanted)):
+        new, churned, added, taken = moves.get(month, [0, 0, Decimal(0), Decimal(0)])
+        mrr, active = mrr + added - taken, active + new - churned
+        if month >= wanted[0]:
+            result.append(SubscriptionMonth(month, mrr.quantize(CENT, ROUND_HALF_UP), active, new, churned))
+    return result
 
 
 def cancel_reasons_since(*, since: datetime) -> list[tuple[str, int]]:
@@ -731,27 +713,19 @@ def cancel_reasons_since(*, since: datetime) -> list[tuple[str, int]]:
 
 
 def dunning_funnel(*, since: datetime) -> DunningFunnel:
-    """Failed automatic charges since ``since`` and how they ended: the past-due events
-    of the audit trail (the subscription's columns keep only the current episode), and the
-    subscriptions ended unpaid. One query."""
+    """Failed automatic charges since ``since`` and how they ended: the past-due events of the
+    audit trail (the subscription's columns keep only the current episode), and the
+    subscriptions ended unpaid. Two queries (the audit trail, the subscriptions)."""
+    from django.db.models import Q
 
-    events, table = AuditEvent._meta.db_table, Subscription._meta.db_table
-    sql = (
-        f"SELECT (SELECT COUNT(*) FROM {events} WHERE action = %(failed)s AND occurred_at >= %(since)s), "  # noqa: S608 (table names from the models, values as parameters)
-        f"(SELECT COUNT(*) FROM {events} WHERE action = %(recovered)s AND occurred_at >= %(since)s), "
-        f"(SELECT COUNT(*) FROM {table} WHERE end_reason = %(unpaid)s AND ended_at >= %(since)s), "
-        f"(SELECT COUNT(*) FROM {table} WHERE status = %(suspended)s)"
+    events = AuditEvent.objects.filter(
+        occurred_at__gte=since, action__in=[Action.SUBSCRIPTION_PAST_DUE, Action.SUBSCRIPTION_PAST_DUE_ENDED]
+    ).aggregate(
+        failed=Count("pk", filter=Q(action=Action.SUBSCRIPTION_PAST_DUE)),
+        recovered=Count("pk", filter=Q(action=Action.SUBSCRIPTION_PAST_DUE_ENDED)),
     )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            {
-                "failed": Action.SUBSCRIPTION_PAST_DUE.value,
-                "recovered": Action.SUBSCRIPTION_PAST_DUE_ENDED.value,
-                "since": since,
-                "unpaid": str(DUNNING_END_REASON),
-                "suspended": Subscription.Status.SUSPENDED.value,
-            },
-        )
-        failed, recovered, ended, open_now = cursor.fetchone()
-    return DunningFunnel(failed=failed, recovered=recovered, ended=ended, open_now=open_now)
+    subscriptions = Subscription.objects.aggregate(
+        ended=Count("pk", filter=Q(end_reason=str(DUNNING_END_REASON), ended_at__gte=since)),
+        open_now=Count("pk", filter=Q(status=Subscription.Status.SUSPENDED)),
+    )
+    return DunningFunnel(**events, **subscriptions)

@@ -60,7 +60,7 @@ def three_customers(make_user):
 
 def test_revenue_is_the_monthly_equivalent_of_what_runs_at_each_months_end(three_customers):
     with time_machine.travel(NOW, tick=False):
-        months = billing_selectors.revenue_per_month(months=4)
+        months = billing_selectors.subscriptions_per_month(months=4)
     assert [(m.month, m.mrr, m.active) for m in months] == [
         (date(2025, 12, 1), Decimal("50.00"), 1),
         (date(2026, 1, 1), Decimal("75.00"), 2),  # a's half hour in January counts
@@ -68,7 +68,7 @@ def test_revenue_is_the_monthly_equivalent_of_what_runs_at_each_months_end(three
         (date(2026, 3, 1), Decimal("45.00"), 2),  # this month: now
     ]
     with time_machine.travel(NOW, tick=False):  # what started or ended before the first month counts in it
-        shorter = billing_selectors.revenue_per_month(months=2)
+        shorter = billing_selectors.subscriptions_per_month(months=2)
     assert [(m.month, m.mrr, m.active) for m in shorter] == [
         (date(2026, 2, 1), Decimal("45.00"), 2),
         (date(2026, 3, 1), Decimal("45.00"), 2),
@@ -78,13 +78,13 @@ def test_revenue_is_the_monthly_equivalent_of_what_runs_at_each_months_end(three
 def test_a_subscription_that_starts_after_now_in_this_month_is_not_running_yet(make_user):
     subscription(make_user("later"), started_at=local(2026, 3, 20, 9, 0))
     with time_machine.travel(NOW, tick=False):
-        months = billing_selectors.revenue_per_month(months=1)
+        months = billing_selectors.subscriptions_per_month(months=1)
     assert [(m.mrr, m.active) for m in months] == [(Decimal("0.00"), 0)]
 
 
 def test_new_and_churned_count_by_the_local_month(three_customers):
     with time_machine.travel(NOW, tick=False):
-        months = billing_selectors.new_and_churned_per_month(months=4)
+        months = billing_selectors.subscriptions_per_month(months=4)
     assert [(m.month, m.new, m.churned) for m in months] == [
         (date(2025, 12, 1), 1, 0),
         (date(2026, 1, 1), 1, 0),
