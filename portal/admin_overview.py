@@ -39,6 +39,7 @@ from django.utils import formats, timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
 
 from consent.cookies import selectors as cookie_selectors
 from consent.marketing import selectors as marketing_selectors
@@ -373,6 +374,7 @@ def _runs_section(now) -> Section:
     return Section("runs", _("Koppeling"), [figure])
 
 
+@require_GET
 def staff_overview(request: HttpRequest) -> HttpResponse:
     parts = may_see(request.user)
     if not any(parts.values()):

@@ -98,6 +98,10 @@ def test_a_period_that_is_not_offered_gets_a_dutch_message_and_the_default(staff
     assert "<script>alert" not in html
 
 
+def test_the_page_only_reads(staff_client):
+    assert staff_client.post(URL, {"periode": "12"}).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+
+
 def test_the_page_carries_no_inline_script_or_style(staff_client, business):
     with time_machine.travel(NOW, tick=False):
         html = staff_client.get(URL).content.decode()
