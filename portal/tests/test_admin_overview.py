@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from consent.models import CookieConsentRecord, MarketingPreference
 from portal.testing.overview_data import plan, subscription
@@ -131,9 +132,12 @@ def test_an_empty_business_shows_zeros_not_an_error(staff_client):
     response = staff_client.get(URL)
     assert response.status_code == HTTPStatus.OK
     html = response.content.decode()
-    today = timezone.localdate()
     assert "<td>€ 0,00</td><td>0</td>" in _table(html, "mrr")
-    assert (today - timedelta(days=29)).strftime("%Y") in html
+    runs = _table(html, "runs")
+    assert _rows(runs) == 30  # every one of the last 30 days, today last
+    first, last = timezone.localdate() - timedelta(days=29), timezone.localdate()
+    assert f'<th scope="row">{date_format(first, "j F Y")}</th>' in runs
+    assert runs.rindex(date_format(last, "j F Y")) > runs.index(date_format(first, "j F Y"))
 
 
 def test_in_english_the_overview_speaks_english_with_english_numbers(staff_client, business):
