@@ -42,8 +42,10 @@ ROLES: dict[str, list[str]] = {
         *_model("accounts.staffnote", "view", "add"),
     ],
     # Money: refunds (change payment), ending subscriptions (change subscription), plans and
-    # prices, the VAT id check in VIES (add vat check).
+    # prices, the VAT id check in VIES (add vat check), and the business figures of the staff
+    # overview (revenue, churn and its reasons, dunning; portal.admin_overview).
     BILLING: [
+        "subscriptions.view_revenue",
         *_model("accounts.user", "view"),
         *_model("accounts.profile", "view"),
         *_model("subscriptions.subscription", "view", "change"),

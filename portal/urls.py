@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts.urls import public_urlpatterns as account_public_urls
-from portal import admin_glance, views
+from portal import admin_glance, admin_overview, views
 from portal.observability.metrics import metrics_view
 from subscriptions.mollie import sandbox_available
 
@@ -15,6 +15,17 @@ from subscriptions.mollie import sandbox_available
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Exact koppeling – beheer"
 admin.site.site_title = "Exact koppeling"
+
+_admin_index = admin.site.index
+
+
+def _index_with_overview(request, extra_context=None):
+    """The admin index, with the link to the staff overview for those who may open it."""
+    extra = {**(extra_context or {}), "overview_url": admin_overview.overview_url_for(request.user)}
+    return _admin_index(request, extra_context=extra)
+
+
+admin.site.index = _index_with_overview
 
 portal_patterns = (
     [
@@ -48,6 +59,7 @@ urlpatterns = [
         name="customer_glance",
     ),
     path("admin/privacy/verwerkingsregister/", include("privacy.urls")),
+    path("admin/overzicht/", admin.site.admin_view(admin_overview.staff_overview), name="staff_overview"),
     path("admin/", admin.site.urls),
     *account_public_urls,
     path("", include("koppeling.urls")),

@@ -202,6 +202,9 @@ class Subscription(models.Model):
         verbose_name = _("abonnement")
         verbose_name_plural = _("abonnementen")
         ordering = ["-created_at"]
+        # The business figures of the staff overview (portal.admin_overview): the billing role's,
+        # not support's, who reads single subscriptions (view_subscription) only.
+        permissions = [("view_revenue", _("Mag omzet, opzeggingen en betalingsachterstanden in het overzicht zien"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["customer"],

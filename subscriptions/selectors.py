@@ -12,12 +12,15 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from django.db.models import DecimalField, Exists, F, OuterRef, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Profile
+from audit.events import Action
+from audit.models import AuditEvent
+from core.buckets import month_starts
 from subscriptions.enums import EndReason
 from subscriptions.models import (
     CENT,
@@ -429,7 +432,6 @@ def cancel_reasons_per_month(*, months: int = 24) -> list[CancelReasonMonth]:
     """Cancellations per calendar month of the request (Europe/Amsterdam), newest first, per
     reason. Counted: every subscription whose cancellation still stands or took effect (an
     undone cancellation clears ``cancel_requested_at`` and is not counted)."""
-    from django.db.models import Count
     from django.db.models.functions import TruncMonth
 
     rows = (
@@ -617,3 +619,113 @@ def billing_documents(*, user, limit: int = 20) -> list[DocumentRow]:
     ]
     rows.sort(key=lambda row: (row.issued_on, row.number), reverse=True)
     return rows[:limit]
+
+
+# --- figures for the staff overview (portal.admin_overview) ---------------------------------
+# Each is one query whatever the number of customers, grouped in the database with Django's
+# Trunc* (PostgreSQL here, SQLite under `make run`): Python only adds up and fills the months
+# that had nothing with zero.
+
+
+@dataclass(frozen=True)
+class SubscriptionMonth:
+    month: date  # the first day of the month (Amsterdam calendar)
+    mrr: Decimal  # monthly-equivalent excl. VAT of what was running at the month's end, in euro
+    active: int  # subscriptions running at the month's end
+    new: int  # started (first payment paid) in the month
+    churned: int  # ended in the month after having started
+
+
+@dataclass(frozen=True)
+class DunningFunnel:
+    failed: int  # became past due in the period
+    recovered: int  # settled in the period (paid, or staff settled them)
+    ended: int  # ended in the period because they were not paid
+    open_now: int  # past due now
+
+
+# Statuses of a subscription that started (a pending or failed checkout never did).
+_STARTED = (
+    Subscription.Status.ACTIVE,
+    Subscription.Status.SUSPENDED,
+    Subscription.Status.CANCELED,
+    Subscription.Status.ENDED,
+)
+
+
+def subscriptions_per_month(*, months: int, now: datetime | None = None) -> list[SubscriptionMonth]:
+    """Per month of the last ``months`` (this month up to now): the monthly recurring revenue
+    and the subscriptions running at its end, and how many started and ended in it.
+
+    Running: started and not yet ended at that moment (past due counts: the service goes on);
+    a yearly plan counts for a twelfth of its net amount. Amounts are the subscriptions' current
+    ones (a plan change moves its whole history). One query over the subscriptions: the starts
+    and the ends grouped by (local) month with their amounts; a running sum over the months,
+    beginning with everything before the first, gives what ran at each month's end."""
+    from django.db.models import Case, When
+    from django.db.models.functions import TruncMonth
+
+    from core.buckets import local_day
+
+    now = now or timezone.now()
+    wanted = month_starts(count=months, today=timezone.localdate(now))
+    monthly = Case(
+        When(plan__interval=Plan.Interval.YEAR, then=F("amount_net") / Value(12)),
+        default=F("amount_net"),
+        output_field=DecimalField(max_digits=14, decimal_places=4),
+    )
+    started = Subscription.objects.filter(started_at__isnull=False, status__in=_STARTED).order_by()
+
+    def grouped(moment: str, sign: int):
+        return (
+            started.filter(**{f"{moment}__lt": now})
+            .annotate(month=TruncMonth(moment), sign=Value(sign))
+            .values("month", "sign")
+            .annotate(n=Count("pk"), amount=Sum(monthly))
+        )
+
+    moves: dict[date, list] = {}  # month: [started, ended, amount added, amount taken off]
+    for row in grouped("started_at", 1).union(grouped("ended_at", -1), all=True):
+        found = moves.setdefault(local_day(row["month"]), [0, 0, Decimal(0), Decimal(0)])
+        index = 0 if row["sign"] == 1 else 1
+        found[index] += row["n"]
+        found[2 + index] += Decimal(row["amount"] or 0)
+    mrr, active, result = Decimal(0), 0, []
+    for month in sorted(set(moves) | set(wanted)):
+        new, churned, added, taken = moves.get(month, [0, 0, Decimal(0), Decimal(0)])
+        mrr, active = mrr + added - taken, active + new - churned
+        if month >= wanted[0]:
+            result.append(SubscriptionMonth(month, mrr.quantize(CENT, ROUND_HALF_UP), active, new, churned))
+    return result
+
+
+def cancel_reasons_since(*, since: datetime) -> list[tuple[str, int]]:
+    """(label, count) of every cancellation reason given since ``since`` (by the day of the
+    request; an undone cancellation is not counted), in the order of the choices."""
+    counts = dict(
+        Subscription.objects.filter(cancel_requested_at__gte=since)
+        .order_by()
+        .values("cancel_reason")
+        .annotate(n=Count("id"))
+        .values_list("cancel_reason", "n")
+    )
+    return [(str(label), counts.get(value, 0)) for value, label in cancel_reason_columns()]
+
+
+def dunning_funnel(*, since: datetime) -> DunningFunnel:
+    """Failed automatic charges since ``since`` and how they ended: the past-due events of the
+    audit trail (the subscription's columns keep only the current episode), and the
+    subscriptions ended unpaid. Two queries (the audit trail, the subscriptions)."""
+    from django.db.models import Q
+
+    events = AuditEvent.objects.filter(
+        occurred_at__gte=since, action__in=[Action.SUBSCRIPTION_PAST_DUE, Action.SUBSCRIPTION_PAST_DUE_ENDED]
+    ).aggregate(
+        failed=Count("pk", filter=Q(action=Action.SUBSCRIPTION_PAST_DUE)),
+        recovered=Count("pk", filter=Q(action=Action.SUBSCRIPTION_PAST_DUE_ENDED)),
+    )
+    subscriptions = Subscription.objects.aggregate(
+        ended=Count("pk", filter=Q(end_reason=str(DUNNING_END_REASON), ended_at__gte=since)),
+        open_now=Count("pk", filter=Q(status=Subscription.Status.SUSPENDED)),
+    )
+    return DunningFunnel(**events, **subscriptions)

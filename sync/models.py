@@ -49,7 +49,11 @@ class SyncRun(models.Model):
         verbose_name = _("synchronisatie")
         verbose_name_plural = _("synchronisaties")
         ordering = ["-started_at", "-pk"]
-        indexes = [models.Index(fields=["user", "-started_at"], name="sync_run_user_recent")]
+        indexes = [
+            models.Index(fields=["user", "-started_at"], name="sync_run_user_recent"),
+            # The staff overview's runs per day of all customers (sync.selectors.runs_per_day).
+            models.Index(fields=["started_at"], name="sync_run_started"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.started_at:%Y-%m-%d %H:%M} {self.outcome}"

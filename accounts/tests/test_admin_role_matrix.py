@@ -118,6 +118,14 @@ SITE_PAGES = [
     ("privacy_processing_record_download", "?format=csv&lang=en", "privacy.processing_record", "v"),
 ]
 
+# The staff overview (/admin/overzicht/, portal.admin_overview): the charts each role sees.
+OVERVIEW = {
+    roles.SUPPORT: {"runs"},
+    roles.BILLING: {"mrr", "moves", "reasons", "dunning", "runs"},
+    roles.PRIVACY: {"cookies", "objections", "erasures", "runs"},
+    "zonder rol": set(),
+}
+
 KINDS = {"changelist": "v", "add": "a", "change": "v", "delete": "d", "history": "v"}
 
 
@@ -285,3 +293,25 @@ def test_every_admin_url_against_every_role(objects, staff_client, make_user, cl
     for url, *_ in urls:
         response = client.get(url)
         assert response.status_code == HTTPStatus.FOUND and response["Location"].startswith("/admin/login/"), url
+
+
+@pytest.mark.django_db
+def test_the_staff_overview_shows_each_role_its_own_charts_only(staff_client, make_user, client):
+    import re
+
+    def figures(answer) -> set[str]:
+        return set(re.findall(r'<figure[^>]*id="figuur-([a-z]+)"', answer.content.decode()))
+
+    url = reverse("staff_overview")
+    everything = figures(staff_client.get(url))
+    assert everything == set().union(*OVERVIEW.values())  # the admin role sees every chart
+    assert set(OVERVIEW) - {"zonder rol"} == set(roles.ROLES)
+    for role, expected in OVERVIEW.items():
+        answer = _staff(make_user, role).get(url)
+        if not expected:
+            assert answer.status_code == HTTPStatus.FORBIDDEN, role
+            continue
+        assert answer.status_code == HTTPStatus.OK, role
+        assert figures(answer) == expected, role
+    answer = client.get(url)
+    assert answer.status_code == HTTPStatus.FOUND and answer["Location"].startswith("/admin/login/")

@@ -20,7 +20,7 @@ import ipaddress
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from cookie_consent.cache import all_cookie_groups
@@ -231,3 +231,35 @@ def validate_groups(accepted: Iterable[str], refused: Iterable[str]) -> tuple[li
     if set(accepted) & set(refused) or set(accepted) | set(refused) != optional_varnames():
         raise ValueError("a decision names every optional cookie group exactly once")
     return accepted, refused
+
+
+# --- figures for the staff overview -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DecisionsWeek:
+    week: date  # its Monday
+    accepted: int  # accepted optional cookies (one group or more)
+    refused: int  # refused every optional group
+
+
+def decisions_per_week(*, since: date, now: datetime | None = None) -> list[DecisionsWeek]:
+    """Cookie decisions recorded per ISO week (local calendar) from the week ``since`` is in
+    to this one: one query."""
+    from django.db.models import Count, Q
+    from django.db.models.functions import TruncWeek
+
+    from consent.models import CookieConsentRecord
+    from core.buckets import local_day, start_of, week_starts
+
+    now = now or timezone.now()
+    weeks = week_starts(since=since, today=timezone.localdate(now))
+    rows = (
+        CookieConsentRecord.objects.filter(decided_at__gte=start_of(weeks[0]), decided_at__lte=now)
+        .order_by()
+        .annotate(week=TruncWeek("decided_at"))
+        .values("week")
+        .annotate(refused=Count("pk", filter=Q(accepted=[])), total=Count("pk"))
+    )
+    found = {local_day(row["week"]): (row["total"] - row["refused"], row["refused"]) for row in rows}
+    return [DecisionsWeek(week, *found.get(week, (0, 0))) for week in weeks]

@@ -4,6 +4,7 @@ Writes are in :mod:`consent.marketing.services`."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
@@ -81,3 +82,32 @@ def mailing_progress(mailing: Mailing) -> Progress:
         failed=counts.get(status.FAILED, 0),
         unknown=counts.get(status.UNKNOWN, 0),
     )
+
+
+# --- figures for the staff overview -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Objections:
+    standing: int  # customers who object to marketing mail now
+    per_month: list[tuple[date, int]]  # of those, by the month they objected (the asked months)
+
+
+def objections(*, months: list[date]) -> Objections:
+    """Standing objections to marketing mail, in all and per month of ``months`` (first days,
+    local calendar) by the month of the objection: one query. A customer who objected and
+    later chose mail again is not counted (the preference holds the latest choice; the audit
+    trail keeps every one)."""
+    from django.db.models.functions import TruncMonth
+
+    from core.buckets import local_day
+
+    rows = (
+        MarketingPreference.objects.filter(objected=True)
+        .order_by()
+        .annotate(month=TruncMonth("changed_at"))
+        .values("month")
+        .annotate(n=Count("pk"))
+    )
+    found = {local_day(row["month"]): row["n"] for row in rows}
+    return Objections(standing=sum(found.values()), per_month=[(month, found.get(month, 0)) for month in months])
