@@ -3,7 +3,7 @@ from __future__ import annotations
 from allauth.account.decorators import secure_admin_login
 from django.apps import apps
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, reverse
 
 from accounts.urls import public_urlpatterns as account_public_urls
 from portal import admin_glance, admin_overview, views
@@ -20,8 +20,15 @@ _admin_index = admin.site.index
 
 
 def _index_with_overview(request, extra_context=None):
-    """The admin index, with the link to the staff overview for those who may open it."""
-    extra = {**(extra_context or {}), "overview_url": admin_overview.overview_url_for(request.user)}
+    """The admin index, with the links to the staff overview and the Article 30 record for
+    those who may open them."""
+    extra = {
+        **(extra_context or {}),
+        "overview_url": admin_overview.overview_url_for(request.user),
+        "record_url": reverse("privacy_processing_record")
+        if request.user.has_perm("privacy.view_processing_record")
+        else None,
+    }
     return _admin_index(request, extra_context=extra)
 
 

@@ -206,3 +206,14 @@ def test_markup_and_letters_the_font_lacks_in_a_processor_name_still_make_a_pdf(
     assert response.status_code == HTTPStatus.OK
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "Hosting <b>&amp; co" in text  # as typed, not as markup; ő drawn as o, the bell dropped
+
+
+def test_the_admin_index_links_the_record_for_the_office_only(office_client, make_user):
+    assert f'href="{PAGE}"' in office_client.get(reverse("admin:index")).content.decode()
+    support = make_user("ondersteuner", staff=True)
+    Authenticator.objects.create(user=support, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    support.groups.add(Group.objects.get(name=roles.SUPPORT))
+    other = Client()
+    other.force_login(support)
+    index = other.get(reverse("admin:index"))
+    assert index.status_code == HTTPStatus.OK and f'href="{PAGE}"' not in index.content.decode()
