@@ -45,17 +45,16 @@ def blank(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """Billing, the koppeling and the latest activity at a glance: a fixed number of queries
-    whatever the customer's history (one for billing and the koppeling when the customer has
-    a live subscription, at most three otherwise; one for the last sync run with the open
-    errors; one for the activity)."""
+    """Billing, the koppeling and the latest activity at a glance: three queries whatever the
+    customer's history (one fixed statement for billing and the koppeling, one for the last
+    sync run with the open errors, one for the activity)."""
     from audit.events import Action
     from audit.selectors import customer_events
-    from koppeling.selectors import KoppelingState, koppeling_status
+    from koppeling.selectors import KoppelingState, dashboard_status
     from subscriptions.selectors import BillingState
     from sync.selectors import summary as sync_summary
 
-    koppeling = koppeling_status(user=request.user)  # billing too, in one query when subscribed
+    koppeling = dashboard_status(user=request.user)  # billing too, in one fixed query
     billing = koppeling.billing
     events = []
     for occurred_at, action in customer_events(user=request.user).values_list("occurred_at", "action")[:RECENT_EVENTS]:
