@@ -65,3 +65,30 @@ def test_the_account_links_follow_the_customers_language_although_they_are_kept_
     assert "Uw account" in dutch and "Your account" not in dutch
     assert "Your account" in english and "Uw account" not in english
     assert 'href="/portal/koppeling/"' in english
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "billing", ["none", "pending", "active", "canceling", "suspended", "ended unpaid", "ended by staff"]
+)
+@pytest.mark.parametrize("state", [None, "connected", "needs_reconnect", "choosing"])
+def test_every_state_of_the_dashboard_costs_the_same_three_queries(customer, billing, state):
+    """What the cards show in each state comes with the one statement: nothing is read
+    later from a field that statement left out."""
+    from subscriptions.enums import EndReason
+    from subscriptions.models import Subscription
+
+    if billing in ("pending", "active", "canceling", "suspended"):
+        subscription = subscribe(customer, status=billing if billing != "canceling" else "active")
+        if billing == "canceling":
+            Subscription.objects.filter(pk=subscription.pk).update(cancel_at_period_end=True)
+    elif billing.startswith("ended"):
+        reason = EndReason.UNPAID if billing == "ended unpaid" else EndReason.STAFF
+        subscribe(customer, status="ended", end_reason=reason)
+    if state is not None:
+        _connect(customer)
+        Connection.objects.filter(user=customer).update(state=state)
+        KoppelingSettings.objects.create(user=customer)
+    client = Client()
+    client.force_login(customer)
+    assert _queries(client, "/portal/") == _queries(client, "/portal/blank/") + 3
