@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from audit.events import Action, ActorKind
@@ -50,6 +52,33 @@ def customer_events(
     if end is not None:
         events = events.filter(occurred_at__lt=datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone))
     return events.order_by("-occurred_at", "-id")
+
+
+# The dashboard's "Recente activiteit", read on every visit: one fixed statement on the
+# (subject_id, occurred_at, id) index. The same query through the ORM (customer_events(...)
+# .values_list(...)[:n]) cost about 0.2 ms CPU per visit compiling it, several times its
+# execution. Portable between PostgreSQL and SQLite (the development database).
+_RECENT_SQL = (
+    "SELECT occurred_at, action FROM {events} WHERE subject_id = %s ORDER BY occurred_at DESC, id DESC LIMIT %s"
+)
+
+
+def recent_events(*, user, limit: int) -> list[tuple[datetime, str]]:
+    """The newest ``limit`` events about ``user`` as (occurred_at, action), newest first: what
+    ``customer_events(user=user)`` lists first."""
+    sql = _RECENT_SQL.format(events=connection.ops.quote_name(AuditEvent._meta.db_table))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, limit])
+        rows = cursor.fetchall()
+    if connection.vendor != "sqlite":
+        return rows
+    return [(_aware(at), action) for at, action in rows]
+
+
+def _aware(value) -> datetime:
+    """SQLite answers text, in UTC (as Django stores it there)."""
+    value = parse_datetime(value) if isinstance(value, str) else value
+    return value if timezone.is_aware(value) else timezone.make_aware(value, UTC)
 
 
 def actor_for(event: AuditEvent, *, user) -> str:

@@ -7,6 +7,7 @@ the customer's history.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -94,14 +95,26 @@ def billing_summary(*, user, related: tuple[str, ...] = ()) -> BillingSummary:
     :func:`live_subscription`, joined to whichever subscription is read)."""
     subscription = live_subscription(user=user, related=related)
     if subscription is None:
-        last = (
+        subscription = (
             user.subscriptions.filter(status__in=(Subscription.Status.CANCELED, Subscription.Status.ENDED))
             .select_related("plan", *related)
             .order_by("-ended_at", "-created_at")
             .first()
         )
-        if last is not None and last.end_reason == EndReason.UNPAID:
-            return BillingSummary(state=BillingState.ENDED_UNPAID, subscription=last, plan_name=last.plan.name)
+    return summary_of(subscription, next_amount=lambda live: next_charge_amount(subscription=live))
+
+
+def summary_of(subscription: Subscription | None, *, next_amount: Callable[[Subscription], Decimal]) -> BillingSummary:
+    """The :class:`BillingSummary` of the subscription that counts: the customer's newest
+    live one, else the one that ended last (None: never subscribed). ``next_amount`` gives
+    an active subscription's next charge (a scheduled plan change's amount, else its own;
+    asked only for an active one). Shared by :func:`billing_summary` and the dashboard's
+    one-statement read (``koppeling.selectors.dashboard_status``)."""
+    if subscription is None or subscription.status not in Subscription.LIVE:
+        if subscription is not None and subscription.end_reason == EndReason.UNPAID:
+            return BillingSummary(
+                state=BillingState.ENDED_UNPAID, subscription=subscription, plan_name=subscription.plan.name
+            )
         return BillingSummary(state=BillingState.NONE, subscription=None)
     common = {
         "subscription": subscription,
@@ -117,7 +130,7 @@ def billing_summary(*, user, related: tuple[str, ...] = ()) -> BillingSummary:
     return BillingSummary(
         state=BillingState.ACTIVE,
         next_charge_on=subscription.current_period_end,
-        next_charge_amount=next_charge_amount(subscription=subscription),  # a scheduled change's amount
+        next_charge_amount=next_amount(subscription),
         **common,
     )
 

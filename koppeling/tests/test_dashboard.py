@@ -4,7 +4,7 @@ the customer's history."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -92,6 +92,51 @@ def test_it_lists_the_last_five_activity_events(client, customer):
     section = page.split('id="activity-heading"', 1)[1].split("</section>", 1)[0]
     assert section.count("<li>") == 5
     assert "Koppeling gepauzeerd" in section
+
+
+def _event(user, seq: int, at, action=Action.PROFILE_CHANGED) -> None:
+    AuditEvent.objects.create(
+        chain=user.pk,
+        seq=seq,
+        occurred_at=at,
+        actor_kind="customer",
+        actor_id=user.pk,
+        subject_id=user.pk,
+        action=action,
+        personal_digest="0" * 64,
+        digest="0" * 64,
+        chain_value="0" * 64,
+    )
+
+
+@pytest.mark.django_db
+def test_the_activity_shows_local_times_newest_first_and_only_the_customers_own(client, customer, make_user):
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+    from django.utils import formats, translation
+
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    first = datetime(2099, 12, 7, 9, 0, tzinfo=UTC)  # 10:00 in Amsterdam; after the login's event
+    for minutes in range(6):
+        _event(customer, 100 + minutes, first + timedelta(minutes=minutes))
+    _event(customer, 200, first + timedelta(minutes=10), Action.KOPPELING_PAUSED)
+    other = make_user("ander")
+    _event(other, 100, first + timedelta(minutes=20), Action.KOPPELING_RESUMED)
+    section = client.get("/portal/").content.decode().split('id="activity-heading"', 1)[1].split("</section>", 1)[0]
+    assert section.count("<li>") == 5
+    assert (
+        '<li><time datetime="2099-12-07T10:10:00+01:00">07-12-2099 10:10</time> · Koppeling gepauzeerd</li>' in section
+    )
+    shown = [f">07-12-2099 10:{minute:02d}</time>" for minute in (10, 5, 4, 3, 2)]
+    assert [section.index(one) for one in shown] == sorted(section.index(one) for one in shown)  # newest first
+    assert ">07-12-2099 10:01</time>" not in section  # only the last five
+    assert "hervat" not in section.lower()  # another customer's event
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    section = client.get("/portal/").content.decode().split('id="activity-heading"', 1)[1].split("</section>", 1)[0]
+    with translation.override("en"):
+        english = formats.date_format(first.astimezone(amsterdam) + timedelta(minutes=10), "SHORT_DATETIME_FORMAT")
+    assert f">{english}</time> · " in section and "Koppeling gepauzeerd" not in section
 
 
 def _history(user, n: int) -> None:
