@@ -477,6 +477,8 @@ class CancelSubscriptionForm(StaffActionForm):
             "Dit abonnement is al beëindigd of hoort niet bij deze klant."
         )
         current = live.first()
+        if current is not None and len(live[:2]) == 1:
+            self.fields["subscription"].initial = current.pk  # the one live subscription, chosen already
         refund = services.staff_end_outcome(subscription=current).refund if current is not None else Decimal("0")
         self.fields["refund"].choices = [
             (
