@@ -162,3 +162,92 @@ def test_support_finds_a_customer_writes_a_note_resends_the_confirmation_and_see
     assert not support.is_superuser
     assert Authenticator.objects.filter(user=support).count() == 1
     browser_log.assert_clean()
+
+
+def test_admin_invites_a_newcomer_who_sets_up_his_authenticator_once_and_cannot_make_himself_superuser(
+    page, new_page, browser_log, make_user, password, latest_mail
+):
+    _admin_member, admin_secret = staff_member(make_user, "beheerder", None)
+    newcomer = make_user("nieuwkomer", email="nieuwkomer@codexconnectors.nl", staff=True)
+    newcomer.groups.add(Group.objects.get(name=roles.SUPPORT))
+
+    # The admin ticks the newcomer in the list and sends the invitation.
+    staff_log_in(page, "beheerder", password, admin_secret)
+    results = search(page, "nieuwkomer")
+    expect(results).to_have_count(1)
+    results.locator(f"input.action-select[value='{newcomer.pk}']").check()
+    page.locator("select[name='action']").select_option(label="Uitnodiging voor tweestapsverificatie sturen")
+    page.locator("button[name='index']").click()
+    expect(page.locator(".messagelist")).to_contain_text("Uitnodiging verstuurd naar nieuwkomer@codexconnectors.nl.")
+    [link] = mail_links(
+        latest_mail(to="nieuwkomer@codexconnectors.nl", timeout=10), contains="/medewerker/tweestapsverificatie/"
+    )
+    path = "/" + link.split("/", 3)[3]
+
+    # The newcomer opens the link in his own browser: first his password, then the setup.
+    newcomer_page = new_page()
+    newcomer_page.goto(path)
+    assert "/accounts/login/" in newcomer_page.url
+    main = newcomer_page.get_by_role("main")
+    main.get_by_label("Gebruikersnaam of e-mailadres").fill("nieuwkomer")
+    main.get_by_label("Wachtwoord").fill(password)
+    main.get_by_role("button", name="Inloggen", exact=True).click()
+    newcomer_page.wait_for_load_state()
+    if "/accounts/reauthenticate/" in newcomer_page.url:  # allauth may ask for the password once more
+        main.get_by_label("Wachtwoord").fill(password)
+        main.get_by_role("button", name="Bevestigen").click()
+        newcomer_page.wait_for_load_state()
+    assert "/accounts/2fa/totp/activate/" in newcomer_page.url
+
+    # The same link a second time, by whoever else has his password: a clear Dutch answer,
+    # no setup and no admin.
+    other = new_page()
+    other.goto("/accounts/login/")
+    other.get_by_role("main").get_by_label("Gebruikersnaam of e-mailadres").fill("nieuwkomer")
+    other.get_by_role("main").get_by_label("Wachtwoord").fill(password)
+    other.get_by_role("main").get_by_role("button", name="Inloggen", exact=True).click()
+    other.wait_for_load_state()
+    response = other.goto(path)
+    assert response.status == 400
+    expect(other.get_by_role("alert")).to_contain_text("Deze uitnodiging is niet (meer) geldig")
+    for elsewhere in ("/accounts/2fa/totp/activate/", "/admin/"):
+        other.goto(elsewhere)
+        assert other.url.endswith("/medewerker/tweestapsverificatie/")
+    assert AuditEvent.objects.filter(action="staff.mfa_invitation_used", subject_id=newcomer.pk).count() == 1
+
+    # The newcomer finishes with the code of his authenticator app and reaches the admin.
+    secret = main.get_by_label("Authenticator geheim").input_value()
+    main.get_by_label("Authenticator code").fill(_totp_code(secret))
+    main.get_by_role("button", name="Activeer").click()
+    newcomer_page.wait_for_load_state()
+    assert Authenticator.objects.filter(user=newcomer, type=Authenticator.Type.TOTP).count() == 1
+    newcomer_page.goto("/admin/")
+    assert newcomer_page.url.endswith("/admin/")
+    expect(newcomer_page.get_by_role("link", name="Klantaccounts").first).to_be_visible()
+
+    # Rights: the admin is offered the superuser box on the newcomer's page; the newcomer
+    # (support) is not, on his own page, and setting it by a forged form changes nothing.
+    page.goto(f"/admin/accounts/user/{newcomer.pk}/change/")
+    expect(page.locator("input[name='is_superuser']")).to_have_count(1)
+    newcomer_page.goto(f"/admin/accounts/user/{newcomer.pk}/change/")
+    expect(newcomer_page.get_by_role("main")).to_contain_text("nieuwkomer")
+    expect(newcomer_page.locator("[name='is_superuser']")).to_have_count(0)
+    expect(newcomer_page.locator("[name='groups']")).to_have_count(0)
+    newcomer_page.locator("#user_form").evaluate(
+        """form => {
+            for (const [name, value] of [["is_superuser", "on"], ["is_staff", "on"]]) {
+                const input = document.createElement("input");
+                input.type = "hidden"; input.name = name; input.value = value;
+                form.appendChild(input);
+            }
+        }"""
+    )
+    newcomer_page.locator("input[name='first_name']").fill("Noor")
+    newcomer_page.locator("input[name='_save']").click()
+    newcomer_page.wait_for_load_state()
+    expect(newcomer_page.locator(".messagelist")).to_be_visible()  # saved: his name, not the forged rights
+    newcomer.refresh_from_db()
+    assert newcomer.first_name == "Noor"
+    assert not newcomer.is_superuser
+    assert list(newcomer.groups.values_list("name", flat=True)) == [roles.SUPPORT]
+    browser_log.assert_clean()
