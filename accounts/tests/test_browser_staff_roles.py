@@ -3,7 +3,8 @@ superuser) logs in with password and authenticator code, does the role's work, a
 offered what belongs to another role; a direct URL to it answers "Geen toegang" (403).
 
 Facturatie (refunds and ending a subscription against the Mollie sandbox) is walked in
-subscriptions/tests/test_browser_staff_billing.py; Privacybureau in privacy/tests/test_browser_*.py.
+subscriptions/tests/test_browser_staff_billing.py; the privacy office's own registers in
+privacy/tests/test_browser_*.py (here: its legal hold on a customer).
 """
 
 from __future__ import annotations
@@ -250,4 +251,52 @@ def test_admin_invites_a_newcomer_who_sets_up_his_authenticator_once_and_cannot_
     assert newcomer.first_name == "Noor"
     assert not newcomer.is_superuser
     assert list(newcomer.groups.values_list("name", flat=True)) == [roles.SUPPORT]
+    browser_log.assert_clean()
+
+
+def test_privacy_office_sets_a_legal_hold_and_is_offered_neither_support_nor_billing(
+    page, browser_log, make_user, password
+):
+    from retention.models import LegalHold
+
+    customer = make_user("pietersen", email="pietersen@example.com", address=True)
+    billing_history(customer, ended_at=None)
+    _office, secret = staff_member(make_user, "privacybureau", roles.PRIVACY)
+
+    staff_log_in(page, "privacybureau", password, secret)
+    expect(page.locator("#content-main").get_by_role("link", name="Privacybureau")).to_be_visible()
+    results = search(page, "pietersen@example.com")
+    expect(results).to_have_count(1)
+    results.get_by_role("link", name="In één oogopslag").click()
+    actions = page.get_by_role("region", name="Klantacties")
+    expect(actions.get_by_role("link", name="Bewaarplicht instellen")).to_be_visible()
+    expect(actions.get_by_role("link", name="Gegevensexport starten")).to_be_visible()
+    for other_role in (
+        "Betaling terugbetalen",
+        "Abonnement direct beëindigen",
+        "Account opheffen",
+        "Bevestigingse-mail opnieuw sturen",
+    ):
+        expect(actions.get_by_role("link", name=other_role)).to_have_count(0)
+    expect(page.get_by_role("button", name="Notitie opslaan")).to_have_count(0)
+
+    actions.get_by_role("link", name="Bewaarplicht instellen").click()
+    page.get_by_role("button", name="Bewaarplicht instellen").click()  # no reason: refused by the browser
+    assert not LegalHold.objects.exists()
+    page.get_by_label("Reden (wordt vastgelegd in het logboek)").fill("<script>x</script>")
+    page.get_by_role("button", name="Bewaarplicht instellen").click()
+    expect(page.get_by_role("main")).to_contain_text("Gebruik geen < > { } of \\ in dit veld.")
+    assert not LegalHold.objects.exists()
+    page.get_by_label("Reden (wordt vastgelegd in het logboek)").fill("Vordering politie, zaak 2026-118")
+    page.get_by_role("button", name="Bewaarplicht instellen").click()
+    expect(page.locator(".messagelist")).to_contain_text("Bewaarplicht ingesteld")
+    hold = LegalHold.objects.get(user=customer)
+    assert hold.reason == "Vordering politie, zaak 2026-118"
+
+    for path in (
+        f"/admin/accounts/user/{customer.pk}/klantactie/refund/",
+        f"/admin/accounts/user/{customer.pk}/klantactie/close/",
+        "/admin/auth/group/",
+    ):
+        expect_no_access(page, path)
     browser_log.assert_clean()
