@@ -98,7 +98,7 @@ def test_every_wrong_refund_amount_names_the_range_in_euro_the_dutch_way(paid, c
     else:
         with translation.override("nl"):
             expected = f"Het bedrag moet tussen {euro(Decimal('0.01'))} en {euro(payment.amount)} liggen."
-        assert expected.replace("€ ", "€\xa0") in page or expected in page
+        assert expected in page
     assert "0.01" not in page and "Voer een getal in" not in page
     assert refunds() == []
     payment.refresh_from_db()
