@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django import forms
@@ -476,6 +477,8 @@ class CancelSubscriptionForm(StaffActionForm):
             "Dit abonnement is al beëindigd of hoort niet bij deze klant."
         )
         current = live.first()
+        if current is not None and len(live[:2]) == 1:
+            self.fields["subscription"].initial = current.pk  # the one live subscription, chosen already
         refund = services.staff_end_outcome(subscription=current).refund if current is not None else Decimal("0")
         self.fields["refund"].choices = [
             (
@@ -496,15 +499,31 @@ class CancelSubscriptionForm(StaffActionForm):
         return data
 
 
+_AMOUNT = re.compile(r"(?P<whole>\d{1,3}(?:\.\d{3})+|\d+)(?:,(?P<cents>\d{1,2}))?")
+_AMOUNT_WITH_POINT = re.compile(r"(?P<whole>\d+)\.(?P<cents>\d{1,2})")
+
+
+def parse_euro_amount(raw: str) -> Decimal | None:
+    """An amount as a Dutch staff member types it: "10", "10,50", "1.000,00" (a point groups
+    thousands), also "10.50"; an optional "€" and spaces. None for anything else."""
+    text = raw.replace("€", "").replace(" ", "").replace("\u00a0", "")
+    match = _AMOUNT.fullmatch(text)
+    if match is None:
+        match = _AMOUNT_WITH_POINT.fullmatch(text)
+    if match is None:
+        return None
+    whole = match["whole"].replace(".", "")
+    return Decimal(f"{whole}.{match['cents'] or '0'}").quantize(Decimal("0.01"))
+
+
 class RefundForm(StaffActionForm):
     payment = forms.ModelChoiceField(queryset=None, label=_("betaling"))
-    amount = forms.DecimalField(
+    # Text, read here: Django's own decimal field refuses "1.000,00" as "Voer een getal in."
+    # and says "minstens 0.01" with an English point; every bad amount gets the range in euro.
+    amount = forms.CharField(
         label=_("bedrag (EUR, incl. btw)"),
         required=False,
-        min_value=Decimal("0.01"),
-        max_digits=10,
-        decimal_places=2,
-        localize=True,  # "10,00" as a Dutch staff member types it
+        max_length=20,
         help_text=_("Leeg: alles wat nog niet is terugbetaald."),
     )
 
@@ -520,16 +539,30 @@ class RefundForm(StaffActionForm):
             }
         )
         field.error_messages["invalid_choice"] = _("Deze betaling kan niet (meer) worden terugbetaald.")
+        self.fields["amount"].error_messages["max_length"] = _("Vul een bedrag in euro in, bijvoorbeeld 10,00.")
+
+    def clean_amount(self) -> Decimal | str | None:
+        raw = (self.cleaned_data.get("amount") or "").strip()
+        if not raw:
+            return None
+        amount = parse_euro_amount(raw)
+        return raw if amount is None else amount  # the raw text is refused in clean(), with the range
 
     def clean(self):
         data = super().clean()
-        payment, amount = data.get("payment"), data.get("amount")
-        if payment is not None and amount is not None and amount > payment.refundable:
+        payment = data.get("payment")
+        if "amount" not in data:  # refused already (too long)
+            return data
+        amount = data["amount"]
+        wrong = amount is not None and (not isinstance(amount, Decimal) or amount < Decimal("0.01"))
+        if payment is not None and amount is not None and (wrong or amount > payment.refundable):
             self.add_error(
                 "amount",
                 gettext("Het bedrag moet tussen %(min)s en %(max)s liggen.")
                 % {"min": euro(Decimal("0.01")), "max": euro(payment.refundable)},
             )
+        elif wrong:
+            self.add_error("amount", gettext("Vul een bedrag in euro in, bijvoorbeeld 10,00."))
         return data
 
 

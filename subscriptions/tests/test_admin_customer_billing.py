@@ -84,6 +84,34 @@ def test_a_refund_of_a_wrong_amount_is_refused_and_nothing_reaches_mollie(paid, 
     assert not AuditEvent.objects.filter(action="payment.refunded").exists()
 
 
+@pytest.mark.parametrize("amount", ["abc", "-1", "0", "0,001", "1.000,00", "€ 999,99", "1" * 25])
+def test_every_wrong_refund_amount_names_the_range_in_euro_the_dutch_way(paid, customer, staff_client, amount):
+    """Django's own decimal field answered "-1" with "minstens 0.01" (an English point) and
+    "1.000,00", an amount as Dutch staff write it, with "Voer een getal in."."""
+    client, _staff = staff_client
+    payment = Payment.objects.get(subscription=paid)
+    response = client.post(url(customer, "refund"), {"payment": payment.pk, "amount": amount, "reason": "x"})
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    page = response.content.decode()
+    if len(amount) > 20:
+        assert "Vul een bedrag in euro in, bijvoorbeeld 10,00." in page
+    else:
+        with translation.override("nl"):
+            expected = f"Het bedrag moet tussen {euro(Decimal('0.01'))} en {euro(payment.amount)} liggen."
+        assert expected in page
+    assert "0.01" not in page and "Voer een getal in" not in page
+    assert refunds() == []
+    payment.refresh_from_db()
+    assert payment.amount_refunded == 0
+
+
+@pytest.mark.parametrize(("typed", "expected"), [("1.000,00", "1000.00"), ("12,5", "12.50"), ("10.50", "10.50")])
+def test_an_amount_is_read_as_dutch_staff_type_it(typed, expected):
+    from subscriptions.admin import parse_euro_amount
+
+    assert parse_euro_amount(typed) == Decimal(expected)
+
+
 def test_mollie_unreachable_during_a_refund_gives_a_clear_message(paid, customer, staff_client):
     client, _staff = staff_client
     payment = Payment.objects.get(subscription=paid)
