@@ -11,12 +11,15 @@ from portal.observability.metrics import metrics_view
 from subscriptions.mollie import sandbox_available
 
 # Django's own admin login would bypass allauth (and so MFA and its rate limits): send it
-# through allauth's login instead.
-admin.site.login = secure_admin_login(admin.site.login)
+# through allauth's login instead. The admin's own views are kept the first time this module
+# loads, so that loading it again (a test that reloads the URLconf) wraps them once, not twice.
+if not hasattr(admin.site, "portal_own_views"):
+    admin.site.portal_own_views = (admin.site.login, admin.site.index)
+_admin_login, _admin_index = admin.site.portal_own_views
+admin.site.login = secure_admin_login(_admin_login)
 admin.site.site_header = "Exact koppeling – beheer"
 admin.site.site_title = "Exact koppeling"
 
-_admin_index = admin.site.index
 
 
 def _index_with_overview(request, extra_context=None):

@@ -1,6 +1,7 @@
 """Loaded into the rehearsal's workers (``--include``): a personal-data category whose export
 takes a few seconds and first says which worker process builds it (a Redis key), so the
-rehearsal can SIGKILL exactly that worker in the middle of a data export."""
+rehearsal can SIGKILL exactly that worker in the middle of a data export. Only the workers
+load it: imported into the test process, its category would join the register there."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ import os
 import socket
 import time
 
+from portal.testing.rehearsal_keys import BUILDER_KEY
 from register.registry import Category, EndAction, LegalBasis, Period, register
 
-BUILDER_KEY = "rehearsal:export-builder"
 PAUSE_S = 4.0
 
 

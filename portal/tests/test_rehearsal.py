@@ -35,7 +35,7 @@ from django.db import connection
 from portal.testing.celery_worker import BASE_DIR, _database_url
 from portal.testing.fixtures import PASSWORD
 from portal.testing.rehearsal import Node, RoundRobinProxy
-from portal.testing.rehearsal_tasks import BUILDER_KEY
+from portal.testing.rehearsal_keys import BUILDER_KEY
 from retention.models import DataExport
 
 pytestmark = [pytest.mark.rehearsal, pytest.mark.django_db(transaction=True), pytest.mark.timeout(900)]

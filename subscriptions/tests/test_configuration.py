@@ -5,6 +5,7 @@ from __future__ import annotations
 from http import HTTPStatus
 
 import pytest
+from django.test import Client
 from django.urls import clear_url_caches
 from mollie.api.error import RequestSetupError
 
@@ -84,3 +85,15 @@ def test_a_malformed_key_is_a_setup_error_not_an_outage(settings):
         mollie.payment_get("tr_abcdef")
     assert isinstance(excinfo.value.__cause__, RequestSetupError)
     assert not isinstance(excinfo.value, mollie.MollieUnavailable) and "not-a-key" not in str(excinfo.value)
+
+
+@pytest.mark.django_db
+def test_reloading_the_urlconf_leaves_the_admin_index_and_login_working(staff, client):
+    _reload_urls()
+    _reload_urls()
+    admin = Client()
+    admin.force_login(staff)
+    index = admin.get("/admin/")
+    assert index.status_code == HTTPStatus.OK and 'href="/admin/overzicht/"' in index.content.decode()
+    login = client.get("/admin/login/")
+    assert login.status_code == HTTPStatus.FOUND and login["Location"].startswith("/accounts/login/")
