@@ -21,7 +21,6 @@ admin.site.site_header = "Exact koppeling – beheer"
 admin.site.site_title = "Exact koppeling"
 
 
-
 def _index_with_overview(request, extra_context=None):
     """The admin index, with the links to the staff overview and the Article 30 record for
     those who may open them."""
