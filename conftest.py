@@ -15,6 +15,7 @@ from django.conf import settings
 os.environ.setdefault("PGOPTIONS", "-c lock_timeout=120s -c idle_in_transaction_session_timeout=180s")
 
 pytest_plugins = [
+    "portal.testing.fast_flush",
     "portal.testing.fixtures",
     "portal.testing.browser",
     "portal.testing.celery_worker",

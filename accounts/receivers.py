@@ -179,8 +179,15 @@ def on_mfa_used(sender, request, user, authenticator, **kwargs) -> None:
 @receiver(post_migrate)
 def _staff_roles(sender, apps=None, **kwargs) -> None:
     """After every migrate (and a test's flush) the role groups are set to their definition
-    again; a permission made by this migrate joins its role (``accounts.roles``)."""
+    again; a permission made by this migrate joins its role (``accounts.roles``). post_migrate
+    comes once per app: the roles are set at the last app's, when every app's permissions
+    exist (once, not once per app: a transactional test's flush sends it too)."""
+    from django.apps import apps as registry
+
     from accounts.roles import sync_roles
+
+    if sender is not [config for config in registry.get_app_configs() if config.models_module is not None][-1]:
+        return
 
     try:
         sync_roles(apps)

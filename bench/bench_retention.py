@@ -98,8 +98,8 @@ AUDIT_FROM = "CROSS JOIN (VALUES (1, 'auth.login'), (2, 'profile.changed')) AS a
 
 def _insert_sql(model, columns: dict[str, str], extra_from: str = "") -> tuple[str, dict]:
     """INSERT ... SELECT over ``generate_series`` for every concrete column of ``model``:
-    the given expression, else the field's default (now() for auto_now fields); a column with a
-    database default is left out, so the database fills it."""
+    the given expression, else the field's default (now() for auto_now fields; a column with
+    only a database default is left to the database)."""
     from django.db import connection
 
     names, values, params = [], [], {}
@@ -107,8 +107,8 @@ def _insert_sql(model, columns: dict[str, str], extra_from: str = "") -> tuple[s
         column = field.column
         if field.primary_key and column not in columns:
             continue  # the sequence's value
-        if field.has_db_default() and column not in columns:
-            continue
+        if column not in columns and field.has_db_default() and not field.has_default():
+            continue  # the database's own default (db_default)
         names.append(connection.ops.quote_name(column))
         if column in columns:
             values.append(columns[column])
