@@ -5,7 +5,9 @@ Only what the page shows is kept, masked, for :data:`CACHE_SECONDS` in the cache
 details never change; a new method is a new mandate id): the brand, the last four digits and
 the expiry of a card, or the first four and last four characters of an IBAN and the account
 holder's name. Mollie unreachable: the page says the method cannot be shown now, and nothing
-else on the page waits for it longer than one call.
+else on the page waits for it longer than one call; that answer is kept for
+:data:`UNAVAILABLE_SECONDS`, so that while Mollie is down every view of the page (the customer's,
+staff's customer page) does not wait out the retries again.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from subscriptions.models import Subscription
 logger = logging.getLogger(__name__)
 
 CACHE_SECONDS = 600
+UNAVAILABLE_SECONDS = 60
 _CACHE_KEY = "mandate-shown:v1:{}"
 
 
@@ -97,13 +100,17 @@ def payment_method_shown(*, subscription: Subscription) -> PaymentMethodShown | 
     key = _CACHE_KEY.format(subscription.mandate_id)
     cached = cache.get(key)
     if cached is not None:
-        return PaymentMethodShown(**cached)
+        asked_at = cached.pop("unavailable_at", None)
+        if asked_at is None:
+            return PaymentMethodShown(**cached)
+        if timezone.now().timestamp() - asked_at < UNAVAILABLE_SECONDS:
+            return UNAVAILABLE
     try:
         remote = mollie.mandate_get(customer_id=customer.mollie_id, mandate_id=subscription.mandate_id)
-    except mollie.MollieNotFound:
-        logger.warning("Mandate %s of subscription %s unknown at Mollie", subscription.mandate_id, subscription.pk)
-        return UNAVAILABLE
-    except mollie.MollieError:
+    except mollie.MollieError as error:
+        if isinstance(error, mollie.MollieNotFound):
+            logger.warning("Mandate %s of subscription %s unknown at Mollie", subscription.mandate_id, subscription.pk)
+        cache.set(key, {"unavailable_at": timezone.now().timestamp()}, UNAVAILABLE_SECONDS)
         return UNAVAILABLE
     shown = _shown(remote)
     cache.set(key, asdict(shown), CACHE_SECONDS)

@@ -4,8 +4,12 @@ details: a card's brand, last four digits and expiry, or a masked IBAN and the h
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.core.cache import cache
+from django.utils import timezone
 
 from mollie_sandbox import controls
 from mollie_sandbox.engine import Kind
@@ -55,6 +59,18 @@ def test_the_details_are_read_once_per_ten_minutes_and_mollie_down_is_said_plain
     assert page.status_code == 200
     assert "Uw betaalmethode kunnen we nu niet tonen" in page.content.decode()
     assert "Actief" in page.content.decode()  # the rest of the page is there
+
+
+def test_mollie_down_is_remembered_for_a_minute_so_views_do_not_wait_out_the_retries(subscribe, logged_in):
+    _paid(subscribe, "creditcard")
+    controls.add_fault("http_503", target=MANDATE_GET, count=3)  # one call's three attempts
+    page = logged_in.get("/portal/abonnement/").content.decode()
+    assert "Uw betaalmethode kunnen we nu niet tonen" in page
+    with time_machine.travel(timezone.now() + timedelta(seconds=59)):
+        # Mollie answers again (the faults are used up), but the page does not ask yet.
+        assert "Uw betaalmethode kunnen we nu niet tonen" in logged_in.get("/portal/abonnement/").content.decode()
+    with time_machine.travel(timezone.now() + timedelta(seconds=61)):
+        assert "Mastercard eindigend op 6787" in logged_in.get("/portal/abonnement/").content.decode()
 
 
 def test_an_expired_card_and_a_revoked_mandate_are_pointed_out(subscribe, logged_in):
