@@ -10,19 +10,16 @@ missing label fails the test too.
 from __future__ import annotations
 
 import re
-import time
 from importlib import import_module
 
 import pytest
-from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from accounts.models import Profile
-from portal.testing.browser import has_horizontal_scroll, log_in, mail_links
+from portal.testing.browser import has_horizontal_scroll, log_in, mail_links, totp_code
 
 pytestmark = pytest.mark.browser
 
@@ -39,15 +36,6 @@ def _submit_and_get_response(page, button, path: str):
 
 def _header_nav(page):
     return page.get_by_role("navigation", name="Hoofdmenu")
-
-
-def _totp_code(secret: str) -> str:
-    """The current code of an authenticator app, computed with allauth's own HOTP helper.
-    Waits for a fresh period when the current one is about to run out."""
-    period = mfa_settings.TOTP_PERIOD
-    if period - (time.time() % period) < 3:
-        time.sleep(period - (time.time() % period) + 0.2)
-    return format_hotp_value(hotp_value(secret, int(time.time()) // period))
 
 
 def test_sign_up_verify_log_in_edit_profile_and_log_out(page, browser_log, latest_mail):
@@ -243,13 +231,13 @@ def test_staff_must_set_up_totp_before_the_admin_opens(page, browser_log, make_u
 
     secret = main.get_by_label("Authenticator geheim").input_value()
     assert re.fullmatch(r"[A-Z2-7]{16,}", secret)
-    main.get_by_label("Authenticator code").fill("000000" if _totp_code(secret) != "000000" else "111111")
+    main.get_by_label("Authenticator code").fill("000000" if totp_code(secret) != "000000" else "111111")
     main.get_by_role("button", name="Activeer").click()
     page.wait_for_load_state()
     assert "/accounts/2fa/totp/activate/" in page.url, "a wrong code does not activate"
     assert not Authenticator.objects.filter(user=staff, type=Authenticator.Type.TOTP).exists()
 
-    main.get_by_label("Authenticator code").fill(_totp_code(secret))
+    main.get_by_label("Authenticator code").fill(totp_code(secret))
     main.get_by_role("button", name="Activeer").click()
     page.wait_for_load_state()
     assert Authenticator.objects.filter(user=staff, type=Authenticator.Type.TOTP).exists()
@@ -275,7 +263,7 @@ def test_staff_must_set_up_totp_before_the_admin_opens(page, browser_log, make_u
     assert "/accounts/" in page.url, "the password alone opens nothing"
     assert not page.get_by_role("link", name="Exact koppeling – beheer").count()
 
-    main.get_by_label("Code").fill(_totp_code(secret))
+    main.get_by_label("Code").fill(totp_code(secret))
     main.get_by_role("button", name="Inloggen", exact=True).click()
     page.wait_for_load_state()
     page.goto("/admin/")

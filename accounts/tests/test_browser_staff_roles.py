@@ -16,45 +16,14 @@ from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from accounts import roles
-from accounts.models import Profile, StaffNote, User
-from accounts.tests.test_browser_accounts import _totp_code
+from accounts.models import Profile, StaffNote
 from audit.models import AuditEvent
 from portal.admin_glance import NoteForm
-from portal.testing.browser import mail_links
+from portal.testing.browser import mail_links, staff_log_in, staff_member, totp_code
 from retention.tests.billing import billing_history
 from subscriptions.models import Invoice
 
 pytestmark = pytest.mark.browser
-
-
-def staff_member(make_user, username: str, role: str | None) -> tuple[User, str]:
-    """A staff member of ``role`` (a group; None: the admin role, a superuser) with an
-    authenticator; returns (user, its TOTP secret)."""
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-
-    member = make_user(username, staff=True)
-    if role is None:
-        member.is_superuser = True
-        member.save(update_fields=["is_superuser"])
-    else:
-        member.groups.add(Group.objects.get(name=role))
-    secret = generate_totp_secret()
-    TOTP.activate(member, secret)
-    return member, secret
-
-
-def staff_log_in(page, username: str, password: str, secret: str) -> None:
-    """Log in to the admin as staff do: the password, then the authenticator's code."""
-    page.goto("/admin/")
-    main = page.get_by_role("main")
-    main.get_by_label("Gebruikersnaam of e-mailadres").fill(username)
-    main.get_by_label("Wachtwoord").fill(password)
-    main.get_by_role("button", name="Inloggen", exact=True).click()
-    page.wait_for_load_state()
-    main.get_by_label("Code").fill(_totp_code(secret))
-    main.get_by_role("button", name="Inloggen", exact=True).click()
-    page.wait_for_load_state()
-    expect(page.get_by_role("link", name="Exact koppeling – beheer")).to_be_visible()
 
 
 def expect_no_access(page, path: str) -> None:
@@ -218,7 +187,7 @@ def test_admin_invites_a_newcomer_who_sets_up_his_authenticator_once_and_cannot_
 
     # The newcomer finishes with the code of his authenticator app and reaches the admin.
     secret = main.get_by_label("Authenticator geheim").input_value()
-    main.get_by_label("Authenticator code").fill(_totp_code(secret))
+    main.get_by_label("Authenticator code").fill(totp_code(secret))
     main.get_by_role("button", name="Activeer").click()
     newcomer_page.wait_for_load_state()
     assert Authenticator.objects.filter(user=newcomer, type=Authenticator.Type.TOTP).count() == 1

@@ -330,5 +330,50 @@ def log_in(page, login: str, password: str) -> None:
     page.wait_for_load_state()
 
 
+def totp_code(secret: str) -> str:
+    """The current code of an authenticator app, computed with allauth's own HOTP helper.
+    Waits for a fresh period when the current one is about to run out."""
+    from allauth.mfa import app_settings as mfa_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    period = mfa_settings.TOTP_PERIOD
+    if period - (time.time() % period) < 3:
+        time.sleep(period - (time.time() % period) + 0.2)
+    return format_hotp_value(hotp_value(secret, int(time.time()) // period))
+
+
+def staff_member(make_user, username: str, role: str | None):
+    """A staff member of ``role`` (a group of accounts.roles; None: the admin role, a
+    superuser) with an authenticator; returns (user, its TOTP secret)."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.contrib.auth.models import Group
+
+    member = make_user(username, staff=True)
+    if role is None:
+        member.is_superuser = True
+        member.save(update_fields=["is_superuser"])
+    else:
+        member.groups.add(Group.objects.get(name=role))
+    secret = generate_totp_secret()
+    TOTP.activate(member, secret)
+    return member, secret
+
+
+def staff_log_in(page, username: str, password: str, secret: str) -> None:
+    """Log in to the admin as staff do: the password, then the authenticator's code."""
+    from playwright.sync_api import expect
+
+    page.goto("/admin/")
+    main = page.get_by_role("main")
+    main.get_by_label("Gebruikersnaam of e-mailadres").fill(username)
+    main.get_by_label("Wachtwoord").fill(password)
+    main.get_by_role("button", name="Inloggen", exact=True).click()
+    page.wait_for_load_state()
+    main.get_by_label("Code").fill(totp_code(secret))
+    main.get_by_role("button", name="Inloggen", exact=True).click()
+    page.wait_for_load_state()
+    expect(page.get_by_role("link", name="Exact koppeling – beheer")).to_be_visible()
+
+
 def has_horizontal_scroll(page) -> bool:
     return bool(page.evaluate("() => document.documentElement.scrollWidth > document.documentElement.clientWidth"))

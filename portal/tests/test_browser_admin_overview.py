@@ -8,45 +8,20 @@ CSP (the ``browser_log`` fixture fails the test otherwise)."""
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
-from django.contrib.auth.models import Group
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts import roles
 from consent.models import CookieConsentRecord, MarketingPreference
-from portal.testing.browser import has_horizontal_scroll
+from portal.testing.browser import has_horizontal_scroll, staff_log_in, staff_member
 from portal.testing.overview_data import plan, subscription
 from portal.tests.test_browser_accessibility import _axe_violations
 from sync.models import SyncRun
 
 pytestmark = pytest.mark.browser
-
-
-def _staff_member(make_user, username: str, role: str) -> str:
-    member = make_user(username, staff=True)
-    member.groups.add(Group.objects.get(name=role))
-    secret = generate_totp_secret()
-    TOTP.activate(member, secret)
-    return secret
-
-
-def _log_in(page, username: str, password: str, secret: str) -> None:
-    page.goto("/admin/")
-    main = page.get_by_role("main")
-    main.get_by_label("Gebruikersnaam of e-mailadres").fill(username)
-    main.get_by_label("Wachtwoord").fill(password)
-    main.get_by_role("button", name="Inloggen", exact=True).click()
-    page.wait_for_load_state()
-    if 30 - time.time() % 30 < 3:  # a code about to change: wait for the next one
-        time.sleep(3.2)
-    main.get_by_label("Code").fill(format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
-    main.get_by_role("button", name="Inloggen", exact=True).click()
-    page.wait_for_load_state()
 
 
 @pytest.fixture
@@ -76,8 +51,8 @@ def business(make_user):
 
 
 def test_billing_staff_read_the_revenue_and_choose_a_period(page, browser_log, make_user, password, business):
-    secret = _staff_member(make_user, "facturatie", roles.BILLING)
-    _log_in(page, "facturatie", password, secret)
+    _member, secret = staff_member(make_user, "facturatie", roles.BILLING)
+    staff_log_in(page, "facturatie", password, secret)
 
     page.get_by_role("link", name="Overzicht met grafieken: omzet, privacy en koppeling").click()
     expect(page.get_by_role("heading", name="Overzicht", exact=True)).to_be_visible()
@@ -109,8 +84,8 @@ def test_billing_staff_read_the_revenue_and_choose_a_period(page, browser_log, m
 
 
 def test_the_privacy_office_reads_its_charts_on_a_phone(phone_page, browser_log, make_user, password, business):
-    secret = _staff_member(make_user, "privacy", roles.PRIVACY)
-    _log_in(phone_page, "privacy", password, secret)
+    _member, secret = staff_member(make_user, "privacy", roles.PRIVACY)
+    staff_log_in(phone_page, "privacy", password, secret)
 
     phone_page.goto("/admin/overzicht/")
     expect(phone_page.get_by_role("heading", name="Privacy")).to_be_visible()
@@ -129,8 +104,8 @@ def test_the_privacy_office_reads_its_charts_on_a_phone(phone_page, browser_log,
 
 
 def test_support_staff_see_only_how_the_koppeling_runs(page, browser_log, make_user, password, business):
-    secret = _staff_member(make_user, "ondersteuning", roles.SUPPORT)
-    _log_in(page, "ondersteuning", password, secret)
+    _member, secret = staff_member(make_user, "ondersteuning", roles.SUPPORT)
+    staff_log_in(page, "ondersteuning", password, secret)
 
     page.get_by_role("link", name="Overzicht met grafieken: omzet, privacy en koppeling").click()
     expect(page.get_by_role("heading", name="Koppeling")).to_be_visible()

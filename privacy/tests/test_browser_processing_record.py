@@ -6,19 +6,16 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 from pathlib import Path
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from axe_playwright_python.sync_playwright import Axe
-from django.contrib.auth.models import Group
 from pypdf import PdfReader
 
 from accounts import roles
 from accounts.models import Profile
 from audit.models import AuditEvent
-from portal.testing.browser import PHONE_VIEWPORT, has_horizontal_scroll
+from portal.testing.browser import PHONE_VIEWPORT, has_horizontal_scroll, staff_log_in, staff_member
 from register import registry
 from webshop.services import processor_agreement_accept
 
@@ -27,34 +24,12 @@ pytestmark = pytest.mark.browser
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
-def _staff_member(make_user, name: str, role: str) -> str:
-    user = make_user(name, staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    secret = generate_totp_secret()
-    TOTP.activate(user, secret)
-    return secret
-
-
-def _admin_log_in(page, name: str, password: str, secret: str) -> None:
-    page.goto("/admin/")
-    main = page.get_by_role("main")
-    main.get_by_label("Gebruikersnaam of e-mailadres").fill(name)
-    main.get_by_label("Wachtwoord").fill(password)
-    main.get_by_role("button", name="Inloggen", exact=True).click()
-    page.wait_for_load_state()
-    if 30 - time.time() % 30 < 3:
-        time.sleep(3.2)
-    main.get_by_label("Code").fill(format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
-    main.get_by_role("button", name="Inloggen", exact=True).click()
-    page.wait_for_load_state()
-
-
 def test_the_office_reads_and_downloads_the_record(page, make_user, password, customer):
     Profile.objects.create(user=customer, full_name="Jan Jansen", company_name="Jansen Fietsen B.V.", country="NL")
     processor_agreement_accept(user=customer, by=customer, ip="192.0.2.10", user_agent="test")
-    secret = _staff_member(make_user, "privacybureau", roles.PRIVACY)
+    _member, secret = staff_member(make_user, "privacybureau", roles.PRIVACY)
 
-    _admin_log_in(page, "privacybureau", password, secret)
+    staff_log_in(page, "privacybureau", password, secret)
     page.goto("/admin/privacy/privacyrequest/")
     page.get_by_role("link", name="Verwerkingsregister (art. 30)").click()
     page.wait_for_load_state()
@@ -100,8 +75,8 @@ def test_the_office_reads_and_downloads_the_record(page, make_user, password, cu
 
 @pytest.mark.browser_allow_errors  # the refused page is a 403, which Chromium logs
 def test_support_is_refused(page, make_user, password):
-    secret = _staff_member(make_user, "ondersteuning", roles.SUPPORT)
-    _admin_log_in(page, "ondersteuning", password, secret)
+    _member, secret = staff_member(make_user, "ondersteuning", roles.SUPPORT)
+    staff_log_in(page, "ondersteuning", password, secret)
     response = page.goto("/admin/privacy/verwerkingsregister/")
     assert response.status == 403
     response = page.goto("/admin/privacy/verwerkingsregister/download/?format=pdf")

@@ -14,10 +14,11 @@ from playwright.sync_api import expect
 
 from accounts import roles
 from accounts.models import StaffNote
-from accounts.tests.test_browser_staff_roles import expect_no_access, search, staff_log_in, staff_member
+from accounts.tests.test_browser_staff_roles import expect_no_access, search
 from audit.models import AuditEvent
 from core.formatting import euro
 from mollie_sandbox.models import SandboxObject
+from portal.testing.browser import staff_log_in, staff_member
 from subscriptions.models import CreditNote, Invoice, Payment, Subscription
 from subscriptions.tests.conftest import checkout
 
