@@ -5,7 +5,7 @@ Exact's error rule would block the app, and a new access token is asked for at m
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -34,6 +34,7 @@ def test_the_minute_budget_is_waited_out_never_overrun(shop, settings, sandbox_c
     assert sandbox_calls.over_limit == 0
 
 
+@time_machine.travel(datetime(2026, 12, 8, 10, 10, tzinfo=UTC), tick=True)  # the "day" resets at 11:00
 def test_the_day_budget_ends_the_run_until_it_resets(shop, sandbox_calls):
     sandbox.limits_set(day_limit=7, day_seconds=3600)
     for n in range(5):
