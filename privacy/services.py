@@ -30,10 +30,6 @@ class PrivacyError(ValidationError):
     """A refused change; the message is for the office, in Dutch."""
 
 
-def office_email() -> str:
-    return selectors.office_email()
-
-
 def due_date(received_on: date, extended_by_months: int = 0) -> date:
     return received_on + REQUEST_TERM + relativedelta(months=extended_by_months)
 
@@ -225,7 +221,7 @@ def request_reminders_send(*, today: date | None = None) -> int:
                 PrivacyRequest.objects.filter(pk=request.pk).update(**updates)
                 send_later(
                     "privacy/email/request_reminder",
-                    to=[office_email()],
+                    to=[selectors.office_email()],
                     context={
                         "greeting_name": _("Privacybureau"),
                         "day": day,

@@ -56,7 +56,6 @@ LEDGER: dict[str, tuple[str, str]] = {
         "accounts/tests/test_staff_mfa_invitation.py:staff.mfa_invitation_used",
     ),
     "audit.record": ("the recording function itself", ""),
-    "privacy.office_email": ("reads a setting", ""),
     "privacy.due_date": ("pure computation", ""),
     "privacy.request_receive": ("elsewhere", "privacy/tests/test_requests.py:privacy.request_received"),
     "privacy.request_identity_checked": (
