@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from benchdb import drop_database, recreate_database, write_docs_section  # noqa: E402
+from benchdb import drop_database, percentile, recreate_database, write_docs_section  # noqa: E402
 
 BENCH_DB = "bench_enumeration"
 SECTION = "Account enumeration"
@@ -56,12 +56,6 @@ class Pair:
     b_times: list[float]
     a_cpu: list[float] = field(default_factory=list)
     b_cpu: list[float] = field(default_factory=list)
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def summary(values: list[float]) -> dict[str, float]:

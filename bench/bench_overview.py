@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from benchdb import bench_db_name, drop_database, recreate_database, write_docs_section  # noqa: E402
+from benchdb import bench_db_name, drop_database, percentile, recreate_database, write_docs_section  # noqa: E402
 
 BENCH_DB = "bench_overview"
 SECTION = "Staff overview"
@@ -39,11 +39,6 @@ TARGET_WALL_RATIO = 10.0
 TARGET_CPU_RATIO = 5.0
 TARGET_GZIP_BYTES = 40_000
 PAGES = {"admin index": "/admin/", "overview": "/admin/overzicht/"}
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
 
 
 def ms(values: list[float]) -> str:

@@ -119,3 +119,9 @@ def stop_process_group(process: subprocess.Popen) -> None:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """The value at ``fraction`` (0-1) of the sorted ``values``, nearest rank."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
