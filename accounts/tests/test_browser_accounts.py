@@ -52,7 +52,7 @@ def test_sign_up_verify_log_in_edit_profile_and_log_out(page, browser_log, lates
 
     # Verification is mandatory: no session yet, a mail with a link instead.
     assert "/accounts/confirm-email/" in page.url
-    assert main.get_by_role("heading", name="Bevestig uw e-mailadres").is_visible()
+    expect(main.get_by_role("heading", name="Bevestig uw e-mailadres")).to_be_visible()
     user = get_user_model().objects.get(username="bakkerij_de_vries")
     assert not user.emailaddress_set.get().verified
     page.goto("/portal/")
@@ -74,12 +74,12 @@ def test_sign_up_verify_log_in_edit_profile_and_log_out(page, browser_log, lates
     # Log in with the username (the e-mail address works as well, tested elsewhere).
     log_in(page, "bakkerij_de_vries", NEW_PASSWORD)
     assert page.url.endswith("/portal/")
-    assert _header_nav(page).get_by_role("button", name="Uitloggen").is_visible()
+    expect(_header_nav(page).get_by_role("button", name="Uitloggen")).to_be_visible()
 
     # Profiel (the menu names what it opens).
     _header_nav(page).get_by_role("link", name="Profiel").click()
     assert page.url.endswith("/portal/gegevens/profiel/")
-    assert main.get_by_role("heading", name="Profiel", level=1).is_visible()
+    expect(main.get_by_role("heading", name="Profiel", level=1)).to_be_visible()
     address = main.get_by_role("group", name="Naam en adres")
     address.get_by_label("Naam").fill("Anna de Vries")
     address.get_by_label("Straat en huisnummer").fill("Stratumseind 12")
@@ -93,7 +93,7 @@ def test_sign_up_verify_log_in_edit_profile_and_log_out(page, browser_log, lates
     company.get_by_label("Btw-identificatienummer").fill("NL004495445B01")
     response = _submit_and_get_response(page, main.get_by_role("button", name="Opslaan"), "/portal/gegevens/profiel/")
     assert response.status == 302
-    assert page.get_by_role("status").filter(has_text="Uw gegevens zijn opgeslagen.").is_visible()
+    expect(page.get_by_role("status").filter(has_text="Uw gegevens zijn opgeslagen.")).to_be_visible()
 
     profile = Profile.objects.get(user=user)
     assert profile.full_name == "Anna de Vries"
@@ -111,7 +111,7 @@ def test_sign_up_verify_log_in_edit_profile_and_log_out(page, browser_log, lates
     response = _submit_and_get_response(page, main.get_by_role("button", name="Opslaan"), "/portal/gegevens/profiel/")
     assert response.status == 400
     postcode = address.get_by_label("Postcode")
-    assert address.get_by_text("Vul een geldige Nederlandse postcode in").is_visible()
+    expect(address.get_by_text("Vul een geldige Nederlandse postcode in")).to_be_visible()
     # The message is tied to the field for screen readers, not only shown next to it.
     assert postcode.get_attribute("aria-invalid") == "true"
     expect(postcode).to_have_accessible_description(re.compile("Vul een geldige Nederlandse postcode in"))
@@ -128,7 +128,7 @@ def test_sign_up_verify_log_in_edit_profile_and_log_out(page, browser_log, lates
         page, _header_nav(page).get_by_role("button", name="Uitloggen"), "/accounts/logout/"
     )
     assert response.status == 302
-    assert _header_nav(page).get_by_role("link", name="Inloggen").is_visible()
+    expect(_header_nav(page).get_by_role("link", name="Inloggen")).to_be_visible()
     page.goto("/portal/gegevens/profiel/")
     assert "/accounts/login/" in page.url
 
@@ -147,7 +147,7 @@ def test_five_wrong_passwords_lock_the_account_with_a_dutch_429_page(page, new_p
             page, main.get_by_role("button", name="Inloggen", exact=True), "/accounts/login/"
         )
         assert response.status == 200, f"attempt {attempt} is an ordinary failed login"
-        assert main.get_by_role("heading", name="Inloggen", exact=True).is_visible()
+        expect(main.get_by_role("heading", name="Inloggen", exact=True)).to_be_visible()
 
     main.get_by_label("Gebruikersnaam of e-mailadres").fill("jansen")
     main.get_by_label("Wachtwoord").fill("fout-wachtwoord-5")
@@ -155,7 +155,7 @@ def test_five_wrong_passwords_lock_the_account_with_a_dutch_429_page(page, new_p
         page, main.get_by_role("button", name="Inloggen", exact=True), "/accounts/login/"
     )
     assert response.status == 429
-    assert main.get_by_role("heading", name="Te veel mislukte inlogpogingen").is_visible()
+    expect(main.get_by_role("heading", name="Te veel mislukte inlogpogingen")).to_be_visible()
     assert "15 minuten" in main.inner_text()
     assert page.locator("html").get_attribute("lang") == "nl"
 
@@ -167,7 +167,7 @@ def test_five_wrong_passwords_lock_the_account_with_a_dutch_429_page(page, new_p
         page, main.get_by_role("button", name="Inloggen", exact=True), "/accounts/login/"
     )
     assert response.status == 429
-    assert main.get_by_role("heading", name="Te veel mislukte inlogpogingen").is_visible()
+    expect(main.get_by_role("heading", name="Te veel mislukte inlogpogingen")).to_be_visible()
     page.goto("/portal/")
     assert "/accounts/login/" in page.url, "no session was started"
 
@@ -244,8 +244,8 @@ def test_staff_must_set_up_totp_before_the_admin_opens(page, browser_log, make_u
 
     page.goto("/admin/")
     assert page.url.endswith("/admin/")
-    assert page.get_by_role("link", name="Exact koppeling – beheer").is_visible()
-    assert page.get_by_role("link", name="Gebruikers").first.is_visible()
+    expect(page.get_by_role("link", name="Exact koppeling – beheer")).to_be_visible()
+    expect(page.get_by_role("link", name="Gebruikers").first).to_be_visible()
 
     # From now on the admin login asks for the code after the password.
     page.goto("/")
@@ -268,7 +268,7 @@ def test_staff_must_set_up_totp_before_the_admin_opens(page, browser_log, make_u
     page.wait_for_load_state()
     page.goto("/admin/")
     assert page.url.endswith("/admin/")
-    assert page.get_by_role("link", name="Exact koppeling – beheer").is_visible()
+    expect(page.get_by_role("link", name="Exact koppeling – beheer")).to_be_visible()
     browser_log.assert_clean()
 
 
@@ -278,7 +278,7 @@ def test_public_pages_fit_a_375_px_phone(phone_page, browser_log, path):
     assert phone_page.viewport_size["width"] == 375
     assert phone_page.evaluate("() => window.innerWidth") == 375
     assert not has_horizontal_scroll(phone_page), f"{path} scrolls sideways at 375 px"
-    assert phone_page.get_by_role("main").is_visible()
+    expect(phone_page.get_by_role("main")).to_be_visible()
     browser_log.assert_clean()
 
 
@@ -334,7 +334,7 @@ def test_lockout_counts_username_and_email_together_and_speaks_english_to_an_eng
         response = _submit_and_get_response(page, main.get_by_role("button", name="Sign In"), "/accounts/login/")
         statuses.append(response.status)
     assert statuses == [200, 200, 200, 200, 429]
-    assert main.get_by_role("heading", name="Too many failed login attempts").is_visible()
+    expect(main.get_by_role("heading", name="Too many failed login attempts")).to_be_visible()
     assert "15 minutes" in main.inner_text()
 
     # A Dutch visitor from the same machine sees the same lock in Dutch.
@@ -347,7 +347,7 @@ def test_lockout_counts_username_and_email_together_and_speaks_english_to_an_eng
         dutch, dutch_main.get_by_role("button", name="Inloggen", exact=True), "/accounts/login/"
     )
     assert response.status == 429
-    assert dutch_main.get_by_role("heading", name="Te veel mislukte inlogpogingen").is_visible()
+    expect(dutch_main.get_by_role("heading", name="Te veel mislukte inlogpogingen")).to_be_visible()
     browser_log.assert_clean()
 
 
@@ -361,13 +361,13 @@ def test_the_language_switch_in_the_header(page, browser_log):
     assert page.locator("html").get_attribute("lang") == "en"
     assert _header_nav(page).count() == 0
     nav = page.get_by_role("navigation", name="Main menu")
-    assert nav.get_by_role("link", name="Log in").is_visible()
+    expect(nav.get_by_role("link", name="Log in")).to_be_visible()
 
     header.get_by_label("Language").select_option("nl")
     header.get_by_role("button", name="Choose").click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "nl"
-    assert _header_nav(page).get_by_role("link", name="Inloggen").is_visible()
+    expect(_header_nav(page).get_by_role("link", name="Inloggen")).to_be_visible()
     browser_log.assert_clean()
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 
 import pytest
+from playwright.sync_api import expect
 
 from consent.models import CookieConsentRecord
 from consent.tests.cookie_fixtures import cookie_groups  # noqa: F401
@@ -70,12 +71,12 @@ def test_the_banner_asks_on_the_first_visit_without_contacting_anyone(
     page = new_page(locale=locale)
     page.goto("/privacy/")
     banner = page.get_by_role("region", name=title)
-    assert banner.is_visible()
-    assert banner.get_by_role("button", name=accept, exact=True).is_visible()
-    assert banner.get_by_role("button", name=reject, exact=True).is_visible()
+    expect(banner).to_be_visible()
+    expect(banner.get_by_role("button", name=accept, exact=True)).to_be_visible()
+    expect(banner.get_by_role("button", name=reject, exact=True)).to_be_visible()
     assert banner.get_by_role("link").count() == 2  # a settings link per group
     page.goto("/accounts/login/")
-    assert page.get_by_role("region", name=title).is_visible()
+    expect(page.get_by_role("region", name=title)).to_be_visible()
     assert browser_log.third_party_requests == []
     assert _analytics_cookies(page) == []
     names = {c["name"] for c in page.context.cookies()}
@@ -108,7 +109,7 @@ def test_google_analytics_loads_only_after_acceptance_with_consent_mode_denied_f
         _banner(page).get_by_role("button", name="Accepteren").click()
     page.wait_for_function("() => window.fakeGtagLoads === 1")
     assert requested == [f"{GOOGLE}gtag/js?id=G-TEST123"]
-    assert page.get_by_role("status").filter(has_text="Uw cookiekeuze is opgeslagen").is_visible()
+    expect(page.get_by_role("status").filter(has_text="Uw cookiekeuze is opgeslagen")).to_be_visible()
     layer = page.evaluate("() => window.dataLayer.map((entry) => Array.from(entry).slice(0, 2))")
     assert layer[0] == ["consent", "default"] and layer[1] == ["consent", "update"]
     assert page.evaluate("() => Array.from(window.dataLayer[1])[2]") == {"analytics_storage": "granted"}
@@ -134,8 +135,8 @@ def test_the_footer_link_reopens_the_choice_and_withdrawal_removes_the_tag_and_i
     first = CookieConsentRecord.objects.get()
 
     page.get_by_role("contentinfo").get_by_role("link", name="Cookie-instellingen").click()
-    assert page.get_by_role("heading", level=1, name="Cookie-instellingen").is_visible()
-    assert page.get_by_text(first.consent_id).is_visible()
+    expect(page.get_by_role("heading", level=1, name="Cookie-instellingen")).to_be_visible()
+    expect(page.get_by_text(first.consent_id)).to_be_visible()
     assert page.get_by_label("Toestaan", exact=True).is_checked()
     # still accepted on this page, so it loads the tag too: count once that request is done
     page.wait_for_load_state("networkidle")
@@ -143,7 +144,7 @@ def test_the_footer_link_reopens_the_choice_and_withdrawal_removes_the_tag_and_i
 
     page.get_by_label("Niet toestaan").check()
     page.get_by_role("button", name="Keuze opslaan").click()
-    assert page.get_by_text("Nu: geweigerd.").is_visible()
+    expect(page.get_by_text("Nu: geweigerd.")).to_be_visible()
     assert _analytics_cookies(page) == []
     page.goto("/")
     page.goto("/privacy/")
@@ -208,11 +209,11 @@ def test_the_choice_works_without_javascript(new_page):
     page.wait_for_load_state()
     assert page.url.endswith("/privacy/")
     assert not _banner(page).count()
-    assert page.get_by_text("Uw cookiekeuze is opgeslagen").is_visible()
+    expect(page.get_by_text("Uw cookiekeuze is opgeslagen")).to_be_visible()
     record = CookieConsentRecord.objects.get()
     assert record.refused == ["analytics"]
     page.get_by_role("contentinfo").get_by_role("link", name="Cookie-instellingen").click()
-    assert page.get_by_text(record.consent_id).is_visible()
+    expect(page.get_by_text(record.consent_id)).to_be_visible()
     page.get_by_role("main").get_by_role("button", name="Accepteren").click()
-    assert page.get_by_text("Nu: toegestaan.").is_visible()
+    expect(page.get_by_text("Nu: toegestaan.")).to_be_visible()
     assert CookieConsentRecord.objects.latest("decided_at").accepted == ["analytics"]

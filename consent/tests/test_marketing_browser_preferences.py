@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
 
 from audit.models import AuditEvent
 from consent.models import MarketingPreference
@@ -18,17 +19,17 @@ def test_a_customer_objects_on_the_preferences_page_and_changes_their_mind(page,
     main = page.get_by_role("main")
     main.get_by_role("link", name="E-mailvoorkeuren").click()
     assert page.url.endswith("/portal/e-mailvoorkeuren/")
-    assert main.get_by_role("heading", name="E-mailvoorkeuren", level=1).is_visible()
+    expect(main.get_by_role("heading", name="E-mailvoorkeuren", level=1)).to_be_visible()
     choice = main.get_by_role("group", name="Aanbiedingen en nieuws over onze producten per e-mail")
     assert choice.get_by_label("Ja, stuur mij aanbiedingen per e-mail").is_checked()
-    assert main.get_by_text("U ontvangt aanbiedingen en nieuws over onze producten per e-mail.").is_visible()
+    expect(main.get_by_text("U ontvangt aanbiedingen en nieuws over onze producten per e-mail.")).to_be_visible()
 
     choice.get_by_label("Nee, ik wil geen aanbiedingen per e-mail ontvangen").check()
     main.get_by_role("button", name="Opslaan").click()
     page.wait_for_load_state()
 
-    assert page.get_by_role("status").get_by_text("Uw e-mailvoorkeuren zijn opgeslagen.").is_visible()
-    assert main.get_by_text("U ontvangt geen aanbiedingen per e-mail.").is_visible()
+    expect(page.get_by_role("status").get_by_text("Uw e-mailvoorkeuren zijn opgeslagen.")).to_be_visible()
+    expect(main.get_by_text("U ontvangt geen aanbiedingen per e-mail.")).to_be_visible()
     assert main.get_by_label("Nee, ik wil geen aanbiedingen per e-mail ontvangen").is_checked()
     assert MarketingPreference.objects.get(user=customer).objected is True
 

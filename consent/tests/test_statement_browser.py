@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from consent.models import StatementReading
 from consent.statement import services as statement_services
@@ -21,10 +22,10 @@ def test_the_statement_reads_in_dutch_and_english(page, phone_page, browser_log)
     ensure_seed()
     page.goto("/privacy/")
     main = page.get_by_role("main")
-    assert main.get_by_role("heading", name="Privacyverklaring Codex Connectors B.V.", level=1).is_visible()
+    expect(main.get_by_role("heading", name="Privacyverklaring Codex Connectors B.V.", level=1)).to_be_visible()
     assert "Laatst gewijzigd op 1 januari 2018" in main.inner_text()
-    assert main.get_by_role("heading", name="Ontvangers en verwerkers").is_visible()
-    assert main.get_by_role("link", name="Website van de Autoriteit Persoonsgegevens").is_visible()
+    expect(main.get_by_role("heading", name="Ontvangers en verwerkers")).to_be_visible()
+    expect(main.get_by_role("link", name="Website van de Autoriteit Persoonsgegevens")).to_be_visible()
     assert _axe_violations(page) == []
 
     header = page.get_by_role("banner")
@@ -32,14 +33,14 @@ def test_the_statement_reads_in_dutch_and_english(page, phone_page, browser_log)
     header.get_by_role("button", name="Kies").click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
-    assert main.get_by_role("heading", name="Privacy statement Codex Connectors B.V.", level=1).is_visible()
+    expect(main.get_by_role("heading", name="Privacy statement Codex Connectors B.V.", level=1)).to_be_visible()
     assert "Last changed on 1 January 2018" in main.inner_text()
-    assert main.get_by_role("heading", name="What data we process, why and for how long").is_visible()
+    expect(main.get_by_role("heading", name="What data we process, why and for how long")).to_be_visible()
 
     main.get_by_role("link", name="All versions").click()
     page.wait_for_load_state()
     assert page.url.endswith("/privacy/versies/")
-    assert page.get_by_role("main").get_by_role("link", name="Version 1").is_visible()
+    expect(page.get_by_role("main").get_by_role("link", name="Version 1")).to_be_visible()
 
     phone_page.goto("/privacy/")
     assert not has_horizontal_scroll(phone_page), "the processors table scrolls inside its box, not the page"
@@ -59,7 +60,7 @@ def test_a_customer_follows_the_notice_to_the_new_version(page, browser_log, mak
 
     log_in(page, "jansen", password)
     notice = page.get_by_role("region", name="Privacyverklaring gewijzigd")
-    assert notice.is_visible()
+    expect(notice).to_be_visible()
     assert _axe_violations(page) == []
     notice.get_by_role("link", name="Lees de nieuwe versie").click()
     page.wait_for_load_state()
@@ -112,13 +113,13 @@ def test_staff_confirm_publishing_with_the_number_of_customers_mailed(page, make
         page.wait_for_load_state()
 
     choose_publish()
-    assert page.get_by_text(f"Versie {version.number}, gaat in op").is_visible()
-    assert page.get_by_text("De aankondiging gaat per e-mail naar 3 klanten").is_visible()
+    expect(page.get_by_text(f"Versie {version.number}, gaat in op")).to_be_visible()
+    expect(page.get_by_text("De aankondiging gaat per e-mail naar 3 klanten")).to_be_visible()
     page.get_by_role("link", name="Annuleren").click()
     assert not StatementVersion.objects.get(pk=version.pk).is_published
 
     choose_publish()
     page.get_by_role("button", name="Ja, publiceren en aankondigen").click()
     page.wait_for_load_state()
-    assert page.get_by_text("is gepubliceerd").first.is_visible()
+    expect(page.get_by_text("is gepubliceerd").first).to_be_visible()
     assert StatementVersion.objects.get(pk=version.pk).is_published

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from consent.marketing import services
 from consent.models import MarketingPreference
@@ -29,15 +30,15 @@ def unsubscribe_link(customer, live_server, settings) -> str:
 def test_the_button_on_the_page_unsubscribes_without_login_or_cookies(page, customer, unsubscribe_link, browser_log):
     page.goto(unsubscribe_link)
     main = page.get_by_role("main")
-    assert main.get_by_role("heading", name="Afmelden voor aanbiedingen per e-mail").is_visible()
+    expect(main.get_by_role("heading", name="Afmelden voor aanbiedingen per e-mail")).to_be_visible()
     assert not MarketingPreference.objects.filter(user=customer, objected=True).exists()  # a GET changes nothing
 
     page.context.clear_cookies()  # a mail client or a strict browser: no cookie at all
     main.get_by_role("button", name="Afmelden").click()
     page.wait_for_load_state()
 
-    assert main.get_by_role("heading", name="U bent afgemeld").is_visible()
-    assert main.get_by_text("U ontvangt geen aanbiedingen meer per e-mail op dit adres.").is_visible()
+    expect(main.get_by_role("heading", name="U bent afgemeld")).to_be_visible()
+    expect(main.get_by_text("U ontvangt geen aanbiedingen meer per e-mail op dit adres.")).to_be_visible()
     assert MarketingPreference.objects.get(user=customer).objected is True
     assert not services.receives_marketing(customer)
     browser_log.assert_clean()
@@ -48,8 +49,8 @@ def test_a_forged_link_gets_a_clear_page_in_the_browser(page, customer, unsubscr
     response = page.goto(forged)
     assert response.status == 400
     main = page.get_by_role("main")
-    assert main.get_by_role("heading", name="Deze afmeldlink werkt niet").is_visible()
-    assert main.get_by_role("link", name="E-mailvoorkeuren").is_visible()
+    expect(main.get_by_role("heading", name="Deze afmeldlink werkt niet")).to_be_visible()
+    expect(main.get_by_role("link", name="E-mailvoorkeuren")).to_be_visible()
     assert not MarketingPreference.objects.filter(user=customer, objected=True).exists()
 
 
@@ -58,5 +59,5 @@ def test_the_page_fits_a_phone_and_speaks_english(new_page, customer, unsubscrib
     page.goto(unsubscribe_link)
     page.get_by_role("button", name="Unsubscribe").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="You have been unsubscribed").is_visible()
+    expect(page.get_by_role("heading", name="You have been unsubscribed")).to_be_visible()
     assert MarketingPreference.objects.get(user=customer).objected is True

@@ -4,6 +4,7 @@ Dutch and English: connected with settings, settings with errors, API keys with 
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from koppeling.tests.conftest import connect, subscribe
 from portal.tests.test_browser_accessibility import Findings, _sign_in, check_page, visitor  # noqa: F401
@@ -26,7 +27,7 @@ def test_koppeling_pages_pass_axe_and_fit_a_phone(visitor, live_server, customer
     page.goto("/portal/koppeling/sleutels/")
     page.locator("main input[name=name]").fill("Webwinkel")
     page.locator("main form button[type=submit]").first.click()
-    assert page.locator("#new-key-value").is_visible()
+    expect(page.locator("#new-key-value")).to_be_visible()
     check_page(page, findings, "api keys with a new key", phone=phone, language=language)
     page.goto("/portal/koppeling/administratie/")
     check_page(page, findings, "choose administration", phone=phone, language=language)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from accounts import roles
 from portal.testing.browser import staff_log_in, staff_member
@@ -30,8 +31,8 @@ def test_the_office_opens_a_request_and_extends_it(page, browser_log, make_user,
     request = PrivacyRequest.objects.get()
     due = (today + relativedelta(months=1)).strftime("%d-%m-%Y")
     results = page.locator("#result_list")
-    assert results.get_by_role("link", name="Piet de Vries", exact=False).is_visible()
-    assert results.get_by_text(due).is_visible()
+    expect(results.get_by_role("link", name="Piet de Vries", exact=False)).to_be_visible()
+    expect(results.get_by_text(due)).to_be_visible()
 
     results.get_by_role("link", name="Piet de Vries", exact=False).click()
     page.wait_for_load_state()
@@ -43,4 +44,4 @@ def test_the_office_opens_a_request_and_extends_it(page, browser_log, make_user,
     request.refresh_from_db()
     new_due = today + relativedelta(months=3)
     assert request.due_on == new_due and request.extended_by_months == 2
-    assert page.get_by_text(new_due.strftime("%d-%m-%Y")).first.is_visible()
+    expect(page.get_by_text(new_due.strftime("%d-%m-%Y")).first).to_be_visible()

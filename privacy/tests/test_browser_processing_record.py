@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from accounts import roles
@@ -33,10 +34,10 @@ def test_the_office_reads_and_downloads_the_record(page, make_user, password, cu
     page.goto("/admin/privacy/privacyrequest/")
     page.get_by_role("link", name="Verwerkingsregister (art. 30)").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Register van verwerkingsactiviteiten (AVG art. 30)").is_visible()
+    expect(page.get_by_role("heading", name="Register van verwerkingsactiviteiten (AVG art. 30)")).to_be_visible()
     part1 = page.get_by_role("region", name="Deel 1: verwerkingen als verwerkingsverantwoordelijke")
     part2 = page.get_by_role("region", name="Deel 2: verwerkingen als verwerker voor onze klanten")
-    assert part1.get_by_role("table", name="Account (account)").is_visible()
+    expect(part1.get_by_role("table", name="Account (account)")).to_be_visible()
     orders = part2.get_by_role("table", name="Klantgegevens in webshopbestellingen (webshop_order_personal)")
     assert "klanten van de webwinkels van onze klanten" in orders.inner_text()
     controllers = part2.get_by_role("table", name="Verwerkingsverantwoordelijken (onze klanten)")
@@ -62,14 +63,14 @@ def test_the_office_reads_and_downloads_the_record(page, make_user, password, cu
     assert AuditEvent.objects.filter(action="privacy.record_downloaded").count() == 2
 
     page.goto("/admin/privacy/verwerkingsregister/download/?format=exe&lang=xx")
-    assert page.get_by_text("Dit bestand bestaat niet.").is_visible()
+    expect(page.get_by_text("Dit bestand bestaat niet.")).to_be_visible()
     assert AuditEvent.objects.filter(action="privacy.record_downloaded").count() == 2
 
     # At a phone's width, in the same session (a second login could reuse the TOTP code,
     # which allauth refuses within its window).
     page.set_viewport_size(PHONE_VIEWPORT)
     page.goto("/admin/privacy/verwerkingsregister/")
-    assert page.get_by_role("link", name="CSV downloaden").is_visible()
+    expect(page.get_by_role("link", name="CSV downloaden")).to_be_visible()
     assert not has_horizontal_scroll(page)
 
 

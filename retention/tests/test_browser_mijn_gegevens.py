@@ -8,6 +8,7 @@ import json
 import zipfile
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.models import Profile
 from portal.testing.browser import has_horizontal_scroll, log_in
@@ -27,7 +28,7 @@ def test_the_customer_reads_what_we_keep_and_downloads_it(
     page.wait_for_load_state()
     assert page.url.endswith("/portal/mijn-gegevens/")
     table = page.get_by_role("table", name="Uw gegevens, waarom wij ze hebben en tot wanneer")
-    assert table.get_by_role("rowheader", name="Naam-, adres- en bedrijfsgegevens", exact=False).is_visible()
+    expect(table.get_by_role("rowheader", name="Naam-, adres- en bedrijfsgegevens", exact=False)).to_be_visible()
     assert "tot drie maanden nadat u uw account opheft" in table.inner_text().lower()
 
     page.get_by_role("button", name="Download mijn gegevens aanvragen").click()

@@ -6,6 +6,7 @@ process; the sandbox answers over HTTP)."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from exact_sandbox.models import SandboxInvoice
 from portal.testing.browser import log_in
@@ -25,30 +26,30 @@ def test_a_failed_order_is_fixed_in_the_settings_and_retried(page, shop, custome
 
     log_in(page, "jansen", password)
     card = page.get_by_role("region", name="Laatste synchronisatie")
-    assert card.get_by_text("1 open fout").is_visible()
+    expect(card.get_by_text("1 open fout")).to_be_visible()
     card.get_by_role("link", name="Synchronisatie en fouten").click()
 
     runs = page.get_by_role("region", name="Synchronisaties", exact=True).first
-    assert runs.get_by_role("cell", name="Met fouten").is_visible()
-    assert runs.get_by_role("cell", name="Nu synchroniseren").is_visible()
+    expect(runs.get_by_role("cell", name="Met fouten")).to_be_visible()
+    expect(runs.get_by_role("cell", name="Nu synchroniseren")).to_be_visible()
     errors = page.get_by_role("region", name="Fouten", exact=True).first
-    assert errors.get_by_text("WS-1001").is_visible()
-    assert errors.get_by_text("BTW-tarief 9% is niet gekoppeld").is_visible()
+    expect(errors.get_by_text("WS-1001")).to_be_visible()
+    expect(errors.get_by_text("BTW-tarief 9% is niet gekoppeld")).to_be_visible()
 
     page.get_by_role("link", name="Wijzigen bij Instellingen").click()
     page.get_by_label("Btw-code voor 9%").select_option("2")
     page.get_by_role("button", name="Instellingen opslaan").click()
-    assert page.get_by_text("De instellingen zijn opgeslagen.").is_visible()
+    expect(page.get_by_text("De instellingen zijn opgeslagen.")).to_be_visible()
 
     page.get_by_role("link", name="Naar de synchronisatie").click()
     page.get_by_role("button", name="Bestelling WS-1001 opnieuw proberen").click()
-    assert page.get_by_text("Bestelling WS-1001 staat weer klaar").is_visible()
-    assert page.get_by_text("Geen fouten: alle bestellingen").is_visible()
-    assert (
-        page.get_by_role("region", name="Synchronisaties", exact=True)
-        .first.get_by_role("cell", name="Opnieuw proberen")
-        .is_visible()
-    )
+    expect(page.get_by_text("Bestelling WS-1001 staat weer klaar")).to_be_visible()
+    expect(page.get_by_text("Geen fouten: alle bestellingen")).to_be_visible()
+    expect(
+        page.get_by_role("region", name="Synchronisaties", exact=True).first.get_by_role(
+            "cell", name="Opnieuw proberen"
+        )
+    ).to_be_visible()
 
     order.refresh_from_db()
     assert order.status == Order.Status.SYNCED and order.exact_invoice_number
@@ -56,4 +57,4 @@ def test_a_failed_order_is_fixed_in_the_settings_and_retried(page, shop, custome
     assert SyncRun.objects.filter(user=shop, trigger=SyncRun.Trigger.RETRY, outcome=SyncRun.Outcome.OK).exists()
 
     page.goto("/portal/")
-    assert page.get_by_role("region", name="Laatste synchronisatie").get_by_text("Geen open fouten.").is_visible()
+    expect(page.get_by_role("region", name="Laatste synchronisatie").get_by_text("Geen open fouten.")).to_be_visible()

@@ -29,6 +29,6 @@ def test_the_api_keys_page_links_the_docs_and_copies_the_curl_example(new_page, 
 
     page.get_by_role("link", name="Documentatie van de webshop-API").click()
     expect(page.get_by_role("heading", name="Webshop-API", level=1)).to_be_visible()
-    assert page.get_by_role("heading", name="POST /api/v1/orders/").is_visible()
-    assert page.get_by_text("lines[].vat_rate").is_visible()
+    expect(page.get_by_role("heading", name="POST /api/v1/orders/")).to_be_visible()
+    expect(page.get_by_text("lines[].vat_rate")).to_be_visible()
     browser_log.assert_clean()  # no CSP violation, no script error, nothing from another host
