@@ -46,6 +46,9 @@ def pytest_collection_modifyitems(session, config, items) -> None:
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The login/signup/reset answer floor (accounts.middleware.AnswerFloorMiddleware) is off,
+    # as the slow hasher is: accounts/tests/test_answer_floor.py switches it on.
+    settings.ACCOUNT_ANSWER_FLOOR_MS = 0
 
 
 @pytest.fixture(autouse=True)

@@ -111,6 +111,8 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",  # request rates and latencies per view
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the session and everything else, so the floor covers the whole answer.
+    "accounts.middleware.AnswerFloorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -324,6 +326,9 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
+# Login, signup and password reset POSTs are answered no sooner than this (milliseconds; 0 = off):
+# above the slowest of them, so their time tells nothing about the account (accounts.middleware).
+ACCOUNT_ANSWER_FLOOR_MS = env_int("ACCOUNT_ANSWER_FLOOR_MS", 500, minimum=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_ADAPTER = "accounts.mfa.MFAAdapter"
 MFA_FORMS = {"activate_totp": "accounts.mfa.ActivateTOTPForm"}  # the key being set up, encrypted in the session

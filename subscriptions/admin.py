@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -286,6 +286,7 @@ class PaymentAdmin(ReadOnlyAdmin):
     list_filter = ("status", "sequence_type", "late_refund")  # (a late refund still "due": Mollie keeps refusing)
     search_fields = ("mollie_id", "user__username", "user__email")
     actions = ["refund_in_full"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # Mollie's checkout links are https
 
     def has_change_permission(self, request, obj=None) -> bool:
         return request.user.has_perm("subscriptions.change_payment") and obj is None

@@ -78,7 +78,7 @@ def test_sign_up_verify_log_in_edit_profile_and_log_out(page, browser_log, lates
 
     # Profiel (the menu names what it opens).
     _header_nav(page).get_by_role("link", name="Profiel").click()
-    assert page.url.endswith("/portal/gegevens/profiel/")
+    page.wait_for_url("**/portal/gegevens/profiel/")
     expect(main.get_by_role("heading", name="Profiel", level=1)).to_be_visible()
     address = main.get_by_role("group", name="Naam en adres")
     address.get_by_label("Naam").fill("Anna de Vries")
@@ -121,7 +121,7 @@ def test_sign_up_verify_log_in_edit_profile_and_log_out(page, browser_log, lates
     # Opening the logout address (a GET) does not log out; the POST button does.
     page.goto("/accounts/logout/")
     page.goto("/portal/gegevens/profiel/")
-    assert page.url.endswith("/portal/gegevens/profiel/")
+    page.wait_for_url("**/portal/gegevens/profiel/")
 
     # Log out with the POST button in the header.
     response = _submit_and_get_response(

@@ -18,7 +18,7 @@ def test_a_customer_objects_on_the_preferences_page_and_changes_their_mind(page,
     log_in(page, "jansen", password)
     main = page.get_by_role("main")
     main.get_by_role("link", name="E-mailvoorkeuren").click()
-    assert page.url.endswith("/portal/e-mailvoorkeuren/")
+    page.wait_for_url("**/portal/e-mailvoorkeuren/")
     expect(main.get_by_role("heading", name="E-mailvoorkeuren", level=1)).to_be_visible()
     choice = main.get_by_role("group", name="Aanbiedingen en nieuws over onze producten per e-mail")
     assert choice.get_by_label("Ja, stuur mij aanbiedingen per e-mail").is_checked()
