@@ -155,8 +155,17 @@ def test_it_shows_days_moments_yes_no_and_secrets_in_words(logged_in, customer):
     assert "Wachtwoord: gewijzigd" in html
 
 
+@pytest.fixture
+def standing_clock():
+    """A clock that stands still from before the customer is made: the page's <time
+    datetime="…"> carries each event's microseconds, and at a real moment such as
+    10:10:05.5… or 10:10:10.01… they hold "5.5" or "0.01", the codes looked for below."""
+    with time_machine.travel(datetime(2026, 3, 1, 10, 10, tzinfo=UTC), tick=False):
+        yield
+
+
 @pytest.mark.django_db
-def test_amounts_and_coded_values_read_as_words_not_codes(logged_in, customer):
+def test_amounts_and_coded_values_read_as_words_not_codes(standing_clock, logged_in, customer):
     from subscriptions.models import Payment
 
     record(

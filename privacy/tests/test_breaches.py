@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import time_machine
@@ -101,6 +101,9 @@ def test_a_closed_breach_cannot_change_by_service_admin_or_sql(office, office_cl
     assert breach.measures == "Link ingetrokken, klanten gewaarschuwd"
 
 
+# A fixed moment: in the hour that repeats when summer time ends (02:00-03:00 on the last
+# Sunday of October) the admin refuses the current local time as ambiguous.
+@time_machine.travel(datetime(2026, 12, 8, 10, 10, tzinfo=UTC), tick=True)
 def test_the_office_records_and_closes_a_breach_in_the_admin(office_client):
     add = reverse("admin:privacy_breach_add")
     now = timezone.localtime()

@@ -320,6 +320,10 @@ def test_invoices_are_numbered_without_gaps_per_year_and_keep_their_snapshot(sub
     first, second = Invoice.objects.get(payment=payment), Invoice.objects.get(payment=payment2)
     assert (first.number, second.number) == ("2030-00001", "2031-00001")
     assert first.billing_snapshot["name"] != "Nieuwe Naam"
+    # A new session at the real moment: the last page was asked for on 31 December 2030 (the
+    # travel above), so from half an hour after that the idle timeout would end the session.
+    logged_in.logout()
+    logged_in.force_login(customer)
     page = logged_in.get(f"/portal/abonnement/facturen/{first.number}/").content.decode()
     assert "2030-00001" in page and "€ 35,09" in page
     assert logged_in.get(f"/portal/abonnement/facturen/{second.number}/").status_code == HTTPStatus.NOT_FOUND

@@ -96,6 +96,11 @@ def test_the_invoice_carries_the_vies_proof_and_after_30_days_dutch_vat_with_the
     assert later.billing_snapshot["vat_note"] == "vies_expired" and later.billing_snapshot["vies_consultation"] == ""
     text = " ".join(pdf_text(later).split())
     assert "Btw 21% berekend: btw-nummer afnemer BE0403170701 is niet in de laatste 30 dagen in VIES" in text
+    # A new session at the real moment: the last page was asked for on 2 February 2027 (the
+    # travel above), so from half an hour after that the idle timeout would end the session
+    # (a login of the same user keeps the session's data, its last activity too).
+    logged_in.logout()
+    logged_in.force_login(belgian)
     response = logged_in.get(f"/portal/abonnement/facturen/{later.number}/")  # the page reads the row only
     assert response.status_code == 200
     page = response.content.decode()
