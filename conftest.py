@@ -52,6 +52,14 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _own_audit_checkpoints(settings, tmp_path):
+    """Each test has its own (empty) checkpoint directory: the development one under var/
+    holds the checkpoints `make run` wrote against the development database, and `audit
+    verify` in a test would find chains there that its test database never had."""
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
+
+
+@pytest.fixture(autouse=True)
 def _fixed_site_url(settings):
     """Tests see the SITE_URL they set; following the request's host (development without
     SITE_URL) is switched on only by the test about it."""
