@@ -106,6 +106,25 @@ def test_an_extension_moves_the_due_date_once_and_needs_the_notice(office):
     assert AuditEvent.objects.filter(action=Action.PRIVACY_REQUEST_EXTENDED).count() == 1
 
 
+def test_an_extension_counts_from_the_end_of_the_first_term_at_a_month_end(office):
+    # Received 31 January: due 28 February; two further months from there is 28 April, the
+    # earlier of the two readings (not three months after receipt, 30 April).
+    with time_machine.travel(at(date(2027, 1, 31)), tick=False):
+        request = services.request_receive(
+            by=office,
+            kind="access",
+            channel="mail",
+            received_on=date(2027, 1, 31),
+            person_name="Piet de Vries",
+            person_contact="piet@example.com",
+        )
+    assert request.due_on == date(2027, 2, 28)
+    with time_machine.travel(at(date(2027, 2, 10)), tick=False):
+        services.request_extend(request=request, by=office, months=2, notice_on=date(2027, 2, 10), notice_text="Later.")
+    request.refresh_from_db()
+    assert request.due_on == date(2027, 4, 28)
+
+
 def test_overdue_is_shown_in_red_on_the_list_only_after_the_due_date(office):
     receive(office)
     url = reverse("admin:privacy_privacyrequest_changelist")
